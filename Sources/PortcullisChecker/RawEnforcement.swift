@@ -821,7 +821,9 @@ struct RawEnforcement: Sendable {
                 branches.append(taken)
                 if branch.name == "otherwise" { everyRequestTakesOne = true }
             }
-            rewrites.append(.branches(branches, everyRequestTakesOne: everyRequestTakesOne))
+            // Branches that rewrite nothing (a `send-request`'s own `set-method` is counted
+            // among the holders) leave every request where it was.
+            if branches.contains(where: { !$0.isEmpty }) { rewrites.append(.branches(branches, everyRequestTakesOne: everyRequestTakesOne)) }
         default: return
         }
     }

@@ -333,6 +333,35 @@ public enum AccessDiff {
         return changes
     }
 
+    /// The methods and paths a route's requests may reach the backend with, sorted when
+    /// a branch adds some. Kept as a list, so that no path or expression holding " or "
+    /// is taken for two.
+    struct ReachedOperations {
+        struct Operation: Hashable {
+            var method: String
+            var path: String
+        }
+
+        var operations: [Operation]
+
+        init(_ operations: [Operation]) { self.operations = operations }
+
+        /// As written, each joined by "or".
+        var text: String { operations.map { "\($0.method) \($0.path)" }.joined(separator: " or ") }
+        /// With parameter names erased: `/orders/{id}` and `/orders/{orderId}` are one.
+        var shape: String { operations.map { "\($0.method) \(Self.shape(of: $0.path))" }.joined(separator: " or ") }
+
+        static func shape(of path: String) -> String {
+            var shape = ""
+            var inParameter = false
+            for character in path {
+                if character == "{" { inParameter = true } else if character == "}" { inParameter = false } else if inParameter { continue }
+                shape.append(character)
+            }
+            return shape
+        }
+    }
+
     /// A route of one side with its plan; `name` is `api/route` as written.
     struct DiffRoute {
         var name: String
@@ -345,7 +374,7 @@ public enum AccessDiff {
         var operation: String
         /// The method and path its requests reach the backend with, as written and with
         /// parameter names erased (``RouteComparison/backendOperation(_:rewrites:_:)``).
-        var reached: (text: String, shape: String)
+        var reached: ReachedOperations
         /// The operation on the backend that the route reaches, through its rewrite: the
         /// method, and the backend's URL (a pool's name) joined with the path, without case
         /// or a final `/`, as most backends route. Routes of any API that reach it guard it
@@ -393,9 +422,8 @@ public enum AccessDiff {
                 servers[url] = server
                 return server
             } ?? "backend \(plan.backend.name?.lowercased() ?? "")"
-            let operations = reachedAs.shape.lowercased().components(separatedBy: " or ").map { reached in
-                let method = reached.prefix { $0 != " " }
-                return "\(method) \(Self.withoutFinalSlash(base + reached.dropFirst(method.count + 1)))"
+            let operations = reachedAs.operations.map { reached in
+                "\(reached.method.lowercased()) \(Self.withoutFinalSlash(base + ReachedOperations.shape(of: reached.path).lowercased()))"
             }
             // A route the gateway answers itself reaches no backend operation, nor guards one.
             let backend = plan.answer != nil ? "answered \(key)" : operations.joined(separator: " or ")
@@ -777,11 +805,8 @@ struct RouteComparison {
     /// with parameter names erased, each joined by "or": the route's own, its `rewrite`'s,
     /// or those of raw `rewrite-uri`s or `set-method`s (`rewrites`, in the order they run),
     /// whichever runs last on the way a request takes, named values put in.
-    static func backendOperation(_ route: Route, rewrites: [RequestRewrite], _ substitution: GatewayComparison.Substitution) -> (text: String, shape: String) {
-        struct Reached: Hashable {
-            var method: String
-            var path: String
-        }
+    static func backendOperation(_ route: Route, rewrites: [RequestRewrite], _ substitution: GatewayComparison.Substitution) -> AccessDiff.ReachedOperations {
+        typealias Reached = AccessDiff.ReachedOperations.Operation
         // Each branch a request may take adds its own; they are few, as each rewrite sets
         // the path or method whatever it was.
         func apply(_ rewrites: [RequestRewrite], to reached: [Reached]) -> [Reached] {
@@ -810,18 +835,8 @@ struct RouteComparison {
             }
             return reached
         }
-        func shape(_ path: String) -> String {
-            var shape = ""
-            var inParameter = false
-            for character in path {
-                if character == "{" { inParameter = true } else if character == "}" { inParameter = false } else if inParameter { continue }
-                shape.append(character)
-            }
-            return shape
-        }
         let all = apply(rewrites, to: [Reached(method: route.method.value.rawValue, path: route.path.value.text)])
-        let reached = all.count == 1 ? all : Set(all).sorted { ($0.method, $0.path) < ($1.method, $1.path) }
-        return (reached.map { "\($0.method) \($0.path)" }.joined(separator: " or "), reached.map { "\($0.method) \(shape($0.path))" }.joined(separator: " or "))
+        return AccessDiff.ReachedOperations(all.count == 1 ? all : Set(all).sorted { ($0.method, $0.path) < ($1.method, $1.path) })
     }
 
     mutating func compareAuth() {
