@@ -95,6 +95,79 @@ final class DiffWideningTests: XCTestCase {
         }
     }
 
+    /// A route added that reaches the operation a route guards was compared by its token
+    /// and scopes alone: one without the IP filter, on its API's shared budget instead of
+    /// the operation's own, or callable without a subscription key passed as `other`
+    /// (audit AA of the forty-sixth round).
+    func testARouteAddedToAGuardedOperationKeepsItsFilterBudgetAndKey() throws {
+        let filterless = try diff([
+            ("apis/partner-orders.yaml", "tags: [partner-program, orders]",
+             "  - id: place-mobile\n    method: POST\n    path: /orders/mobile\n    scopes: [partner.orders.write]\n    ipFilter: none\n    rewrite: {path: /orders}\ntags: [partner-program, orders]"),
+        ])
+        assertReports([
+            "privilege increase: route 'partner-orders/place-mobile' no longer filters callers by IP address, where 'partner-orders/place-partner-order' guards 'POST /orders' on the same backend"
+        ], in: filterless)
+        let cancel = "  - id: cancel-v2\n    method: POST\n    path: /orders/{orderId}/cancel\n    summary: c\n    scopes: [orders.cancel]\n    rewrite: {path: \"/orders/{orderId}\", method: DELETE}\n"
+        let budget = try diff([("apis/orders.yaml", "  - id: health\n", cancel + "  - id: health\n")])
+        assertReports([
+            "looser limit: route 'orders/cancel-v2' has a looser rate limit: 600 calls per 60s by user, was 5 calls per 60s by user, where 'orders/cancel-order' guards 'DELETE /orders/{orderId}' on the same backend"
+        ], in: budget)
+        let keyless = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders-open
+            path: orders-open
+            backend: https://orders.internal.contoso.com/api
+            subscriptionRequired: false
+            rateLimit: {calls: 5, per: 60s, key: user}
+            routes:
+              - id: cancel
+                method: DELETE
+                path: /orders/{id}
+                summary: Cancel an order
+                scopes: [orders.cancel]
+
+            """
+        assertReports([
+            "privilege increase: route 'orders-open/cancel' can be called without a subscription key, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+        ], in: try diff([], newFiles: [("apis/orders-open.yaml", keyless)]))
+        // The same checks and budget on another way in are no widening.
+        let same = try diff([("apis/orders.yaml", "  - id: health\n", cancel.replacingOccurrences(of: "scopes: [orders.cancel]\n", with: "scopes: [orders.cancel]\n    rateLimit: {calls: 5, per: 60s, key: user}\n") + "  - id: health\n")])
+        XCTAssertFalse(same.contains { $0.hasPrefix("privilege increase") || $0.hasPrefix("looser limit") }, same.joined(separator: "\n"))
+    }
+
+    /// A finding silenced anew on another API's route with the same id passed for the one
+    /// BASE had, as messages name a route by its id alone (audit AA of the forty-sixth round).
+    func testASilencedFindingMovedToAnotherAPIIsANewOne() throws {
+        let legacy = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: legacy
+            path: legacy
+            backend: https://legacy.internal.contoso.com
+            routes:
+              - id: export
+                method: POST
+                path: /export
+                scopes: [orders.read]   # portcullis:ignore LP003 -- the exporter only reads
+
+            """
+        let base = directory.appendingPathComponent("base-moved")
+        let head = directory.appendingPathComponent("head-moved")
+        for folder in [base, head] { try FileManager.default.copyItem(at: BundleTests.contoso, to: folder) }
+        try legacy.write(to: base.appendingPathComponent("apis/legacy.yaml"), atomically: true, encoding: .utf8)
+        let orders = head.appendingPathComponent("apis/orders.yaml")
+        let text = try String(contentsOf: orders, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "  - id: health\n", with: "  - id: export\n    method: POST\n    path: /orders/purge\n    scopes: [orders.read]   # portcullis:ignore LP003 -- moved\n  - id: health\n"
+        ).write(to: orders, atomically: true, encoding: .utf8)
+        let result = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(
+            result.stdout.contains("privilege increase: a new LP003 finding is silenced by a 'portcullis:ignore' comment: POST route 'export' accepts the read scope 'orders.read'"),
+            result.stdout)
+    }
+
     /// A route's requests sent to another backend operation by a raw `rewrite-uri` in its
     /// API's policy, in a fragment its policy includes, or through a named value an
     /// environment changes, under the checks the route had, were only `other`: the route's
@@ -321,13 +394,16 @@ final class DiffWideningTests: XCTestCase {
             """
         XCTAssertEqual(increases(try diff([], newFiles: [("apis/sandbox.yaml", answered)])), [])
         // The catalogue's product page is public: a route that asks a token of its callers
-        // opens nothing, whatever other routes guard the same operation.
+        // opens nothing, whatever other routes guard the same operation, as long as it
+        // refuses the addresses the catalogue refuses (without, a scraper holding a token
+        // gets in: a widening).
         let shop = """
             apiVersion: portcullis/v1
             kind: API
             name: shop
             path: shop
             backend: https://catalog.internal.contoso.com
+            ipFilter: {deny: [192.0.2.0/24]}
             routes:
               - id: product
                 method: GET

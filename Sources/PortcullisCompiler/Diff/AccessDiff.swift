@@ -178,21 +178,27 @@ public enum AccessDiff {
                     message: "route \(subject(route.name)) was added and sends secret '\(name)' to its backend in a header or query parameter",
                     place: head.location(route.route.written.id.range)))
             }
-            // Opened only to whom no route that guards it let in: compared with each, and
-            // reported against the first (by name) when every one of them is narrower.
+            // Opened only to whom no route that guards it let in, or more often than every one
+            // of them allows: compared with each, and reported against the first (by name)
+            // when every one of them is narrower.
             guard let guards = guarded[route.backendOperation]?.sorted(by: { $0.name < $1.name }), let guarding = guards.first else { continue }
             let comparisons = guards.map { guarding in
                 var comparison = RouteComparison(
-                    key: route.name, old: guarding.plan, new: route.plan, at: head.location(route.route.written.id.range), becameSecrets: [])
-                comparison.compareAuth()
+                    key: route.name, old: guarding.plan, new: route.plan, at: head.location(route.route.written.id.range), becameSecrets: [],
+                    checkedRaw: { head.checksTokensInRawPolicies(route.name) })
+                // A guard that stays is HEAD's; one removed, BASE's.
+                let guardSide = headRoutes[guarding.name.lowercased()] != nil ? head : base
+                comparison.compareGuard(was: guardSide.rawStatements(guarding.name), now: head.rawStatements(route.name))
                 return comparison
             }
-            guard comparisons.allSatisfy({ $0.changes.contains { $0.category == .privilegeIncrease } }) else { continue }
             let operation = route.reached.text
-            for change in comparisons[0].changes where change.category == .privilegeIncrease {
-                changes.append(AccessChange(
-                    category: .privilegeIncrease, subject: change.subject,
-                    message: change.message + ", where \(subject(guarding.name)) guards '\(operation)' on the same backend", place: change.place))
+            for category in [AccessChange.Category.privilegeIncrease, .looserLimit]
+            where comparisons.allSatisfy({ $0.changes.contains { $0.category == category } }) {
+                for change in comparisons[0].changes where change.category == category {
+                    changes.append(AccessChange(
+                        category: category, subject: change.subject,
+                        message: change.message + ", where \(subject(guarding.name)) guards '\(operation)' on the same backend", place: change.place))
+                }
             }
         }
         for route in removed {
@@ -242,11 +248,18 @@ public enum AccessDiff {
         var diagnostic: Diagnostic
         /// How the side silences it: a comment, or its configuration; nil for neither.
         var silenced: String?
+        /// `API/route`, without case, of the route whose definition holds the finding; nil
+        /// for one elsewhere (the gateway, a raw policy). Messages name a route by its id
+        /// alone, so without it a bypass on another API's route with the same id, silenced
+        /// anew, passed for the one BASE had (an audit).
+        var route: String?
 
-        /// Nil for a finding of another rule. `configuration` is the side's own.
-        public init?(_ diagnostic: Diagnostic, _ configuration: Configuration) {
+        /// Nil for a finding of another rule. `configuration` is the side's own; `routes`
+        /// tells which route's definition holds a place.
+        init?(_ diagnostic: Diagnostic, _ configuration: Configuration, routes: RouteExtents) {
             guard Self.categories[diagnostic.code.id] != nil else { return nil }
             self.diagnostic = diagnostic
+            route = routes.route(holding: diagnostic.range)
             if diagnostic.suppression != nil {
                 silenced = "a 'portcullis:ignore' comment"
             } else {
@@ -261,8 +274,8 @@ public enum AccessDiff {
         /// What the finding says with its numbers left out and the names `renamed` gives put
         /// in: the same on both sides for a limit lowered, a guardrail moved or a route
         /// renamed, and another for a bypass elsewhere.
-        func kind(renaming renamed: [String: String] = [:]) -> String {
-            var text = diagnostic.code.id + " "
+        func kind(renaming renamed: [String: String] = [:], routes renamedRoutes: [String: String] = [:]) -> String {
+            var text = diagnostic.code.id + " " + (route.map { "\(renamedRoutes[$0] ?? $0): " } ?? "")
             var name: String?
             for character in diagnostic.message {
                 if character == "'" {
@@ -311,7 +324,8 @@ public enum AccessDiff {
             let (old, new) = (pair.from.drop { $0 != "/" }.dropFirst(), pair.to.drop { $0 != "/" }.dropFirst())
             if old != new { renamed[String(old)] = String(new) }
         }
-        let had = Dictionary(grouping: base.findings) { $0.kind(renaming: renamed) }
+        let routes = Dictionary(renames.routes.map { ($0.from.lowercased(), $0.to.lowercased()) }) { first, _ in first }
+        let had = Dictionary(grouping: base.findings) { $0.kind(renaming: renamed, routes: routes) }
         var changes: [AccessChange] = []
         for (kind, found) in Dictionary(grouping: head.findings, by: { $0.kind() }) {
             let excess = found.count - (had[kind]?.count ?? 0)
@@ -977,21 +991,48 @@ struct RouteComparison {
         var filtersAddresses = false
     }
 
+    /// Whose raw statements ``compareRawStatements(was:now:of:)`` weighs against the route's.
+    enum RawStatementsOwner {
+        /// The route's old API's, which a route moved to another API leaves behind.
+        case oldAPI
+        /// Those of a route guarding the backend operation an added route reaches.
+        case guardingRoute
+    }
+
     /// The raw token or certificate check and IP filter on every request of a route that ran
     /// (`was`) and no longer run (`now`) where the route's generated one does not, or the
     /// other way. A filter left behind beside another that runs (the route's own, its new
     /// API's) is not weighed: which addresses each admits is not compared here.
-    mutating func compareRawStatements(was: RawStatements, now: RawStatements) {
+    mutating func compareRawStatements(was: RawStatements, now: RawStatements, of owner: RawStatementsOwner = .oldAPI) {
+        func lost(_ statement: String) -> String {
+            switch owner {
+            case .oldAPI: "no longer passes a raw \(statement): the policies of its old API ran one, and none of its new API's does"
+            case .guardingRoute: "passes no raw \(statement), which the policies of the route guarding its backend operation run"
+            }
+        }
         if was.checksTokens, !now.checksTokens, new.token == nil {
-            add(.privilegeIncrease, "no longer passes a raw token check: the policies of its old API ran one, and none of its new API's does")
-        } else if !was.checksTokens, now.checksTokens, old.token == nil {
+            add(.privilegeIncrease, lost("token check"))
+        } else if !was.checksTokens, now.checksTokens, old.token == nil, owner == .oldAPI {
             add(.privilegeDecrease, "is now checked for a token by a raw policy of its new API")
         }
         if was.filtersAddresses, !now.filtersAddresses, new.ipFilter == nil {
-            add(.privilegeIncrease, "no longer passes a raw IP filter: the policies of its old API ran one, and none of its new API's does")
-        } else if !was.filtersAddresses, now.filtersAddresses, old.ipFilter == nil {
+            add(.privilegeIncrease, lost("IP filter"))
+        } else if !was.filtersAddresses, now.filtersAddresses, old.ipFilter == nil, owner == .oldAPI {
             add(.privilegeDecrease, "is now filtered by IP address by a raw policy of its new API")
         }
+    }
+
+    /// An added route against a route guarding the backend operation it reaches (`old`):
+    /// who gets in — tokens, scopes, the subscription key, IP filters, raw checks on every
+    /// request — and how often. An audit found routes added with `ipFilter: none`, or on
+    /// their API's shared budget, past the filter and the budget that operation had.
+    mutating func compareGuard(was: RawStatements, now: RawStatements) {
+        compareAuth()
+        compareIPFilter()
+        compareRawStatements(was: was, now: now, of: .guardingRoute)
+        if old.keylessAccess == nil, new.keylessAccess != nil { add(.privilegeIncrease, "can be called without a subscription key") }
+        compareLimit(.rateLimit, "rate limit")
+        compareLimit(.quota, "quota")
     }
 
     /// By the addresses each version admits, whatever the filters' form: narrowing an

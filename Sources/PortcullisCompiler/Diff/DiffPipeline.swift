@@ -198,7 +198,8 @@ public enum DiffPipeline {
             return .errors(DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions))
         }
         var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
-        side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured) }
+        let routes = RouteExtents(result.project)
+        side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes) }
         side.raw = RawRouteReading(result.checked)
         return .side(side, environments: result.environments, secrets: result.report.secretTexts)
     }
@@ -232,5 +233,31 @@ struct RawRouteReading {
 
     func answersEveryRequest(_ name: String) -> Bool {
         routes[name].map(checked.answersEveryRequestInRawPolicies) ?? false
+    }
+}
+
+/// Where each route of a side is defined, to tell which route's definition holds a finding.
+struct RouteExtents {
+    /// Per file, each route's extent and `API/route` without case, by where it starts.
+    private var byFile: [FileID: [(extent: SourceRange, name: String)]] = [:]
+
+    init(_ project: ResolvedProject) {
+        for route in project.routes {
+            let extent = route.written.extent
+            byFile[extent.file, default: []].append((extent, "\(project.apis[route.apiIndex].name.value)/\(route.written.id.value)".lowercased()))
+        }
+        for file in byFile.keys { byFile[file]!.sort { $0.extent.start < $1.extent.start } }
+    }
+
+    /// The route whose extent holds `range`'s start: the last to start at or before it.
+    func route(holding range: SourceRange) -> String? {
+        guard let routes = byFile[range.file] else { return nil }
+        var (low, high) = (0, routes.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if routes[middle].extent.start <= range.start { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0, range.start < routes[low - 1].extent.end else { return nil }
+        return routes[low - 1].name
     }
 }
