@@ -1278,9 +1278,10 @@ extension PolicyXMLElement {
     }
 
     /// How many requests a rate limit counts. None when its `increment-condition` is false
-    /// as APIM reads it (named values put in from `values`), nor when its `counter-key` may
-    /// be new for every request, a counter per request (a new GUID, the clock, or a
-    /// variable set so in a policy the requests of the API at `api` pass, nil: of any API;
+    /// as APIM reads it (named values put in from `values`), nor when its `counter-key` (a
+    /// `limit-concurrency`'s `key`) may be new for every request, a counter per request (a
+    /// new GUID, the clock, or a variable set so in a policy the requests of the API at
+    /// `api` pass, nil: of any API;
     /// ``CallerControlledVariables/givesANewValueForEveryRequest(of:in:)``); nor when the
     /// caller decides whether or how much it is counted (its condition or count reads the
     /// request, or a variable `callerControlled` says the caller writes or picks), or
@@ -1320,7 +1321,9 @@ extension PolicyXMLElement {
             if let written, written.isExpression, callerControlled.writesTheValue(of: written.resolved) { return .noRequests }
         }
         // A key new for every request: a counter each, which never reaches its limit.
-        if case .known(let key?) = read("counter-key", values), key.isExpression, callerControlled.givesANewValueForEveryRequest(of: key.resolved, in: api) {
+        if case .known(let key?) = read(name == "limit-concurrency" ? "key" : "counter-key", values), key.isExpression,
+            callerControlled.givesANewValueForEveryRequest(of: key.resolved, in: api)
+        {
             return .noRequests
         }
         if condition != nil, truth != true {

@@ -486,4 +486,76 @@ final class DiffWideningTests: XCTestCase {
         assertReports(["privilege increase: product 'partners' now includes API 'admin': its subscribers may call it"], in: lines)
         XCTAssertFalse(lines.contains { $0.contains("was 'catalog' before") }, lines.joined(separator: "\n"))
     }
+
+    /// A raw `Host` header sends the requests to another site of the server behind the
+    /// backend's address (one that hosts several picks the site by it), under the checks
+    /// they had: it was only "the raw policy changed" (the audit of the diff gate, forty-sixth
+    /// round). A header naming the backend's own host, set on the answer, or skipped, where
+    /// the caller's `Host` always stands, sends nothing elsewhere.
+    func testARawHostHeaderThatNamesAnotherSiteIsAPrivilegeIncrease() throws {
+        let api = "backend: https://orders.internal.contoso.com/api\n"
+        let apiPolicy = { (inbound: String, outbound: String) in
+            api + "policy: '<policies><inbound><base />\(inbound)</inbound><backend><base /></backend><outbound><base />\(outbound)</outbound></policies>'\n"
+        }
+        let host = { (value: String, action: String) in #"<set-header name="Host" exists-action="\#(action)"><value>\#(value)</value></set-header>"# }
+        assertReports([
+            "privilege increase: API 'orders' now sends requests, with the credentials they carry, to 'https://orders.internal.contoso.com/api' and, by raw policy, 'Host header admin.internal.contoso.com' instead of 'https://orders.internal.contoso.com/api'"
+        ], in: try diff([("apis/orders.yaml", api, apiPolicy(host("admin.internal.contoso.com", "override"), ""))]))
+        // Through a fragment, as the caller's header picks it.
+        let picked = host("@(context.Request.Headers.GetValueOrDefault(&quot;X-Site&quot;, &quot;&quot;))", "override")
+        let fragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: site\npolicy: '<fragment>\(picked)</fragment>'\n"
+        let lines = try diff([("apis/orders.yaml", api, apiPolicy(#"<include-fragment fragment-id="site" />"#, ""))], newFiles: [("apis/site.yaml", fragment)])
+        XCTAssertTrue(lines.contains { $0.hasPrefix("privilege increase: API 'orders' now sends requests, with the credentials they carry") && $0.contains("Host header @(") }, lines.joined(separator: "\n"))
+        // Environments give the API other hosts: only the definitions' own are read here.
+        func increases(_ lines: [String]) -> [String] { lines.filter { $0.hasPrefix("privilege increase") && !$0.contains("in environment") } }
+        for (inbound, outbound) in [
+            (host("Orders.Internal.Contoso.com:443", "override"), ""), (host("admin.internal.contoso.com", "skip"), ""), ("", host("admin.internal.contoso.com", "override")),
+        ] {
+            XCTAssertEqual(increases(try diff([("apis/orders.yaml", api, apiPolicy(inbound, outbound))])), [], inbound + outbound)
+        }
+    }
+
+    /// A raw `limit-concurrency` removed, raised, or keyed by what the caller sends or anew
+    /// for every request lets more requests run at once: it was only "the raw policy changed".
+    func testARawConcurrencyLimitLoosenedIsALooserLimit() throws {
+        let api = "backend: https://orders.internal.contoso.com/api\n"
+        let limit = { (key: String, most: String) in
+            #"<limit-concurrency key="\#(key)" max-count="\#(most)"><forward-request timeout="30" /></limit-concurrency>"#
+        }
+        let apiPolicy = { (backend: String) in api + "policy: '<policies><inbound><base /></inbound><backend>\(backend)</backend></policies>'\n" }
+        let both = [("apis/orders.yaml", api, apiPolicy(limit("orders", "10")))]
+        let edit = { (to: String) in [("apis/orders.yaml", limit("orders", "10"), to)] }
+        assertReports(
+            ["looser limit: the raw policy of API 'orders' removes 'limit-concurrency' (in BASE)"],
+            in: try diff(edit(#"<forward-request timeout="30" />"#), both: both))
+        assertReports(
+            ["looser limit: the raw policy of API 'orders' raises 'limit-concurrency' to 1000 requests at once from 10"],
+            in: try diff(edit(limit("orders", "1000")), both: both))
+        assertReports(
+            ["looser limit: the raw policy of API 'orders' counts 'limit-concurrency' by a key callers choose, so each may count anew as often as it likes"],
+            in: try diff(edit(limit("@(context.Request.Headers.GetValueOrDefault(&quot;X-Key&quot;, &quot;&quot;))", "10")), both: both))
+        // A key new for every request: a counter each, which never reaches its count.
+        assertReports(
+            ["looser limit: the raw policy of API 'orders' turns 'limit-concurrency' into one that counts nothing or only some requests"],
+            in: try diff(edit(limit("@(Guid.NewGuid().ToString())", "10")), both: both))
+        // Fewer at once is stricter.
+        let lowered = try diff(edit(limit("orders", "2")), both: both)
+        XCTAssertFalse(lowered.contains { $0.hasPrefix("looser limit") }, lowered.joined(separator: "\n"))
+    }
+
+    /// A required claim whose name a named value gives: the value changed dropped the claim
+    /// unseen ("reads named values that changed"), and the same claim written out where the
+    /// named value stood was taken for one dropped.
+    func testARequiredClaimNamedByANamedValueIsReadWithItsValue() throws {
+        let api = "backend: https://orders.internal.contoso.com/api\n"
+        let check = { (claim: String) in
+            api + #"policy: '<policies><inbound><base /><validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="\#(claim)" match="all"><value>Orders.Admin</value></claim></required-claims></validate-jwt></inbound></policies>'"# + "\n"
+        }
+        let named = [("apis/orders.yaml", api, check("{{claim-name}}")), ("gateway.yaml", "namedValues:\n", "namedValues:\n  claim-name: roles\n")]
+        assertReports(
+            ["privilege increase: the raw policy of API 'orders' lets 'validate-jwt' accept tokens without claim 'roles' through named values that changed"],
+            in: try diff([("gateway.yaml", "claim-name: roles", "claim-name: unused")], both: named))
+        let written = try diff([("apis/orders.yaml", "{{claim-name}}", "roles")], both: named)
+        XCTAssertFalse(written.contains { $0.hasPrefix("privilege increase") }, written.joined(separator: "\n"))
+    }
 }

@@ -483,7 +483,7 @@ public enum AccessDiff {
             let (oldTarget, newTarget) = (target(old.plan.backend, was), target(new.plan.backend, now))
             // Raw statements send requests on beside the backend: to each of their targets too.
             let (reached, reaches) = (
-                hosts(old.plan.backend, was).union(oldSent.keys.map(BackendDiff.host)), hosts(new.plan.backend, now).union(newSent.keys.map(BackendDiff.host))
+                hosts(old.plan.backend, was).union(oldSent.keys.map(RawRequestTargets.host)), hosts(new.plan.backend, now).union(newSent.keys.map(RawRequestTargets.host))
             )
             let sameBackend = newTarget.named.map { $0.lowercased() == oldTarget.named?.lowercased() } ?? (oldTarget == newTarget)
             guard !sameBackend || rawMoved || reaches != reached else { continue }

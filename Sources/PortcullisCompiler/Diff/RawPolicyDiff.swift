@@ -23,6 +23,8 @@ enum RawPolicyDiff {
         // A language model's tokens, per minute or over a quota's period.
         "llm-token-limit": (.stricterLimit, .looserLimit),
         "azure-openai-token-limit": (.stricterLimit, .looserLimit),
+        // Requests at once: past 'max-count' APIM answers 429 instead of running what it holds.
+        "limit-concurrency": (.stricterLimit, .looserLimit),
         "cache-lookup": (.cacheWidened, .other),
         "cache-lookup-value": (.cacheWidened, .other),
         // A completion served for a prompt like another's, partitioned by 'vary-by' alone.
@@ -812,7 +814,9 @@ enum RawPolicyDiff {
             case "required-claims":
                 var seen: [String: Int] = [:]
                 for claim in element.elements where claim.name == "claim" {
-                    guard case .text(let name)? = claim.attribute("name")?.value else { continue }
+                    // Named values put in: one changed to name another claim drops this one.
+                    guard case .text(let written)? = claim.attribute("name")?.value else { continue }
+                    let name = value(written)
                     let any = claim.attribute("match").map { value($0.value.written).lowercased() != "all" } ?? false
                     seen[name, default: 0] += 1
                     let key = "claim:" + name + (seen[name]! > 1 ? "#\(seen[name]!)" : "")
@@ -1063,9 +1067,9 @@ enum RawPolicyDiff {
     /// in order when each side has as many, as APIM reads them (named values put in). Each
     /// budget, the statement's own, those of the `api` and `operation` elements in it and a
     /// token limit's quota, is compared by calls, kilobytes and a language model's tokens
-    /// per second, each with its own kind only: one raised, dropped, or made one not
-    /// known here (an expression) lets more through; so does a counter keyed on what the
-    /// caller sends, through a variable too, where it was not.
+    /// per second, and requests at once, each with its own kind only: one raised, dropped,
+    /// or made one not known here (an expression) lets more through; so does a counter
+    /// keyed on what the caller sends, through a variable too, where it was not.
     private static func loosenedLimit(
         _ name: String, _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution,
         _ callerControlled: (was: CallerControlledVariables, now: CallerControlledVariables)
@@ -1094,13 +1098,14 @@ enum RawPolicyDiff {
             for (place, budget) in had.sorted(by: { $0.key < $1.key }) {
                 let label = place.isEmpty ? "'\(name)'" : "'\(name)' for \(place)"
                 guard let current = has[place] else { return (after, "drops the budget of \(label)") }
-                for (measure, unit) in [("calls", "calls"), ("bandwidth", "KB"), ("tokens", "tokens")] {
+                for (measure, unit) in [("calls", "calls"), ("bandwidth", "KB"), ("tokens", "tokens"), ("concurrency", "requests at once")] {
                     guard let amount = budget.amounts[measure] else { continue }
                     guard let raised = current.amounts[measure] else { return (after, "no longer bounds the \(measure) of \(label)") }
                     // A budget not known here on BASE's side says nothing of HEAD's.
                     guard let b = amount, let bs = budget.seconds else { continue }
                     guard let a = raised, let seconds = current.seconds else { return (after, "makes the \(measure) budget of \(label) one not known here") }
                     if Limit.letsMoreThrough(calls: a, per: seconds, thanCalls: b, per: bs) {
+                        if measure == "concurrency" { return (after, "raises \(label) to \(a) \(unit) from \(b)") }
                         let what = measure == "bandwidth" ? "the bandwidth" : "the budget"
                         return (after, "raises \(what) of \(label) to \(a) \(unit) per \(seconds)s from \(b) per \(bs)s")
                     }
@@ -1119,7 +1124,9 @@ enum RawPolicyDiff {
             // A key the caller writes (a header, say) lets each caller count anew as often as
             // it likes, one it picks among values written out lets it pick its counter;
             // another key callers do not choose is a choice of the policy's.
-            let key = { (found: Found, values: GatewayComparison.Substitution) in found.element.attribute("counter-key").map { values.value($0.value.resolved) } }
+            let key = { (found: Found, values: GatewayComparison.Substitution) in
+                found.element.attribute(found.element.name == "limit-concurrency" ? "key" : "counter-key").map { values.value($0.value.resolved) }
+            }
             if let counted = key(before, was), let counting = key(after, now), counted != counting, callerControlled.now.choosesTheValue(of: counting),
                 !callerControlled.was.choosesTheValue(of: counted)
             {
@@ -1133,8 +1140,8 @@ enum RawPolicyDiff {
     /// A limit's budgets by where they apply: "" for the statement's own, "api 'NAME'" and
     /// "operation 'NAME' of api 'NAME'" for those inside it, and "its token quota" for a
     /// token limit's quota over its `token-quota-period` (its `tokens-per-minute` is the
-    /// statement's own). A measure not written is absent; one not known here (an
-    /// expression, a named value not known) is nil.
+    /// statement's own, as is a `limit-concurrency`'s `max-count`). A measure not written is
+    /// absent; one not known here (an expression, a named value not known) is nil.
     private static func budgets(of limit: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> [String: Budget] {
         func number(_ attribute: String, of element: PolicyXMLElement) -> Int?? {
             guard let written = element.attribute(attribute)?.value else { return .none }
@@ -1153,6 +1160,11 @@ enum RawPolicyDiff {
         if let tokens = number("tokens-per-minute", of: limit) {
             found[""]?.amounts["tokens"] = tokens
             found[""]?.seconds = 60
+        }
+        // Requests at once, in no window: one second on both sides compares the counts alone.
+        if let most = number("max-count", of: limit) {
+            found[""]?.amounts["concurrency"] = most
+            found[""]?.seconds = 1
         }
         if let quota = number("token-quota", of: limit) {
             let period = limit.attribute("token-quota-period").flatMap { Self.quotaPeriods[values.value($0.value.written).trimmingWhitespace.lowercased()] }
@@ -1174,8 +1186,8 @@ enum RawPolicyDiff {
     /// as 30 days, a year as 365.
     private static let quotaPeriods = ["hourly": 3600, "daily": 86_400, "weekly": 604_800, "monthly": 2_592_000, "yearly": 31_536_000]
 
-    /// A budget's amounts by measure (`calls`, `bandwidth`, `tokens`), nil where not known
-    /// here, over its window in seconds.
+    /// A budget's amounts by measure (`calls`, `bandwidth`, `tokens`, `concurrency`), nil
+    /// where not known here, over its window in seconds.
     private struct Budget {
         var amounts: [String: Int?]
         var seconds: Int?

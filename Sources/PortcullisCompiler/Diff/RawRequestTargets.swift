@@ -6,9 +6,11 @@ import PortcullisPolicyXML
 /// Where raw policies send a route's request, for `diff`: a `set-backend-service` (its
 /// `base-url`, or the URL of the declared backend its `backend-id` names), a `proxy` every
 /// backend call goes through, and a `send-request` or `send-one-way-request` that takes
-/// credentials along (``PolicyXMLElement/carriesCredentials(secrets:values:)``), wherever they stand in the
-/// policies the route's requests pass and the fragments those include. A branch may send
-/// only some requests there, which is enough to carry a token.
+/// credentials along (``PolicyXMLElement/carriesCredentials(secrets:values:)``), and a
+/// `Host` header set on the request, which picks the site a server that hosts several
+/// serves (Microsoft's `set-header` page), wherever they stand in the policies the route's
+/// requests pass and the fragments those include. A branch may send only some requests
+/// there, which is enough to carry a token.
 ///
 /// Named values are put in, so a change of their values alone moves the target. An
 /// expression is taken as written: any change to it is a move.
@@ -56,7 +58,21 @@ struct RawRequestTargets {
         route.written.policy?.document.map { of($0) } ?? [:]
     }
 
-    private static let senders: Set<String> = ["set-backend-service", "proxy", "send-request", "send-one-way-request", "include-fragment"]
+    private static let senders: Set<String> = ["set-backend-service", "proxy", "send-request", "send-one-way-request", "set-header", "include-fragment"]
+
+    /// How a `Host` header set on the request is listed among the targets.
+    private static let hostHeader = "Host header "
+
+    /// The host a target reaches: a URL's, or the site a `Host` header names, without case,
+    /// port or final dot, so a header naming the backend's own host reaches nothing new.
+    static func host(of target: String) -> String {
+        guard target.hasPrefix(hostHeader) else { return BackendDiff.host(of: target) }
+        var host = Substring(target.dropFirst(hostHeader.count).lowercased())
+        // An IPv6 address keeps its colons inside brackets.
+        if let colon = host.lastIndex(of: ":"), !host[colon...].contains("]") { host = host[..<colon] }
+        while host.hasSuffix(".") { host = host.dropLast() }
+        return String(host)
+    }
 
     private mutating func of(_ document: PolicyXMLDocument) -> [String: SourceRange] {
         if let found = known[ObjectIdentifier(document)] { return found }
@@ -66,7 +82,9 @@ struct RawRequestTargets {
             let target = target.trimmingWhitespace
             if targets[target] == nil { targets[target] = at }
         }
-        func walk(_ element: PolicyXMLElement, in document: PolicyXMLDocument, shownAt: SourceRange?) {
+        // `request`: whether a header set there is the request's, not in `outbound`,
+        // `on-error` or a `return-response`, which set the answer's.
+        func walk(_ element: PolicyXMLElement, in document: PolicyXMLDocument, shownAt: SourceRange?, request: Bool) {
             let at = shownAt ?? document.range(element.nameSpan)
             switch element.name {
             case "set-backend-service":
@@ -90,15 +108,27 @@ struct RawRequestTargets {
                     let text = url.children.compactMap { if case .text(let value, _) = $0 { value.written } else { nil } }.joined()
                     add(values.value(text), at)
                 }
+            case "set-header":
+                // Skipped where the caller's `Host` stands, as it always does; removed, the backend's own.
+                let action = values.value(element.attribute("exists-action")?.value.written ?? "override").trimmingWhitespace.lowercased()
+                guard request, values.value(element.attribute("name")?.value.written ?? "").trimmingWhitespace.lowercased() == "host",
+                    action != "skip", action != "delete"
+                else { return }
+                for value in element.elements where value.name == "value" {
+                    add(Self.hostHeader + values.value(value.textValue?.written ?? "").trimmingWhitespace, at)
+                }
             case "include-fragment":
-                guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted, let fragment = fragments[id] else { return }
-                fragment.rootElements.forEach { walk($0, in: fragment, shownAt: at) }
+                // A fragment runs where it is included: inside `outbound`, it sets the answer's
+                // headers, so one included there too is read again for the request.
+                guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert("\(request) \(id)").inserted, let fragment = fragments[id] else { return }
+                fragment.rootElements.forEach { walk($0, in: fragment, shownAt: at, request: request) }
             default:
-                element.elements.forEach { walk($0, in: document, shownAt: shownAt) }
+                let request = request && !["outbound", "on-error", "return-response"].contains(element.name)
+                element.elements.forEach { walk($0, in: document, shownAt: shownAt, request: request) }
             }
         }
         if document.has(anyOf: Self.senders) {
-            document.rootElements.forEach { walk($0, in: document, shownAt: nil) }
+            document.rootElements.forEach { walk($0, in: document, shownAt: nil, request: true) }
         }
         known[ObjectIdentifier(document)] = targets
         return targets
