@@ -1909,7 +1909,7 @@ struct CheckedCredentials: Sendable {
                 switch source {
                 case .requestHeader(let name): .header(name.lowercased())
                 case .requestQuery(let name): .query(name.lowercased())
-                case .allRequestHeaders, .allRequestQuery, .requestURL, .request: .anyName
+                case .someRequestHeader, .allRequestHeaders, .allRequestQuery, .requestURL, .request: .anyName
                 default: nil
                 }
             } + callerControlledVariables.tokenPlaces(of: code)

@@ -22,11 +22,17 @@ final class ExpressionFlowTests: XCTestCase {
             (#"@(context.Request.Url.Query.GetValueOrDefault("code", ""))"#, [.requestQuery("code"), .literal("")]),
             (#"@(context.Request.Url.ToString())"#, [.requestURL]),
             (#"@(context.Request.Body.As<string>(preserveContent: true))"#, [.requestBody]),
-            // Every entry: passed whole, or read by a name that is not written out.
+            // Every entry: passed whole, or read by a name that is not written out; one
+            // header by such a name is some header.
             (#"@(JsonConvert.SerializeObject(context .Variables))"#, [.allVariables]),
             (#"@(context/* all */.Request.Headers.Select(h => h.Key))"#, [.allRequestHeaders]),
-            (#"@((string)context.Variables["ke" + "y"])"#, [.allVariables, .literal("ke"), .literal("y")]),
-            (#"@(context.Request.Headers.GetValueOrDefault("X\u002DKey", ""))"#, [.allRequestHeaders, .literal(#"X\u002DKey"#), .literal("")]),
+            (#"@((string)context.Variables["ke" + name])"#, [.allVariables, .literal("ke")]),
+            (#"@(context.Request.Headers.GetValueOrDefault("X\u002DKey", ""))"#, [.someRequestHeader, .literal(#"X\u002DKey"#), .literal("")]),
+            (#"@(context.Request.Headers[(string)context.Variables["h"]])"#, [.someRequestHeader, .variable("h")]),
+            // Strings written out and joined are one name to C#.
+            (#"@((string)context.Variables["ke" + "y"])"#, [.variable("key")]),
+            (#"@(context.Request.Headers.GetValueOrDefault("X-" + @"Sub", ""))"#, [.requestHeader("X-Sub"), .literal("")]),
+            (#"@(context.Request.Headers.GetValueOrDefault("X-" + "Sub" + n, ""))"#, [.someRequestHeader, .literal("X-"), .literal("Sub"), .literal("")]),
         ]
         for (code, expected) in cases { XCTAssertEqual(Set(ExpressionFlow.sources(of: code)), Set(expected), code) }
     }

@@ -4253,6 +4253,23 @@ extension RawPolicyTests {
             try write(store: store, lookup: lookup.replacingOccurrences(of: #"&quot;X-Sub&quot;, &quot;&quot;"#, with: "\(name), " + subject), statusAccess: checked)
             XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA001") }.count, 1, name)
         }
+        // The header named by strings joined, by a variable or by a block's local: it may be
+        // 'X-Sub' as well, as here (each was taken for any header, the credential's among
+        // them: an audit). Named 'Authorization' so, it is the caller's own token.
+        let named = #"<set-variable name="h" value="X-Sub" />"#
+        let joined = "&quot;X-&quot; + &quot;Sub&quot;"
+        let block = #"<cache-lookup-value key="@{ var h = &quot;X-Sub&quot;; return &quot;resp:&quot; + context.Request.Headers.GetValueOrDefault(h, \#(subject)); }" variable-name="kept" />"#
+        for lookup in [
+            lookup.replacingOccurrences(of: #"&quot;X-Sub&quot;, &quot;&quot;"#, with: "\(joined), " + subject),
+            named + lookup.replacingOccurrences(of: #"&quot;X-Sub&quot;, &quot;&quot;"#, with: "(string)context.Variables[&quot;h&quot;], " + subject),
+            block,
+        ] {
+            try write(store: store, lookup: lookup, statusAccess: checked)
+            XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA001") }.count, 1, lookup)
+        }
+        let joinedSubject = subject.replacingOccurrences(of: "&quot;Authorization&quot;", with: "&quot;Author&quot; + &quot;ization&quot;")
+        try write(store: store, lookup: lookup.replacingOccurrences(of: #"context.Request.Headers.GetValueOrDefault(&quot;X-Sub&quot;, &quot;&quot;)"#, with: joinedSubject), statusAccess: checked)
+        XCTAssertEqual(try lintFindings(status: 0).filter { !$0.hasPrefix("LP006") }, [])
         try write(store: store, lookup: lookup.replacingOccurrences(of: #"context.Request.Headers.GetValueOrDefault(&quot;X-Sub&quot;, &quot;&quot;)"#, with: subject), statusAccess: checked)
         XCTAssertEqual(try lintFindings(status: 0).filter { !$0.hasPrefix("LP006") }, [])
         try write(store: store.replacingOccurrences(of: ".AsJwt()?.Subject", with: ""))

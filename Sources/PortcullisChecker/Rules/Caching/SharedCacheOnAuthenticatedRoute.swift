@@ -262,11 +262,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
 
         /// Whether `source` is a header that carries the credentials of every caller of the
-        /// scope: one of ``credentialHeaders``, one named by what is not written out, or the
-        /// request passed whole.
+        /// scope: one of ``credentialHeaders``, or the headers or the request passed whole.
+        /// One named by what is not written out only where any header may carry them: it
+        /// may be one the caller sends, `X-Sub` as the subject's (an audit).
         func isCredential(_ source: ExpressionFlow.Source) -> Bool {
             switch source {
             case .requestHeader(let name): credentialHeaders.contains(anyHeader) || credentialHeaders.contains(name.trimmingWhitespace.lowercased())
+            case .someRequestHeader: credentialHeaders.contains(anyHeader)
             case .allRequestHeaders, .request: true
             default: false
             }
@@ -428,7 +430,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 switch source {
                 case .requestHeader(let name): headers.contains(name.trimmingWhitespace.lowercased())
                 case .requestQuery(let name): queries.contains(name.trimmingWhitespace.lowercased())
-                case .allRequestHeaders, .allRequestQuery, .request: true
+                case .someRequestHeader, .allRequestHeaders, .allRequestQuery, .request: true
                 // The URL holds the query a check reads a token from (the third audit).
                 case .requestURL, .asSent: !queries.isEmpty
                 default: false

@@ -28,6 +28,11 @@ enum ExpressionFlow {
         case allVariables
         /// `context.Request.Headers.GetValueOrDefault("name")`, `...Headers["name"]`.
         case requestHeader(String)
+        /// One request header, read by a name not written out (`Headers[name]`,
+        /// `GetValueOrDefault(prefix + "Sub", …)`): any, so one the caller sends too, which
+        /// need not be the credential's (an audit found `X-Sub` so named taken for it).
+        case someRequestHeader
+        /// Every request header: `context.Request.Headers` passed whole.
         case allRequestHeaders
         /// `context.Request.Url.Query.GetValueOrDefault("name")`, `...Query["name"]`.
         case requestQuery(String)
@@ -68,7 +73,7 @@ enum ExpressionFlow {
         /// Whether the caller writes it: the request, any part of it.
         var isCallerWritten: Bool {
             switch self {
-            case .requestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .requestPathPart, .asSent, .requestBody,
+            case .requestHeader, .someRequestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .requestPathPart, .asSent, .requestBody,
                 .request:
                 true
             case .variable, .allVariables, .answerBody, .literal: false
@@ -1897,7 +1902,7 @@ enum ExpressionFlow {
     /// values where read by name (`["name"]`), a variable anything, else a text.
     private static func held(by source: Source, endingAt end: Int, _ text: [UInt8]) -> Held {
         switch source {
-        case .requestHeader, .requestQuery: end > 0 && text[end - 1] == closeBracket ? .texts : .text
+        case .requestHeader, .someRequestHeader, .requestQuery: end > 0 && text[end - 1] == closeBracket ? .texts : .text
         case .variable, .allVariables, .allRequestHeaders, .allRequestQuery, .request, .requestBody, .answerBody: .other
         case .requestURL, .requestPath, .requestPathPart, .asSent, .literal: .text
         }
@@ -2206,7 +2211,8 @@ enum ExpressionFlow {
             guard word < text.count, text[word] == dot else { return (.request, word, word) }
             let inner = identifierEnd(text, from: word + 1)
             switch String(decoding: text[(word + 1)..<inner], as: UTF8.self) {
-            case "Headers": return keyed(text, from: inner, named: Source.requestHeader, all: .allRequestHeaders, structure, presence: presence)
+            case "Headers":
+                return keyed(text, from: inner, named: Source.requestHeader, unnamed: .someRequestHeader, all: .allRequestHeaders, structure, presence: presence)
             case "Body": return (.requestBody, inner, inner)
             case "MatchedParameters": return keyed(text, from: inner, named: { _ in .asSent }, all: .asSent, structure, presence: presence)
             case "Url":
@@ -2237,26 +2243,39 @@ enum ExpressionFlow {
     }
 
     /// A read of a collection that ends at `start`: by a name written out (`["name"]`,
-    /// `.GetValueOrDefault<T>("name", ...)`), of every entry, or of none (a count, a test
-    /// of a name, a read typed as something no string is; with `presence`, a test of a
-    /// name is a read of that entry, a count one of every entry).
+    /// `.GetValueOrDefault<T>("name", ...)`), of one entry by a name not written out
+    /// (`unnamed`, `all` where nil), of every entry, or of none (a count, a test of a name,
+    /// a read typed as something no string is; with `presence`, a test of a name is a read
+    /// of that entry, a count one of every entry).
     private static func keyed(
-        _ text: [UInt8], from start: Int, named: (String) -> Source, all: Source, _ structure: Structure, presence: Bool, typed readsTyped: Bool = false
+        _ text: [UInt8], from start: Int, named: (String) -> Source, unnamed: Source? = nil, all: Source, _ structure: Structure, presence: Bool,
+        typed readsTyped: Bool = false
     ) -> (Source?, end: Int, valueEnd: Int) {
         // A name written out: a string, verbatim (`@"X-Sub"`) or interpolated without a hole
         // (`$"X-Sub"`) too (read as any entry, those kept a default as part of the value
-        // that tells callers apart: an audit), with nothing escaped.
+        // that tells callers apart: an audit), with nothing escaped, or strings so written
+        // joined (`"X-" + "Sub"`, one name to C#).
         func name(at start: Int) -> (String, end: Int)? {
-            guard start < text.count, let end = structure.literalEnd[start] else { return nil }
-            let prefix = text[start..<end].prefix { $0 == at || $0 == dollar }
-            guard start + prefix.count < end, text[start + prefix.count] == quote else { return nil }
-            let name = text[(start + prefix.count + 1)..<(end - 1)]
-            guard !name.contains(backslash), !name.contains(quote), !prefix.contains(dollar) || !name.contains(openBrace) else { return nil }
-            return (String(decoding: name, as: UTF8.self), end)
+            var joined = ""
+            var next = start
+            while true {
+                guard next < text.count, let end = structure.literalEnd[next] else { return nil }
+                let prefix = text[next..<end].prefix { $0 == at || $0 == dollar }
+                guard next + prefix.count < end, text[next + prefix.count] == quote else { return nil }
+                let name = text[(next + prefix.count + 1)..<(end - 1)]
+                guard !name.contains(backslash), !name.contains(quote), !prefix.contains(dollar) || !name.contains(openBrace) else { return nil }
+                joined += String(decoding: name, as: UTF8.self)
+                guard end + 1 < text.count, text[end] == plus, structure.literalEnd[end + 1] != nil else { return (joined, end) }
+                next = end + 1
+            }
         }
+        // One entry, by a name not written out: its read ends past the brackets that name it.
+        let one = unnamed ?? all
         guard start < text.count else { return (all, start, start) }
         if text[start] == openBracket {
-            guard let (found, end) = name(at: start + 1), end < text.count, text[end] == closeBracket else { return (all, start, start) }
+            guard let (found, end) = name(at: start + 1), end < text.count, text[end] == closeBracket else {
+                return (one, start, (structure.close[start] ?? start) + 1)
+            }
             return (named(found), end + 1, end + 1)
         }
         guard text[start] == dot else { return (all, start, start) }
@@ -2265,7 +2284,7 @@ enum ExpressionFlow {
         switch String(decoding: text[(start + 1)..<memberEnd], as: UTF8.self) {
         case "ContainsKey" where presence:
             guard after < text.count, text[after] == openParenthesis, let close = structure.close[after] else { return (all, memberEnd, memberEnd) }
-            guard let (found, end) = name(at: after + 1), end == close else { return (all, close + 1, close + 1) }
+            guard let (found, end) = name(at: after + 1), end == close else { return (one, close + 1, close + 1) }
             return (named(found), close + 1, close + 1)
         case "ContainsKey", "Count", "Keys": return (presence ? all : nil, memberEnd, memberEnd)
         case "GetValueOrDefault", "TryGetValue":
@@ -2277,7 +2296,7 @@ enum ExpressionFlow {
             guard after < text.count, text[after] == openParenthesis else { return (all, start, start) }
             let close = structure.close[after] ?? text.count - 1
             if let typed, !stringTypes.contains(typed), !readsTyped { return (nil, close + 1, close + 1) }
-            guard let (found, end) = name(at: after + 1), end < text.count, text[end] == comma || text[end] == closeParenthesis else { return (all, start, start) }
+            guard let (found, end) = name(at: after + 1), end < text.count, text[end] == comma || text[end] == closeParenthesis else { return (one, start, close + 1) }
             // The default is read on; what follows the call applies to the value.
             return (named(found), end, close + 1)
         default: return (all, start, start)
@@ -2623,7 +2642,7 @@ enum ExpressionFlow {
     private static let lessThan = UInt8(ascii: "<"), greater = UInt8(ascii: ">"), ampersand = UInt8(ascii: "&"), bar = UInt8(ascii: "|")
     private static let openParenthesis = UInt8(ascii: "("), closeParenthesis = UInt8(ascii: ")"), openBracket = UInt8(ascii: "[")
     private static let closeBracket = UInt8(ascii: "]"), openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
-    private static let slash = UInt8(ascii: "/"), star = UInt8(ascii: "*"), space = UInt8(ascii: " ")
+    private static let slash = UInt8(ascii: "/"), star = UInt8(ascii: "*"), space = UInt8(ascii: " "), plus = UInt8(ascii: "+")
 
     private static func isOpening(_ byte: UInt8) -> Bool { byte == openParenthesis || byte == openBracket || byte == openBrace }
     private static func isClosing(_ byte: UInt8) -> Bool { byte == closeParenthesis || byte == closeBracket || byte == closeBrace }

@@ -274,7 +274,7 @@ struct SecretCarriers {
         case .variable(let name): [Key(kind: .variable, name: name.lowercased(), afterInbound: late)]
         case .allVariables: [Key(kind: .variable, name: "*", afterInbound: late)]
         case .requestHeader(let name): [Key(kind: .requestHeader, name: name.lowercased(), afterInbound: late)]
-        case .allRequestHeaders: [Key(kind: .requestHeader, name: "*", afterInbound: late)]
+        case .someRequestHeader, .allRequestHeaders: [Key(kind: .requestHeader, name: "*", afterInbound: late)]
         case .requestQuery(let name): [Key(kind: .requestQuery, name: name.lowercased(), afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
         case .requestURL, .allRequestQuery: [Key(kind: .requestQuery, name: "*", afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
         case .requestPath, .requestPathPart: [Key(kind: .requestURL, name: "*", afterInbound: late)]
