@@ -112,9 +112,12 @@ extension String {
     /// way XML and C# allow once references are resolved: told before it is read.
     var mayReadACarrier: Bool { mayReadAVariable || holdsWord("Request") || holds("{{") }
 
-    /// Whether C# code may read a policy variable: it names `Variables`, or holds a `\u`
-    /// escape, which spells any name.
-    var mayReadAVariable: Bool { holds("Variables") || holds("\\u") }
+    /// Whether C# code may read a policy variable: it names `Variables`, or holds an escape
+    /// (``holdsAnEscape``).
+    var mayReadAVariable: Bool { holds("Variables") || holdsAnEscape }
+
+    /// Whether C# code holds a `\u` or `\U` escape, which spells any name.
+    var holdsAnEscape: Bool { holds("\\u") || holds("\\U") }
 
     /// Whether `word` stands in the text as a whole name: `Request` in `context.Request`,
     /// not in `context.RequestId`.

@@ -1251,12 +1251,15 @@ extension PolicyXMLElement {
         case unknown
     }
 
-    /// The attribute `name` as APIM reads it, its named values put in from `values`.
+    /// The attribute `name` as APIM reads it, its named values put in from `values`: an
+    /// expression where they make it one (APIM puts them in first: `counter-key=
+    /// "{{blank}}@(Guid.NewGuid().ToString())"` of a `blank` of nothing is new for every
+    /// request, an audit found).
     func read(_ name: String, _ values: [String: String]) -> ReadValue {
         guard let written = attribute(name)?.value else { return .known(nil) }
         guard written.written.holds("{{") else { return .known(written) }
         guard let value = NamedValues.resolve(written.written, values) else { return .unknown }
-        return .known(written.isExpression ? .expression(value) : .text(value))
+        return .known(written.isExpression || PolicyText.isExpression(value) ? .expression(value) : .text(value))
     }
 
     /// How many of the requests it runs for a rate limit counts in full.

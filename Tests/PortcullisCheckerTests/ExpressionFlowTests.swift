@@ -33,6 +33,10 @@ final class ExpressionFlowTests: XCTestCase {
             (#"@((string)context.Variables["ke" + "y"])"#, [.variable("key")]),
             (#"@(context.Request.Headers.GetValueOrDefault("X-" + @"Sub", ""))"#, [.requestHeader("X-Sub"), .literal("")]),
             (#"@(context.Request.Headers.GetValueOrDefault("X-" + "Sub" + n, ""))"#, [.someRequestHeader, .literal("X-"), .literal("Sub"), .literal("")]),
+            // Names spelt with escapes, or verbatim (`@`), are the names.
+            (#"@(context.Request.Head\U00000065rs.GetValueOrDefault("X-Key"))"#, [.requestHeader("X-Key")]),
+            (#"@(context.@Request.@Headers["X-Key"])"#, [.requestHeader("X-Key")]),
+            (#"@(new@JObject(context.Variables["a"]))"#, [.variable("a")]),
         ]
         for (code, expected) in cases { XCTAssertEqual(Set(ExpressionFlow.sources(of: code)), Set(expected), code) }
     }

@@ -1834,6 +1834,34 @@ final class RawPolicyTests: XCTestCase {
         })
     }
 
+    /// A key new for every request however C# spells its names (`\U` escapes, a verbatim
+    /// `@`), or that a named value makes an expression (APIM puts named values in before
+    /// it reads the policy), counts nothing: each was taken for another key (an audit).
+    func testACounterKeyNewForEveryRequestSpeltAnyWayCountsNothing() throws {
+        try (RuleExample.baseGateway + "namedValues:\n  blank: ''\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let key = { (written: String) in #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="\#(written)" />"# }
+        let limits: [(name: String, statement: String)] = [
+            ("escaped", key(#"@(context.Request\U00000049d.ToString())"#)),
+            ("verbatim", key("@(Guid.@NewGuid().ToString())")),
+            ("member", key("@(context?.@RequestId)")),
+            ("named", key("{{blank}}@(Guid.NewGuid().ToString())")),
+            // Keys like any other: a text, a subscription's, a name that is no member.
+            ("text", key("{{blank}}Guid.NewGuid()")),
+            ("subscription", key("{{blank}}@(context.Subscription.Id)")),
+            ("other", key(#"@(context.Request\u0049D)"#)),
+        ]
+        for limit in limits {
+            let example = RuleExample.api(
+                limit.name, fields: "rateLimit: none\npolicy: '<policies><inbound><base />\(limit.statement)</inbound></policies>'\n",
+                routes: "  - {id: list-\(limit.name), method: GET, path: /\(limit.name), scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(limit.name).yaml")
+        }
+        let found = try lintFindings().filter { $0.hasPrefix("RL001") }
+        XCTAssertEqual(found.sorted(), ["escaped", "member", "named", "verbatim"].map {
+            "RL001 defs/\($0).yaml: route 'list-\($0)' has its rate limit switched off"
+        })
+    }
+
     /// A weight the caller's request sets that is one or more whatever it sends counts every
     /// request: the larger of 1 and the caller's figure, or the body's size in kilobytes
     /// plus one were RL001 (found by the audit of the thirty-eighth round). The caller's

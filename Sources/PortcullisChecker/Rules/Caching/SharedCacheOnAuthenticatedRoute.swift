@@ -227,7 +227,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// tells nothing apart (the audit of the change).
         func tellsCallersApart(_ code: String, in api: Int?) -> Bool {
             let read = ExpressionFlow.withoutWrittenText(code)
-            let escaped = read.holds("\\u")
+            let escaped = read.holdsAnEscape
             guard read.holds("Request") || read.holds("Variables") || read.holds("NewGuid") || escaped else { return false }
             return ExpressionFlow.everyValue(of: code, credentials: isCredential) { value in
                 holdsACredential(value) { variables.tellsCallersApart($0, in: api, under: self) }
@@ -696,7 +696,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// the next change).
     private static func readsTheAnswer(_ code: String) -> Bool {
         // Told by its bytes first; a `\u` escape may spell the name.
-        (code.holds("Response") || code.holds("\\u")) && ExpressionFlow.sources(of: code).contains(.answerBody)
+        (code.holds("Response") || code.holdsAnEscape) && ExpressionFlow.sources(of: code).contains(.answerBody)
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -845,7 +845,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 guard let key = lookup.attribute("key"), key.value.isExpression else { continue }
                 let written = key.value.resolved
                 let read = ExpressionFlow.withoutWrittenText(written)
-                guard read.holds("Request") || read.holds("Variables") || read.holds("\\u"), !keys.tellsCallersApart(written, in: scope.api) else { continue }
+                guard read.holds("Request") || read.holds("Variables") || read.holdsAnEscape, !keys.tellsCallersApart(written, in: scope.api) else { continue }
                 guard let entries = callersEntries.first(namedBy: RawCacheKey(key, context)) else { continue }
                 let range = scope.document.range(lookup.nameSpan)
                 findings.report(

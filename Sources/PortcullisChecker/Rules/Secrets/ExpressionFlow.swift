@@ -647,7 +647,7 @@ enum ExpressionFlow {
     /// bytes: most expressions read nothing of the request or compare nothing (a `\u`
     /// escape may spell a name, never an operator).
     static func mayCompareARead(_ code: String) -> Bool {
-        let escaped = code.holds("\\u")
+        let escaped = code.holdsAnEscape
         return (code.holds("Request") || escaped) && (escaped || code.holds("==") || code.holds("!=") || code.holds("Equals") || code.holds("switch"))
     }
 
@@ -2190,8 +2190,7 @@ enum ExpressionFlow {
     private static func read(
         _ text: [UInt8], at period: Int, _ structure: Structure, presence: Bool = false, typed: Bool = false
     ) -> (Source?, end: Int, valueEnd: Int)? {
-        var index = period + 1
-        if index < text.count, text[index] == at { index += 1 }
+        let index = period + 1
         let word = identifierEnd(text, from: index)
         let member = String(decoding: text[index..<word], as: UTF8.self)
         switch member {
@@ -2647,6 +2646,25 @@ enum ExpressionFlow {
     private static func isOpening(_ byte: UInt8) -> Bool { byte == openParenthesis || byte == openBracket || byte == openBrace }
     private static func isClosing(_ byte: UInt8) -> Bool { byte == closeParenthesis || byte == closeBracket || byte == closeBrace }
 
+    /// The character a `\uXXXX` or `\UXXXXXXXX` escape at `index` stands for, and where
+    /// the escape ends; nil when none starts there.
+    private static func escapedScalar(_ text: [UInt8], at index: Int) -> (Unicode.Scalar, end: Int)? {
+        guard index + 1 < text.count, text[index] == backslash else { return nil }
+        let digits = switch text[index + 1] {
+        case UInt8(ascii: "u"): 4
+        case UInt8(ascii: "U"): 8
+        default: 0
+        }
+        let end = index + 2 + digits
+        guard digits > 0, end <= text.count else { return nil }
+        var value: UInt32 = 0
+        for byte in text[(index + 2)..<end] {
+            guard let digit = Character(Unicode.Scalar(byte)).hexDigitValue else { return nil }
+            value = value << 4 | UInt32(digit)
+        }
+        return Unicode.Scalar(value).map { ($0, end) }
+    }
+
     /// Letters, digits, `_`, and every byte of a non-ASCII character.
     private static func isIdentifier(_ byte: UInt8) -> Bool {
         (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte >= 0x80
@@ -2782,8 +2800,10 @@ enum ExpressionFlow {
     }
 
     /// `text` without comments and white space outside literals (one space kept between
-    /// two identifiers: `new string`, `as string`), its `\uXXXX` escapes outside literals
-    /// read (C# allows them in names).
+    /// two identifiers: `new string`, `as string`), its `\uXXXX` and `\UXXXXXXXX` escapes
+    /// outside literals read and the `@` before a name dropped (C# allows both in names:
+    /// `Guid.New\U00000047uid()` and `context.@RequestId` are `Guid.NewGuid()` and
+    /// `context.RequestId`; an audit found them read as other names).
     static func compacted(_ text: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(text.count)
@@ -2809,13 +2829,17 @@ enum ExpressionFlow {
                 spaced = true
                 continue
             }
-            if byte == backslash, index + 5 < text.count, text[index + 1] == UInt8(ascii: "u"),
-                let scalar = UInt32(String(decoding: text[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16).flatMap(Unicode.Scalar.init)
-            {
+            if let (scalar, end) = escapedScalar(text, at: index) {
                 let bytes = Array(String(Character(scalar)).utf8)
                 separate(before: bytes[0])
                 result += bytes
-                index += 6
+                index = end
+                continue
+            }
+            // A verbatim name (`@Guid`, `@class`): its `@` is no part of it, but keeps it apart.
+            if byte == at, index + 1 < text.count, isIdentifier(text[index + 1]) || escapedScalar(text, at: index + 1) != nil {
+                spaced = true
+                index += 1
                 continue
             }
             if byte == space || byte == 0x09 || byte == 0x0A || byte == 0x0D {
