@@ -19,7 +19,9 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// The variables set to a value new for every request
     /// (``ExpressionFlow/givesANewValueForEveryRequest(_:readsANewVariable:)``), or copied
     /// from one, each with whose policy sets it: it lives for one request, so one API's
-    /// setter reaches only its own and the shared policies' statements.
+    /// setter reaches only its own and the shared policies' statements. So are the request
+    /// headers a `set-header` so sets (``VariableSetters/header(_:)``): whatever the
+    /// caller sends, or leaves out where it is kept (`skip`), the header holds such a value.
     private var newForEveryRequest = MarkedVariables()
     /// The segments of the texts each variable's setters write out (``segments(of:)``), by
     /// case-folded name: what a key source read from it may name. A set, so that a check
@@ -46,6 +48,8 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// check, a request sent on or a limit reads a variable, which few do: the set is asked
     /// nothing elsewhere.
     public init(_ policies: [(document: PolicyXMLDocument, api: Int?)], fragments: [PolicyFragment], values: [String: String]) {
+        // A header a policy sets is read as a variable is.
+        let headersSet = policies.contains { $0.document.has(anyOf: Self.headerSetters) }
         let readersReadVariables = policies.contains { document, _ in
             document.elements(named: Self.readers).contains { reader in
                 var reads = false
@@ -55,7 +59,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
                     func read(_ value: PolicyXMLValue) {
                         guard !reads else { return }
                         let text = value.written.holds("{{") ? NamedValues.resolve(value.resolved, values) ?? value.resolved : value.resolved
-                        if text.mayReadAVariable { reads = true }
+                        if text.mayReadAVariable || headersSet && text.holds("Headers") { reads = true }
                     }
                     for attribute in element.attributes { read(attribute.value) }
                     for case .text(let value, _) in element.children { read(value) }
@@ -84,11 +88,11 @@ public struct CallerControlledVariables: Sendable, Equatable {
         callersTokens = Self.callersTokens(setters, writtenOtherwise: Self.writtenOtherwise(in: policies, values: values))
     }
 
-    /// Whether a value `setter` may give reads a variable (not only a test of one): it
-    /// carries on what that variable holds.
+    /// Whether a value `setter` may give reads a variable, or a header a policy sets (not
+    /// only a test of one): it carries on what that holds.
     private static func givesAVariablesValue(_ setter: VariableSetters.Setter) -> Bool {
         ExpressionFlow.decidingCodes(of: setter.code).contains { code in
-            ExpressionFlow.sources(of: code).contains { if case .variable = $0 { true } else { $0 == .allVariables } }
+            ExpressionFlow.sources(of: code).contains { VariableSetters.asVariable($0).isVariable }
         }
     }
 
@@ -211,6 +215,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
         "validate-jwt", "validate-azure-ad-token", "send-request", "send-one-way-request", "rate-limit-by-key", "quota-by-key",
         "set-backend-service",
     ]
+    private static let headerSetters: Set<String> = ["set-header"]
 
     /// Whether an expression's value may carry what the caller wrote, spelt any way C#
     /// allows: a value it may give (``ExpressionFlow/decidingCodes(of:)``) reads a header,
@@ -224,10 +229,12 @@ public struct CallerControlledVariables: Sendable, Equatable {
     }
 
     /// Whether `code`, read on the requests of the API at `api` (nil: of any API), may
-    /// give a value new for every request: it reads one, or a variable set to one in a
-    /// policy those requests pass (``newForEveryRequest``).
+    /// give a value new for every request: it reads one, or a variable or a request header
+    /// set to one in a policy those requests pass (``newForEveryRequest``).
     public func givesANewValueForEveryRequest(of code: String, in api: Int?) -> Bool {
-        let readsANewVariable = newForEveryRequest.keys.isEmpty && !newForEveryRequest.anyName ? nil : { newForEveryRequest.read(by: $0, in: api) }
+        let readsANewVariable =
+            newForEveryRequest.keys.isEmpty && !newForEveryRequest.anyName
+            ? nil : { newForEveryRequest.read(by: VariableSetters.asVariable($0), in: api) }
         return ExpressionFlow.givesANewValueForEveryRequest(code, readsANewVariable: readsANewVariable)
     }
 

@@ -16,7 +16,8 @@ import PortcullisSupport
 /// Read for `inbound` (``init(inboundOf:fragments:values:)``), a `cache-lookup-value` sets
 /// its variable too: to what any `cache-store-value` of the estate keeps under its key, in
 /// any section (the instance's cache outlives the request), or to its default, after a
-/// test of its key (a key the caller writes picks the entry).
+/// test of its key (a key the caller writes picks the entry); and a `set-header` sets the
+/// request's header, which stands among the variables as ``header(_:)`` names it.
 struct VariableSetters {
     struct Setter {
         /// Case-folded; nil when an expression names the variable, which may be any.
@@ -75,7 +76,8 @@ struct VariableSetters {
     /// The fragments whose own statements answer, by id: a branch including one ends the
     /// request there, as one that answers itself.
     private var answeringFragments: Set<String> = []
-    /// Whether a `cache-lookup-value` sets its variable (``init(inboundOf:fragments:values:)``).
+    /// Whether a `cache-lookup-value` sets its variable and a `set-header` its header
+    /// (``init(inboundOf:fragments:values:)``).
     private var readsTheCache = false
     /// The texts that keys of `cache-store-value`s an expression computes start with, in
     /// lower case ("" where nothing is known): which of them a lookup's written key may be.
@@ -142,6 +144,11 @@ struct VariableSetters {
             add(element, after: test, api: api, values)
         case "cache-lookup-value" where readsTheCache:
             add(lookup: element, after: test, api: api, values)
+        case "set-header" where readsTheCache:
+            add(header: element, after: test, api: api, values)
+        // What these set is another message's: a call's, or the answer's.
+        case "send-request", "send-one-way-request", "return-response":
+            return
         case "include-fragment":
             guard case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragmentTests[id] else { return }
             included.append(id)
@@ -181,6 +188,31 @@ struct VariableSetters {
         let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
         flows[code] = flow
         setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number, test: test))
+    }
+
+    /// A `set-header` of the request: from there on the header holds one of its values,
+    /// beside the caller's (`append`) or where the caller sent none (`skip`), which the
+    /// caller then may leave out; `delete` leaves none. One an expression names is not
+    /// followed.
+    private mutating func add(header: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
+        guard case .text(let written)? = header.attribute("name")?.value else { return }
+        if case .text(let action)? = header.attribute("exists-action")?.value, action.trimmingWhitespace.lowercased() == "delete" { return }
+        let name = Self.header(NamedValues.resolve(written, values) ?? written)
+        for case .element(let value) in header.children where value.name == "value" {
+            for case .text(let text, _) in value.children {
+                add(name: .text(name), code: Self.code(of: text, values), after: test, api: api, values)
+            }
+        }
+    }
+
+    /// The name a request header stands under among the variables: none of a policy's own
+    /// can be mistaken for it, as for the cache's entries.
+    static func header(_ name: String) -> String { headerPrefix + name.trimmingWhitespace.lowercased() }
+    private static let headerPrefix = "portcullis request header "
+
+    /// `source` as a read of the variables: a header by its name (``header(_:)``).
+    static func asVariable(_ source: ExpressionFlow.Source) -> ExpressionFlow.Source {
+        if case .requestHeader(let name) = source { .variable(header(name)) } else { source }
     }
 
     /// A `cache-lookup-value`: its variable takes what the cache keeps under its key, or
@@ -282,7 +314,7 @@ struct VariableSetters {
     }
 
     private static let setVariable: Set<String> = ["set-variable"]
-    private static let settersOrLookups: Set<String> = ["set-variable", "cache-lookup-value"]
+    private static let settersOrLookups: Set<String> = ["set-variable", "cache-lookup-value", "set-header"]
     private static let cacheStore: Set<String> = ["cache-store-value"]
     private static let cacheLookup: Set<String> = ["cache-lookup-value"]
     private static let includeFragment: Set<String> = ["include-fragment"]
@@ -326,7 +358,7 @@ struct VariableSetters {
         var pending: [Step] = []
         func read(_ sources: [ExpressionFlow.Source], by step: Step, in api: Int?) {
             for source in sources {
-                switch source {
+                switch Self.asVariable(source) {
                 case .variable(let name):
                     for key in MarkedVariables.keys(readBy: name.lowercased(), in: api) { copiers[key, default: []].append(step) }
                 case .allVariables:

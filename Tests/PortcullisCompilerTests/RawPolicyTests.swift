@@ -1834,6 +1834,51 @@ final class RawPolicyTests: XCTestCase {
         })
     }
 
+    /// A counter keyed on a request header a policy on the way sets new for every request
+    /// counts nothing, whatever the caller sends: the caller's header is replaced
+    /// (`override`, the default) or joined (`append`), or kept only where sent (`skip`),
+    /// which the caller may leave out (found by an audit: only RL004, a warning). A header
+    /// a call or an answer sets, one set in `outbound`, deleted, or set to another value,
+    /// or another API's, is not.
+    func testACounterKeyOfAHeaderThePolicySetsNewForEveryRequestCountsNothing() throws {
+        try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: stamp\npolicy: '<fragment><set-header name=\"X-Stamp\"><value>@(Guid.NewGuid().ToString())</value></set-header></fragment>'\n", to: "defs/stamp.yaml")
+        let key = { (header: String) in #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;\#(header)&quot;, &quot;&quot;))" />"# }
+        let set = { (attributes: String, value: String) in #"<set-header name="X-K"\#(attributes)><value>\#(value)</value></set-header>"# }
+        let guid = "@(Guid.NewGuid().ToString())"
+        let limits: [(name: String, inbound: String, outbound: String)] = [
+            ("replaced", set("", guid) + key("x-k"), ""),
+            ("joined", set(#" exists-action="append""#, guid) + key("X-K"), ""),
+            ("kept", set(#" exists-action="skip""#, guid) + key("X-K"), ""),
+            ("copied", #"<set-variable name="b" value="@(context.RequestId)" />"# + set("", "@((string)context.Variables[&quot;b&quot;])") + key("X-K"), ""),
+            ("read", set("", guid) + #"<set-variable name="k" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-K&quot;, &quot;&quot;))" />"#
+                + #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@((string)context.Variables[&quot;k&quot;])" />"#, ""),
+            ("fragment", #"<include-fragment fragment-id="stamp" />"# + key("X-Stamp"), ""),
+            // Keys like any other.
+            ("deleted", set(#" exists-action="delete""#, guid) + key("X-K"), ""),
+            ("subscription", set("", "@(context.Subscription.Id)") + key("X-K"), ""),
+            ("other", set("", guid) + key("X-Other"), ""),
+            ("call", key("X-K") + #"<send-request mode="new" response-variable-name="r"><set-url>https://audit.example.com</set-url>\#(set("", guid))</send-request>"#, ""),
+            ("answer", key("X-K") + #"<return-response>\#(set("", guid))</return-response>"#, ""),
+            ("outbound", key("X-K"), set("", guid)),
+            ("elsewhere", key("X-Audit"), ""),
+        ]
+        for limit in limits {
+            let example = RuleExample.api(
+                limit.name,
+                fields: "rateLimit: none\npolicy: '<policies><inbound><base />\(limit.inbound)</inbound><outbound><base />\(limit.outbound)</outbound></policies>'\n",
+                routes: "  - {id: list-\(limit.name), method: GET, path: /\(limit.name), scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(limit.name).yaml")
+        }
+        let audit = RuleExample.api(
+            "audit", fields: #"policy: '<policies><inbound><base /><set-header name="X-Audit"><value>@(Guid.NewGuid().ToString())</value></set-header></inbound></policies>'"# + "\n",
+            routes: "  - {id: list-audit, method: GET, path: /audit, scopes: [orders.read]}\n")
+        try write(audit.text, to: "defs/audit.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("RL001") }
+        XCTAssertEqual(found.sorted(), ["copied", "fragment", "joined", "kept", "read", "replaced"].map {
+            "RL001 defs/\($0).yaml: route 'list-\($0)' has its rate limit switched off"
+        })
+    }
+
     /// A key new for every request however C# spells its names (`\U` escapes, a verbatim
     /// `@`), or that a named value makes an expression (APIM puts named values in before
     /// it reads the policy), counts nothing: each was taken for another key (an audit).

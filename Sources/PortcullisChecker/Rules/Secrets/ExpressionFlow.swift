@@ -2056,8 +2056,9 @@ enum ExpressionFlow {
     }
 
     /// Whether a value `code` may give (``decidingCodes(of:)``) reads something new for
-    /// every request (``newForEveryRequest``), or a variable `readsANewVariable` says may
-    /// hold such a value: a counter keyed on it counts each request alone (RL001, `diff`).
+    /// every request (``newForEveryRequest``), or a variable or a header `readsANewVariable`
+    /// says may hold such a value: a counter keyed on it counts each request alone (RL001,
+    /// `diff`).
     /// Read in the code alone: a string that names one (`"RequestId"`) gives none.
     static func givesANewValueForEveryRequest(_ code: String, readsANewVariable: ((Source) -> Bool)? = nil) -> Bool {
         // Members read through `?.` or a bracketed `(context)` are the same members (the
@@ -2067,7 +2068,7 @@ enum ExpressionFlow {
             return newForEveryRequest.contains { bare.holds($0) }
         }
         // Most codes name none and read no variable: they are not taken apart.
-        guard namesOne(code) || readsANewVariable != nil && code.mayReadAVariable else { return false }
+        guard namesOne(code) || readsANewVariable != nil && code.mayReadACarrier else { return false }
         return decidingCodes(of: code).contains { value in
             namesOne(value) || readsANewVariable.map { sources(of: value).contains(where: $0) } ?? false
         }
