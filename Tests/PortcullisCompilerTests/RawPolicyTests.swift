@@ -3721,6 +3721,9 @@ final class RawPolicyTests: XCTestCase {
         let cases: [(name: String, inbound: String)] = [
             ("thumbprint", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate?.Thumbprint ?? &quot;none&quot;)" />"#),
             ("subject", #"<quota-by-key calls="1000" renewal-period="3600" counter-key="@(context.Request?.Certificate.SubjectName.Name)" />"#),
+            // Named as C# allows, verbatim or escaped (an audit found both unread).
+            ("verbatim", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.@Certificate?.Thumbprint)" />"#),
+            ("escaped", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certifi\u0063ate?.Thumbprint)" />"#),
             // Each of these counts what no caller picks.
             ("validated", #"<validate-client-certificate validate-revocation="true"><identities><identity issuer-certificate-id="partners-ca" /></identities></validate-client-certificate><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
             ("gatewaycertificates", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Deployment.Certificates.Count.ToString())" />"#),
@@ -3747,8 +3750,10 @@ final class RawPolicyTests: XCTestCase {
             findings.sorted(),
             [
                 "RL004 defs/apis.yaml: raw 'quota-by-key' in route 'subject/list-subject' counts by the client certificate, which callers choose",
+                "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'escaped/list-escaped' counts by the client certificate, which callers choose",
                 "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'nullonly/list-nullonly' counts by the client certificate, which callers choose",
                 "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'thumbprint/list-thumbprint' counts by the client certificate, which callers choose",
+                "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'verbatim/list-verbatim' counts by the client certificate, which callers choose",
             ])
     }
 

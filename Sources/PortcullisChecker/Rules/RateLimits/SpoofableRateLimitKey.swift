@@ -114,8 +114,10 @@ public enum SpoofableRateLimitKey: Rule {
         }
         for scope in context.rawScopes {
             for limit in scope.elements(named: Self.keyedLimits) {
-                guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value else { continue }
-                let compact = expression.filter { !$0.isWhitespace }
+                guard let key = limit.attribute("counter-key"), key.value.isExpression else { continue }
+                // Its code alone, names as C# reads them (`Request.@Certificate`, a `\u`
+                // escape: an audit found them unread).
+                let compact = ExpressionFlow.withoutWrittenText(key.value.resolved)
                 let what: String
                 // Where the caller's pick is a certificate, checking it is the first way out.
                 var firstAdvice = ""
