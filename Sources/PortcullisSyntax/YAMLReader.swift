@@ -354,8 +354,11 @@ private struct TreeBuilder {
             }
             if picks { picked.append(nodeRange) }
         }
-        let scalar = YAMLNode.Content.scalar(scalarValue)
-        let node = YAMLNode(rejected ? .rejected(scalar) : scalar, range: nodeRange)
+        // The text is handed on to the node, never copied: a copy kept the scalar alive
+        // past `attach`, a retain and a release of every scalar's text.
+        var content = YAMLNode.Content.scalar(consume scalarValue)
+        if rejected { content = .rejected(content) }
+        let node = YAMLNode(consume content, range: nodeRange)
         // A long text counts a node for each 4 KiB it holds: every later stage reads an
         // alias of it again, so an alias of a megabyte costs what 256 nodes do.
         let weight = 1 + data.length / 4096
@@ -405,7 +408,7 @@ private struct TreeBuilder {
         }
         if frame.rejected { content = .rejected(content) }
         // Built once and handed on, not copied for the collection it joins.
-        let node = YAMLNode(content, range: nodeRange)
+        let node = YAMLNode(consume content, range: nodeRange)
         if let anchor = frame.anchor {
             anchors[anchor] = Anchored(node: node, nodeCount: frame.nodeCount, height: frame.height)
         }
