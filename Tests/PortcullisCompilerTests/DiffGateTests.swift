@@ -370,6 +370,12 @@ final class DiffGateTests: XCTestCase {
             ((#"name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value>"#,
               #"name="X-Api-Key" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value><value>Tr0ub4dor&amp;3horse</value>"#),
              "privilege-increase: the raw policy of API 'catalog' lets 'check-header' accept another value of header 'X-Api-Key'"),
+            // A header the policy sets before the check reads it, in any letter case or in a
+            // branch, makes the check judge the policy's value (forty-sixth round).
+            ((#"<check-header name="X-Channel""#, #"<choose><when condition="@(true)"><set-header name="x-channel" exists-action="skip"><value>web</value></set-header></when></choose><check-header name="X-Channel""#),
+             "privilege-increase: the raw policy of API 'catalog' turns 'check-header' into a check that lets callers through or checks only some requests"),
+            ((#"<validate-azure-ad-token tenant-id"#, #"<set-header name="Authorization" exists-action="override"><value>{{partner-orders-gateway-key}}</value></set-header><validate-azure-ad-token tenant-id"#),
+             "privilege-increase: the raw policy of API 'catalog' turns 'validate-azure-ad-token' into a check that lets callers through or checks only some requests"),
         ]
         for (edit, expected) in cases {
             // The developer case starts from a lookup that varies on the developer, then

@@ -455,10 +455,19 @@ enum RawPolicyDiff {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
         var included = Set<String>()
+        // The request headers set so far, in the order of the text (a branch's too), without
+        // case, and how deep the walk is in what sets another message's headers.
+        var headersSet = Set<String>()
+        var inAnotherMessage = 0
         /// Whether `element`, a check or limit, decides something about every caller it
-        /// runs for; any other weighed statement does what it does.
+        /// runs for; any other weighed statement does what it does. A check of a header a
+        /// policy set before it judges the policy's value, whatever the caller sends (a
+        /// `set-header` added before a `check-header` passed for `other`: an audit).
         func decides(_ element: PolicyXMLElement) -> Bool {
-            if checks.contains(element.name) { return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(callerControlled)) }
+            if checks.contains(element.name) {
+                if let header = element.headerChecked(values), headersSet.contains(header) { return false }
+                return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(callerControlled))
+            }
             return !limits.contains(element.name) || element.countsRequests(values.values, callerControlled, api: api)
         }
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
@@ -472,6 +481,11 @@ enum RawPolicyDiff {
             for element in elements {
                 var key = element.name
                 if filedAsOne.contains(element.span.lowerBound) { continue }
+                if element.name == "set-header", inAnotherMessage == 0, let name = element.attribute("name"),
+                    values.value(element.attribute("exists-action")?.value.written ?? "").trimmingWhitespace.lowercased() != "delete"
+                {
+                    headersSet.insert(values.value(name.value.written).trimmingWhitespace.lowercased())
+                }
                 if checks.contains(element.name) || limits.contains(element.name) {
                     if !decides(element) {
                         key = letting(element.name)
@@ -523,7 +537,10 @@ enum RawPolicyDiff {
                         add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !everyRequest, filedAsOne: filedAsOne)
                     }
                 } else {
+                    let another = Self.otherMessages.contains(element.name)
+                    if another { inAnotherMessage += 1 }
                     add(element.elements, of: source, shownAt: include, underCondition: underCondition)
+                    if another { inAnotherMessage -= 1 }
                 }
             }
         }
@@ -1215,7 +1232,30 @@ enum RawPolicyDiff {
     /// The key ``counts(_:fragments:expanding:_:_:api:methods:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
 
+    /// What sets the headers of another message than the request the checks judge: the
+    /// answer, a call's request, the request sent on from `backend`.
+    private static let otherMessages: Set<String> = ["backend", "outbound", "on-error", "return-response", "send-request", "send-one-way-request"]
+
     /// The key ``counts(_:fragments:expanding:_:_:api:methods:)`` files checks and limits named
     /// `name` under when they run for some requests only, inside a `choose`.
     private static func conditional(_ name: String) -> String { name + " for some requests" }
+}
+
+extension PolicyXMLElement {
+    /// The request header a check reads, without case, named values put in: a
+    /// `check-header`'s, or a token check's `header-name` (`Authorization` unless it reads
+    /// its token elsewhere). Nil for one that reads none.
+    fileprivate func headerChecked(_ values: GatewayComparison.Substitution) -> String? {
+        let header: String
+        switch name {
+        case "check-header":
+            guard let written = attribute("name") else { return nil }
+            header = written.value.written
+        case "validate-jwt", "validate-azure-ad-token":
+            guard attribute("query-parameter-name") == nil, attribute("token-value") == nil else { return nil }
+            header = attribute("header-name")?.value.written ?? "Authorization"
+        default: return nil
+        }
+        return values.value(header).trimmingWhitespace.lowercased()
+    }
 }
