@@ -456,6 +456,15 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(try gate(BundleTests.contoso, answered), ["privilege-increase: route 'orders/health' is public and now calls its backend instead of the gateway answering"])
     }
 
+    /// Findings weighed by no category were silenced unseen: a per-user cache kept a day
+    /// past its guardrail under a comment passed the gate (the round-46 audit of the gate).
+    func testACacheKeptPastItsGuardrailUnderACommentIsWeighed() throws {
+        let kept = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "      ttl: 30s\n", "      ttl: 1d  # portcullis:ignore CA002 -- slow data\n")])
+        XCTAssertTrue(
+            try gate(BundleTests.contoso, kept).contains(
+                "cache-widened: a new CA002 finding is silenced by a 'portcullis:ignore' comment: route 'list-orders' caches for 1d, longer than the per-user limit of 5m"))
+    }
+
     /// The API's limit written again on a route gives that route a counter of its own
     /// beside the other routes': "no changes" before (the round-24 audit of the gate).
     func testARouteThatStopsSharingItsAPIsCounterHasALooserLimit() throws {

@@ -317,8 +317,15 @@ public enum AccessDiff {
             for code in ["LP001", "LP002", "LP003", "LP005", "LP007", "LP009", "SE001", "SE002", "SE003", "SE005", "RD002", "RD003"] {
                 categories[code] = .privilegeIncrease
             }
-            for code in ["CA001", "CA003", "CA008", "CA009"] { categories[code] = .cacheWidened }
-            for code in ["RL001", "RL003", "RL004", "RL006"] { categories[code] = .looserLimit }
+            // A token kept past its revocation is accepted, as a provider that trusts an
+            // introspection answer longer is.
+            categories["CA004"] = .privilegeIncrease
+            for code in ["CA001", "CA002", "CA003", "CA008", "CA009"] { categories[code] = .cacheWidened }
+            // A window APIM takes but reads otherwise (RL002), or a product's limit a raw
+            // policy skips (RL010), limits less than the definitions say. What a tier cannot
+            // run (RL009, CA010) fails the deployment or caches nothing, and Redis's
+            // databases (RD001, RD004) are a gateway.json runtime's, which APIM ignores.
+            for code in ["RL001", "RL002", "RL003", "RL004", "RL006", "RL010"] { categories[code] = .looserLimit }
             return categories
         }()
     }
