@@ -19,6 +19,9 @@ public struct LintOptions: Sendable {
     public var today: CalendarDay
     /// Which variants of the definitions are checked.
     public var environments: EnvironmentChoice = .all
+    /// The standards the definitions are judged by instead of their own, laid over the
+    /// gateway before the rules run: `diff` judges HEAD by BASE's.
+    public var standards: Standards? = nil
 
     public init(limits: InputLimits = InputLimits(), warningsAsErrors: Bool = false, today: CalendarDay = LintOptions.todayUTC()) {
         self.limits = limits
@@ -232,6 +235,7 @@ public enum LintPipeline {
             openAPIFiles.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
             var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
             project.environment = environment?.name.value
+            if let standards = options.standards { project.gateway?.impose(standards) }
             // A document named by 'openapi' is published as written, so its secrets count too;
             // a publisher configuration's are quoted where it overrides.
             let context = CheckContext(

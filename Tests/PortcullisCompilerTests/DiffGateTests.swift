@@ -465,6 +465,70 @@ final class DiffGateTests: XCTestCase {
                 "cache-widened: a new CA002 finding is silenced by a 'portcullis:ignore' comment: route 'list-orders' caches for 1d, longer than the per-user limit of 5m"))
     }
 
+    /// A scope relabelled from 'read' to 'write' (LP004, which a GET route requiring it
+    /// then makes, turned off) beside a DELETE route that takes it: LP003 was never made, so
+    /// nothing was silenced, and the gate saw a route added that "requires a token" (the
+    /// round-46 audit of the gate). HEAD's routes are judged by BASE's standards too.
+    func testAScopeRelabelledToSilenceItsFindingIsWeighed() throws {
+        let relabelled = [("gateway.yaml", "  orders.read: {access: read,", "  orders.read: {access: write,"), ("portcullis.yaml", "", "rules: {LP004: off}\n")]
+        let deleting = try copy(of: BundleTests.contoso, relabelled + [
+            ("apis/orders.yaml", "  - id: health\n", "  - id: delete-orders\n    method: DELETE\n    path: /orders\n    scopes: [orders.read]\n  - id: health\n")
+        ])
+        XCTAssertEqual(
+            try gate(BundleTests.contoso, deleting).sorted(),
+            [
+                "other: a standard lint judges by changed: scope 'orders.read' is now 'write', was 'read'",
+                "other: route 'orders/delete-orders' was added; it requires a token",
+                "privilege-increase: a new LP003 finding is silenced by HEAD's standards (scope 'orders.read' is now 'write', was 'read'): DELETE route 'delete-orders' accepts the read scope 'orders.read'",
+            ])
+        // The relabel alone widens no route: a reviewer sees it, the gate passes.
+        XCTAssertTrue(
+            try passes(BundleTests.contoso, try copy(of: BundleTests.contoso, relabelled)).contains(
+                "other: a standard lint judges by changed: scope 'orders.read' is now 'write', was 'read'"))
+    }
+
+    /// Guardrails loosened beside a route that only the old guardrails would stop: a
+    /// rate limit no longer required, a per-user cache allowed 30 days, a rate limit
+    /// allowed 100 times more. Each finding they silence is weighed by its rule's family,
+    /// CA002 among them, which was weighed by none (the round-46 audit of the gate).
+    func testGuardrailsLoosenedToSilenceTheirFindingsAreWeighed() throws {
+        func added(_ limit: String) -> (String, String, String) {
+            ("apis/orders.yaml", "  - id: health\n", "  - id: export-orders\n    method: GET\n    path: /orders/export\n    scopes: [orders.read]\n    rateLimit: \(limit)\n  - id: health\n")
+        }
+        let unlimited = try copy(of: BundleTests.contoso, [("gateway.yaml", "requireRateLimit: true", "requireRateLimit: false"), added("none")])
+        XCTAssertTrue(
+            try gate(BundleTests.contoso, unlimited).contains(
+                "looser-limit: a new RL001 finding is silenced by HEAD's standards ('guardrails.requireRateLimit' is now false, was true): route 'export-orders' has its rate limit switched off"))
+        let cached = try copy(of: BundleTests.contoso, [("gateway.yaml", "perUser: 5m", "perUser: 30d"), ("apis/orders.yaml", "      ttl: 30s\n", "      ttl: 1d\n")])
+        XCTAssertTrue(
+            try gate(BundleTests.contoso, cached).contains(
+                "cache-widened: a new CA002 finding is silenced by HEAD's standards ('guardrails.maxCacheTtl.perUser' is now 2592000s, was 300s): route 'list-orders' caches for 1d, longer than the per-user limit of 5m"))
+        let raised = try copy(
+            of: BundleTests.contoso,
+            [("gateway.yaml", "maxRateLimit: {calls: 10000, per: 60s}", "maxRateLimit: {calls: 1000000, per: 60s}"), added("{calls: 500000, per: 60s, key: user}")])
+        XCTAssertTrue(
+            try gate(BundleTests.contoso, raised).contains(
+                "looser-limit: a new RL003 finding is silenced by HEAD's standards ('guardrails.maxRateLimit' is now 1000000 calls per 60s, was 10000 calls per 60s): the rate limit of route 'export-orders', 500000 calls per 1m, exceeds the guardrail of 10000 calls per 1m"))
+        // A finding BASE had already is no change, whatever standard now silences it.
+        try passes(cached, try copy(of: cached, [("gateway.yaml", "perUser: 30d", "perUser: 31d")]))
+    }
+
+    /// Standards tightened, which the definitions still meet, fail no gate: each is shown.
+    func testATightenedStandardPassesTheGate() throws {
+        let tightened = try copy(of: BundleTests.contoso, [
+            ("gateway.yaml", "perUser: 5m", "perUser: 2m"), ("gateway.yaml", "{calls: 10000, per: 60s}", "{calls: 5000, per: 60s}"),
+            ("gateway.yaml", "tokenLifetime: 1h", "tokenLifetime: 30m"),
+        ])
+        XCTAssertEqual(
+            try passes(BundleTests.contoso, tightened).split(separator: "\n").map { $0.split(separator: ": ", maxSplits: 1).last! },
+            [
+                "other: a standard lint judges by changed: the 'tokenLifetime' of identity provider 'entra' is now 1800s, was 3600s",
+                "other: a standard lint judges by changed: 'guardrails.maxCacheTtl.perUser' is now 120s, was 300s",
+                "other: a standard lint judges by changed: 'guardrails.maxRateLimit' is now 5000 calls per 60s, was 10000 calls per 60s",
+                "3 other",
+            ])
+    }
+
     /// The API's limit written again on a route gives that route a counter of its own
     /// beside the other routes': "no changes" before (the round-24 audit of the gate).
     func testARouteThatStopsSharingItsAPIsCounterHasALooserLimit() throws {

@@ -88,6 +88,9 @@ public enum AccessDiff {
         public var isBase: Bool
         /// What the rules of access, secrets, caching, limits and Redis find, silenced or not.
         public var findings: [Finding] = []
+        /// HEAD's findings with BASE's standards laid over its gateway, when its own differ
+        /// (``Standards``); nil when they do not, and for BASE.
+        public var findingsByBaseStandards: [Finding]? = nil
         /// What the side's raw policies do to each route, as lint reads them: asked of a
         /// route only when a comparison needs it, as the walk of a route's policies costs an
         /// estate of large fragments seconds when asked of every route.
@@ -252,7 +255,9 @@ public enum AccessDiff {
         changes += apiChanges(base: base, head: head, renames: renames)
         changes += productChanges(base: base, head: head, renames: renames)
         changes += RawPolicyDiff.compare(base: base, head: head, renames: renames)
-        changes += silencedFindings(base: base, head: head, renames: renames)
+        let standards = StandardChanges(base: base.project.gateway, head: head.project.gateway)
+        changes += standards.reported(at: head)
+        changes += silencedFindings(base: base, head: head, renames: renames, standards: standards)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
@@ -336,8 +341,10 @@ public enum AccessDiff {
     /// and silences its finding, by a comment, an old comment's reach or the configuration,
     /// passes `lint`, and the change it makes may be one no comparison here reads. A
     /// finding BASE had is no change, whatever silences it now or its numbers say (a limit
-    /// lowered, a guardrail moved, a configuration BASE was read without).
-    private static func silencedFindings(base: Side, head: Side, renames: Renames) -> [AccessChange] {
+    /// lowered, a guardrail moved, a configuration BASE was read without). So are the
+    /// findings HEAD's routes have by BASE's standards beyond those they have by HEAD's own
+    /// and BASE had: silenced by the change of `standards`.
+    private static func silencedFindings(base: Side, head: Side, renames: Renames, standards: StandardChanges) -> [AccessChange] {
         // A route, API or product renamed is the one it was: BASE's findings name it as HEAD does.
         var renamed: [String: String] = [:]
         for pair in renames.routes + renames.apis + renames.products { renamed[pair.from] = pair.to }
@@ -348,7 +355,14 @@ public enum AccessDiff {
         let routes = Dictionary(renames.routes.map { ($0.from.lowercased(), $0.to.lowercased()) }) { first, _ in first }
         let had = Dictionary(grouping: base.findings) { $0.kind(renaming: renamed, routes: routes) }
         var changes: [AccessChange] = []
-        for (kind, found) in Dictionary(grouping: head.findings, by: { $0.kind() }) {
+        func report(_ finding: Finding, silencedBy silencer: String) {
+            let code = finding.diagnostic.code.id
+            changes.append(AccessChange(
+                category: Finding.categories[code]!, subject: AccessChange.Subject(kind: .finding, name: code),
+                message: "a new \(code) finding is silenced by \(silencer): \(finding.diagnostic.message)", place: head.location(finding.diagnostic.range)))
+        }
+        let own = Dictionary(grouping: head.findings, by: { $0.kind() })
+        for (kind, found) in own {
             let excess = found.count - (had[kind]?.count ?? 0)
             guard excess > 0 else { continue }
             // The new ones first: a message, then a comment's reason, BASE did not have.
@@ -358,12 +372,16 @@ public enum AccessDiff {
                 (messages.contains(finding.diagnostic.message) ? 2 : 0) + (finding.diagnostic.suppression?.reason.map(reasons.contains) ?? false ? 1 : 0)
             }
             let silenced = found.filter { $0.silenced != nil }.sorted { seen($0) < seen($1) }
-            for finding in silenced.prefix(excess) {
-                let code = finding.diagnostic.code.id
-                changes.append(AccessChange(
-                    category: Finding.categories[code]!, subject: AccessChange.Subject(kind: .finding, name: code),
-                    message: "a new \(code) finding is silenced by \(finding.silenced!): \(finding.diagnostic.message)", place: head.location(finding.diagnostic.range)))
-            }
+            for finding in silenced.prefix(excess) { report(finding, silencedBy: finding.silenced!) }
+        }
+        guard let judged = head.findingsByBaseStandards, !standards.changes.isEmpty else { return changes }
+        for (kind, found) in Dictionary(grouping: judged, by: { $0.kind() }) {
+            let excess = found.count - max(own[kind]?.count ?? 0, had[kind]?.count ?? 0)
+            guard excess > 0 else { continue }
+            // The new ones first: a message neither HEAD's own standards nor BASE made.
+            let messages = Set(((own[kind] ?? []) + (had[kind] ?? [])).map(\.diagnostic.message))
+            let fresh = found.sorted { !messages.contains($0.diagnostic.message) && messages.contains($1.diagnostic.message) }
+            for finding in fresh.prefix(excess) { report(finding, silencedBy: standards.silencer) }
         }
         return changes
     }

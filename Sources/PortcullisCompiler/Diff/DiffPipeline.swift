@@ -96,9 +96,12 @@ public enum DiffPipeline {
                 }
             }
         }
-        let readHead = { try side(head, isBase: false, environment: $0, limits: limits, files: files, report: report) }
+        /// HEAD read with an environment's overrides, judged by its own standards and by BASE's.
+        let readHead = { (environment: String?, base: SideOutcome) in
+            try side(head, isBase: false, environment: environment, limits: limits, files: files, report: report, judgedBy: base.standards)
+        }
         let baseSide = try readBase(environments.base)
-        let headSide = try readHead(environments.head)
+        let headSide = try readHead(environments.head, baseSide)
         switch (baseSide, headSide) {
         case (.errors(let errors), _): return .unreadable(side: "BASE", errors: errors)
         case (_, .errors(let errors)): return .unreadable(side: "HEAD", errors: errors)
@@ -122,7 +125,11 @@ public enum DiffPipeline {
             var positions: [EnvironmentChange: Int] = [:]
             for environment in Set(baseEnvironments).union(headEnvironments).sorted() {
                 let baseVariant = baseEnvironments.contains(environment) ? try readBase(environment) : baseSide
-                let headVariant = headEnvironments.contains(environment) ? try readHead(environment) : headSide
+                // HEAD without the environment is judged again only when BASE's has other standards
+                // (a tier or a token lifetime it overrides).
+                let headVariant =
+                    headEnvironments.contains(environment)
+                    ? try readHead(environment, baseVariant) : baseVariant.standards == baseSide.standards ? headSide : try readHead(nil, baseVariant)
                 guard case .side(let base, _, let baseSecrets) = baseVariant else { if case .errors(let errors) = baseVariant { return .unreadable(side: "BASE", errors: errors) }; continue }
                 guard case .side(let head, _, let headSecrets) = headVariant else { if case .errors(let errors) = headVariant { return .unreadable(side: "HEAD", errors: errors) }; continue }
                 secrets += [baseSecrets, headSecrets]
@@ -166,14 +173,22 @@ public enum DiffPipeline {
         /// The side, the environments it declares, and the texts its findings redact.
         case side(AccessDiff.Side, environments: [String], secrets: SecretTexts)
         case errors(DiagnosticReport)
+
+        /// What the side's rules judge by; nil for errors, or without a gateway.
+        var standards: Standards? {
+            guard case .side(let side, _, _) = self else { return nil }
+            return Standards(side.project.gateway)
+        }
     }
 
     /// One version of the project; YAML and reference errors (YS, RF) leave its routes
     /// unknown, so they are returned instead of a side. `shownAs` maps a path read to the
-    /// one the user knows.
+    /// one the user knows. With `standards` (BASE's) other than the side's own, its files are
+    /// linted again judged by them, for the findings its own standards silence; only then,
+    /// as the second lint costs as much as the first.
     private static func side(
         _ paths: [String], isBase: Bool, environment: String?, limits: InputLimits, files: InputFiles,
-        shownAs: (String) -> String = { $0 }, report: String? = nil
+        shownAs: (String) -> String = { $0 }, report: String? = nil, judgedBy standards: Standards? = nil
     ) throws -> SideOutcome {
         var workspace = try Workspace.load(paths: paths, configPath: nil, limits: limits, files: files)
         func shown(_ files: [SourceFile]) -> [SourceFile] { files.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes, size: $0.size) } }
@@ -187,9 +202,12 @@ public enum DiffPipeline {
         // same change silences is still one (``AccessDiff/Side/findings``).
         let configured = workspace.configuration?.configuration ?? Configuration()
         workspace.configuration?.configuration = Configuration()
-        let result = LintPipeline.run(
-            workspace.inputs, sideFiles: shown(workspace.sideFiles), publisherConfigurations: shown(workspace.publisherConfigurations),
-            configuration: workspace.configuration, options: options)
+        func lint(_ options: LintOptions) -> LintResult {
+            LintPipeline.run(
+                workspace.inputs, sideFiles: shown(workspace.sideFiles), publisherConfigurations: shown(workspace.publisherConfigurations),
+                configuration: workspace.configuration, options: options)
+        }
+        let result = lint(options)
         try result.requireEnvironment()
         // Every file the side read, by the paths the user knows (BASE's name files of HEAD).
         if let report { try ReportDestination.refuse(report, overwritingAnyOf: result.readFiles) }
@@ -200,6 +218,11 @@ public enum DiffPipeline {
         var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
         let routes = RouteExtents(result.project)
         side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes) }
+        // The second reading reads the same files: its findings lie in the same routes.
+        if let own = Standards(result.project.gateway), let imposed = standards?.over(own), imposed != own {
+            options.standards = imposed
+            side.findingsByBaseStandards = lint(options).report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes) }
+        }
         side.raw = RawRouteReading(result.checked)
         return .side(side, environments: result.environments, secrets: result.report.secretTexts)
     }
