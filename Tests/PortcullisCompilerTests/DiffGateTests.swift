@@ -603,7 +603,7 @@ final class DiffGateTests: XCTestCase {
         XCTAssertContainsEach(
             try gate(before, try copy(of: BundleTests.contoso, [raw("https://orders.internal.contoso.com/internal/admin")])),
             [
-                "privilege-increase: API 'orders' now sends requests to 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://orders.internal.contoso.com/internal/admin' instead of 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://orders.internal.contoso.com/api': another path or port of that host, under the checks they had"
+                "privilege-increase: API 'orders' now sends requests to 'https://orders.internal.contoso.com/api' and, by policy, 'https://orders.internal.contoso.com/internal/admin' instead of 'https://orders.internal.contoso.com/api' and, by policy, 'https://orders.internal.contoso.com/api': another path or port of that host, under the checks they had"
             ])
     }
 
@@ -909,7 +909,7 @@ final class DiffGateTests: XCTestCase {
         let edited = try gate(base, try copy(of: base, [("apis/orders.yaml", "https://{{orders-v2-host}}/api", "https://collector.example.net/api")]))
         XCTAssertTrue(
             edited.contains(
-                "privilege-increase: API 'orders' now sends requests, with the credentials they carry, to 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://collector.example.net/api' instead of 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://orders-v2.internal.contoso.com/api'"),
+                "privilege-increase: API 'orders' now sends requests, with the credentials they carry, to 'https://orders.internal.contoso.com/api' and, by policy, 'https://collector.example.net/api' instead of 'https://orders.internal.contoso.com/api' and, by policy, 'https://orders-v2.internal.contoso.com/api'"),
             "\(edited)")
         let byNamedValue = try gate(base, try copy(of: base, [("gateway.yaml", "  orders-v2-host: orders-v2.internal.contoso.com\n", "  orders-v2-host: collector.example.net\n")]))
         XCTAssertTrue(byNamedValue.contains { $0.hasPrefix("privilege-increase: API 'orders' now sends requests, with the credentials they carry, to") }, "\(byNamedValue)")
@@ -983,7 +983,7 @@ final class DiffGateTests: XCTestCase {
         let moved = try gate(base, try copy(of: base, [("backends.yaml", "url: https://orders-weu.internal.contoso.com/partner", "url: https://collector.example.net/partner")]))
         XCTAssertTrue(
             moved.contains(
-                "privilege-increase: API 'orders' now sends requests, with the credentials they carry, to 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://collector.example.net/partner' instead of 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://orders-weu.internal.contoso.com/partner'"),
+                "privilege-increase: API 'orders' now sends requests, with the credentials they carry, to 'https://orders.internal.contoso.com/api' and, by policy, 'https://collector.example.net/partner' instead of 'https://orders.internal.contoso.com/api' and, by policy, 'https://orders-weu.internal.contoso.com/partner'"),
             "\(moved)")
         XCTAssertTrue(
             moved.contains(

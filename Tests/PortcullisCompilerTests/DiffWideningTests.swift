@@ -136,6 +136,40 @@ final class DiffWideningTests: XCTestCase {
         XCTAssertFalse(same.contains { $0.hasPrefix("privilege increase") || $0.hasPrefix("looser limit") }, same.joined(separator: "\n"))
     }
 
+    /// The audit of the round's fixes: a branch that sends some requests elsewhere hid the
+    /// route from the guard of the operation the others reach; a guard's raw IP filter or
+    /// token check passed for met by an allow-all filter or another provider's token; a
+    /// `Host` the definitions set was no move, where a raw one was.
+    func testAGuardIsMetOnlyByWhatItChecksAndAHostIsAMoveHoweverWritten() throws {
+        func api(_ route: String) -> String {
+            """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders2
+            path: orders2
+            backend: https://orders.internal.contoso.com/api
+            rateLimit: {calls: 5, per: 60s, key: user}
+            quota: {calls: 1000000, per: 30d, key: subscription}
+            routes:
+            \(route)
+
+            """
+        }
+        let branch = #"<policies><inbound><base /><choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Never&quot;))"><rewrite-uri template="/nothing" /></when></choose></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>"#
+        let branched = api("  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.write], policy: '\(branch)'}")
+        assertReports([
+            "privilege increase: route 'orders2/cancel' now accepts scope 'orders.write', where 'orders/cancel-order' guards 'DELETE /nothing or DELETE /orders/{id}' on the same backend"
+        ], in: try diff([], newFiles: [("apis/orders2.yaml", branched)]))
+        let filter = #"<policies><inbound><base /><ip-filter action="allow"><address>10.1.2.3</address></ip-filter></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>"#
+        let guarded = [("apis/orders.yaml", "    scopes: [orders.cancel]\n    rateLimit: {calls: 5, per: 60s, key: user}\n", "    scopes: [orders.cancel]\n    rateLimit: {calls: 5, per: 60s, key: user}\n    policy: '\(filter)'\n")]
+        let allowAll = api("  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.cancel], ipFilter: {allow: [0.0.0.0/0]}}")
+        assertReports([
+            "privilege increase: route 'orders2/cancel' passes no raw IP filter, which the policies of the route guarding its backend operation run, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+        ], in: try diff([], newFiles: [("apis/orders2.yaml", allowAll)], both: guarded))
+        let host = try diff([("apis/orders.yaml", "    scopes: [orders.read]\n", "    scopes: [orders.read]\n    request: {headers: {set: {Host: evil.example.com}}}\n")])
+        XCTAssertTrue(host.contains { $0.hasPrefix("privilege increase: API 'orders' now sends requests, with the credentials they carry") && $0.contains("'Host header evil.example.com'") }, host.joined(separator: "\n"))
+    }
+
     /// A finding silenced anew on another API's route with the same id passed for the one
     /// BASE had, as messages name a route by its id alone (audit AA of the forty-sixth round).
     func testASilencedFindingMovedToAnotherAPIIsANewOne() throws {
@@ -499,7 +533,7 @@ final class DiffWideningTests: XCTestCase {
         }
         let host = { (value: String, action: String) in #"<set-header name="Host" exists-action="\#(action)"><value>\#(value)</value></set-header>"# }
         assertReports([
-            "privilege increase: API 'orders' now sends requests, with the credentials they carry, to 'https://orders.internal.contoso.com/api' and, by raw policy, 'Host header admin.internal.contoso.com' instead of 'https://orders.internal.contoso.com/api'"
+            "privilege increase: API 'orders' now sends requests, with the credentials they carry, to 'https://orders.internal.contoso.com/api' and, by policy, 'Host header admin.internal.contoso.com' instead of 'https://orders.internal.contoso.com/api'"
         ], in: try diff([("apis/orders.yaml", api, apiPolicy(host("admin.internal.contoso.com", "override"), ""))]))
         // Through a fragment, as the caller's header picks it.
         let picked = host("@(context.Request.Headers.GetValueOrDefault(&quot;X-Site&quot;, &quot;&quot;))", "override")

@@ -164,8 +164,14 @@ public enum AccessDiff {
         // that stays or one removed beside routes too alike to pair, opens that operation to
         // whom its own checks let in: the checks of the route that guarded it are compared,
         // as for a route moved.
-        let guarded = Dictionary(grouping: headRoutes.filter { baseRoutes[$0.key] != nil }.values + removed, by: \.backendOperation)
-            .mapValues { $0.sorted { $0.name < $1.name } }
+        // By each operation a route reaches: one a branch sends elsewhere for some requests
+        // guards, and is guarded at, each (an audit found a route added with such a branch
+        // compared with no guard).
+        var guarded: [String: [DiffRoute]] = [:]
+        for route in headRoutes.filter({ baseRoutes[$0.key] != nil }).values + removed {
+            for operation in Set(route.backendOperations) { guarded[operation, default: []].append(route) }
+        }
+        guarded = guarded.mapValues { $0.sorted { $0.name < $1.name } }
         let review = SecretsReview(base: base.project, head: head.project)
         var guardsStatements: [String: RouteComparison.RawStatements] = [:]
         for route in added {
@@ -186,35 +192,37 @@ public enum AccessDiff {
             // Opened only to whom no route that guards it let in, or more often than every one
             // of them allows: compared with each, and reported against the first (by name)
             // when every one of them is narrower.
-            guard let guards = guarded[route.backendOperation], let guarding = guards.first else { continue }
             let statements = head.rawStatements(route.name)
-            // Compared until a guard is no narrower in any way that fails the gate (most
-            // routes added beside others are alike), and with the first 16 at most: 1,000
-            // routes added in front of 1,000 narrower guards took 130 s compared with each.
-            // Past them, one as open as the route may go unseen: a change reported, not missed.
-            var open: Set<AccessChange.Category> = [.privilegeIncrease, .looserLimit]
-            var comparisons: [RouteComparison] = []
-            for guarding in guards.prefix(16) where !open.isEmpty {
-                var comparison = RouteComparison(
-                    key: route.name, old: guarding.plan, new: route.plan, at: head.location(route.route.written.id.range), becameSecrets: [],
-                    checkedRaw: { head.checksTokensInRawPolicies(route.name) })
-                // A guard that stays is HEAD's, one removed BASE's; each read once, however
-                // many routes are added in front of it.
-                let guardStatements = guardsStatements[guarding.name] ?? {
-                    let read = (headRoutes[guarding.name.lowercased()] != nil ? head : base).rawStatements(guarding.name)
-                    guardsStatements[guarding.name] = read
-                    return read
-                }()
-                comparison.compareGuard(was: guardStatements, now: statements)
-                open.formIntersection(comparison.categories)
-                comparisons.append(comparison)
-            }
-            let operation = route.reached.text
-            for category in [AccessChange.Category.privilegeIncrease, .looserLimit] where open.contains(category) {
-                for change in comparisons[0].changes where change.category == category {
-                    changes.append(AccessChange(
-                        category: category, subject: change.subject,
-                        message: change.message + ", where \(subject(guarding.name)) guards '\(operation)' on the same backend", place: change.place))
+            for reached in Set(route.backendOperations).sorted() {
+                guard let guards = guarded[reached], let guarding = guards.first else { continue }
+                // Compared until a guard is no narrower in any way that fails the gate (most
+                // routes added beside others are alike), and with the first 16 at most: 1,000
+                // routes added in front of 1,000 narrower guards took 130 s compared with each.
+                // Past them, one as open as the route may go unseen: a change reported, not missed.
+                var open: Set<AccessChange.Category> = [.privilegeIncrease, .looserLimit]
+                var comparisons: [RouteComparison] = []
+                for guarding in guards.prefix(16) where !open.isEmpty {
+                    var comparison = RouteComparison(
+                        key: route.name, old: guarding.plan, new: route.plan, at: head.location(route.route.written.id.range), becameSecrets: [],
+                        checkedRaw: { head.checksTokensInRawPolicies(route.name) })
+                    // A guard that stays is HEAD's, one removed BASE's; each read once, however
+                    // many routes are added in front of it.
+                    let guardStatements = guardsStatements[guarding.name] ?? {
+                        let read = (headRoutes[guarding.name.lowercased()] != nil ? head : base).rawStatements(guarding.name)
+                        guardsStatements[guarding.name] = read
+                        return read
+                    }()
+                    comparison.compareGuard(was: guardStatements, now: statements)
+                    open.formIntersection(comparison.categories)
+                    comparisons.append(comparison)
+                }
+                let operation = route.reached.text
+                for category in [AccessChange.Category.privilegeIncrease, .looserLimit] where open.contains(category) {
+                    for change in comparisons[0].changes where change.category == category {
+                        changes.append(AccessChange(
+                            category: category, subject: change.subject,
+                            message: change.message + ", where \(subject(guarding.name)) guards '\(operation)' on the same backend", place: change.place))
+                    }
                 }
             }
         }
@@ -433,6 +441,8 @@ public enum AccessDiff {
         /// or a final `/`, as most backends route. Routes of any API that reach it guard it
         /// alike.
         var backendOperation: String
+        /// Each operation in ``backendOperation``: a route reaching several guards each.
+        var backendOperations: [String]
 
         var api: String { String(name.prefix { $0 != "/" }) }
     }
@@ -479,8 +489,10 @@ public enum AccessDiff {
                 "\(reached.method.lowercased()) \(Self.withoutFinalSlash(base + ReachedOperations.shape(of: reached.path).lowercased()))"
             }
             // A route the gateway answers itself reaches no backend operation, nor guards one.
-            let backend = plan.answer != nil ? "answered \(key)" : operations.joined(separator: " or ")
-            routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation, reached: reachedAs, backendOperation: backend)
+            let backend = plan.answer != nil ? ["answered \(key)"] : operations
+            routes[key] = DiffRoute(
+                name: name, route: route, plan: plan, operation: operation, reached: reachedAs, backendOperation: backend.joined(separator: " or "),
+                backendOperations: backend)
         }
         return routes
     }
@@ -496,7 +508,9 @@ public enum AccessDiff {
         var changes: [String: AccessChange] = [:]
         for pair in pairs {
             let (old, new) = (pair.old, pair.new)
-            let (oldSent, newSent) = (oldRaw.of(old.route), newRaw.of(new.route))
+            // A `Host` the definitions set is one as a raw policy's is (the audit of the fixes).
+            let oldSent = oldRaw.of(old.route).merging(oldRaw.declaredHost(of: old.plan)) { first, _ in first }
+            let newSent = newRaw.of(new.route).merging(newRaw.declaredHost(of: new.plan)) { first, _ in first }
             let rawMoved = Set(oldSent.keys) != Set(newSent.keys)
             let ownBackend =
                 old.route.written.backend != nil || new.route.written.backend != nil
@@ -558,9 +572,9 @@ public enum AccessDiff {
         added.contains { to in reached.contains { BackendDiff.movesOnItsHost(from: $0, to: to) } }
     }
 
-    /// Raw targets for a message, after the backend: " and, by raw policy, 'a', 'b'".
+    /// Raw targets for a message, after the backend: " and, by policy, 'a', 'b'".
     private static func describe(raw targets: Dictionary<String, SourceRange>.Keys) -> String {
-        targets.isEmpty ? "" : " and, by raw policy, " + targets.sorted().map(GatewayComparison.shown).joined(separator: ", ")
+        targets.isEmpty ? "" : " and, by policy, " + targets.sorted().map(GatewayComparison.shown).joined(separator: ", ")
     }
 
     /// Whether a route's requests carry what lets their receiver in elsewhere: the
@@ -1055,12 +1069,16 @@ struct RouteComparison {
             case .guardingRoute: "passes no raw \(statement), which the policies of the route guarding its backend operation run"
             }
         }
-        if was.checksTokens, !now.checksTokens, new.token == nil {
+        // A guard's raw check is not compared with the route's own: which tokens and
+        // addresses each admits is not read here, and another provider's token, or an
+        // allow-all filter, passed for it (the audit of the fixes).
+        let replaced = owner == .oldAPI
+        if was.checksTokens, !now.checksTokens, new.token == nil || !replaced {
             add(.privilegeIncrease, lost("token check"))
         } else if !was.checksTokens, now.checksTokens, old.token == nil, owner == .oldAPI {
             add(.privilegeDecrease, "is now checked for a token by a raw policy of its new API")
         }
-        if was.filtersAddresses, !now.filtersAddresses, new.ipFilter == nil {
+        if was.filtersAddresses, !now.filtersAddresses, new.ipFilter == nil || !replaced {
             add(.privilegeIncrease, lost("IP filter"))
         } else if !was.filtersAddresses, now.filtersAddresses, old.ipFilter == nil, owner == .oldAPI {
             add(.privilegeDecrease, "is now filtered by IP address by a raw policy of its new API")

@@ -53,6 +53,18 @@ struct RawRequestTargets {
         return targets
     }
 
+    /// The `Host` header the definitions set on a route's requests (`request.headers`), listed
+    /// as a raw policy's is: it picks the site of the server behind the backend's address
+    /// (kept where the caller sent one, as it always does, it changes nothing).
+    func declaredHost(of plan: EnforcementPlan) -> [String: SourceRange] {
+        var targets: [String: SourceRange] = [:]
+        for change in plan.requestShaping?.headers ?? [] where (change.action == .set || change.action == .append) && change.name.value.trimmingWhitespace.lowercased() == "host" {
+            guard let value = change.value else { continue }
+            targets[Self.hostHeader + values.value(value.value).trimmingWhitespace] = change.name.range
+        }
+        return targets
+    }
+
     /// The targets a route's own policy writes, which make a move the route's rather than its API's.
     mutating func ownOf(_ route: EffectiveRoute) -> [String: SourceRange] {
         route.written.policy?.document.map { of($0) } ?? [:]
