@@ -572,6 +572,10 @@ final class DiffWideningTests: XCTestCase {
         assertReports(
             ["looser limit: the raw policy of API 'orders' turns 'limit-concurrency' into one that counts nothing or only some requests"],
             in: try diff(edit(limit("@(Guid.NewGuid().ToString())", "10")), both: both))
+        // The call moved out of it: it bounds nothing the backend sees (the audit of the fixes).
+        assertReports(
+            ["looser limit: the raw policy of API 'orders' turns 'limit-concurrency' into one that counts nothing or only some requests"],
+            in: try diff(edit(#"<limit-concurrency key="orders" max-count="10"><set-header name="X-A" exists-action="override"><value>1</value></set-header></limit-concurrency><forward-request timeout="30" />"#), both: both))
         // Fewer at once is stricter.
         let lowered = try diff(edit(limit("orders", "2")), both: both)
         XCTAssertFalse(lowered.contains { $0.hasPrefix("looser limit") }, lowered.joined(separator: "\n"))

@@ -468,6 +468,7 @@ enum RawPolicyDiff {
                 if let header = element.headerChecked(values), headersSet.contains(header) { return false }
                 return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(callerControlled))
             }
+            if element.name == "limit-concurrency", !Self.limitsACall(element) { return false }
             return !limits.contains(element.name) || element.countsRequests(values.values, callerControlled, api: api)
         }
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
@@ -1231,6 +1232,15 @@ enum RawPolicyDiff {
 
     /// The key ``counts(_:fragments:expanding:_:_:api:methods:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
+
+    /// Whether a `limit-concurrency` holds a call, to the backend or another service, or a
+    /// fragment that may: holding neither, it bounds nothing a server sees (the audit of the
+    /// fixes found the backend call moved out of one passing for the limit kept).
+    private static func limitsACall(_ element: PolicyXMLElement) -> Bool {
+        element.elements.contains { Self.calls.contains($0.name) || limitsACall($0) }
+    }
+
+    private static let calls: Set<String> = ["forward-request", "send-request", "send-one-way-request", "include-fragment"]
 
     /// What sets the headers of another message than the request the checks judge: the
     /// answer, a call's request, the request sent on from `backend`.
