@@ -36,22 +36,12 @@ public enum CredentialScanner {
     /// that is empty, a `{{reference}}` or a `<placeholder>` is not.
     /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
     /// references its credential, `Bearer 8f2c...` writes it out.
-    /// Under a key named so by its words alone (``namedByItsWords(_:_:)``) a `…Key` holds one
-    /// only in a generated key's shape (``looksLikeAKey(_:)``: `X-Session-Key: web` is an
-    /// identifier), a `…Token` or `…Secret` any text of eight characters or more with a digit
-    /// or sixteen without, no placeholder (`paginationToken: first-page`, an OpenAPI security
-    /// requirement's scopes under `accessToken`: found by the audit of the change).
+    /// Under a key named so by its words alone (``namedByItsWords(_:_:)``) only what
+    /// ``WordsName/holdsOne(_:)`` takes counts.
     public static func isCredential(_ value: String, under key: String) -> Bool {
         let (named, isAuthorization, byWords) = key.withUTF8Bytes(reading)
         guard named, value.withUTF8Bytes({ isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }), !isAFillIn(value) else { return false }
-        switch byWords {
-        case nil: return true
-        case .key: return looksLikeAKey(value)
-        // A password has digits or length; an identifier that pages or names a scope
-        // (`first-page`, `orders.read`) has neither (the last audit of the round found
-        // the key's shape let `Tr0ub4dor&3xyz` and a dotted refresh token through).
-        case .tokenOrSecret: return !isAPlaceholder(value) && value.count >= 8 && (value.count >= 16 || value.contains(where: \.isNumber))
-        }
+        return byWords?.holdsOne(value) ?? true
     }
 
     /// Whether `value`, written under `key`, is a credential by its shape or by what the
@@ -191,10 +181,11 @@ public enum CredentialScanner {
     }
 
     /// Whether the words of `bytes[name]`, joined without case or separators, end in a
-    /// credential's word that ``namesASecret(_:)`` takes alone (`token`, `secret`), or in
-    /// `key` after a prefix that keeps it a secret's (`sharedKey`, `X-Auth-Key`,
-    /// `subscriptionKey`): what the masker hid but the checker passed (`accessToken`,
-    /// `webhookSecret`, `sasToken`; found by an audit). `secret` alone is the language's
+    /// credential's word that ``wordsAlone`` takes alone (`token`, `secret`, `credential`,
+    /// `signing`), or in `key` after a prefix that keeps it a secret's (`sharedKey`,
+    /// `X-Auth-Key`, `subscriptionKey`, `X-Signature-Key`): what the masker hid but the
+    /// checker passed (`accessToken`, `webhookSecret`, `sasToken`; `X-Partner-Credential`,
+    /// `nv-signing`, `nv-ocp`: found by audits). `secret` alone is the language's
     /// reference (`{secret: NAME}`); a token that pages or syncs is none (``notSecretKinds``).
     private static func namedByItsWords(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> WordsName? {
         // Compared from the end, letters and digits alone, without case: nothing is copied
@@ -212,10 +203,10 @@ public enum CredentialScanner {
             return index
         }
         func hasLetterOrDigit(before index: Int) -> Bool { bytes[name.lowerBound..<index].contains(where: isAlphanumeric) }
-        for word in wordsAlone {
+        for (word, named) in wordsAlone {
             guard let start = before(word, from: name.upperBound) else { continue }
             if word == secretWord, !hasLetterOrDigit(before: start) { return nil }
-            return notSecretKinds.contains { before($0, from: start) != nil } ? nil : .tokenOrSecret
+            return notSecretKinds.contains { before($0, from: start) != nil } ? nil : named
         }
         guard let start = before(keyWord, from: name.upperBound) else { return nil }
         return secretPrefixBytes.contains { before($0, from: start) != nil } ? .key : nil
@@ -228,14 +219,39 @@ public enum CredentialScanner {
         case tokenOrSecret
         /// `X-Session-Key`, `sharedKey`: often an identifier, so only a generated key's shape.
         case key
+
+        /// Whether `value`, written under a name so read, is a credential: under a `…Key`
+        /// one in a generated key's shape (``looksLikeAKey(_:)``: `X-Session-Key: web` is an
+        /// identifier), under a `…Token`, `…Secret` or `…Credential` any text of eight characters or more
+        /// with a digit or sixteen without, no placeholder (`paginationToken: first-page`, an
+        /// OpenAPI security requirement's scopes under `accessToken`: found by the audit of
+        /// the change).
+        func holdsOne(_ value: String) -> Bool {
+            switch self {
+            case .key: return looksLikeAKey(value)
+            // A password has digits or length; an identifier that pages or names a scope
+            // (`first-page`, `orders.read`) has neither (the last audit of the round found
+            // the key's shape let `Tr0ub4dor&3xyz` and a dotted refresh token through).
+            case .tokenOrSecret: return !isAPlaceholder(value) && value.count >= 8 && (value.count >= 16 || value.contains(where: \.isNumber))
+            }
+        }
     }
 
     private static let secretWord = Array("secret".utf8), keyWord = Array("key".utf8)
-    /// The credentials' words a name may end in alone.
-    private static let wordsAlone = [Array("token".utf8), secretWord]
+    /// The credentials' words a name may end in alone, and what each makes of its value:
+    /// a credential or a token holds any text (`X-Partner-Credential`); what signs, a SAS,
+    /// a signature or an APIM subscription key (`Ocp-Apim-…`, `ocp`) may name a mode or an
+    /// identifier (`signing: enabled`), so only a generated key's shape counts. Plural forms
+    /// are listed: `tokens` is none. Not `auth` alone: the language's field (`auth:
+    /// partner`), and its ending is `path`'s, which every route has (0.6 % more
+    /// instructions for a lint of the benchmark estate).
+    private static let wordsAlone: [([UInt8], WordsName)] = [
+        ("token", .tokenOrSecret), ("secret", .tokenOrSecret), ("credential", .tokenOrSecret), ("credentials", .tokenOrSecret),
+        ("signing", .key), ("sas", .key), ("sig", .key), ("ocp", .key),
+    ].map { (Array($0.utf8), $1) }
     private static let secretPrefixBytes = secretPrefixes.map { Array($0.utf8) }
 
-    /// Words before `token` or `secret` that make the value no secret: a paging or sync
+    /// Words before a credential's word alone (``wordsAlone``) that make the value no secret: a paging or sync
     /// cursor (`nextPageToken`, `continuationToken`), or where a vault keeps one.
     private static let notSecretKinds = [
         "page", "pagination", "next", "continuation", "skip", "sync", "cursor", "delta", "resume", "keyvault", "vault", "idempotency", "csrf", "xsrf",
@@ -253,11 +269,11 @@ public enum CredentialScanner {
         }
     }
 
-    private static let credentialWords = ["key", "token", "secret", "password", "passcode", "passwd", "pwd", "credential", "signature"]
+    private static let credentialWords = ["key", "token", "secret", "password", "passcode", "passphrase", "passwd", "pwd", "credential", "signature"]
     /// Prefixes that keep a credential's word a secret's when joined to it (`apikey`).
     private static let secretPrefixes = [
-        "api", "access", "auth", "client", "shared", "secret", "master", "private", "signing", "session", "refresh", "subscription", "app", "service",
-        "bearer", "id",
+        "api", "access", "auth", "client", "shared", "secret", "master", "private", "signing", "signature", "session", "refresh", "subscription", "app",
+        "service", "bearer", "id", "sas", "apim", "ocp",
     ]
 
     /// Whether `text` looks like a generated key: sixteen characters or more, no space, dot
@@ -450,8 +466,8 @@ public enum CredentialScanner {
     /// `secret` alone is not among them: `{secret: NAME}` names a declared secret.
     /// `x-functions-key` carries an Azure Functions key, the backend of many APIM APIs.
     private static let credentialKeySuffixes: [[UInt8]] = [
-        "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
-        "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
+        "password", "pwd", "passwd", "passphrase", "passcode", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
+        "private-key", "private_key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
         // Symmetric keys: whoever reads one decrypts or signs what the gateway does.
         "access_key", "access-key", "auth_token", "auth-token", "authtoken", "private_token", "private-token",
         "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",
@@ -466,9 +482,9 @@ public enum CredentialScanner {
         (end, credentialKeySuffixes.filter { suffix in suffix.withUnsafeBufferPointer { ending($0, $0.indices) } == end })
     }
 
-    /// The endings of `token`, `secret` and `key`, which end names read by their words
+    /// The endings of ``wordsAlone`` and `key`, which end names read by their words
     /// (``namedByItsWords(_:_:)``).
-    private static let wordEndings: [UInt16] = ["en", "et", "ey"].map { UInt16($0.utf8.first!) << 8 | UInt16($0.utf8.last!) }
+    private static let wordEndings: [UInt16] = Array(Set((wordsAlone.map(\.0) + [keyWord]).map { word in word.withUnsafeBufferPointer { ending($0, $0.indices) } }))
 
     /// One bit per two-byte ending (``ending(_:_:)``): set for those of
     /// ``credentialKeySuffixes`` and for every ending in a digit, after which a number may
@@ -578,7 +594,10 @@ public enum CredentialScanner {
         }
         guard valueEnd - value >= minimumQuerySecret, isWrittenOut(bytes, value..<valueEnd) else { return false }
         let first = bytes[value]
-        return first != UInt8(ascii: "@") && first != UInt8(ascii: "$") && bytes[value..<valueEnd].contains { $0 != first }
+        guard first != UInt8(ascii: "@"), first != UInt8(ascii: "$"), bytes[value..<valueEnd].contains(where: { $0 != first }) else { return false }
+        // A member named by its words is judged as a YAML key's value is (`"credentials":
+        // "same-origin"` is fetch's mode, `"signing": "enabled-always"` a switch).
+        return key.byWords?.holdsOne(String(decoding: UnsafeBufferPointer(rebasing: bytes[value..<valueEnd]), as: UTF8.self)) ?? true
     }
 
     /// Whether `bytes[key]` is one of ``queryKeys``, in any case.

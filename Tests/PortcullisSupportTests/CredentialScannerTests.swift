@@ -191,6 +191,30 @@ final class CredentialScannerTests: XCTestCase {
             XCTAssertFalse(CredentialScanner.isCredential(value, under: header), "\(header): \(value)")
         }
     }
+
+    /// Names the audit of the forty-sixth round found passed: a credential, a passphrase or
+    /// a passcode takes what a token does, what signs, a SAS or an APIM subscription key
+    /// (`ocp`) a generated key's shape; a mode or a flag under the same words, and the
+    /// language's own `auth`, are none.
+    func testCredentialsWordsBeyondPasswordKeyTokenAndSecretNameOne() {
+        let key = "kQ7vR2xN9pLm4TzW8yHc3FbJ6sDg"
+        for (name, value) in [
+            ("X-Partner-Credential", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"), ("nv-credentials", "hunter22"), ("X-Backend-Passphrase", "correct horse"),
+            ("passcode", "4711"), ("Private_Key", "abc"), ("X-Signature-Key", key), ("nv-signing", "3f786850e387550fdab836ed7e6dc881de23001b"),
+            ("nv-ocp", "8d7f2a1c4b9e0f3a6c5d2e1b7a9f0c4d"), ("Ocp-Apim-Key", key), ("blob-sas", key), ("X-Sig", key),
+        ] {
+            XCTAssertTrue(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
+        }
+        for (name, value) in [
+            ("allowCredentials", "true"), ("credentials", "same-origin"), ("X-Credential-Type", key), ("request-signing", "enabled-always"),
+            ("auth", key), ("X-Auth", "managed-identity"), ("ocp-apim-trace", "true"), ("X-Sig", "v1"), ("nv-ocp", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
+        ] {
+            XCTAssertFalse(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
+        }
+        // A JSON member is judged as the same key in YAML is.
+        XCTAssertTrue(CredentialScanner.looksLikeCredential(#"{"partnerCredential": "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"}"#))
+        XCTAssertFalse(CredentialScanner.looksLikeCredential(#"{"credentials": "same-origin", "signing": "enabled-always"}"#))
+    }
 }
 
 /// Keys are told apart by their last two letters before any suffix is compared; random
@@ -199,8 +223,8 @@ final class CredentialScannerTests: XCTestCase {
 final class CredentialKeyTests: XCTestCase {
     /// The keys that call their value a credential, as the scanner documents them.
     private static let suffixes = [
-        "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
-        "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
+        "password", "pwd", "passwd", "passphrase", "passcode", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
+        "private-key", "private_key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
         "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",
         "signing_key", "aeskey", "aes-key", "aes_key", "hmackey", "hmac-key", "hmac_key",
     ]
