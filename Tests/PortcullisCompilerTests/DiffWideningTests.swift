@@ -139,7 +139,8 @@ final class DiffWideningTests: XCTestCase {
     /// The audit of the round's fixes: a branch that sends some requests elsewhere hid the
     /// route from the guard of the operation the others reach; a guard's raw IP filter or
     /// token check passed for met by an allow-all filter or another provider's token; a
-    /// `Host` the definitions set was no move, where a raw one was.
+    /// pool's member reached by its URL was guarded by none; a `Host` the definitions set
+    /// was no move, where a raw one was.
     func testAGuardIsMetOnlyByWhatItChecksAndAHostIsAMoveHoweverWritten() throws {
         func api(_ route: String) -> String {
             """
@@ -166,6 +167,22 @@ final class DiffWideningTests: XCTestCase {
         assertReports([
             "privilege increase: route 'orders2/cancel' passes no raw IP filter, which the policies of the route guarding its backend operation run, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
         ], in: try diff([], newFiles: [("apis/orders2.yaml", allowAll)], both: guarded))
+        // A pool's member reached by its URL is what the pool's routes guard.
+        let member = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: p2
+            path: p2
+            backend: https://orders-weu.internal.contoso.com/partner
+            auth: partner
+            rateLimit: {calls: 300, per: 60s, key: client}
+            routes:
+              - {id: list, method: GET, path: /orders/by-partner, scopes: [partner.orders.read]}
+
+            """
+        assertReports([
+            "privilege increase: route 'p2/list' no longer filters callers by IP address, where 'partner-orders/list-partner-orders' guards 'GET /orders/by-partner' on the same backend"
+        ], in: try diff([], newFiles: [("apis/p2.yaml", member)]))
         let host = try diff([("apis/orders.yaml", "    scopes: [orders.read]\n", "    scopes: [orders.read]\n    request: {headers: {set: {Host: evil.example.com}}}\n")])
         XCTAssertTrue(host.contains { $0.hasPrefix("privilege increase: API 'orders' now sends requests, with the credentials they carry") && $0.contains("'Host header evil.example.com'") }, host.joined(separator: "\n"))
     }

@@ -441,7 +441,8 @@ public enum AccessDiff {
         /// or a final `/`, as most backends route. Routes of any API that reach it guard it
         /// alike.
         var backendOperation: String
-        /// Each operation in ``backendOperation``: a route reaching several guards each.
+        /// Each operation in ``backendOperation``, and for a pool each its members' URLs
+        /// reach: a route reaching several guards each.
         var backendOperations: [String]
 
         var api: String { String(name.prefix { $0 != "/" }) }
@@ -479,20 +480,27 @@ public enum AccessDiff {
             // The method, then the URL and the path joined: `…/api` with `/orders/{id}` is
             // `…/api/orders/{id}` with `/{id}`.
             let reachedAs = RouteComparison.backendOperation(route.written, rewrites: side.requestRewrites(on: route), substitution)
-            let base = plan.backend.url.map { url in
+            func server(_ url: String) -> String {
                 if let known = servers[url] { return known }
                 let server = BackendDiff.serverForm(of: url)
                 servers[url] = server
                 return server
-            } ?? "backend \(plan.backend.name?.lowercased() ?? "")"
-            let operations = reachedAs.operations.map { reached in
-                "\(reached.method.lowercased()) \(Self.withoutFinalSlash(base + ReachedOperations.shape(of: reached.path).lowercased()))"
             }
+            func operations(on base: String) -> [String] {
+                reachedAs.operations.map { reached in
+                    "\(reached.method.lowercased()) \(Self.withoutFinalSlash(base + ReachedOperations.shape(of: reached.path).lowercased()))"
+                }
+            }
+            let base = plan.backend.url.map(server) ?? "backend \(plan.backend.name?.lowercased() ?? "")"
+            // A pool's members are reached too: a route sent to one of their URLs reaches
+            // what the pool's routes guard (the audit of the fixes found it compared with none).
+            let members = plan.backend.url == nil ? plan.backend.resolved?.members.compactMap { $0.backend.service?.url.value } ?? [] : []
             // A route the gateway answers itself reaches no backend operation, nor guards one.
-            let backend = plan.answer != nil ? ["answered \(key)"] : operations
+            let backend = plan.answer != nil ? ["answered \(key)"] : operations(on: base)
+            let guarded = plan.answer != nil ? backend : backend + members.flatMap { operations(on: server($0)) }
             routes[key] = DiffRoute(
                 name: name, route: route, plan: plan, operation: operation, reached: reachedAs, backendOperation: backend.joined(separator: " or "),
-                backendOperations: backend)
+                backendOperations: guarded)
         }
         return routes
     }
