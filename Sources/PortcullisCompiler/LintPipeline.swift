@@ -80,6 +80,8 @@ public struct LintResult: Sendable {
     /// Every file the run read, as reports show them: the configuration, the inputs and the
     /// OpenAPI documents APIs name (not the other side files, which were only listed).
     public var readFiles: [String] = []
+    /// Where the environments checked override each route (``Environment/routeOverrides``).
+    public var routeOverrides: [(route: String, extent: SourceRange)] = []
 
     /// Throws when the environment asked for is not declared.
     public func requireEnvironment() throws {
@@ -285,7 +287,8 @@ public enum LintPipeline {
         return LintResult(
             report: report, checked: chosen.checked, environments: environments.names,
             missingEnvironment: missingEnvironment,
-            readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths + publisherChecks.paths)
+            readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths + publisherChecks.paths,
+            routeOverrides: checked.flatMap(\.routeOverrides))
     }
 
     /// Definitions with their raw policies read, what the reading found, and the places of

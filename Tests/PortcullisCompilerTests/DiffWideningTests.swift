@@ -217,6 +217,25 @@ final class DiffWideningTests: XCTestCase {
         XCTAssertTrue(
             result.stdout.contains("privilege increase: a new LP003 finding is silenced by a 'portcullis:ignore' comment: POST route 'export' accepts the read scope 'orders.read'"),
             result.stdout)
+        // So is one an environment's override holds, moved to another API's route (the
+        // audit of the fixes).
+        let override = "        rateLimit: {calls: 100000, per: 60s, key: user}  # portcullis:ignore RL003,RL005 -- load test\n"
+        let shop = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: shop
+            path: shop
+            backend: https://shop.internal.contoso.com
+            rateLimit: {calls: 600, per: 60s, key: user}
+            routes:
+              - {id: create-order, method: POST, path: /orders, scopes: [orders.write], rateLimit: {calls: 20, per: 60s, key: user}}
+
+            """
+        let lines = try diff(
+            [("environments/prod.yaml", "      create-order:\n" + override, ""), ("environments/prod.yaml", "  catalog:\n", "  shop:\n    routes:\n      create-order:\n" + override + "  catalog:\n")],
+            newFiles: [("apis/shop.yaml", shop)],
+            both: [("environments/prod.yaml", "    routes:\n      list-orders:\n", "    routes:\n      create-order:\n" + override + "      list-orders:\n")])
+        XCTAssertTrue(lines.contains { $0.hasPrefix("looser limit: in environment 'prod', a new RL003 finding is silenced by a 'portcullis:ignore' comment") }, lines.joined(separator: "\n"))
     }
 
     /// A route's requests sent to another backend operation by a raw `rewrite-uri` in its

@@ -216,7 +216,7 @@ public enum DiffPipeline {
             return .errors(DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions))
         }
         var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
-        let routes = RouteExtents(result.project)
+        let routes = RouteExtents(result.project, overrides: result.routeOverrides)
         side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes) }
         // The second reading reads the same files: its findings lie in the same routes.
         if let own = Standards(result.project.gateway), let imposed = standards?.over(own), imposed != own {
@@ -259,16 +259,19 @@ struct RawRouteReading {
     }
 }
 
-/// Where each route of a side is defined, to tell which route's definition holds a finding.
+/// Where each route of a side is defined or overridden, to tell which route's definition
+/// holds a finding.
 struct RouteExtents {
     /// Per file, each route's extent and `API/route` without case, by where it starts.
     private var byFile: [FileID: [(extent: SourceRange, name: String)]] = [:]
 
-    init(_ project: ResolvedProject) {
+    /// `overrides`: where an environment overrides each route, whose findings lie there.
+    init(_ project: ResolvedProject, overrides: [(route: String, extent: SourceRange)]) {
         for route in project.routes {
             let extent = route.written.extent
             byFile[extent.file, default: []].append((extent, "\(project.apis[route.apiIndex].name.value)/\(route.written.id.value)".lowercased()))
         }
+        for (route, extent) in overrides { byFile[extent.file, default: []].append((extent, route)) }
         for file in byFile.keys { byFile[file]!.sort { $0.extent.start < $1.extent.start } }
     }
 

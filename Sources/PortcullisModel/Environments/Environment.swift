@@ -28,6 +28,17 @@ public struct Environment: Sendable {
         public var overrides: YAMLNode
     }
 
+    /// Where the overrides of each route are written, by `API/route` without case: a
+    /// finding there is that route's (`diff` tells findings apart by their route).
+    public var routeOverrides: [(route: String, extent: SourceRange)] {
+        apis.values.flatMap { target -> [(route: String, extent: SourceRange)] in
+            guard case .mapping(let entries) = target.overrides.content,
+                case .mapping(let routes)? = entries.first(where: { $0.key == "routes" })?.value.content
+            else { return [] }
+            return routes.map { ("\(target.name.value)/\($0.key)".lowercased(), SourceRange(file: $0.keyRange.file, start: $0.keyRange.start, end: $0.value.extent.end)) }
+        }
+    }
+
     /// Whether the environment changes the document with this kind and name.
     public func overrides(_ key: DocumentKey) -> Bool {
         switch key {
