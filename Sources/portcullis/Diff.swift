@@ -45,8 +45,10 @@ struct Diff: ParsableCommand {
     @Option(help: "Write the diff to this file instead of standard output.")
     var output: String?
 
+    // One value each time, categories joined by commas: taking every word up to the next
+    // option took the paths written after it (`--fail-on privilege-increase .`).
     @Option(
-        parsing: .upToNextOption,
+        parsing: .singleValue,
         help: ArgumentHelp(
             "Exit 1 when a change of these categories is present: "
                 + AccessChange.Category.allCases.map(\.rawValue).joined(separator: ", ") + ".",

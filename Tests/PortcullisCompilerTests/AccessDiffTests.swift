@@ -26,6 +26,10 @@ final class AccessDiffTests: XCTestCase {
         }
         let same = try ToolProcess.run(["diff", "base", "base"], in: Self.fixtures)
         XCTAssertEqual(same.stdout, "no changes to access, limits or caching\n")
+        // Paths written after it are paths, as the option takes one value each time (it
+        // took them as categories, and the command asked for paths).
+        XCTAssertEqual(try ToolProcess.run(["diff", "--fail-on", "looser-limit", "base", "head"], in: Self.fixtures).status, 1)
+        XCTAssertEqual(try ToolProcess.run(["diff", "--fail-on", "privilege-increase", "--fail-on", "looser-limit", "base", "head"], in: Self.fixtures).status, 1)
     }
 
     func testBrokenSideExitsTwoAndSaysSoInTheReport() throws {
