@@ -200,6 +200,24 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(result.stdout.components(separatedBy: "now accepts scope 'orders.read', where").count - 1, 1_000, String(result.stdout.suffix(500)))
     }
 
+    /// Policies of one long line each, thousands of headers set and checked: the diff's
+    /// reading of where requests go placed every element it passed, reading the line up to
+    /// it each time (the audit of the forty-sixth round's fixes: 57 s in a release build).
+    func testLongPolicyLinesAreComparedInLinearTime() throws {
+        let set = (0..<1_000).map { #"<set-header name="X-H\#($0)" exists-action="override"><value>v</value></set-header>"# }.joined()
+        let checked = (0..<1_000).map { #"<check-header name="X-H\#($0)" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>v</value></check-header>"# }.joined()
+        let folder = directory.appendingPathComponent("long")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for route in 0..<8 {
+            try Data("<policies><inbound><base />\(set)\(checked)</inbound></policies>".utf8).write(to: folder.appendingPathComponent("p\(route).xml"))
+        }
+        let api = RuleExample.api(routes: (0..<8).map { "  - {id: r\($0), method: GET, path: /r\($0), scopes: [orders.read], policy: p\($0).xml}\n" }.joined())
+        try Data((RuleExample.baseGateway + "---\n" + api.text).utf8).write(to: folder.appendingPathComponent("defs.yaml"))
+        let result = try BoundedRun.run(["diff", "long", "long"], in: directory, seconds: 6)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "no changes to access, limits or caching\n")
+    }
+
     func testBillionLaughs() throws {
         var text = "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
         for level in 1...9 {
