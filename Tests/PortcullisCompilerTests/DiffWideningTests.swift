@@ -612,6 +612,14 @@ final class DiffWideningTests: XCTestCase {
         assertReports(
             ["looser limit: the raw policy of API 'orders' turns 'limit-concurrency' into one that counts nothing or only some requests"],
             in: try diff(edit(#"<limit-concurrency key="orders" max-count="10"><set-header name="X-A" exists-action="override"><value>1</value></set-header></limit-concurrency><forward-request timeout="30" />"#), both: both))
+        for inside in [#"<choose><when condition="@(false)"><forward-request /></when></choose>"#, #"<send-request mode="new" response-variable-name="r"><set-url>https://ping.example.com</set-url></send-request>"#] {
+            assertReports(
+                ["looser limit: the raw policy of API 'orders' turns 'limit-concurrency' into one that counts nothing or only some requests"],
+                in: try diff(edit(#"<limit-concurrency key="orders" max-count="10">\#(inside)</limit-concurrency><forward-request timeout="30" />"#), both: both))
+        }
+        // Inside a `retry`, it still bounds every call.
+        let retried = try diff(edit(#"<limit-concurrency key="orders" max-count="10"><retry condition="@(false)" count="1" interval="1"><forward-request timeout="30" /></retry></limit-concurrency>"#), both: both)
+        XCTAssertFalse(retried.contains { $0.hasPrefix("looser limit") }, retried.joined(separator: "\n"))
         // Fewer at once is stricter.
         let lowered = try diff(edit(limit("orders", "2")), both: both)
         XCTAssertFalse(lowered.contains { $0.hasPrefix("looser limit") }, lowered.joined(separator: "\n"))

@@ -1233,14 +1233,16 @@ enum RawPolicyDiff {
     /// The key ``counts(_:fragments:expanding:_:_:api:methods:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
 
-    /// Whether a `limit-concurrency` holds a call, to the backend or another service, or a
-    /// fragment that may: holding neither, it bounds nothing a server sees (the audit of the
-    /// fixes found the backend call moved out of one passing for the limit kept).
+    /// Whether a `limit-concurrency` holds the call to the backend on every request it runs
+    /// for (in it, or in a `retry` or `wait` in it), or a fragment that may: one that does not
+    /// bounds nothing the backend sees (audits found the call moved out of one, or into a
+    /// branch, or beside a call to another service left in, passing for the limit kept).
     private static func limitsACall(_ element: PolicyXMLElement) -> Bool {
-        element.elements.contains { Self.calls.contains($0.name) || limitsACall($0) }
+        element.elements.contains { Self.calls.contains($0.name) || Self.holders.contains($0.name) && limitsACall($0) }
     }
 
-    private static let calls: Set<String> = ["forward-request", "send-request", "send-one-way-request", "include-fragment"]
+    private static let calls: Set<String> = ["forward-request", "include-fragment"]
+    private static let holders: Set<String> = ["retry", "wait"]
 
     /// What sets the headers of another message than the request the checks judge: the
     /// answer, a call's request, the request sent on from `backend`.
