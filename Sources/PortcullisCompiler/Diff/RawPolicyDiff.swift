@@ -465,7 +465,7 @@ enum RawPolicyDiff {
         /// `set-header` added before a `check-header` passed for `other`: an audit).
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) {
-                if let header = element.headerChecked(values), headersSet.contains(header) { return false }
+                if let header = element.headerChecked(values), headersSet.contains(header) || headersSet.contains(Self.anyHeader) { return false }
                 return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(callerControlled))
             }
             if element.name == "limit-concurrency", !Self.limitsACall(element) { return false }
@@ -482,11 +482,7 @@ enum RawPolicyDiff {
             for element in elements {
                 var key = element.name
                 if filedAsOne.contains(element.span.lowerBound) { continue }
-                if element.name == "set-header", inAnotherMessage == 0, let name = element.attribute("name"),
-                    values.value(element.attribute("exists-action")?.value.written ?? "").trimmingWhitespace.lowercased() != "delete"
-                {
-                    headersSet.insert(values.value(name.value.written).trimmingWhitespace.lowercased())
-                }
+                if inAnotherMessage == 0, let header = Self.requestHeaderSet(by: element, values) { headersSet.insert(header) }
                 if checks.contains(element.name) || limits.contains(element.name) {
                     if !decides(element) {
                         key = letting(element.name)
@@ -1243,6 +1239,27 @@ enum RawPolicyDiff {
 
     private static let calls: Set<String> = ["forward-request", "include-fragment"]
     private static let holders: Set<String> = ["retry", "wait"]
+
+    /// The header, without case, `element` sets on the message it stands in: a
+    /// `set-header`'s (not one that deletes it), ``anyHeader`` where its name is not known
+    /// here (an expression, a secret), and `Authorization` for the statements that put the
+    /// gateway's credentials there (the audit of the fixes found each passing).
+    private static func requestHeaderSet(by element: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> String? {
+        switch element.name {
+        case "set-header":
+            guard let name = element.attribute("name"),
+                values.value(element.attribute("exists-action")?.value.written ?? "").trimmingWhitespace.lowercased() != "delete"
+            else { return nil }
+            let header = values.value(name.value.written).trimmingWhitespace.lowercased()
+            return name.value.isExpression || header.contains("{{") || PolicyText.isExpression(header) ? anyHeader : header
+        case "authentication-basic": return "authorization"
+        case "authentication-managed-identity": return element.attribute("output-token-variable-name") == nil ? "authorization" : nil
+        default: return nil
+        }
+    }
+
+    /// A header whose name is not known here, which may be any.
+    private static let anyHeader = "*"
 
     /// What sets the headers of another message than the request the checks judge: the
     /// answer, a call's request, the request sent on from `backend`.
