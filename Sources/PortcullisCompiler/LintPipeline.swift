@@ -80,8 +80,9 @@ public struct LintResult: Sendable {
     /// Every file the run read, as reports show them: the configuration, the inputs and the
     /// OpenAPI documents APIs name (not the other side files, which were only listed).
     public var readFiles: [String] = []
-    /// Where the environments checked override each route (``Environment/routeOverrides``).
-    public var routeOverrides: [(route: String, extent: SourceRange)] = []
+    /// The environments checked, whose overrides `diff` places findings in
+    /// (``Environment/routeOverrides``), read only there.
+    public var checkedEnvironments: [Environment] = []
 
     /// Throws when the environment asked for is not declared.
     public func requireEnvironment() throws {
@@ -288,7 +289,7 @@ public enum LintPipeline {
             report: report, checked: chosen.checked, environments: environments.names,
             missingEnvironment: missingEnvironment,
             readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths + publisherChecks.paths,
-            routeOverrides: checked.flatMap(\.routeOverrides))
+            checkedEnvironments: checked)
     }
 
     /// Definitions with their raw policies read, what the reading found, and the places of

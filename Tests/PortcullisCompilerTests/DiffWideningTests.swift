@@ -165,7 +165,7 @@ final class DiffWideningTests: XCTestCase {
         let guarded = [("apis/orders.yaml", "    scopes: [orders.cancel]\n    rateLimit: {calls: 5, per: 60s, key: user}\n", "    scopes: [orders.cancel]\n    rateLimit: {calls: 5, per: 60s, key: user}\n    policy: '\(filter)'\n")]
         let allowAll = api("  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.cancel], ipFilter: {allow: [0.0.0.0/0]}}")
         assertReports([
-            "privilege increase: route 'orders2/cancel' passes no raw IP filter, which the policies of the route guarding its backend operation run, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+            "privilege increase: route 'orders2/cancel' does not pass the raw IP filter its guard's policies run, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
         ], in: try diff([], newFiles: [("apis/orders2.yaml", allowAll)], both: guarded))
         // A pool's member reached by its URL is what the pool's routes guard.
         let member = """

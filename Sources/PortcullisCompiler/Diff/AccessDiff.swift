@@ -1074,7 +1074,7 @@ struct RouteComparison {
         func lost(_ statement: String) -> String {
             switch owner {
             case .oldAPI: "no longer passes a raw \(statement): the policies of its old API ran one, and none of its new API's does"
-            case .guardingRoute: "passes no raw \(statement), which the policies of the route guarding its backend operation run"
+            case .guardingRoute: "does not pass the raw \(statement) its guard's policies run"
             }
         }
         // A guard's raw check is not compared with the route's own: which tokens and

@@ -216,7 +216,7 @@ public enum DiffPipeline {
             return .errors(DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions))
         }
         var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
-        let routes = RouteExtents(result.project, overrides: result.routeOverrides)
+        let routes = RouteExtents(result.project, overrides: result.checkedEnvironments.flatMap(\.routeOverrides))
         side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes) }
         // The second reading reads the same files: its findings lie in the same routes.
         if let own = Standards(result.project.gateway), let imposed = standards?.over(own), imposed != own {
