@@ -81,8 +81,8 @@ public struct CallerControlledVariables: Sendable, Equatable {
         // reader asks: only what a value may give carries the caller's text (not the test
         // of a choice among values written out), while anything it reads, a test too, may
         // pick it.
-        written = setters.marked(seeds: { Self.none.writesTheValue(of: $0.code) }, passesOn: Self.givesAVariablesValue)
-        chosen = setters.marked(seeds: { Self.none.choosesTheValue(of: $0.code) }, passesOn: { _ in true }, following: .choices)
+        written = setters.marked(seeds: { Self.none.writesOne(of: $0.reading.values) }, passesOn: Self.givesAVariablesValue)
+        chosen = setters.marked(seeds: { Self.none.choosesOne(of: $0.reading) }, passesOn: { _ in true }, following: .choices)
         newForEveryRequest = setters.marked(
             seeds: { ExpressionFlow.givesANewValueForEveryRequest($0.code) }, passesOn: Self.givesAVariablesValue, throughTheCache: false)
         callersTokens = Self.callersTokens(setters, writtenOtherwise: Self.writtenOtherwise(in: policies, values: values))
@@ -91,9 +91,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// Whether a value `setter` may give reads a variable, or a header a policy sets (not
     /// only a test of one): it carries on what that holds.
     private static func givesAVariablesValue(_ setter: VariableSetters.Setter) -> Bool {
-        ExpressionFlow.decidingCodes(of: setter.code).contains { code in
-            ExpressionFlow.sources(of: code).contains { VariableSetters.asVariable($0).isVariable }
-        }
+        setter.reading.values.contains { value in value.sources.contains { VariableSetters.asVariable($0).isVariable } }
     }
 
     /// The variables that every setter of `inbound` (where token checks run) sets to what
@@ -223,9 +221,12 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// (``writes(_:)``). A choice among values written out, on a test of the request,
     /// carries none of it.
     public func writesTheValue(of code: String) -> Bool {
-        ExpressionFlow.decidingCodes(of: code).contains { code in
-            PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: writes)
-        }
+        writesOne(of: CodeReading(code).values)
+    }
+
+    /// Whether one of `values` reads what the caller writes (``writesTheValue(of:)``).
+    private func writesOne(of values: [CodeReading.Value]) -> Bool {
+        values.contains { value in PolicyXMLElement.readsWhatTheCallerWrites(value.code) || value.sources.contains(where: writes) }
     }
 
     /// Whether `code`, read on the requests of the API at `api` (nil: of any API), may
@@ -242,7 +243,11 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// (``ExpressionFlow/reads(of:)``), is the request or a variable the caller writes or
     /// picks (``chooses(_:)``).
     public func choosesTheValue(of code: String) -> Bool {
-        PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.reads(of: code).contains(where: chooses)
+        choosesOne(of: CodeReading(code))
+    }
+
+    private func choosesOne(of code: CodeReading) -> Bool {
+        PolicyXMLElement.readsWhatTheCallerWrites(code.code) || code.reads.contains(where: chooses)
     }
 
     /// The first of `words` that `code`'s value may hold as a segment of a text (split at

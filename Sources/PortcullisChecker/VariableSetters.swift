@@ -22,9 +22,8 @@ struct VariableSetters {
     struct Setter {
         /// Case-folded; nil when an expression names the variable, which may be any.
         let name: String?
-        /// The value's code, as APIM compiles it.
-        let code: String
-        let sources: [ExpressionFlow.Source]
+        /// The value's code, as APIM compiles it, read once for every setter of the same text.
+        let reading: CodeReading
         /// The API whose own policies (its policy, its routes') hold the setter, by index;
         /// nil for a policy every API's requests may run (the gateway's, a product's, a
         /// fragment).
@@ -36,6 +35,9 @@ struct VariableSetters {
         /// branch of a `choose` sets the variable, and so its value, follows it and the
         /// tests before it. Nil outside any `choose`.
         let test: Int?
+
+        var code: String { reading.code }
+        var sources: [ExpressionFlow.Source] { reading.sources }
 
         /// Whether it stands for a `cache-store-value`, whose value the instance's cache
         /// keeps for later requests.
@@ -63,7 +65,7 @@ struct VariableSetters {
     /// the last test before them, so a `choose` of many `when`s costs what its text does.
     private var tests: [Test] = []
     /// Estates repeat a setter in every API's policy: each text is read once.
-    private var flows: [String: (number: Int, sources: [ExpressionFlow.Source])] = [:]
+    private var flows: [String: (number: Int, reading: CodeReading)] = [:]
     /// Each condition's text, read once.
     private var conditions: [String: (readsTheCaller: Bool, variables: [ExpressionFlow.Source])] = [:]
     /// A test standing for the branches that include each fragment, by the fragment's id
@@ -185,9 +187,9 @@ struct VariableSetters {
     /// A setter of the variable `written` names (an expression's: any) to `code`.
     private mutating func add(name written: PolicyXMLValue?, code: String, after test: Int?, api: Int?, _ values: [String: String]) {
         let name: String? = if case .text(let text)? = written { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
-        let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
+        let flow = flows[code] ?? (flows.count, CodeReading(code))
         flows[code] = flow
-        setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number, test: test))
+        setters.append(Setter(name: name, reading: flow.reading, api: api, flow: flow.number, test: test))
     }
 
     /// A `set-header` of the request: from there on the header holds one of its values,
@@ -349,7 +351,6 @@ struct VariableSetters {
     func marked(seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool, following: Following = .values, throughTheCache: Bool = true) -> MarkedVariables {
         var seeded = [Bool?](repeating: nil, count: flows.count)
         var passing = [Bool?](repeating: nil, count: flows.count)
-        var everythingRead = [[ExpressionFlow.Source]?](repeating: nil, count: flows.count)
         // Which setters and tests read each variable, and which read them all; what each
         // test leads to.
         var copiers: [MarkedVariables.Key: [Step]] = [:]
@@ -376,9 +377,7 @@ struct VariableSetters {
             case .values:
                 read(setter.sources, by: .setter(index), in: setter.api)
             case .choices:
-                let reads = everythingRead[setter.flow] ?? ExpressionFlow.reads(of: setter.code)
-                everythingRead[setter.flow] = reads
-                read(reads, by: .setter(index), in: setter.api)
+                read(setter.reading.reads, by: .setter(index), in: setter.api)
                 if let test = setter.test { ledTo[test].append(.setter(index)) }
             }
         }
@@ -434,6 +433,25 @@ struct VariableSetters {
         /// to. A setter that conditions reading the caller's request lead to is picked too.
         case choices
     }
+}
+
+/// What a setter's code may give and read, each found once and only when asked: the sets
+/// of variables a check asks for ask the same of every setter of a text, and a chain of
+/// 16,000 setters was read eight times over.
+final class CodeReading {
+    /// One value the code may give, and what that value may carry whole.
+    typealias Value = (code: String, sources: [ExpressionFlow.Source])
+
+    let code: String
+
+    init(_ code: String) { self.code = code }
+
+    /// What its value may carry whole (``ExpressionFlow/sources(of:)``).
+    private(set) lazy var sources: [ExpressionFlow.Source] = ExpressionFlow.sources(of: code)
+    /// Each value it may give (``ExpressionFlow/decidingCodes(of:)``), with what that carries.
+    private(set) lazy var values: [Value] = ExpressionFlow.decidingCodes(of: code).map { ($0, ExpressionFlow.sources(of: $0)) }
+    /// Everything it reads, a test too (``ExpressionFlow/reads(of:)``).
+    private(set) lazy var reads: [ExpressionFlow.Source] = ExpressionFlow.reads(of: code)
 }
 
 /// Variables picked out by what their values let the caller do: by case-folded name and

@@ -1,4 +1,5 @@
 import PortcullisPolicyXML
+import PortcullisSupport
 
 /// What a policy expression's value may carry whole: the variables, request headers,
 /// request URL and body it reads, and the strings it writes out, each unless a one-way
@@ -319,7 +320,7 @@ enum ExpressionFlow {
     private static func textRead(of code: String) -> (body: Substring, cast: Bool)? {
         var body = Substring(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
         guard body.hasPrefix("@("), body.hasSuffix(")") else { return nil }
-        body = Substring(body.dropFirst(2).dropLast().replacing("?.", with: "."))
+        body = Substring(body.dropFirst(2).dropLast().replacingBytes("?.", with: "."))
         while let cut = tokenCuts.first(where: body.hasSuffix) { body = body.dropLast(cut.count) }
         if body.hasPrefix("((string)"), body.hasSuffix(")") { body = body.dropFirst().dropLast() }
         guard body.hasPrefix("(string)") else { return (body, false) }
@@ -444,7 +445,7 @@ enum ExpressionFlow {
         }
         // The header read, parsed as a token at most: nothing after it (a part of it,
         // `Split(' ')[2] is null`, is missing for every caller: the fifth audit).
-        subject = Substring(subject.replacing("?.", with: "."))
+        subject = Substring(subject.replacingBytes("?.", with: "."))
         if subject.hasSuffix(".AsJwt()") { subject = subject.dropLast(8) }
         guard isAHeaderRead(subject) || tested.hasSuffix(".ContainsKey(\"Authorization\")") || tested.hasSuffix(".ContainsKey(\"authorization\")"),
             !["==", "!=", "&&", "||", "<", ">", "AsJwt"].contains(where: { subject.contains($0) }),
@@ -611,7 +612,7 @@ enum ExpressionFlow {
         }
         // Each level (the whole, the inside of each bracket) is cut where an operator that
         // binds more loosely than a comparison stands: each piece compares its operands.
-        let levels = [0..<text.count] + structure.close.map { ($0.key + 1)..<$0.value }.sorted { $0.lowerBound < $1.lowerBound }
+        let levels = [0..<text.count] + structure.close.pairs.map { ($0.index + 1)..<$0.partner }
         for level in levels {
             var start = level.lowerBound
             var operands: [Range<Int>] = []
@@ -1165,8 +1166,7 @@ enum ExpressionFlow {
     /// written strings name nothing.
     static func decidingCodes(of code: String) -> [String] {
         let bare = withoutWrittenText(code)
-        let words = bare.split { !($0.isLetter || $0.isNumber || $0 == "_") }
-        guard !words.contains("is"), !words.contains("out"), !assigns(bare) else { return [code] }
+        guard !names(bare, anyOf: ["is", "out"]), !assigns(bare) else { return [code] }
         var codes: [String] = []
         func read(_ code: String, depth: Int) -> Bool {
             for value in possibleValues(of: code) {
@@ -1181,6 +1181,29 @@ enum ExpressionFlow {
             return true
         }
         return read(code, depth: 0) ? codes : [code]
+    }
+
+    /// Whether one of `words` stands as a word of its own in `code` (between characters
+    /// that are no letter, digit or `_`). Read by bytes where the code is ASCII, as nearly
+    /// all is: asking each character for its Unicode properties cost a tenth of reading a
+    /// chain of variables.
+    private static func names(_ code: String, anyOf words: [StaticString]) -> Bool {
+        guard code.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let found = code.split { !($0.isLetter || $0.isNumber || $0 == "_") }
+            return words.contains { word in found.contains { $0.utf8.elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)) } }
+        }
+        let bytes = Array(code.utf8)
+        var start = 0
+        while start < bytes.count {
+            guard isIdentifier(bytes[start]) else {
+                start += 1
+                continue
+            }
+            let end = identifierEnd(bytes, from: start)
+            if words.contains(where: { $0.utf8CodeUnitCount == end - start && starts(bytes, at: start, with: $0) }) { return true }
+            start = end
+        }
+        return false
     }
 
     /// Whether `code`, its written text taken out, assigns (`=`, `+=`, `??=`; not `==`,
@@ -2064,7 +2087,7 @@ enum ExpressionFlow {
         // Members read through `?.` or a bracketed `(context)` are the same members (the
         // audit of the change).
         func namesOne(_ code: String) -> Bool {
-            let bare = withoutWrittenText(code).replacing("?.", with: ".").replacing("(context).", with: "context.")
+            let bare = withoutWrittenText(code).replacingBytes("?.", with: ".").replacingBytes("(context).", with: "context.")
             return newForEveryRequest.contains { bare.holds($0) }
         }
         // Most codes name none and read no variable: they are not taken apart.
@@ -2536,7 +2559,7 @@ enum ExpressionFlow {
         /// a body, the name not a statement's keyword.
         private func declaresAFunction() -> Bool {
             let keywords: Set<String> = ["if", "while", "for", "foreach", "switch", "catch", "using", "lock", "fixed", "else"]
-            for (open, close) in structure.close where text[open] == openParenthesis && close + 1 < text.count && text[close + 1] == openBrace {
+            for (open, close) in structure.close.pairs where text[open] == openParenthesis && close + 1 < text.count && text[close + 1] == openBrace {
                 var first = open
                 while first > 0, isIdentifier(text[first - 1]) { first -= 1 }
                 if first < open, !keywords.contains(String(decoding: text[first..<open], as: UTF8.self)) { return true }
@@ -2552,11 +2575,11 @@ enum ExpressionFlow {
     /// one pass forward and one back.
     private struct Structure {
         /// By the index a literal starts at: just past its closing quote.
-        var literalEnd: [Int: Int] = [:]
+        var literalEnd: IndexMap
         /// By an opening bracket's index: its closing bracket's.
-        var close: [Int: Int] = [:]
+        var close: IndexMap
         /// By a closing bracket's index: its opening bracket's.
-        var open: [Int: Int] = [:]
+        var open: IndexMap
         /// For each index: the `;` (or closing bracket, or end) that ends its statement.
         var statementEnd: [Int]
         private var partOf: [Int32]
@@ -2564,6 +2587,9 @@ enum ExpressionFlow {
         private var inLiteral: [Bool]
 
         init(_ text: [UInt8]) {
+            literalEnd = IndexMap(count: text.count)
+            close = IndexMap(count: text.count)
+            open = IndexMap(count: text.count)
             partOf = Array(repeating: 0, count: text.count + 1)
             inLiteral = Array(repeating: false, count: text.count + 1)
             statementEnd = Array(repeating: text.count, count: text.count + 1)
@@ -2609,14 +2635,38 @@ enum ExpressionFlow {
                 }
                 index += 1
             }
-            // Back: the next ';' of each level, else where the level closes.
-            var next: [Int: Int] = [:]
+            // Back: the next ';' of each level (by its opening bracket, the top last), else
+            // where the level closes.
+            var next = IndexMap(count: text.count + 1)
             var scan = text.count - 1
             while scan >= 0 {
                 let level = enclosing[scan]
-                if text[scan] == semicolon, !inLiteral[scan] { next[level] = scan }
-                statementEnd[scan] = next[level] ?? (level >= 0 ? close[level] ?? text.count : text.count)
+                let slot = level >= 0 ? level : text.count
+                if text[scan] == semicolon, !inLiteral[scan] { next[slot] = scan }
+                statementEnd[scan] = next[slot] ?? (level >= 0 ? close[level] ?? text.count : text.count)
                 scan -= 1
+            }
+        }
+
+        /// A partner index for some indices of a text, as a dictionary would keep it but in
+        /// one array: a structure is made for every expression read, and hashing each index
+        /// cost more than the reading.
+        struct IndexMap {
+            private var partners: [Int32]
+
+            init(count: Int) { partners = Array(repeating: -1, count: count) }
+
+            subscript(index: Int) -> Int? {
+                get {
+                    guard index >= 0, index < partners.count, partners[index] >= 0 else { return nil }
+                    return Int(partners[index])
+                }
+                set { partners[index] = Int32(newValue ?? -1) }
+            }
+
+            /// The indices that have a partner, in order, each with it.
+            var pairs: [(index: Int, partner: Int)] {
+                partners.indices.compactMap { index in partners[index] >= 0 ? (index, Int(partners[index])) : nil }
             }
         }
 
