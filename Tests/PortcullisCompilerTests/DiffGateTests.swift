@@ -397,6 +397,55 @@ final class DiffGateTests: XCTestCase {
         try passes(base, stricter)
     }
 
+    /// A header set on the request by another policy, or by the definitions, before a
+    /// check reads it makes the check judge the gateway's value, though the check's own
+    /// policy did not change: an API policy's `set-header` runs at the route's `<base />`,
+    /// before the route's `check-header` (the audit of the forty-sixth round's fixes).
+    /// Where the header is set after the check, or on another message, nothing widens.
+    func testAHeaderAnotherPolicySetsBeforeACheckIsWeighed() throws {
+        let check = """
+                policy: |
+                  <policies>
+                    <inbound>
+                      <base />
+                      <check-header name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value></check-header>
+                    </inbound>
+                  </policies>
+
+            """
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n" + check)])
+        let setter = #"<set-header name="x-channel" exists-action="override"><value>web</value></set-header>"#
+        let widened = "privilege-increase: the raw policy of route 'catalog/get-product' turns 'check-header' into a check that lets callers through or checks only some requests through request headers another policy or the definitions set before it"
+        let apiPolicy = { (statements: String) in "policy: |\n  <policies>\n    <inbound>\n      <base />\n      \(statements)\n    </inbound>\n  </policies>\nroutes:\n" }
+        // The API's policy, the gateway's, a fragment the API includes, the route's own
+        // definitions.
+        let newAPIPolicy = "other: API 'catalog' now has a raw policy; review what it does"
+        XCTAssertEqual(try gate(base, try copy(of: base, [("apis/catalog.yaml", "routes:\n", apiPolicy(setter))])), [widened, newAPIPolicy])
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("gateway.yaml", "namedValues:\n", "policy: |\n  <policies><inbound>\(setter)</inbound></policies>\nnamedValues:\n")])),
+            [widened, "other: the gateway now has a raw policy; review what it does"])
+        let fragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: channel\npolicy: |\n  <fragment>\(setter)</fragment>\n"
+        let included = try copy(of: base, [("fragments.yaml", "", fragment)])
+        XCTAssertEqual(try gate(included, try copy(of: included, [("apis/catalog.yaml", "routes:\n", apiPolicy(#"<include-fragment fragment-id="channel" />"#))])), [widened, newAPIPolicy])
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    request: {headers: {set: {X-Channel: web}}}\n    policy")])),
+            [widened, "other: route 'catalog/get-product' changes what its backend receives (headers, query or rewrite)"])
+        // An API's check, and a route's policy setting the header before its `<base />`.
+        let apiCheck = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "routes:\n", apiPolicy(#"<check-header name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value></check-header>"#))])
+        let routeFirst = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: |\n      <policies><inbound>\(setter)<base /></inbound></policies>\n"
+        XCTAssertEqual(
+            try gate(apiCheck, try copy(of: apiCheck, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", routeFirst)])),
+            [
+                "privilege-increase: the raw policy of API 'catalog' turns 'check-header' into a check that lets callers through or checks only some requests through request headers another policy or the definitions set before it",
+                "other: route 'catalog/get-product' now has a raw policy; review what it does",
+            ])
+        // Set after the API's check has run, or on the answer: the check still judges the caller's.
+        let routeAfter = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: |\n      <policies><inbound><base />\(setter)</inbound></policies>\n"
+        try passes(apiCheck, try copy(of: apiCheck, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", routeAfter)]))
+        let outbound = "policy: |\n  <policies>\n    <inbound><base /></inbound>\n    <outbound><base />\(setter)</outbound>\n  </policies>\nroutes:\n"
+        try passes(base, try copy(of: base, [("apis/catalog.yaml", "routes:\n", outbound)]))
+    }
+
     /// A bypass no comparison reads, with its finding silenced in the same change, passed
     /// `lint` and the gate alike (the round-24 audit of the gate): a copy of the request
     /// answered before the token check under a `portcullis:ignore` comment, Redis without

@@ -20,7 +20,18 @@ final class XMLReferencesTests: XCTestCase {
             // Characters XML does not allow: a parser refuses the reference, so it reads none.
             ("&#1;&#x8;&#xFFFE;&#65535;", "&#1;&#x8;&#xFFFE;&#65535;"),
             ("&#9;&#xA;&#13;&#x20;", "\t\n\r "),
+            // A reference ends at its ';', whatever follows: a combining mark is a character
+            // of its own to a parser, not part of the ';'.
+            ("&quot;\u{301}x&amp;\u{308}", "\"\u{301}x&\u{308}"),
         ]
         for (text, read) in cases { XCTAssertEqual(XMLReferences.read(text), read, text) }
+    }
+
+    /// Where a reading's bytes end in the text as written: within plain text byte for byte,
+    /// and past the whole reference for any byte a reference gives.
+    func testOffsetsOfTheReadingAreFoundInTheWrittenText() {
+        let written = "a&quot;b&#x1F600;c&nbsp;"
+        let cases: [(resolved: Int, written: Int)] = [(0, 0), (1, 1), (2, 7), (3, 8), (4, 17), (7, 17), (8, 18), (9, 19), (14, 24), (99, 24)]
+        for (resolved, offset) in cases { XCTAssertEqual(XMLReferences.writtenOffset(ofResolved: resolved, in: written), offset, "\(resolved)") }
     }
 }

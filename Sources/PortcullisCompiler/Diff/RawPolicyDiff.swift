@@ -54,6 +54,8 @@ enum RawPolicyDiff {
         let fragments = Dictionary(
             (head.project.fragments + base.project.fragments).compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }
         ) { _, base in base }
+        let oldElsewhere = HeadersSetElsewhere(base.project, renames: renames, fragments: fragments, oldValues)
+        let newElsewhere = HeadersSetElsewhere(head.project, renames: nil, fragments: fragments, newValues)
         var changes: [AccessChange] = []
         var compared: [Compared] = []
         for key in Set(before.keys).union(after.keys).sorted() {
@@ -74,6 +76,10 @@ enum RawPolicyDiff {
                         throughValues = " through named values that changed"
                     } else if oldCallerControlled != newCallerControlled {
                         throughValues = Self.throughVariables
+                    } else if new.document.has(anyOf: Self.checks), case let read = Self.headersChecked(in: new.document, newValues),
+                        oldElsewhere[key].bearing(on: read) != newElsewhere[key].bearing(on: read)
+                    {
+                        throughValues = Self.throughHeaders
                     } else {
                         continue
                     }
@@ -97,10 +103,10 @@ enum RawPolicyDiff {
                 key: key, subject: subject, old: old?.document, new: new?.document, throughValues: throughValues,
                 oldCounts: counts(
                     old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerControlled, api: old?.api.flatMap { apiNumbers[$0] },
-                    methods: old.flatMap { oldMethods.methods(of: $0.subject) }),
+                    methods: old.flatMap { oldMethods.methods(of: $0.subject) }, setElsewhere: oldElsewhere[key]),
                 newCounts: counts(
                     new?.document, fragments: fragments, expanding: expanded, newValues, newCallerControlled, api: new?.api.flatMap { apiNumbers[$0] },
-                    methods: new.flatMap { newMethods.methods(of: $0.subject) })))
+                    methods: new.flatMap { newMethods.methods(of: $0.subject) }, setElsewhere: newElsewhere[key])))
         }
         let relocations = Relocations(compared, head: head.project)
         for entry in compared {
@@ -265,7 +271,7 @@ enum RawPolicyDiff {
                 changes += corsChanges
             }
             // The same text beside another policy's variables is weighed, or is no change.
-            guard !weighed, throughValues != Self.throughVariables else { continue }
+            guard !weighed, throughValues != Self.throughVariables, throughValues != Self.throughHeaders else { continue }
             let message: String
             let place: AccessChange.Place
             if let new, !throughValues.isEmpty {
@@ -291,6 +297,8 @@ enum RawPolicyDiff {
         static func api(_ name: String) -> String { "API '\(name)'" }
         /// `written`: `API/route`.
         static func route(_ written: String) -> String { "route \(AccessDiff.subject(written))" }
+        static func product(_ name: String) -> String { "product '\(name)'" }
+        static func fragment(_ name: String) -> String { "fragment '\(name)'" }
     }
 
     /// A raw document changed between the sides, and what each side's holds.
@@ -410,7 +418,7 @@ enum RawPolicyDiff {
         for product in project.products {
             if let document = product.policy?.document {
                 let name = renames?.product(product.name.value) ?? product.name.value
-                found["product '\(name)'"] = (AccessChange.Subject(kind: .product, name: name), document, nil)
+                found[Key.product(name)] = (AccessChange.Subject(kind: .product, name: name), document, nil)
             }
         }
         for api in project.apis {
@@ -427,7 +435,7 @@ enum RawPolicyDiff {
         }
         for fragment in project.fragments {
             if let document = fragment.policy.document {
-                found["fragment '\(fragment.name.value)'"] = (AccessChange.Subject(kind: .fragment, name: fragment.name.value), document, nil)
+                found[Key.fragment(fragment.name.value)] = (AccessChange.Subject(kind: .fragment, name: fragment.name.value), document, nil)
             }
         }
         return found
@@ -450,14 +458,15 @@ enum RawPolicyDiff {
     /// variables that the policies of the API numbered `api` (nil: of any API) may set.
     private static func counts(
         _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution,
-        _ callerControlled: CallerControlledVariables, api: Int?, methods: Set<HTTPMethod>?
+        _ callerControlled: CallerControlledVariables, api: Int?, methods: Set<HTTPMethod>?, setElsewhere: HeadersSetElsewhere.Sets
     ) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
         var included = Set<String>()
         // The request headers set so far, in the order of the text (a branch's too), without
-        // case, and how deep the walk is in what sets another message's headers.
-        var headersSet = Set<String>()
+        // case, and how deep the walk is in what sets another message's headers: other
+        // policies' and the definitions' first, the broader policies' where `<base />` runs them.
+        var headersSet = setElsewhere.before
         var inAnotherMessage = 0
         /// Whether `element`, a check or limit, decides something about every caller it
         /// runs for; any other weighed statement does what it does. A check of a header a
@@ -483,6 +492,7 @@ enum RawPolicyDiff {
                 var key = element.name
                 if filedAsOne.contains(element.span.lowerBound) { continue }
                 if inAnotherMessage == 0, let header = Self.requestHeaderSet(by: element, values) { headersSet.insert(header) }
+                if inAnotherMessage == 0, element.name == "base" { headersSet.formUnion(setElsewhere.atBase) }
                 if checks.contains(element.name) || limits.contains(element.name) {
                     if !decides(element) {
                         key = letting(element.name)
@@ -1225,8 +1235,9 @@ enum RawPolicyDiff {
     }
 
     private static let throughVariables = " through variables set in another policy"
+    private static let throughHeaders = " through request headers another policy or the definitions set before it"
 
-    /// The key ``counts(_:fragments:expanding:_:_:api:methods:)`` files checks named `name` under when they let callers through.
+    /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
 
     /// Whether a `limit-concurrency` holds the call to the backend on every request it runs
@@ -1261,11 +1272,135 @@ enum RawPolicyDiff {
     /// A header whose name is not known here, which may be any.
     private static let anyHeader = "*"
 
+    /// The request headers that other policies, and the definitions, set on the requests a
+    /// raw document runs for, before its statements or where its `<base />` runs the broader
+    /// policies, by the document's key as ``documents(_:renames:)`` names it. A check of such
+    /// a header judges the gateway's value: an API policy's `set-header` running at a
+    /// route's `<base />`, before the route's `check-header`, passed for a change of the
+    /// API's policy alone (the audit of the fixes). Read without the order of statements
+    /// within each broader policy, and with each product of an API (a request runs its
+    /// subscription's), so that a header set anywhere a request may meet it first counts:
+    /// an alarm raised, never a bypass missed.
+    struct HeadersSetElsewhere {
+        struct Sets: Equatable {
+            /// Set before the document's first statement: by a narrower policy's statements
+            /// before its `<base />`, and by the definitions (`request.headers`).
+            var before: Set<String> = []
+            /// Set by the broader policies, which run where the document has `<base />`.
+            var atBase: Set<String> = []
+
+            /// Those of `headers` (a header whose name is not known here among them): what a
+            /// document's checks of `headers` may meet.
+            func bearing(on headers: Set<String>) -> Sets {
+                Sets(before: before.filter { headers.contains($0) || $0 == anyHeader }, atBase: atBase.filter { headers.contains($0) || $0 == anyHeader })
+            }
+        }
+
+        private var byKey: [String: Sets] = [:]
+
+        subscript(key: String) -> Sets { byKey[key] ?? Sets() }
+
+        init(_ project: ResolvedProject, renames: Renames?, fragments: [String: PolicyXMLDocument], _ values: GatewayComparison.Substitution) {
+            // What statements set themselves, and the fragments they include.
+            func read(_ statements: some Sequence<PolicyXMLElement>) -> (headers: Set<String>, includes: [String]) {
+                var found = Set<String>()
+                var includes: [String] = []
+                var waiting = Array(statements)
+                while let element = waiting.popLast() {
+                    if let header = requestHeaderSet(by: element, values) { found.insert(header) }
+                    guard !otherMessages.contains(element.name) else { continue }
+                    if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value { includes.append(id) }
+                    waiting += element.elements
+                }
+                return (found, includes)
+            }
+            // What each fragment sets, with those it includes, read once however many
+            // policies include it, children first on a stack of its own (a chain of
+            // thousands of fragments would overflow the call stack).
+            var setByFragment: [String: Set<String>] = [:]
+            func set(byFragment root: String) -> Set<String> {
+                var stack: [(id: String, childrenDone: Bool)] = [(root, false)]
+                var own: [String: (headers: Set<String>, includes: [String])] = [:]
+                while let (id, childrenDone) = stack.popLast() {
+                    if childrenDone, let read = own[id] {
+                        setByFragment[id] = read.includes.reduce(read.headers) { $0.union(setByFragment[$1] ?? []) }
+                        continue
+                    }
+                    // Marked first: a fragment that includes itself ends there.
+                    guard setByFragment[id] == nil, let fragment = fragments[id] else { continue }
+                    setByFragment[id] = []
+                    let read = read(fragment.rootElements)
+                    own[id] = read
+                    stack.append((id, true))
+                    stack += read.includes.map { ($0, false) }
+                }
+                return setByFragment[root] ?? []
+            }
+            func headersSet(by statements: some Sequence<PolicyXMLElement>) -> Set<String> {
+                let read = read(statements)
+                return read.includes.reduce(read.headers) { $0.union(set(byFragment: $1)) }
+            }
+            // What each document sets in `inbound`, before its `<base />` and anywhere.
+            func sets(_ document: PolicyXMLDocument?) -> (beforeBase: Set<String>, all: Set<String>) {
+                guard let document else { return ([], []) }
+                let statements = document.inboundStatements
+                let all = headersSet(by: statements)
+                guard let base = document.inboundBaseStatement else { return (all, all) }
+                return (headersSet(by: statements[...base]), all)
+            }
+            func declared(_ shaping: RequestShaping?) -> Set<String> {
+                Set((shaping?.headers ?? []).filter { $0.action != .remove }.map { change in
+                    let header = values.value(change.name.value).trimmingWhitespace.lowercased()
+                    return header.contains("{{") ? RawPolicyDiff.anyHeader : header
+                })
+            }
+            let gateway = sets(project.gateway?.policy?.document)
+            var products: [String: (name: String, sets: (beforeBase: Set<String>, all: Set<String>))] = [:]
+            var productsOfAPI: [String: [String]] = [:]
+            for product in project.products {
+                products[product.name.value] = (renames?.product(product.name.value) ?? product.name.value, sets(product.policy?.document))
+                for api in product.apis { productsOfAPI[api.value, default: []].append(product.name.value) }
+            }
+            // What the narrower policies and the definitions set first, for the broader ones.
+            var narrowerFirst: [String: Set<String>] = [:]
+            var everyNarrowerFirst = Set<String>()
+            for api in project.apis {
+                let apiName = renames?.api(api.name.value) ?? api.name.value
+                let own = sets(api.policy?.document)
+                let ownProducts = (productsOfAPI[api.name.value] ?? []).compactMap { products[$0] }
+                let broader = ownProducts.reduce(gateway.all) { $0.union($1.sets.all) }
+                var routesFirst = declared(api.request)
+                for route in api.routes {
+                    let written = "\(api.name.value)/\(route.id.value)"
+                    let routeFirst = declared(api.request).union(declared(route.request))
+                    byKey[Key.route(renames?.route(written) ?? written)] = Sets(before: routeFirst, atBase: own.all.union(broader))
+                    routesFirst.formUnion(routeFirst.union(sets(route.policy?.document).beforeBase))
+                }
+                byKey[Key.api(apiName)] = Sets(before: routesFirst, atBase: broader)
+                let first = routesFirst.union(own.beforeBase)
+                for product in productsOfAPI[api.name.value] ?? [] { narrowerFirst[product, default: []].formUnion(first) }
+                everyNarrowerFirst.formUnion(first)
+            }
+            // A request runs one product's policy, its subscription's.
+            for (written, product) in products { byKey[Key.product(product.name)] = Sets(before: narrowerFirst[written] ?? [], atBase: gateway.all) }
+            byKey[Key.gateway] = Sets(before: products.values.reduce(everyNarrowerFirst) { $0.union($1.sets.beforeBase) })
+            // A fragment runs wherever a policy includes it: anything set anywhere may come first.
+            let anywhere = products.values.reduce(everyNarrowerFirst.union(gateway.all)) { $0.union($1.sets.all) }
+                .union(project.apis.reduce(into: Set<String>()) { $0.formUnion(sets($1.policy?.document).all) })
+            for fragment in project.fragments { byKey[Key.fragment(fragment.name.value)] = Sets(before: anywhere) }
+        }
+    }
+
+    /// The request headers the checks of `document` read (``PolicyXMLElement/headerChecked(_:)``).
+    private static func headersChecked(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution) -> Set<String> {
+        Set(document.elements(named: checks).compactMap { $0.headerChecked(values) })
+    }
+
     /// What sets the headers of another message than the request the checks judge: the
     /// answer, a call's request, the request sent on from `backend`.
     private static let otherMessages: Set<String> = ["backend", "outbound", "on-error", "return-response", "send-request", "send-one-way-request"]
 
-    /// The key ``counts(_:fragments:expanding:_:_:api:methods:)`` files checks and limits named
+    /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:)`` files checks and limits named
     /// `name` under when they run for some requests only, inside a `choose`.
     private static func conditional(_ name: String) -> String { name + " for some requests" }
 }
