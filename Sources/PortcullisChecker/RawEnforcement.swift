@@ -617,7 +617,7 @@ struct RawEnforcement: Sendable {
     /// ``credentialPlacesWritten(inInboundOf:)`` of some statements of `inbound`, written as
     /// `write` says.
     func credentialPlacesWritten(
-        by statements: some Sequence<PolicyXMLElement>, _ write: CheckedCredentials.Write = .given
+        by statements: some Sequence<PolicyXMLElement>, _ write: CredentialPlace.Write = .given
     ) -> [CredentialPlace] {
         var written: [CredentialPlace] = []
         var visited = Set<String>()
@@ -1817,7 +1817,7 @@ extension PolicyXMLElement {
 }
 
 /// A place in the request where a token travels, named in lowercase.
-enum CredentialPlace: Hashable, Sendable {
+public enum CredentialPlace: Hashable, Sendable {
     case header(String), query(String)
     /// A name written as a named value or an expression: any header, or any query
     /// parameter (a `rewrite-uri` changes the URL alone).
@@ -1826,7 +1826,7 @@ enum CredentialPlace: Hashable, Sendable {
     case anyName
 
     /// Whether the two places may be one.
-    func mayBe(_ other: CredentialPlace) -> Bool {
+    public func mayBe(_ other: CredentialPlace) -> Bool {
         switch (self, other) {
         case (.anyName, _), (_, .anyName): true
         case (.anyHeader, .header), (.header, .anyHeader), (.anyHeader, .anyHeader): true
@@ -1890,14 +1890,7 @@ struct CheckedCredentials: Sendable {
         }
     }
 
-    /// A name as APIM reads it, lowercased: text with its named values put in, or an
-    /// expression that is one string; nil when it may be any name.
-    private func name(_ value: PolicyXMLValue) -> String? {
-        switch value {
-        case .text(let text): values.resolved(text)?.trimmingWhitespace.lowercased()
-        case .expression: ExpressionFlow.stringLiteral(of: value.resolved)?.lowercased()
-        }
-    }
+    private func name(_ value: PolicyXMLValue) -> String? { value.name(resolving: values.resolved) }
 
     /// Where a raw token check reads the token it judges: its `header-name` or
     /// `query-parameter-name`, `Authorization` by default for `validate-azure-ad-token`;
@@ -1924,8 +1917,23 @@ struct CheckedCredentials: Sendable {
         return check.name == "validate-azure-ad-token" ? [.header("authorization")] : []
     }
 
+
+    /// The places a statement writes (``PolicyXMLElement/placesSet(_:resolving:)``), found
+    /// first by length: most names set are no check's, and lowercasing allocates.
+    func places(setBy statement: PolicyXMLElement, _ write: CredentialPlace.Write = .given) -> [CredentialPlace] {
+        if statement.name == "set-header" || statement.name == "set-query-parameter", case .text(let given)? = statement.attribute("name")?.value,
+            given.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "{") }), !checkedPlaces.contains(.anyName),
+            !checkedLengths.contains(given.trimmingWhitespace.utf8.count)
+        {
+            return []
+        }
+        return statement.placesSet(write, resolving: values.resolved)
+    }
+}
+
+extension CredentialPlace {
     /// What a write to a credential place is taken for.
-    enum Write {
+    public enum Write: Sendable {
         /// Credentials of the gateway's, or of the policy's own choosing, put there for a
         /// caller who sent none: one deleted leaves no token to pass a check; one set with
         /// `exists-action="skip"` is still the gateway's for such a caller.
@@ -1936,37 +1944,54 @@ struct CheckedCredentials: Sendable {
         /// token).
         case replaced
     }
+}
 
-    /// The places a statement writes, as `write` takes a write: `Authorization` for the
-    /// gateway's managed identity or basic credentials, the header or query parameter a
-    /// `set-header`, `set-query-parameter` or `rewrite-uri` sets.
-    func places(setBy statement: PolicyXMLElement, _ write: Write = .given) -> [CredentialPlace] {
-        switch statement.name {
+extension PolicyXMLValue {
+    /// A name as APIM reads it, lowercased: text with its named values put in by `resolved`
+    /// (nil where one is not known), or an expression that is one string, named values
+    /// making one too (`{{blank}}@("X-A")`); nil when it may be any name.
+    public func name(resolving resolved: (String) -> String?) -> String? {
+        let code: String
+        switch self {
+        case .text(let text):
+            guard let given = resolved(text) else { return nil }
+            guard PolicyText.isExpression(given) else { return given.trimmingWhitespace.lowercased() }
+            code = given
+        case .expression:
+            code = self.resolved
+        }
+        return ExpressionFlow.stringLiteral(of: code)?.lowercased()
+    }
+}
+
+extension PolicyXMLElement {
+    /// The request's places this statement writes, as `write` takes a write: `Authorization`
+    /// for the gateway's managed identity or basic credentials, the header or query
+    /// parameter a `set-header`, `set-query-parameter` or `rewrite-uri` sets. Names are read
+    /// as APIM reads them, lowercased: text with its named values put in by `resolved` (nil
+    /// where one is not known), or an expression that is one string; any name otherwise.
+    /// The one reader of what a statement sets, for lint and `diff` alike.
+    public func placesSet(_ write: CredentialPlace.Write = .given, resolving resolved: (String) -> String?) -> [CredentialPlace] {
+        switch name {
         case "authentication-managed-identity", "authentication-basic":
             // The identity's token goes elsewhere only when `output-token-variable-name` says so.
-            return statement.attribute("output-token-variable-name") == nil ? [.header("authorization")] : []
+            return attribute("output-token-variable-name") == nil ? [.header("authorization")] : []
         case "set-header", "set-query-parameter":
-            guard let written = statement.attribute("name")?.value else { return [] }
-            // By length first: most names set are no check's, and lowercasing allocates.
-            if case .text(let given) = written, given.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "{") }), !checkedPlaces.contains(.anyName),
-                !checkedLengths.contains(given.trimmingWhitespace.utf8.count)
-            {
-                return []
-            }
-            let action = statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
+            guard let written = attribute("name")?.value else { return [] }
+            let action = attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
             switch write {
             case .given: guard action != "delete" else { return [] }
             case .replaced: guard action != "skip", action != "append" else { return [] }
             }
-            let isHeader = statement.name == "set-header"
-            guard let given = name(written) else { return [isHeader ? .anyHeader : .anyQuery] }
+            let isHeader = name == "set-header"
+            guard let given = written.name(resolving: resolved) else { return [isHeader ? .anyHeader : .anyQuery] }
             return [isHeader ? .header(given) : .query(given)]
         case "rewrite-uri":
             // The query a template writes: each parameter's name, or any where one is not
             // written out (an expression, a named value without a known value). It changes
             // the URL alone, never a header.
-            guard let template = statement.attribute("template")?.value else { return [] }
-            guard !template.isExpression, let written = values.resolved(template.written) else { return [.anyQuery] }
+            guard let template = attribute("template")?.value else { return [] }
+            guard !template.isExpression, let written = resolved(template.written) else { return [.anyQuery] }
             guard let query = written.split(separator: "?", maxSplits: 1).dropFirst().first else { return [] }
             return query.split(separator: "&").map { parameter in
                 let name = String(parameter.prefix { $0 != "=" })

@@ -1464,7 +1464,10 @@ enum GatewayComparison {
         /// The text with every reference substituted; as written when one names nothing known.
         func value(_ text: Located<String>) -> String { value(text.value) }
 
-        func value(_ text: String) -> String { NamedValues.resolve(text, values) ?? text }
+        func value(_ text: String) -> String { resolved(text) ?? text }
+
+        /// `text` with its named values put in, nil where one is not known (a secret's).
+        func resolved(_ text: String) -> String? { NamedValues.resolve(text, values) }
     }
 
     /// What a CORS policy lets browsers do, as the gateway's `cors` or a raw `cors`

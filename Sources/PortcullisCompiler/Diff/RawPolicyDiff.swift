@@ -1251,26 +1251,22 @@ enum RawPolicyDiff {
     private static let calls: Set<String> = ["forward-request", "include-fragment"]
     private static let holders: Set<String> = ["retry", "wait"]
 
-    /// The header, without case, `element` sets on the message it stands in: a
-    /// `set-header`'s (not one that deletes it), ``anyHeader`` where its name is not known
-    /// here (an expression, a secret), and `Authorization` for the statements that put the
-    /// gateway's credentials there (the audit of the fixes found each passing).
+    /// The header, without case, `element` sets on the message it stands in
+    /// (``PolicyXMLElement/placesSet(_:resolving:)``, as lint reads it), ``anyHeader`` where
+    /// its name is not known here (an expression, a secret).
     private static func requestHeaderSet(by element: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> String? {
-        switch element.name {
-        case "set-header":
-            guard let name = element.attribute("name"),
-                values.value(element.attribute("exists-action")?.value.written ?? "").trimmingWhitespace.lowercased() != "delete"
-            else { return nil }
-            let header = values.value(name.value.written).trimmingWhitespace.lowercased()
-            return name.value.isExpression || header.contains("{{") || PolicyText.isExpression(header) ? anyHeader : header
-        case "authentication-basic": return "authorization"
-        case "authentication-managed-identity": return element.attribute("output-token-variable-name") == nil ? "authorization" : nil
-        default: return nil
+        for place in element.placesSet(resolving: values.resolved) {
+            switch place {
+            case .header(let name): return name
+            case .anyHeader, .anyName: return anyHeader
+            case .query, .anyQuery: continue
+            }
         }
+        return nil
     }
 
     /// A header whose name is not known here, which may be any.
-    private static let anyHeader = "*"
+    fileprivate static let anyHeader = "*"
 
     /// The request headers that other policies, and the definitions, set on the requests a
     /// raw document runs for, before its statements or where its `<base />` runs the broader
@@ -1406,20 +1402,21 @@ enum RawPolicyDiff {
 }
 
 extension PolicyXMLElement {
-    /// The request header a check reads, without case, named values put in: a
-    /// `check-header`'s, or a token check's `header-name` (`Authorization` unless it reads
-    /// its token elsewhere). Nil for one that reads none.
+    /// The request header a check reads, as ``PolicyXMLValue/name(resolving:)`` reads it
+    /// (``RawPolicyDiff/anyHeader`` where it is not known here): a `check-header`'s, or a
+    /// token check's `header-name` (`Authorization` unless it reads its token elsewhere).
+    /// Nil for one that reads none.
     fileprivate func headerChecked(_ values: GatewayComparison.Substitution) -> String? {
-        let header: String
+        let header: PolicyXMLValue
         switch name {
         case "check-header":
             guard let written = attribute("name") else { return nil }
-            header = written.value.written
+            header = written.value
         case "validate-jwt", "validate-azure-ad-token":
             guard attribute("query-parameter-name") == nil, attribute("token-value") == nil else { return nil }
-            header = attribute("header-name")?.value.written ?? "Authorization"
+            header = attribute("header-name")?.value ?? .text("Authorization")
         default: return nil
         }
-        return values.value(header).trimmingWhitespace.lowercased()
+        return header.name(resolving: values.resolved) ?? RawPolicyDiff.anyHeader
     }
 }
