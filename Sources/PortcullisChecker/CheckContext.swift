@@ -123,6 +123,12 @@ public struct CheckContext: Sendable {
         rawStatement(.ipFilter, on: route) != nil
     }
 
+    /// The raw IP filters, token and header checks on every request of `route` (see
+    /// ``RawEnforcement/gates(on:)``).
+    public func rawGates(on route: EffectiveRoute) -> [RawGate] {
+        rawEnforcement.gates(on: route)
+    }
+
     /// What changes the operation `route`'s requests ask of its backend, in order (see
     /// ``RawEnforcement/requestRewrites(on:)``): `diff` weighs a route that reaches another.
     public func requestRewrites(on route: EffectiveRoute) -> [RequestRewrite] {

@@ -316,6 +316,32 @@ struct RawEnforcement: Sendable {
         }
     }
 
+    /// The raw IP filters, token checks (but those that let callers through) and header
+    /// checks every request of `route` meets outside its products' policies, which run for
+    /// their subscribers only: `diff` compares those of a route added in front of a guarded
+    /// backend operation with its guard's by what they admit.
+    func gates(on route: EffectiveRoute) -> [RawGate] {
+        var found: [RawGate] = []
+        var visited = Set<String>()
+        func collect(_ entries: [InboundRun.Entry]) {
+            for entry in entries {
+                switch entry {
+                case .generated: continue
+                case .run(let run): collect(run.entries)
+                case .statement(let owner, let statement):
+                    guard !owner.hasPrefix("product "),
+                        let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: { element in
+                            element.name == "ip-filter" || element.name == "check-header" || Kind.tokenCheck.matches(element, checked)
+                        })
+                    else { continue }
+                    found.append(RawGate(check: check, holder: check.name == statement.name ? nil : statement))
+                }
+            }
+        }
+        collect(inboundOrder(of: route))
+        return found
+    }
+
     /// What `find` finds on a request of any method, or else of the method a `choose` is
     /// judged by (``methodBranchesSee(on:)``).
     private func onEveryRequest(of route: EffectiveRoute, _ find: (HTTPMethod?) -> (owner: String, name: String)?) -> (owner: String, name: String)? {
@@ -1166,12 +1192,12 @@ struct RawEnforcement: Sendable {
     ) -> String? {
         var visited = Set<String>()
         for statement in document.inboundStatements {
-            if let name = onEveryPath(statement, fragments: fragments, method: method, visited: &visited, matching: matches) { return name }
+            if let found = onEveryPath(statement, fragments: fragments, method: method, visited: &visited, matching: matches) { return found.name }
         }
         return nil
     }
 
-    /// The name of a statement of `kind` that every request passing `statement` meets: the
+    /// A statement of `kind` that every request passing `statement` meets: the
     /// statement itself; the first such statement at the top of a fragment it includes, of
     /// each branch of a `choose` a request may take, or of a `retry` or
     /// `limit-concurrency`, which run what they hold at least once. A `choose` may be
@@ -1185,7 +1211,7 @@ struct RawEnforcement: Sendable {
     private static func onEveryPath(
         _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil,
         api: Int? = nil, visited: inout Set<String>
-    ) -> String? {
+    ) -> PolicyXMLElement? {
         onEveryPath(statement, fragments: fragments, method: method, visited: &visited) { kind.matches($0, checked, method: method, api: api) }
     }
 
@@ -1193,11 +1219,11 @@ struct RawEnforcement: Sendable {
     private static func onEveryPath(
         _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], method: HTTPMethod?, visited: inout Set<String>,
         matching matches: (PolicyXMLElement) -> Bool
-    ) -> String? {
-        if matches(statement) { return statement.name }
-        func first(_ statements: [PolicyXMLElement], visited: inout Set<String>) -> String? {
+    ) -> PolicyXMLElement? {
+        if matches(statement) { return statement }
+        func first(_ statements: [PolicyXMLElement], visited: inout Set<String>) -> PolicyXMLElement? {
             for statement in statements {
-                if let name = onEveryPath(statement, fragments: fragments, method: method, visited: &visited, matching: matches) { return name }
+                if let found = onEveryPath(statement, fragments: fragments, method: method, visited: &visited, matching: matches) { return found }
             }
             return nil
         }
@@ -1206,22 +1232,22 @@ struct RawEnforcement: Sendable {
             guard case .text(let id)? = statement.attribute("fragment-id")?.value, let fragment = fragments[id], visited.insert(id).inserted else { return nil }
             return first(fragment.rootElements, visited: &visited)
         case "choose":
-            var names: [String] = []
+            var found: [PolicyXMLElement] = []
             for case .element(let branch) in statement.children where branch.name == "when" || branch.name == "otherwise" {
                 let taken = branch.name == "otherwise" ? true : method.flatMap { branch.runs(forMethod: $0.rawValue) }
                 if taken == false { continue }
-                guard let name = first(branch.elements, visited: &visited) else {
+                guard let statement = first(branch.elements, visited: &visited) else {
                     // A branch that ends every request it takes with a written answer (a 401
                     // where no token came) lets none pass on (found by an audit); one that
                     // does something first does it unchecked (the audit of the change), but
                     // for tracing and setting what the answer ends with (the audit of the fix).
                     guard branch.elements.drop(while: { Self.beforeARefusal.contains($0.name) }).first?.isStaticAnswer == true else { return nil }
-                    if taken == true { return names.first }
+                    if taken == true { return found.first }
                     continue
                 }
-                names.append(name)
+                found.append(statement)
                 // The branches after one taken for sure never run.
-                if taken == true { return names.first }
+                if taken == true { return found.first }
             }
             return nil
         case "retry", "limit-concurrency":
@@ -1230,6 +1256,15 @@ struct RawEnforcement: Sendable {
             return nil
         }
     }
+}
+
+/// A raw check on every request of a route (``RawEnforcement/gates(on:)``).
+public struct RawGate: Sendable {
+    public let check: PolicyXMLElement
+    /// The statement at the top of `inbound` that holds the check (a `choose` whose every
+    /// branch holds one, a `retry`), nil where it stands there itself: another branch may
+    /// hold a check that admits more.
+    public let holder: PolicyXMLElement?
 }
 
 extension PolicyXMLElement {

@@ -142,28 +142,14 @@ final class DiffWideningTests: XCTestCase {
     /// pool's member reached by its URL was guarded by none; a `Host` the definitions set
     /// was no move, where a raw one was.
     func testAGuardIsMetOnlyByWhatItChecksAndAHostIsAMoveHoweverWritten() throws {
-        func api(_ route: String) -> String {
-            """
-            apiVersion: portcullis/v1
-            kind: API
-            name: orders2
-            path: orders2
-            backend: https://orders.internal.contoso.com/api
-            rateLimit: {calls: 5, per: 60s, key: user}
-            quota: {calls: 1000000, per: 30d, key: subscription}
-            routes:
-            \(route)
-
-            """
-        }
         let branch = #"<policies><inbound><base /><choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Never&quot;))"><rewrite-uri template="/nothing" /></when></choose></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>"#
-        let branched = api("  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.write], policy: '\(branch)'}")
+        let branched = ordersTwo("  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.write], policy: '\(branch)'}")
         assertReports([
             "privilege increase: route 'orders2/cancel' now accepts scope 'orders.write', where 'orders/cancel-order' guards 'DELETE /nothing or DELETE /orders/{id}' on the same backend"
         ], in: try diff([], newFiles: [("apis/orders2.yaml", branched)]))
         let filter = #"<policies><inbound><base /><ip-filter action="allow"><address>10.1.2.3</address></ip-filter></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>"#
         let guarded = [("apis/orders.yaml", "    scopes: [orders.cancel]\n    rateLimit: {calls: 5, per: 60s, key: user}\n", "    scopes: [orders.cancel]\n    rateLimit: {calls: 5, per: 60s, key: user}\n    policy: '\(filter)'\n")]
-        let allowAll = api("  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.cancel], ipFilter: {allow: [0.0.0.0/0]}}")
+        let allowAll = ordersTwo("  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.cancel], ipFilter: {allow: [0.0.0.0/0]}}")
         assertReports([
             "privilege increase: route 'orders2/cancel' does not pass the raw IP filter its guard's policies run, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
         ], in: try diff([], newFiles: [("apis/orders2.yaml", allowAll)], both: guarded))
@@ -185,6 +171,88 @@ final class DiffWideningTests: XCTestCase {
         ], in: try diff([], newFiles: [("apis/p2.yaml", member)]))
         let host = try diff([("apis/orders.yaml", "    scopes: [orders.read]\n", "    scopes: [orders.read]\n    request: {headers: {set: {Host: evil.example.com}}}\n")])
         XCTAssertTrue(host.contains { $0.hasPrefix("privilege increase: API 'orders' now sends requests, with the credentials they carry") && $0.contains("'Host header evil.example.com'") }, host.joined(separator: "\n"))
+    }
+
+    /// HEAD's API 'orders2', on the backend of API 'orders', with its limits, holding `routes`.
+    private func ordersTwo(_ routes: String) -> String {
+        """
+        apiVersion: portcullis/v1
+        kind: API
+        name: orders2
+        path: orders2
+        backend: https://orders.internal.contoso.com/api
+        rateLimit: {calls: 5, per: 60s, key: user}
+        quota: {calls: 1000000, per: 30d, key: subscription}
+        routes:
+        \(routes)
+
+        """
+    }
+
+    /// A raw policy, for a YAML string in single quotes, that runs `statement` after the
+    /// broader scopes' policies.
+    private func policy(_ statement: String) -> String {
+        "<policies><inbound><base />\(statement)</inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>"
+    }
+
+    /// Both sides' 'orders/cancel-order' with a raw policy that runs `statement`, and HEAD's
+    /// route 'orders2/cancel' in front of it with one that runs `added`.
+    private func guardedCancel(_ statement: String, added: String) throws -> [String] {
+        try diff(
+            [], newFiles: [("apis/orders2.yaml", ordersTwo("  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.cancel], policy: '\(policy(added))'}"))],
+            both: [("apis/orders.yaml", "    scopes: [orders.cancel]\n", "    scopes: [orders.cancel]\n    policy: '\(policy(statement))'\n")])
+    }
+
+    /// A guard's raw checks were met by the route added in front of it by their presence
+    /// alone (audit V5): a raw IP filter that forbids one address passed for one that allows
+    /// a private network.
+    func testAGuardsRawIPFilterIsMetOnlyByOneThatAdmitsNoMore() throws {
+        let privateNetwork = #"<ip-filter action="allow"><address-range from="10.0.0.0" to="10.255.255.255" /></ip-filter>"#
+        assertReports([
+            "privilege increase: route 'orders2/cancel' admits addresses the raw IP filter its guard's policies run refuses: 0.0.0.0-9.255.255.255, 11.0.0.0-192.0.2.0, 192.0.2.2-255.255.255.255, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+        ], in: try guardedCancel(privateNetwork, added: #"<ip-filter action="forbid"><address>192.0.2.1</address></ip-filter>"#))
+        // Part of the guard's network, or its own filter, admits nothing more.
+        for narrower in [#"<ip-filter action="allow"><address-range from="10.1.0.0" to="10.1.255.255" /></ip-filter>"#, privateNetwork] {
+            let lines = try guardedCancel(privateNetwork, added: narrower)
+            XCTAssertFalse(lines.contains { $0.hasPrefix("privilege increase") }, lines.joined(separator: "\n"))
+        }
+    }
+
+    /// A public guard's raw token check was met by any raw token check: one trusting another
+    /// issuer's tokens passed (audit V5).
+    func testAGuardsRawTokenCheckIsMetOnlyByOneThatTrustsNoOtherIssuer() throws {
+        let check = { (issuer: String, claims: String) in
+            #"<validate-jwt header-name="Authorization" failed-validation-httpcode="401"><openid-config url="\#(issuer).well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><issuers><issuer>\#(issuer)</issuer></issuers>\#(claims)</validate-jwt>"#
+        }
+        let entra = "https://login.microsoftonline.com/contoso/v2.0/"
+        let things = { (statement: String) in
+            "  - {id: things, method: GET, path: /things, auth: none, public: checked by a raw token check, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '\(self.policy(statement))'}\n"
+        }
+        let guarded = [("apis/orders.yaml", "  - id: health\n", things(check(entra, "")) + "  - id: health\n")]
+        assertReports([
+            "privilege increase: route 'orders2/things' does not pass the raw 'validate-jwt' its guard's policies run: its own accepts issuer 'https://idp.attacker.example/', where 'orders/things' guards 'GET /things' on the same backend"
+        ], in: try diff([], newFiles: [("apis/orders2.yaml", ordersTwo(things(check("https://idp.attacker.example/", ""))))], both: guarded))
+        // The same issuer, with a claim required besides, accepts no more.
+        let claim = #"<required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>"#
+        let lines = try diff([], newFiles: [("apis/orders2.yaml", ordersTwo(things(check(entra, claim))))], both: guarded)
+        XCTAssertFalse(lines.contains { $0.hasPrefix("privilege increase") }, lines.joined(separator: "\n"))
+    }
+
+    /// A guard's raw header check was not compared at all: a route without it passed (audit
+    /// V5).
+    func testAGuardsRawHeaderCheckIsMetOnlyByOneOfTheSameHeaderAndValues() throws {
+        let header = { (values: String) in
+            #"<check-header name="X-Internal-Caller" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false">\#(values)</check-header>"#
+        }
+        let reporting = header("<value>reporting</value>")
+        assertReports([
+            "privilege increase: route 'orders2/cancel' does not pass the raw 'check-header' of header 'X-Internal-Caller' its guard's policies run, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+        ], in: try guardedCancel(reporting, added: ""))
+        assertReports([
+            "privilege increase: route 'orders2/cancel' does not pass the raw 'check-header' its guard's policies run: its own accepts another value of header 'X-Internal-Caller', where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+        ], in: try guardedCancel(reporting, added: header("<value>reporting</value><value>billing</value>")))
+        let same = try guardedCancel(header("<value>reporting</value><value>billing</value>"), added: reporting)
+        XCTAssertFalse(same.contains { $0.hasPrefix("privilege increase") }, same.joined(separator: "\n"))
     }
 
     /// A finding silenced anew on another API's route with the same id passed for the one

@@ -1056,6 +1056,10 @@ struct RouteComparison {
         /// A token or certificate check, on a route without `auth`.
         var checksTokens = false
         var filtersAddresses = false
+        /// The raw filters, token and header checks on every request, and the named values
+        /// they read: a guard's are compared with an added route's by what they admit.
+        var gates: [RawGate] = []
+        var values = GatewayComparison.Substitution(nil)
     }
 
     /// Whose raw statements ``compareRawStatements(was:now:of:)`` weighs against the route's.
@@ -1069,7 +1073,8 @@ struct RouteComparison {
     /// The raw token or certificate check and IP filter on every request of a route that ran
     /// (`was`) and no longer run (`now`) where the route's generated one does not, or the
     /// other way. A filter left behind beside another that runs (the route's own, its new
-    /// API's) is not weighed: which addresses each admits is not compared here.
+    /// API's) is not weighed: which addresses each admits is compared for a guard's checks
+    /// alone (``RawPolicyDiff/unmetGuardChecks(_:_:admitted:filters:tokens:)``).
     mutating func compareRawStatements(was: RawStatements, now: RawStatements, of owner: RawStatementsOwner = .oldAPI) {
         func lost(_ statement: String) -> String {
             switch owner {
@@ -1077,19 +1082,25 @@ struct RouteComparison {
             case .guardingRoute: "does not pass the raw \(statement) its guard's policies run"
             }
         }
-        // A guard's raw check is not compared with the route's own: which tokens and
-        // addresses each admits is not read here, and another provider's token, or an
-        // allow-all filter, passed for it (the audit of the fixes).
+        // A guard's raw check is not met by the route's generated one: another provider's
+        // token, or an allow-all filter, passed for it (the audit of the fixes).
         let replaced = owner == .oldAPI
-        if was.checksTokens, !now.checksTokens, new.token == nil || !replaced {
+        let lostTokenCheck = was.checksTokens && !now.checksTokens
+        if lostTokenCheck, new.token == nil || !replaced {
             add(.privilegeIncrease, lost("token check"))
         } else if !was.checksTokens, now.checksTokens, old.token == nil, owner == .oldAPI {
             add(.privilegeDecrease, "is now checked for a token by a raw policy of its new API")
         }
-        if was.filtersAddresses, !now.filtersAddresses, new.ipFilter == nil || !replaced {
+        let lostFilter = was.filtersAddresses && !now.filtersAddresses
+        if lostFilter, new.ipFilter == nil || !replaced {
             add(.privilegeIncrease, lost("IP filter"))
         } else if !was.filtersAddresses, now.filtersAddresses, old.ipFilter == nil, owner == .oldAPI {
             add(.privilegeDecrease, "is now filtered by IP address by a raw policy of its new API")
+        }
+        // Nor by the route's raw ones by their presence alone (audit V5).
+        guard owner == .guardingRoute else { return }
+        for message in RawPolicyDiff.unmetGuardChecks(was, now, admitted: new.ipFilter?.admitted, filters: !lostFilter, tokens: !lostTokenCheck) {
+            add(.privilegeIncrease, message)
         }
     }
 

@@ -233,9 +233,12 @@ struct RawRouteReading {
     let checked: CheckContext
     /// Each route by `API/route`.
     let routes: [String: EffectiveRoute]
+    /// The side's named values, which its raw checks read.
+    let values: GatewayComparison.Substitution
 
     init(_ checked: CheckContext) {
         self.checked = checked
+        values = GatewayComparison.Substitution(checked.project.gateway)
         routes = Dictionary(checked.routes.map { ("\(checked.project.apis[$0.apiIndex].name.value)/\($0.written.id.value)", $0) }) { first, _ in first }
     }
 
@@ -250,7 +253,9 @@ struct RawRouteReading {
     /// What the raw policies a route runs hold on every request (nil: no such route).
     func statements(_ name: String) -> RouteComparison.RawStatements? {
         routes[name].map { route in
-            RouteComparison.RawStatements(checksTokens: checksTokens(route), filtersAddresses: checked.filtersAddressesInRawPolicies(on: route))
+            RouteComparison.RawStatements(
+                checksTokens: checksTokens(route), filtersAddresses: checked.filtersAddressesInRawPolicies(on: route), gates: checked.rawGates(on: route),
+                values: values)
         }
     }
 

@@ -747,44 +747,49 @@ enum RawPolicyDiff {
             }
         }
         for (before, after) in zip(olds, news) {
-            let (had, has) = (before.accepts, after.accepts)
-            let after = after.found
-            for setting in strictSettings[after.element.name] ?? [] {
-                let key = "setting:" + setting.attribute
-                if had[key]?.values == [setting.safe], has[key]?.values != [setting.safe] { return (after, setting.accepts) }
+            if let what = widening(before.accepts, after.accepts, of: after.found.element) { return (after.found, what) }
+        }
+        return nil
+    }
+
+    /// What a check (`after`, accepting `has`) accepts that one accepting `had` does not,
+    /// both read by ``acceptance(of:_:)``; nil for nothing.
+    private static func widening(_ had: [String: Accepted], _ has: [String: Accepted], of after: PolicyXMLElement) -> String? {
+        for setting in strictSettings[after.name] ?? [] {
+            let key = "setting:" + setting.attribute
+            if had[key]?.values == [setting.safe], has[key]?.values != [setting.safe] { return setting.accepts }
+        }
+        // A token a while past its expiry; a skew not known here may be any.
+        if let was = had["setting:clock-skew"]?.values.first, let skew = has["setting:clock-skew"]?.values.first, skew != was {
+            guard let seconds = Int(skew) else { return "tokens past their expiry by a clock skew not known here" }
+            if seconds > Int(was) ?? Int.max { return "tokens up to \(seconds) seconds past their expiry" }
+        }
+        for (list, values) in had.sorted(by: { $0.key < $1.key }) where !list.hasPrefix("claim:") && !list.hasPrefix("setting:") {
+            let label = Self.listLabels[list] ?? list
+            guard let now = has[list], !now.values.isEmpty || values.values.isEmpty else {
+                return "any \(label) (the list was removed or emptied)"
             }
-            // A token a while past its expiry; a skew not known here may be any.
-            if let was = had["setting:clock-skew"]?.values.first, let skew = has["setting:clock-skew"]?.values.first, skew != was {
-                guard let seconds = Int(skew) else { return (after, "tokens past their expiry by a clock skew not known here") }
-                if seconds > Int(was) ?? Int.max { return (after, "tokens up to \(seconds) seconds past their expiry") }
-            }
-            for (list, values) in had.sorted(by: { $0.key < $1.key }) where !list.hasPrefix("claim:") && !list.hasPrefix("setting:") {
-                let label = Self.listLabels[list] ?? list
-                guard let now = has[list], !now.values.isEmpty || values.values.isEmpty else {
-                    return (after, "any \(label) (the list was removed or emptied)")
+            if let added = now.values.subtracting(values.values).sorted().first {
+                // A header check's values are what callers must send, a key or a token as
+                // often as not, under any name: they are not quoted.
+                if list == "value" {
+                    return "another value of header '\(after.attribute("name")?.value.written ?? "")'"
                 }
-                if let added = now.values.subtracting(values.values).sorted().first {
-                    // A header check's values are what callers must send, a key or a token as
-                    // often as not, under any name: they are not quoted.
-                    if list == "value" {
-                        return (after, "another value of header '\(after.element.attribute("name")?.value.written ?? "")'")
-                    }
-                    return (after, list == "issuer-signing-keys" ? "a new signing key" : "\(label) \(GatewayComparison.shown(added))")
-                }
+                return list == "issuer-signing-keys" ? "a new signing key" : "\(label) \(GatewayComparison.shown(added))"
             }
-            // Keys, and configurations to take keys from, where there were none: more signers.
-            for list in ["issuer-signing-keys", "openid-config"] where had[list] == nil {
-                guard let added = has[list]?.values.sorted().first else { continue }
-                return (after, list == "issuer-signing-keys" ? "a new signing key" : "signing keys of \(GatewayComparison.shown(added))")
-            }
-            for (claim, required) in had.sorted(by: { $0.key < $1.key }) where claim.hasPrefix("claim:") {
-                let name = claim.dropFirst(6).prefix { $0 != "#" }
-                guard let now = has[claim], !now.values.isEmpty else { return (after, "tokens without claim '\(name)'") }
-                let wider = (now.any && !required.any && required.values.count > 1)
-                    || (now.any ? !now.values.isSubset(of: required.values) : !required.values.isSubset(of: now.values))
-                    || (now.separated && !required.separated)
-                if wider { return (after, "more values of claim '\(name)'") }
-            }
+        }
+        // Keys, and configurations to take keys from, where there were none: more signers.
+        for list in ["issuer-signing-keys", "openid-config"] where had[list] == nil {
+            guard let added = has[list]?.values.sorted().first else { continue }
+            return list == "issuer-signing-keys" ? "a new signing key" : "signing keys of \(GatewayComparison.shown(added))"
+        }
+        for (claim, required) in had.sorted(by: { $0.key < $1.key }) where claim.hasPrefix("claim:") {
+            let name = claim.dropFirst(6).prefix { $0 != "#" }
+            guard let now = has[claim], !now.values.isEmpty else { return "tokens without claim '\(name)'" }
+            let wider = (now.any && !required.any && required.values.count > 1)
+                || (now.any ? !now.values.isSubset(of: required.values) : !required.values.isSubset(of: now.values))
+                || (now.separated && !required.separated)
+            if wider { return "more values of claim '\(name)'" }
         }
         return nil
     }
@@ -998,10 +1003,10 @@ enum RawPolicyDiff {
     ) -> (found: Found, message: String)? {
         // Filters alike on both sides are the same filter wherever they stand: only the
         // others are paired, in order (two filters swapped are no change).
-        var olds = old.map { ($0, FilterReading($0, was)) }
+        var olds = old.map { ($0, FilterReading($0.element, was)) }
         var news: [(Found, FilterReading)] = []
         for after in new {
-            let reading = FilterReading(after, now)
+            let reading = FilterReading(after.element, now)
             if let same = olds.firstIndex(where: { $0.1 == reading }) { olds.remove(at: same) } else { news.append((after, reading)) }
         }
         for ((_, b), (after, a)) in zip(olds, news) {
@@ -1028,9 +1033,9 @@ enum RawPolicyDiff {
         var allows: Bool
         var addresses: Set<String>
 
-        init(_ found: Found, _ values: GatewayComparison.Substitution) {
+        init(_ filter: PolicyXMLElement, _ values: GatewayComparison.Substitution) {
             var addresses = Set<String>()
-            for element in found.element.elements {
+            for element in filter.elements {
                 switch element.name {
                 case "address": addresses.insert(values.value(element.textValue?.written ?? "").trimmingWhitespace.lowercased())
                 case "address-range":
@@ -1040,7 +1045,7 @@ enum RawPolicyDiff {
                 }
             }
             self.addresses = addresses
-            allows = values.value(found.element.attribute("action")?.value.written ?? "").trimmingWhitespace.lowercased() == "allow"
+            allows = values.value(filter.attribute("action")?.value.written ?? "").trimmingWhitespace.lowercased() == "allow"
         }
 
         /// The addresses the filter admits, where every one it lists is an IPv4 address,
@@ -1064,12 +1069,66 @@ enum RawPolicyDiff {
     /// IPv4 written out, or runs for some requests only or lets callers through.
     private static func admittedByFilters(_ counts: [String: [Found]], _ values: GatewayComparison.Substitution) -> IPv4Set? {
         guard counts[conditional("ip-filter")] == nil, counts[letting("ip-filter")] == nil else { return nil }
+        return admitted(by: (counts["ip-filter"] ?? []).map(\.element), values)
+    }
+
+    /// What `filters` admit together, nil where one lists something other than IPv4
+    /// written out.
+    private static func admitted(by filters: [PolicyXMLElement], _ values: GatewayComparison.Substitution) -> IPv4Set? {
         var admitted = IPv4Set.everything
-        for found in counts["ip-filter"] ?? [] {
-            guard let filter = FilterReading(found, values).admitted else { return nil }
-            admitted = admitted.subtracting(filter.complement)
+        for filter in filters {
+            guard let reading = FilterReading(filter, values).admitted else { return nil }
+            admitted = admitted.subtracting(reading.complement)
         }
         return admitted
+    }
+
+    /// What a route added in front of a guarded backend operation lets through that the raw
+    /// checks every request of its guard meets refuse, as messages (an audit found a filter
+    /// that forbids one address, another provider's token check, and no header check at all
+    /// passing for the guard's): addresses the guard's IP filters refuse, a token check of
+    /// the guard's kind accepting an issuer, audience, key or claim the guard's does not, or
+    /// none, a check of the guard's header accepting other values, or none. A check of the
+    /// route's counts where it stands at the top of `inbound` (another branch may hold
+    /// another), or where the statement holding it reads as one holding the guard's; the
+    /// route's own `ipFilter` admits `admitted`. Filters and token checks are not compared
+    /// where `filters` or `tokens` is false: the route has none at all, said elsewhere.
+    static func unmetGuardChecks(
+        _ guarding: RouteComparison.RawStatements, _ route: RouteComparison.RawStatements, admitted: IPv4Set?, filters: Bool, tokens: Bool
+    ) -> [String] {
+        let form = { (gate: RawGate, values: GatewayComparison.Substitution) in values.value(PolicyXMLCanonical.form(of: gate.holder ?? gate.check)) }
+        let routeForms = Set(route.gates.map { form($0, route.values) })
+        let unmet = guarding.gates.filter { !routeForms.contains(form($0, guarding.values)) }.map(\.check)
+        let own = route.gates.filter { $0.holder == nil }.map(\.check)
+        var messages: [String] = []
+        // A request passes every filter: what the guard's admit together is compared with
+        // what the route's do, one not read here admitting anything.
+        let guardFilters = unmet.filter { $0.name == "ip-filter" }
+        if filters, !guardFilters.isEmpty {
+            if let guardAdmits = Self.admitted(by: guardFilters, guarding.values) {
+                let admits = own.filter { $0.name == "ip-filter" }.compactMap { FilterReading($0, route.values).admitted }
+                    .reduce(admitted ?? .everything) { $0.subtracting($1.complement) }
+                let letIn = admits.subtracting(guardAdmits)
+                if !letIn.isEmpty { messages.append("admits addresses the raw IP filter its guard's policies run refuses: \(RouteComparison.describe(letIn))") }
+            } else {
+                messages.append("does not pass the raw IP filter its guard's policies run, which lists addresses not read here")
+            }
+        }
+        for check in unmet where check.name == "check-header" || (tokens && check.name != "ip-filter") {
+            let header = check.headerChecked(guarding.values)
+            let candidates = own.filter { $0.name == check.name && (check.name != "check-header" || $0.headerChecked(route.values) == header) }
+            let accepts = acceptance(of: check, guarding.values)
+            let widenings = candidates.compactMap { widening(accepts, acceptance(of: $0, route.values), of: $0) }
+            // Met where one of the route's checks accepts nothing more.
+            guard widenings.count == candidates.count else { continue }
+            if let widened = widenings.first {
+                messages.append("does not pass the raw '\(check.name)' its guard's policies run: its own accepts \(widened)")
+            } else {
+                let of = check.name == "check-header" ? " of header '\(check.attribute("name")?.value.written ?? "")'" : ""
+                messages.append("does not pass the raw '\(check.name)'\(of) its guard's policies run")
+            }
+        }
+        return messages
     }
 
     /// A statement of HEAD that is none of BASE's as APIM reads them (named values put in,
