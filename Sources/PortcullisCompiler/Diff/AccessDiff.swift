@@ -1056,9 +1056,12 @@ struct RouteComparison {
         /// A token or certificate check, on a route without `auth`.
         var checksTokens = false
         var filtersAddresses = false
-        /// The raw filters, token and header checks on every request, and the named values
-        /// they read: a guard's are compared with an added route's by what they admit.
+        /// The raw filters, token and header checks on every request, the statements that
+        /// hold them as APIM reads them (``RawPolicyDiff/forms(of:_:)``, read once however
+        /// many routes are added in front of a guard), and the named values they read: a
+        /// guard's are compared with an added route's by what they admit.
         var gates: [RawGate] = []
+        var forms: [String] = []
         var values = GatewayComparison.Substitution(nil)
     }
 

@@ -253,9 +253,10 @@ struct RawRouteReading {
     /// What the raw policies a route runs hold on every request (nil: no such route).
     func statements(_ name: String) -> RouteComparison.RawStatements? {
         routes[name].map { route in
-            RouteComparison.RawStatements(
-                checksTokens: checksTokens(route), filtersAddresses: checked.filtersAddressesInRawPolicies(on: route), gates: checked.rawGates(on: route),
-                values: values)
+            let gates = checked.rawGates(on: route)
+            return RouteComparison.RawStatements(
+                checksTokens: checksTokens(route), filtersAddresses: checked.filtersAddressesInRawPolicies(on: route), gates: gates,
+                forms: RawPolicyDiff.forms(of: gates, values), values: values)
         }
     }
 

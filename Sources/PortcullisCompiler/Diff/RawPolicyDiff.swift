@@ -1083,6 +1083,12 @@ enum RawPolicyDiff {
         return admitted
     }
 
+    /// The statement that holds each gate (the gate itself where it stands at the top of
+    /// `inbound`) as APIM reads it, named values put in: a guard's check is met by the same.
+    static func forms(of gates: [RawGate], _ values: GatewayComparison.Substitution) -> [String] {
+        gates.map { values.value(PolicyXMLCanonical.form(of: $0.holder ?? $0.check)) }
+    }
+
     /// What a route added in front of a guarded backend operation lets through that the raw
     /// checks every request of its guard meets refuse, as messages (an audit found a filter
     /// that forbids one address, another provider's token check, and no header check at all
@@ -1096,9 +1102,8 @@ enum RawPolicyDiff {
     static func unmetGuardChecks(
         _ guarding: RouteComparison.RawStatements, _ route: RouteComparison.RawStatements, admitted: IPv4Set?, filters: Bool, tokens: Bool
     ) -> [String] {
-        let form = { (gate: RawGate, values: GatewayComparison.Substitution) in values.value(PolicyXMLCanonical.form(of: gate.holder ?? gate.check)) }
-        let routeForms = Set(route.gates.map { form($0, route.values) })
-        let unmet = guarding.gates.filter { !routeForms.contains(form($0, guarding.values)) }.map(\.check)
+        let routeForms = Set(route.forms)
+        let unmet = zip(guarding.gates, guarding.forms).filter { !routeForms.contains($0.1) }.map(\.0.check)
         let own = route.gates.filter { $0.holder == nil }.map(\.check)
         var messages: [String] = []
         // A request passes every filter: what the guard's admit together is compared with
