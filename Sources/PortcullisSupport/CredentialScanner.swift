@@ -36,12 +36,27 @@ public enum CredentialScanner {
     /// that is empty, a `{{reference}}` or a `<placeholder>` is not.
     /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
     /// references its credential, `Bearer 8f2c...` writes it out.
-    /// Under a key named so by its words alone (``namedByItsWords(_:_:)``) only what
-    /// ``WordsName/holdsOne(_:)`` takes counts.
+    /// Otherwise only what ``isAskedFor(_:by:)`` takes counts.
     public static func isCredential(_ value: String, under key: String) -> Bool {
-        let (named, isAuthorization, byWords) = key.withUTF8Bytes(reading)
-        guard named, value.withUTF8Bytes({ isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }), !isAFillIn(value) else { return false }
-        return byWords?.holdsOne(value) ?? true
+        let keyReading = key.withUTF8Bytes(reading)
+        guard keyReading.named, value.withUTF8Bytes({ isWrittenOut($0, keyReading.isAuthorization ? afterScheme($0) : $0.indices) }), !isAFillIn(value)
+        else { return false }
+        return isAskedFor(value, by: keyReading)
+    }
+
+    /// Whether `value` is what a key read as `reading` calls a credential: under a plural
+    /// none that ``countsOrAllows(_:)``; under a key named so by its words alone
+    /// (``namedByItsWords(_:_:)``) what ``WordsName/holdsOne(_:)`` takes.
+    private static func isAskedFor(_ value: String, by reading: KeyReading) -> Bool {
+        if reading.isPlural, countsOrAllows(value) { return false }
+        return reading.byWords?.holdsOne(value) ?? true
+    }
+
+    /// Whether `value`, under a plural, counts or allows the things rather than holding one:
+    /// a number or `true`/`false` (`maxTokens: 120000000`, `allowPasswords: true`).
+    private static func countsOrAllows(_ value: String) -> Bool {
+        let trimmed = value.trimmingWhitespace
+        return trimmed.allSatisfy { $0.isASCII && $0.isNumber } || ["true", "false"].contains(trimmed.lowercased())
     }
 
     /// Whether `value`, written under `key`, is a credential by its shape or by what the
@@ -150,34 +165,44 @@ public enum CredentialScanner {
         key.withUTF8Bytes(reading).named
     }
 
-    /// What a key says of its value: a credential, whether an `Authorization` one, and
-    /// whether it says so by its words alone (``namedByItsWords(_:_:)``).
-    private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool, byWords: WordsName?) {
+    /// What a key says of its value: a credential, whether an `Authorization` one, whether
+    /// it says so by its words alone (``namedByItsWords(_:_:)``), and in a plural.
+    private typealias KeyReading = (named: Bool, isAuthorization: Bool, byWords: WordsName?, isPlural: Bool)
+
+    private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> KeyReading {
         reading(key, key.indices)
     }
 
     /// ``reading(_:)`` of the key `bytes[key]`: the one reader of keys, in YAML, in XML and
     /// in `KEY=VALUE` text. Inlined, so that a whole key's reading knows its range starts at 0.
     @inline(__always)
-    private static func reading(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> (named: Bool, isAuthorization: Bool, byWords: WordsName?) {
-        // Most keys end in two letters that end no credential key: they are told apart
-        // by them before any suffix is compared (this runs for every scalar entry).
-        guard key.count >= 2, mayEndACredentialKey(ending(bytes, key)) else { return (false, false, nil) }
+    private static func reading(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> KeyReading {
+        guard key.count >= 2 else { return (false, false, nil, false) }
         var name = key
-        if isDigit(bytes[key.upperBound - 1]) {
-            // A number after the name counts a key among others: `TokenEncryptionKey1`.
-            var end = key.upperBound - 1
-            while end > key.lowerBound, isDigit(bytes[end - 1]) { end -= 1 }
-            name = key.lowerBound..<end
-            guard name.count >= 2, credentialKeyEndings.contains(ending(bytes, name)) || wordEndings.contains(ending(bytes, name)) else { return (false, false, nil) }
+        // A number after the name counts a key among others or versions it
+        // (`TokenEncryptionKey1`, `X-Api-Key-V2`, `password_v2`, `ApiKeyV2`): read without
+        // it, its `v` and the separators before them.
+        if isDigit(bytes[name.upperBound - 1]) {
+            var end = name.upperBound - 1
+            while end > name.lowerBound, isDigit(bytes[end - 1]) { end -= 1 }
+            if end > name.lowerBound, bytes[end - 1] | 0x20 == UInt8(ascii: "v") { end -= 1 }
+            while end > name.lowerBound, bytes[end - 1] == UInt8(ascii: "-") || bytes[end - 1] == UInt8(ascii: "_") { end -= 1 }
+            name = name.lowerBound..<end
         }
+        // A plural names what its singular does (`X-Secrets`, `apiKeys`, `creds`): a name
+        // whose own ending ends no credential's is read without its `s` (`sas` keeps it).
+        let isPlural = name.count >= 3 && bytes[name.upperBound - 1] | 0x20 == UInt8(ascii: "s") && !mayEndACredentialKey(ending(bytes, name))
+        if isPlural { name = name.lowerBound..<(name.upperBound - 1) }
+        // Most names end in two letters that end no credential's: they are told apart by
+        // them before any suffix is compared (this runs for every scalar entry).
+        guard name.count >= 2, mayEndACredentialKey(ending(bytes, name)) else { return (false, false, nil, false) }
         // Only the suffixes of the name's own ending are compared.
         let end = ending(bytes, name)
         for (suffixEnding, suffixes) in suffixesByEnding where suffixEnding == end {
-            if suffixes.contains(where: { hasSuffix(bytes, name, $0) }) { return (true, hasSuffix(bytes, name, authorizationKey), nil) }
+            if suffixes.contains(where: { hasSuffix(bytes, name, $0) }) { return (true, hasSuffix(bytes, name, authorizationKey), nil, isPlural) }
         }
         let words = wordEndings.contains(end) ? namedByItsWords(bytes, name) : nil
-        return (words != nil, false, words)
+        return (words != nil, false, words, isPlural)
     }
 
     /// Whether the words of `bytes[name]`, joined without case or separators, end in a
@@ -241,12 +266,13 @@ public enum CredentialScanner {
     /// The credentials' words a name may end in alone, and what each makes of its value:
     /// a credential or a token holds any text (`X-Partner-Credential`); what signs, a SAS,
     /// a signature or an APIM subscription key (`Ocp-Apim-…`, `ocp`) may name a mode or an
-    /// identifier (`signing: enabled`), so only a generated key's shape counts. Plural forms
-    /// are listed: `tokens` is none. Not `auth` alone: the language's field (`auth:
+    /// identifier (`signing: enabled`), so only a generated key's shape counts. `cred` is
+    /// a credential's short form (`X-Creds`: an audit). Plural forms are read as their
+    /// singular (``reading(_:_:)``). Not `auth` alone: the language's field (`auth:
     /// partner`), and its ending is `path`'s, which every route has (0.6 % more
     /// instructions for a lint of the benchmark estate).
     private static let wordsAlone: [([UInt8], WordsName)] = [
-        ("token", .tokenOrSecret), ("secret", .tokenOrSecret), ("credential", .tokenOrSecret), ("credentials", .tokenOrSecret),
+        ("token", .tokenOrSecret), ("secret", .tokenOrSecret), ("credential", .tokenOrSecret), ("cred", .tokenOrSecret),
         ("signing", .key), ("sas", .key), ("sig", .key), ("ocp", .key),
     ].map { (Array($0.utf8), $1) }
     private static let secretPrefixBytes = secretPrefixes.map { Array($0.utf8) }
@@ -269,7 +295,7 @@ public enum CredentialScanner {
         }
     }
 
-    private static let credentialWords = ["key", "token", "secret", "password", "passcode", "passphrase", "passwd", "pwd", "credential", "signature"]
+    private static let credentialWords = ["key", "token", "secret", "password", "passcode", "passphrase", "passwd", "pwd", "credential", "cred", "signature"]
     /// Prefixes that keep a credential's word a secret's when joined to it (`apikey`).
     private static let secretPrefixes = [
         "api", "access", "auth", "client", "shared", "secret", "master", "private", "signing", "signature", "session", "refresh", "subscription", "app",
@@ -468,6 +494,8 @@ public enum CredentialScanner {
     private static let credentialKeySuffixes: [[UInt8]] = [
         "password", "pwd", "passwd", "passphrase", "passcode", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "private_key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
+        // Written as two words (`pass-phrase`, `Pass_Code`: an audit).
+        "pass-phrase", "pass_phrase", "pass-code", "pass_code",
         // Symmetric keys: whoever reads one decrypts or signs what the gateway does.
         "access_key", "access-key", "auth_token", "auth-token", "authtoken", "private_token", "private-token",
         "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",
@@ -487,16 +515,13 @@ public enum CredentialScanner {
     private static let wordEndings: [UInt16] = Array(Set((wordsAlone.map(\.0) + [keyWord]).map { word in word.withUnsafeBufferPointer { ending($0, $0.indices) } }))
 
     /// One bit per two-byte ending (``ending(_:_:)``): set for those of
-    /// ``credentialKeySuffixes`` and for every ending in a digit, after which a number may
-    /// follow a credential's name. A key's ending is looked up in it, one load.
+    /// ``credentialKeySuffixes`` and ``wordEndings``. A name's ending is looked up in it,
+    /// one load.
     private static let keyEndings: [UInt64] = {
         var bits = [UInt64](repeating: 0, count: 1024)
         func set(_ ending: UInt16) { bits[Int(ending >> 6)] |= 1 << UInt64(ending & 63) }
         credentialKeyEndings.forEach(set)
         wordEndings.forEach(set)
-        for first in 0...UInt16(255) {
-            for digit in UInt16(UInt8(ascii: "0"))...UInt16(UInt8(ascii: "9")) { set(first << 8 | digit) }
-        }
         return bits
     }()
 
@@ -551,7 +576,11 @@ public enum CredentialScanner {
         // A name read by its words alone (`pagination_token=start`) is judged as a query's
         // key is, by its value's length, below (found by the audit of the change).
         let key = reading(bytes, keyStart..<keyEnd)
-        if key.named, key.byWords == nil { return true }
+        if key.named, key.byWords == nil,
+            !key.isPlural || !countsOrAllows(String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self))
+        {
+            return true
+        }
         guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
             valueEnd - valueStart >= minimumQuerySecret
         else { return false }
@@ -595,9 +624,9 @@ public enum CredentialScanner {
         guard valueEnd - value >= minimumQuerySecret, isWrittenOut(bytes, value..<valueEnd) else { return false }
         let first = bytes[value]
         guard first != UInt8(ascii: "@"), first != UInt8(ascii: "$"), bytes[value..<valueEnd].contains(where: { $0 != first }) else { return false }
-        // A member named by its words is judged as a YAML key's value is (`"credentials":
-        // "same-origin"` is fetch's mode, `"signing": "enabled-always"` a switch).
-        return key.byWords?.holdsOne(String(decoding: UnsafeBufferPointer(rebasing: bytes[value..<valueEnd]), as: UTF8.self)) ?? true
+        // A member is judged as a YAML key's value is (`"credentials": "same-origin"` is
+        // fetch's mode, `"signing": "enabled-always"` a switch).
+        return isAskedFor(String(decoding: UnsafeBufferPointer(rebasing: bytes[value..<valueEnd]), as: UTF8.self), by: key)
     }
 
     /// Whether `bytes[key]` is one of ``queryKeys``, in any case.

@@ -34,6 +34,28 @@ final class CredentialNameAuditTests: XCTestCase {
         return (lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }, lint.stdout + lint.stderr)
     }
 
+    /// The edit that gives the partner API's backend request (line 13) `headers` too.
+    private static func backendHeaders(_ headers: String) -> (String, String, String) {
+        ("apis/partner-orders.yaml", #"set: {X-Contoso-Tenant: "{{tenant-id}}"}"#, #"set: {X-Contoso-Tenant: "{{tenant-id}}", "# + headers + "}")
+    }
+
+    /// The edit that names `policies/catalog.xml` the catalog API's raw policy, and that
+    /// file, whose inbound section holds `inbound` from line 4 on.
+    private static func catalogPolicy(inbound: [String]) -> (edit: (String, String, String), file: (String, String)) {
+        let backend = "backend: https://catalog.internal.contoso.com\n"
+        let lines = ["<policies>", "  <inbound>", "    <base />"] + inbound.map { "    " + $0 } + ["  </inbound>", "</policies>"]
+        return (("apis/catalog.yaml", backend, backend + "policy: ../policies/catalog.xml\n"), ("policies/catalog.xml", lines.joined(separator: "\n")))
+    }
+
+    /// That no secret shows in `output` and that `folder` does not build.
+    private func assertHiddenAndNotBuilt(_ folder: URL, _ output: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        for secret in Self.secrets { XCTAssertFalse(output.contains(secret), output, file: file, line: line) }
+        let out = directory.appendingPathComponent("out")
+        let build = try ToolProcess.run(["build", folder.path, "--out", out.path, "--quiet"])
+        XCTAssertNotEqual(build.status, 0, build.stdout + build.stderr, file: file, line: line)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("gateway.json").path), file: file, line: line)
+    }
+
     /// Backend headers and named values under a credential's, a passphrase's, a signing
     /// key's and an APIM subscription key's names are SE001, hidden, and not built.
     func testHeadersAndNamedValuesUnderCredentialNamesAreSE001AndNotBuilt() throws {
@@ -47,46 +69,98 @@ final class CredentialNameAuditTests: XCTestCase {
 
             """
         let folder = try contoso(edits: [
-            ("apis/partner-orders.yaml", #"set: {X-Contoso-Tenant: "{{tenant-id}}"}"#, #"set: {X-Contoso-Tenant: "{{tenant-id}}", "# + headers + "}"),
+            Self.backendHeaders(headers),
             ("gateway.yaml", "namedValues:\n", named),
         ])
         let (found, output) = try findings(folder)
         XCTAssertEqual(found.filter { $0.contains("partner-orders.yaml:13:") }.count, 3, output)
         for line in 33...36 { XCTAssertTrue(found.contains { $0.contains("gateway.yaml:\(line):") }, "line \(line):\n\(output)") }
-        for secret in Self.secrets { XCTAssertFalse(output.contains(secret), output) }
-        let out = directory.appendingPathComponent("out")
-        let build = try ToolProcess.run(["build", folder.path, "--out", out.path, "--quiet"])
-        XCTAssertNotEqual(build.status, 0, build.stdout + build.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("gateway.json").path))
+        try assertHiddenAndNotBuilt(folder, output)
     }
 
     /// Raw policy XML and an environment's named values are read by the same names.
     func testRawPoliciesAndEnvironmentsReadTheSameNames() throws {
-        let policy = """
-            <policies>
-              <inbound>
-                <base />
-                <set-header name="X-Partner-Credential" exists-action="override"><value>\(Self.credential)</value></set-header>
-                <set-header name="X-Backend-Passphrase" exists-action="override"><value>\(Self.passphrase)</value></set-header>
-                <set-header name="X-Signature-Key" exists-action="override"><value>\(Self.signatureKey)</value></set-header>
-                <set-body>{"partnerCredential": "\(Self.credential)"}</set-body>
-              </inbound>
-            </policies>
-            """
+        let policy = Self.catalogPolicy(inbound: [
+            #"<set-header name="X-Partner-Credential" exists-action="override"><value>\#(Self.credential)</value></set-header>"#,
+            #"<set-header name="X-Backend-Passphrase" exists-action="override"><value>\#(Self.passphrase)</value></set-header>"#,
+            #"<set-header name="X-Signature-Key" exists-action="override"><value>\#(Self.signatureKey)</value></set-header>"#,
+            #"<set-body>{"partnerCredential": "\#(Self.credential)"}</set-body>"#,
+        ])
         let folder = try contoso(
             edits: [
-                ("apis/catalog.yaml", "backend: https://catalog.internal.contoso.com\n", "backend: https://catalog.internal.contoso.com\npolicy: ../policies/catalog.xml\n"),
+                policy.edit,
                 ("gateway.yaml", "namedValues:\n", "namedValues:\n  nv-credential: unset\n  nv-ocp: none\n"),
                 (
                     "environments/dev.yaml", "    tenant-id: 5f1c2a9e-7d3b-4e8a-9c61-0b2d4f6a8e13\n",
                     "    tenant-id: 5f1c2a9e-7d3b-4e8a-9c61-0b2d4f6a8e13\n    nv-credential: \(Self.credential)\n    nv-ocp: \(Self.subscriptionKey)\n"
                 ),
             ],
-            files: [("policies/catalog.xml", policy)])
+            files: [policy.file])
         let (found, output) = try findings(folder)
         for line in 4...7 { XCTAssertTrue(found.contains { $0.contains("catalog.xml:\(line):") }, "line \(line):\n\(output)") }
         XCTAssertEqual(found.filter { $0.contains("dev.yaml:") }.count, 2, output)
         for secret in Self.secrets { XCTAssertFalse(output.contains(secret), output) }
+    }
+
+    /// A credential's word written as two (`pass-phrase`, `pass_code`), short (`X-Cred`), in
+    /// the plural (`X-Secrets`, `apiKeys`) or with a version after it (`X-Api-Key-V2`,
+    /// `password_v2`, `ApiKeyV2`) names one as the word does: an audit found each built in
+    /// clear. Backend headers, named values, raw `set-header` and `set-body` JSON alike.
+    func testSplitShortPluralAndVersionedNamesAreSE001AndNotBuilt() throws {
+        let headers = [
+            "pass-phrase: \(Self.passphrase)", "Pass_Phrase: \(Self.passphrase)", "pass_code: \(Self.passphrase)", "X-Creds: \(Self.passphrase)",
+            "X-Cred: \(Self.credential)", "X-Secrets: \(Self.credential)", "X-Tokens: \(Self.credential)", "X-Passwords: \(Self.passphrase)",
+            "client-secrets: \(Self.credential)", "X-Api-Key-V2: \(Self.credential)", "client_secret2: \(Self.passphrase)", "ApiKeyV2: \(Self.credential)",
+        ]
+        let named = """
+            namedValues:
+              nv-creds: \(Self.passphrase)
+              password_v2: {value: \(Self.passphrase)}
+              api-keys: \(Self.credential)
+              nv-pass-code: \(Self.passphrase)
+
+            """
+        let policy = Self.catalogPolicy(inbound: [
+            #"<set-header name="X-Api-Key-V2" exists-action="override"><value>\#(Self.credential)</value></set-header>"#,
+            #"<set-header name="X-Creds" exists-action="override"><value>\#(Self.passphrase)</value></set-header>"#,
+            #"<set-body>{"clientSecrets": "\#(Self.credential)", "apiKeyV2": "\#(Self.credential)"}</set-body>"#,
+        ])
+        let folder = try contoso(
+            edits: [
+                Self.backendHeaders(headers.joined(separator: ", ")),
+                policy.edit,
+                ("gateway.yaml", "namedValues:\n", named),
+                ("apis/partner-orders.yaml", "summary: List the orders a partner placed\n", "summary: 'Call with passwords=\(Self.passphrase)'\n"),
+            ],
+            files: [policy.file])
+        let (found, output) = try findings(folder)
+        XCTAssertEqual(found.filter { $0.contains("partner-orders.yaml:13:") }.count, headers.count, output)
+        XCTAssertTrue(found.contains { $0.contains("partner-orders.yaml:26:") }, output)
+        for line in 33...36 { XCTAssertTrue(found.contains { $0.contains("gateway.yaml:\(line):") }, "line \(line):\n\(output)") }
+        for line in 4...6 { XCTAssertTrue(found.contains { $0.contains("catalog.xml:\(line):") }, "line \(line):\n\(output)") }
+        try assertHiddenAndNotBuilt(folder, output)
+    }
+
+    /// Names that only hold such letters (`X-Credit-Limit`, `monkey`, `secretary`,
+    /// `Tokenizer`), name something about a credential (`X-Token-Type`, `keyVaultUri`,
+    /// `tokenLifetime`, `passcodeLength`) or are plurals that count or allow
+    /// (`X-Max-Tokens`, `allowPasswords`) are none, with values that would be under a
+    /// credential's name.
+    func testNamesThatOnlyHoldACredentialsLettersAreNoFinding() throws {
+        let headers = [
+            "X-Credit-Limit: 250000000", "X-Credits: EUR-120000000", "X-Token-Type: 'urn:ietf:params:oauth:token-type:jwt'",
+            "keyVaultUri: https://contoso-kv.vault.azure.net/", "tokenLifetime: PT12H-sliding-window", "X-Cache-Key: orders-2024-eu-west-primary",
+            "X-Cache-Key-V2: orders-2024-eu-west-primary", "X-Monkey: \(Self.signatureKey)", "X-Turkeys: \(Self.signatureKey)",
+            "X-Whiskey-V2: \(Self.signatureKey)", "X-Secretary: Jane-Doe-Office-2024", "X-Tokenizer: cl100k-base-2024-v2", "Signature-Version: 2",
+            "X-Max-Tokens: 120000000", "X-Signings: enabled-always",
+        ]
+        let folder = try contoso(edits: [
+            Self.backendHeaders(headers.joined(separator: ", ")),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  passcode-length: '12'\n  allow-passwords: 'true'\n  token-count-v2: '123456789'\n"),
+            ("apis/partner-orders.yaml", "summary: List the orders a partner placed\n", "summary: 'Set allowPasswords=true and X-Credits=EUR-12345'\n"),
+        ])
+        let (found, output) = try findings(folder)
+        XCTAssertEqual(found, [], output)
     }
 
     /// Under the same words, what names a mode, a provider or a switch is no credential:
@@ -94,7 +168,7 @@ final class CredentialNameAuditTests: XCTestCase {
     func testWhatOnlySharesACredentialsWordIsNoFinding() throws {
         let headers = "X-Signing: enabled-always, X-Auth: managed-identity, X-Credentials: include, X-Sig: v1"
         let folder = try contoso(edits: [
-            ("apis/partner-orders.yaml", #"set: {X-Contoso-Tenant: "{{tenant-id}}"}"#, #"set: {X-Contoso-Tenant: "{{tenant-id}}", "# + headers + "}"),
+            Self.backendHeaders(headers),
             (
                 "apis/partner-orders.yaml", "summary: List the orders a partner placed\n",
                 "summary: 'List the orders a partner placed, {\"credentials\": \"same-origin\", \"signing\": \"enabled-always\"}'\n"

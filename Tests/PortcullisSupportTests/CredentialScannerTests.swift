@@ -225,6 +225,7 @@ final class CredentialKeyTests: XCTestCase {
     private static let suffixes = [
         "password", "pwd", "passwd", "passphrase", "passcode", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "private_key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
+        "pass-phrase", "pass_phrase", "pass-code", "pass_code",
         "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",
         "signing_key", "aeskey", "aes-key", "aes_key", "hmackey", "hmac-key", "hmac_key",
     ]
@@ -242,8 +243,13 @@ final class CredentialKeyTests: XCTestCase {
                 (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A && next(3) == 0 ? byte ^ 0x20 : byte
             }, as: UTF8.self)
             let lowered = String(decoding: key.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
-            // A number after the name counts a key among others (`TokenEncryptionKey1`).
-            let named = lowered.utf8.reversed().drop { $0 >= 0x30 && $0 <= 0x39 }
+            // A number after the name counts a key among others or versions it
+            // (`TokenEncryptionKey1`, `api-key-v2`): read without it, its `v` and separators.
+            var named = lowered.utf8.reversed().drop { $0 >= 0x30 && $0 <= 0x39 }
+            if named.count < lowered.utf8.count {
+                if named.first == UInt8(ascii: "v") { named = named.dropFirst() }
+                named = named.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+            }
             let expected = Self.suffixes.contains { named.starts(with: $0.utf8.reversed()) }
             XCTAssertEqual(CredentialScanner.isCredential("Hunter2pass", under: key), expected, "key '\(key)'")
             if expected { credentialKeys += 1 }
