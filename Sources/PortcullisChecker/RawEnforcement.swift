@@ -1670,7 +1670,7 @@ extension PolicyXMLElement {
             case "issuers": element.elements.contains { $0.name == "issuer" && $0.holdsAValue(values, callerControlled) }
             case "required-claims":
                 element.elements.contains { claim in
-                    claim.name == "claim" && ["iss", "tid"].contains(claim.attribute("name")?.value.written.trimmingWhitespace ?? "") && claim.holdsAValue(values, callerControlled)
+                    claim.name == "claim" && ["iss", "tid"].contains(claim.claimName(values) ?? "") && claim.holdsAValue(values, callerControlled)
                 }
             default: false
             }
@@ -1689,7 +1689,7 @@ extension PolicyXMLElement {
     func checksNoAudience(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
         let requiresAudience = elements.contains { claims in
             claims.name == "required-claims"
-                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.holdsAValue(values, callerControlled) }
+                && claims.elements.contains { $0.name == "claim" && $0.claimName(values) == "aud" && $0.holdsAValue(values, callerControlled) }
         }
         func names(_ list: String, _ item: String) -> Bool {
             elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.holdsAValue(values, callerControlled) } }
@@ -1741,6 +1741,15 @@ extension PolicyXMLElement {
         }
         guard let source else { return nil }
         return namesItsIssuer(values, callerControlled) ? nil : source
+    }
+
+    /// The claim a `claim` of `required-claims` names, as APIM reads it: its text with the
+    /// named values `values` put in (`{{aud-claim}}` may name `aud`), as written where one is
+    /// not known here, trimmed; nil for an expression. The one reader of it, for lint and
+    /// `diff`, so that both take the same claim for an audience.
+    public func claimName(_ values: [String: String]) -> String? {
+        guard case .text(let written)? = attribute("name")?.value else { return nil }
+        return (NamedValues.resolve(written, values) ?? written).trimmingWhitespace
     }
 
     /// Whether the element holds a value the caller does not choose, itself or in its

@@ -459,6 +459,26 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A required claim named through a named value is the claim the value names, as `diff`
+    /// reads it: `{{aud-claim}}` naming `aud` compares the audience (LP002 said it checked
+    /// none), one naming `roles` does not, and an audience claim so named grants nothing.
+    func testARequiredClaimNamedByANamedValueIsTheClaimItNames() throws {
+        let openID = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" />"#
+        let roles = #"<claim name="roles" match="any"><value>Orders.Write</value></claim>"#
+        let claim = { (name: String) in #"<claim name="\#(name)"><value>api://orders</value></claim>"# }
+        try (RuleExample.baseGateway + "namedValues:\n  aud-claim: aud\n  role-claim: roles\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try writeWriteRoutes(checkedBy: [
+            "namedaudience": #"<validate-jwt header-name="Authorization">\#(openID)<required-claims>\#(claim("{{aud-claim}}"))\#(roles)</required-claims></validate-jwt>"#,
+            "namedrole": #"<validate-jwt header-name="Authorization">\#(openID)<required-claims>\#(claim("{{role-claim}}"))</required-claims></validate-jwt>"#,
+            "audienceonly": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims>\#(claim("{{aud-claim}}"))</required-claims></validate-jwt>"#,
+        ])
+        let found = try lintFindings().filter { $0.hasPrefix("LP002") }
+        XCTAssertEqual(found.sorted(), [
+            "LP002 defs/audienceonly.yaml: raw 'validate-jwt' in API 'audienceonly' requires only claims that grant no permission ('{{aud-claim}}': the token's own facts, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/namedrole.yaml: raw 'validate-jwt' in API 'namedrole' checks no audience, so a token its issuer signed for another API passes",
+        ])
+    }
+
     /// A token check whose keys the request names checks nothing: the caller points
     /// `openid-config` at a server publishing its own keys, hands over the signing key, or
     /// names its own Entra tenant, and signs tokens that pass (left by the thirty-fourth

@@ -844,8 +844,7 @@ enum RawPolicyDiff {
                 var seen: [String: Int] = [:]
                 for claim in element.elements where claim.name == "claim" {
                     // Named values put in: one changed to name another claim drops this one.
-                    guard case .text(let written)? = claim.attribute("name")?.value else { continue }
-                    let name = value(written)
+                    guard let name = claim.claimName(values.values) else { continue }
                     let any = claim.attribute("match").map { value($0.value.written).lowercased() != "all" } ?? false
                     seen[name, default: 0] += 1
                     let key = "claim:" + name + (seen[name]! > 1 ? "#\(seen[name]!)" : "")

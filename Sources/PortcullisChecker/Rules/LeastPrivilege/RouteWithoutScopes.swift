@@ -309,7 +309,7 @@ extension PolicyXMLElement {
     /// choose, read with the named values `values` and the variables the caller writes (a
     /// claim without a value only needs to be present).
     func grantsAPermission(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
-        guard case .text(let name)? = attribute("name")?.value else { return true }
-        return !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) && holdsAValue(values, callerControlled)
+        guard let name = claimName(values) else { return true }
+        return !Self.tokenFacts.contains(name.lowercased()) && holdsAValue(values, callerControlled)
     }
 }
