@@ -207,12 +207,11 @@ public struct CallerControlledVariables: Sendable, Equatable {
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,
-    /// requests sent on, for what they carry and where, limits, for their counters' keys,
-    /// and backends set, for their URLs.
-    private static let readers: Set<String> = [
-        "validate-jwt", "validate-azure-ad-token", "send-request", "send-one-way-request", "rate-limit-by-key", "quota-by-key",
-        "set-backend-service",
-    ]
+    /// requests sent on, for what they carry and where, limits, for their keys
+    /// (``SpoofableRateLimitKey/keyedLimits``), and backends set, for their URLs.
+    private static let readers: Set<String> = SpoofableRateLimitKey.keyedLimits.union([
+        "validate-jwt", "validate-azure-ad-token", "send-request", "send-one-way-request", "set-backend-service",
+    ])
     private static let headerSetters: Set<String> = ["set-header"]
 
     /// Whether an expression's value may carry what the caller wrote, spelt any way C#

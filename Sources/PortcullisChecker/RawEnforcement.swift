@@ -1354,12 +1354,9 @@ extension PolicyXMLElement {
                 return .noRequests
             }
         }
-        for budget in ["calls", "renewal-period"] {
-            guard case .known(let written) = read(budget, values) else { continue }
-            if let written, written.isExpression, callerControlled.writesTheValue(of: written.resolved) { return .noRequests }
-        }
+        if budgetTheCallerWrites(values, callerControlled) != nil { return .noRequests }
         // A key new for every request: a counter each, which never reaches its limit.
-        if case .known(let key?) = read(name == "limit-concurrency" ? "key" : "counter-key", values), key.isExpression,
+        if case .known(let key?) = read(keyAttribute, values), key.isExpression,
             callerControlled.givesANewValueForEveryRequest(of: key.resolved, in: api)
         {
             return .noRequests
@@ -1373,6 +1370,22 @@ extension PolicyXMLElement {
         }
         if let count, !Self.countsAtLeastOne(count) { return .someRequests }
         return .everyRequest
+    }
+
+    /// The attribute a limit keeps its counter by: a `limit-concurrency`'s `key`, any
+    /// other's `counter-key`.
+    public var keyAttribute: String { name == "limit-concurrency" ? "key" : "counter-key" }
+
+    /// The budget or window of a rate limit (`calls`, `renewal-period`) whose value may
+    /// carry what the caller wrote, as APIM reads it (named values put in from `values`),
+    /// with its code: `X-Budget: 2147483647` allows anything. A choice among numbers
+    /// written out is the policy's. Nil when neither is.
+    func budgetTheCallerWrites(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> (attribute: String, code: String)? {
+        for budget in ["calls", "renewal-period"] {
+            guard case .known(let written?) = read(budget, values), written.isExpression, callerControlled.writesTheValue(of: written.resolved) else { continue }
+            return (budget, written.resolved)
+        }
+        return nil
     }
 
     /// What a condition is as written, parentheses and white space aside (`@((false))`,

@@ -71,26 +71,44 @@ public struct RawScope: Sendable {
     /// fragment it includes there too, under a name an expression of strings makes as well
     /// (found by an audit: both hid the replacement).
     private func replacesAuthorization(before lookup: PolicyXMLElement, fragments: [String: PolicyXMLDocument]) -> Bool {
-        var included = Set<String>()
-        func replaces(_ element: PolicyXMLElement, inFragment: Bool) -> Bool {
-            guard inFragment || element.span.lowerBound < lookup.span.lowerBound else { return false }
+        var replaces = false
+        forEachInboundStatement(before: lookup, fragments: fragments) { element, _ in
             switch element.name {
             case "authentication-managed-identity", "authentication-basic":
-                return element.attribute("output-token-variable-name") == nil
+                if element.attribute("output-token-variable-name") == nil { replaces = true }
             case "set-header":
                 guard let name = element.attribute("name").flatMap({ Self.constant($0.value) }), name.trimmingWhitespace.lowercased() == "authorization"
-                else { return false }
-                return element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "skip"
-            case "send-request", "send-one-way-request", "return-response":
-                return false
-            case "include-fragment":
-                guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted, let fragment = fragments[id] else { return false }
-                return fragment.rootElements.contains { replaces($0, inFragment: true) }
+                else { return }
+                if element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "skip" { replaces = true }
             default:
-                return element.elements.contains { replaces($0, inFragment: inFragment) }
+                return
             }
         }
-        return document.statements(in: "inbound").contains { replaces($0, inFragment: false) }
+        return replaces
+    }
+
+    /// Each statement of this policy's `inbound` that a request meets before `statement`,
+    /// at any depth and in the `fragments` (by id) included there, not inside a request sent
+    /// elsewhere or an answer; with whether every request that reaches `statement` runs it:
+    /// one at the top of the section, or of a fragment included there, does.
+    func forEachInboundStatement(
+        before statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ body: (_ element: PolicyXMLElement, _ everyRequest: Bool) -> Void
+    ) {
+        var included = Set<String>()
+        func visit(_ element: PolicyXMLElement, inFragment: Bool, top: Bool) {
+            guard inFragment || element.span.lowerBound < statement.span.lowerBound else { return }
+            switch element.name {
+            case "send-request", "send-one-way-request", "return-response":
+                return
+            case "include-fragment":
+                guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted, let fragment = fragments[id] else { return }
+                for root in fragment.rootElements { visit(root, inFragment: true, top: top) }
+            default:
+                body(element, top)
+                for child in element.elements { visit(child, inFragment: inFragment, top: false) }
+            }
+        }
+        for element in document.statements(in: "inbound") { visit(element, inFragment: false, top: true) }
     }
 
     /// Whether a `cache-lookup` keeps one entry per subscription owner, where every request

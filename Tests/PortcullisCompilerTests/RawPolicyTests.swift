@@ -1927,6 +1927,99 @@ final class RawPolicyTests: XCTestCase {
         })
     }
 
+    /// A counter key that named values make an expression is read as APIM reads it, by RL004
+    /// as by RL001: `{{blank}}@(…X-Tenant…)` with `blank` empty counts by the caller's header
+    /// (linted clean before).
+    func testACounterKeyNamedValuesMakeAnExpressionIsReadForTheCallersChoice() throws {
+        let tenant = "@(context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;,&quot;&quot;))"
+        try writeOneAPIPerStatement([
+            ("blanktenant", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="{{blank}}\#(tenant)" />"#),
+            ("blankquota", #"<quota-by-key calls="500" renewal-period="3600" counter-key="{{blank}}\#(tenant)" />"#),
+            ("blanksubscription", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="{{blank}}@(context.Subscription.Id)" />"#),
+            ("texttenant", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="{{blank}}context.Request.Headers" />"#),
+        ], values: "namedValues:\n  blank: ''\n")
+        let found = try lintFindings(status: 0).filter { $0.hasPrefix("RL004") }
+        XCTAssertEqual(found.sorted(), [
+            "RL004 defs/blankquota.yaml: raw 'quota-by-key' in API 'blankquota' counts by a request header, which callers choose",
+            "RL004 defs/blanktenant.yaml: raw 'rate-limit-by-key' in API 'blanktenant' counts by a request header, which callers choose",
+        ])
+    }
+
+    /// A request header a policy replaces before the limit is the policy's, not the
+    /// caller's: a key reading one overridden with a new GUID was RL004 beside RL001, though
+    /// the caller's value never reaches it. Kept, or replaced only on some requests, after
+    /// the limit or with what the caller sends, it is still the caller's choice.
+    func testAKeyOfAHeaderThePolicyReplacesIsNotTheCallersChoice() throws {
+        try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: stamp\npolicy: '<fragment><set-header name=\"X-Tenant\" exists-action=\"override\"><value>@(Guid.NewGuid().ToString())</value></set-header></fragment>'\n", to: "defs/stamp.yaml")
+        let limit = #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;,&quot;&quot;))" />"#
+        let set = { (action: String, value: String) in
+            #"<set-header name="X-Tenant"\#(action.isEmpty ? "" : #" exists-action=""# + action + #"""#)><value>\#(value)</value></set-header>"#
+        }
+        let guid = "@(Guid.NewGuid().ToString())"
+        let cases: [(name: String, statement: String)] = [
+            ("override", set("override", guid) + limit),
+            ("unsaid", set("", guid) + limit),
+            ("fragment", #"<include-fragment fragment-id="stamp" />"# + limit),
+            ("deleted", #"<set-header name="X-Tenant" exists-action="delete" />"# + limit),
+            ("fixed", set("override", "orders") + limit),
+            // The caller's value stays, or reaches the key on some requests.
+            ("skip", set("skip", guid) + limit),
+            ("append", set("append", guid) + limit),
+            ("branch", #"<choose><when condition="@(context.Request.Method == &quot;GET&quot;)">\#(set("override", guid))</when></choose>"# + limit),
+            ("after", limit + set("override", guid)),
+            ("copied", set("override", "@(context.Request.Headers.GetValueOrDefault(&quot;X-Other&quot;,&quot;&quot;))") + limit),
+        ]
+        try writeOneAPIPerStatement(cases, values: "")
+        let found = try lintFindings(status: 0).filter { $0.hasPrefix("RL004") }
+        XCTAssertEqual(found.sorted(), ["after", "append", "branch", "copied", "skip"].map {
+            "RL004 defs/\($0).yaml: raw 'rate-limit-by-key' in API '\($0)' counts by a request header, which callers choose"
+        })
+    }
+
+    /// A `limit-concurrency` keyed by what the caller sends gives each value a pool of its
+    /// own: RL004, as for a rate limit's key (linted clean, the variable's too). Its
+    /// `max-count` takes no expression (Microsoft Learn), so none is read there.
+    func testAConcurrencyKeyTheCallerChoosesIsTheCallersChoice() throws {
+        let header = "@(context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;,&quot;&quot;))"
+        let limit = { (key: String) in #"<limit-concurrency key="\#(key)" max-count="5"><set-variable name="inside" value="1" /></limit-concurrency>"# }
+        try writeOneAPIPerStatement([
+            ("header", limit(header)),
+            ("variable", #"<set-variable name="tenant" value="\#(header)" />"# + limit("@((string)context.Variables[&quot;tenant&quot;])")),
+            ("subscription", limit("@(context.Subscription.Id)")),
+        ], values: "")
+        let found = try lintFindings(status: 0).filter { $0.hasPrefix("RL004") }
+        XCTAssertEqual(found.sorted(), [
+            "RL004 defs/header.yaml: raw 'limit-concurrency' in API 'header' counts by a request header, which callers choose",
+            "RL004 defs/variable.yaml: raw 'limit-concurrency' in API 'variable' counts by what the caller sent, which callers choose",
+        ])
+    }
+
+    /// A raw `rate-limit-by-key` whose budget or window the caller writes is one it lifts as
+    /// it likes (`X-Budget: 2147483647`), whatever other limit the route has: RL004, where
+    /// nothing was said without a guardrail. A choice among numbers written out is the
+    /// policy's.
+    func testABudgetTheCallerWritesIsTheCallersChoice() throws {
+        let header = "int.Parse(context.Request.Headers.GetValueOrDefault(&quot;X-Budget&quot;,&quot;10&quot;))"
+        let limit = { (calls: String, period: String) in
+            #"<rate-limit-by-key calls="\#(calls)" renewal-period="\#(period)" counter-key="@(context.Subscription.Id)" />"#
+        }
+        try writeOneAPIPerStatement([
+            ("budget", limit("@(\(header))", "60")),
+            ("window", limit("10", "@(int.Parse(context.Request.Url.Query.GetValueOrDefault(&quot;w&quot;,&quot;60&quot;)))")),
+            ("variable", #"<set-variable name="budget" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Budget&quot;,&quot;10&quot;))" />"# + limit("@(int.Parse((string)context.Variables[&quot;budget&quot;]))", "60")),
+            ("named", limit("{{blank}}@(\(header))", "60")),
+            ("tiered", limit("@(context.Request.Headers.ContainsKey(&quot;X-Gold&quot;) ? 10 : 5)", "60")),
+            ("written", limit("10", "60")),
+        ], values: "namedValues:\n  blank: ''\n")
+        let found = try lintFindings(status: 0).filter { $0.hasPrefix("RL004") }
+        XCTAssertEqual(found.sorted(), [
+            "RL004 defs/budget.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'budget' is given by a request header, which callers choose",
+            "RL004 defs/named.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'named' is given by a request header, which callers choose",
+            "RL004 defs/variable.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'variable' is given by what the caller sent, which callers choose",
+            "RL004 defs/window.yaml: the 'renewal-period' of raw 'rate-limit-by-key' in API 'window' is given by the request's query, which callers choose",
+        ])
+    }
+
     /// A weight the caller's request sets that is one or more whatever it sends counts every
     /// request: the larger of 1 and the caller's figure, or the body's size in kilobytes
     /// plus one were RL001 (found by the audit of the thirty-eighth round). The caller's

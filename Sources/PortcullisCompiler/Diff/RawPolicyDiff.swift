@@ -1212,7 +1212,7 @@ enum RawPolicyDiff {
             // it likes, one it picks among values written out lets it pick its counter;
             // another key callers do not choose is a choice of the policy's.
             let key = { (found: Found, values: GatewayComparison.Substitution) in
-                found.element.attribute(found.element.name == "limit-concurrency" ? "key" : "counter-key").map { values.value($0.value.resolved) }
+                found.element.attribute(found.element.keyAttribute).map { values.value($0.value.resolved) }
             }
             if let counted = key(before, was), let counting = key(after, now), counted != counting, callerControlled.now.choosesTheValue(of: counting),
                 !callerControlled.was.choosesTheValue(of: counted)

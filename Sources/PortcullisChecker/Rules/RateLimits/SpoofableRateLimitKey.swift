@@ -6,16 +6,18 @@ import PortcullisPolicyXML
 public enum SpoofableRateLimitKey: Rule {
     public static let code = DiagnosticCode(
         "RL004", "spoofable-rate-limit-key", .warning,
-        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key', 'quota-by-key' or 'llm-token-limit' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses")
+        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key', 'quota-by-key', 'llm-token-limit' or 'limit-concurrency' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses, or a raw 'rate-limit-by-key' whose 'calls' or 'renewal-period' the caller writes")
 
     public static let description = RuleDescription(
         code,
         rationale: """
             A request header is whatever the caller sends: changing its value on every request \
             gives a fresh counter each time and escapes the limit. On an authenticated route the \
-            token identifies the caller reliably; on a public route the IP address is harder to vary.
+            token identifies the caller reliably; on a public route the IP address is harder to vary. \
+            A budget or window read from the request is the caller's too: 'X-Budget: 2147483647' \
+            lifts the limit.
             """,
-        fix: "Key the limit on 'user', 'client' or a token claim ('claim:NAME') instead of a header; on public routes, on 'ip'.",
+        fix: "Key the limit on 'user', 'client' or a token claim ('claim:NAME') instead of a header; on public routes, on 'ip'. Write a raw limit's 'calls' and 'renewal-period' as numbers.",
         triggering: [
             RuleExample.api(
                 routes: """
@@ -36,6 +38,15 @@ public enum SpoofableRateLimitKey: Rule {
             // Tokens of a language model, counted by a header: each new value is a new budget.
             RuleExample.api(
                 rawInbound: #"<llm-token-limit tokens-per-minute="5000" estimate-prompt-tokens="false" counter-key="↓@(context.Request.Headers.GetValueOrDefault("X-Client", ""))" />"#,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """),
+            // The caller sends the budget it likes.
+            RuleExample.api(
+                rawInbound: #"<rate-limit-by-key calls="↓@(int.Parse(context.Request.Headers.GetValueOrDefault("X-Budget", "10")))" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#,
                 routes: """
                   - id: list-orders
                     method: GET
@@ -112,24 +123,40 @@ public enum SpoofableRateLimitKey: Rule {
             validated = found
             return found
         }
+        let values = context.namedValues.byName
         for scope in context.rawScopes {
             for limit in scope.elements(named: Self.keyedLimits) {
-                guard let key = limit.attribute("counter-key"), key.value.isExpression else { continue }
+                // A budget or window the caller writes raises its own limit, as a key it
+                // chooses escapes one. APIM computes expressions there in `rate-limit-by-key`
+                // alone (Microsoft Learn: `quota-by-key` and `limit-concurrency` take numbers).
+                if limit.name == "rate-limit-by-key", let budget = limit.budgetTheCallerWrites(values, callerControlled), let written = limit.attribute(budget.attribute) {
+                    let compact = ExpressionFlow.withoutWrittenText(budget.code)
+                    let range = scope.document.range(written.valueSpan)
+                    findings.report(
+                        code,
+                        "the '\(budget.attribute)' of raw '\(limit.name)' in \(scope.owner) is given by \(chosen.first { compact.contains($0.0) }?.1 ?? "what the caller sent"), which callers choose",
+                        at: range, notes: [Diagnostic.Note("write '\(budget.attribute)' as a number, or a named value whose value is known", at: range)])
+                }
+                // As APIM reads it: named values put in first may make an expression of
+                // text (`{{blank}}@(…)`, as RL001 reads keys).
+                guard let key = limit.attribute(limit.keyAttribute), case .known(let read?) = limit.read(limit.keyAttribute, values), read.isExpression else { continue }
+                let keyCode = read.resolved
                 // Its code alone, names as C# reads them (`Request.@Certificate`, a `\u`
                 // escape: an audit found them unread).
-                let compact = ExpressionFlow.withoutWrittenText(key.value.resolved)
+                let compact = ExpressionFlow.withoutWrittenText(keyCode)
                 let what: String
                 // Where the caller's pick is a certificate, checking it is the first way out.
                 var firstAdvice = ""
                 if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
-                    if countsByAValidatedClaim(limit, key.value.resolved, in: scope, context) { continue }
+                    if countsByAValidatedClaim(limit, keyCode, in: scope, context) { continue }
+                    if !readsTheClientCertificate(compact), readsOnlyHeadersReplaced(keyCode, before: limit, in: scope, context) { continue }
                     what = named
                 } else if readsTheClientCertificate(compact) {
                     let validatedAPIs = validatedFor()
                     if validatedAPIs.contains(nil) || validatedAPIs.contains(scope.api) { continue }
                     what = "the client certificate"
                     firstAdvice = "validate the certificate first ('validate-client-certificate'), or "
-                } else if callerControlled.choosesTheValue(of: key.value.resolved) {
+                } else if callerControlled.choosesTheValue(of: keyCode) {
                     // Through a variable a policy sets from what the caller sent, or spelt
                     // another way C# allows.
                     what = "what the caller sent"
@@ -147,9 +174,48 @@ public enum SpoofableRateLimitKey: Rule {
         }
     }
 
-    /// The raw limits that count by a `counter-key`: a language model's tokens too
-    /// (`llm-token-limit`, and its older name for Azure OpenAI).
-    private static let keyedLimits: Set<String> = ["rate-limit-by-key", "quota-by-key", "llm-token-limit", "azure-openai-token-limit"]
+    /// Whether what the caller sent reaches a counter key `code` only through request
+    /// headers that a statement of `scope`'s `inbound` replaces before `limit` on every
+    /// request (`set-header` with `override`, the default, or `delete`, a managed identity's
+    /// token in `Authorization`, at the top of the section or of a fragment included
+    /// there; ``PolicyXMLElement/placesSet(_:resolving:)``), and that nothing before `limit` sets to
+    /// what the caller chooses: the caller's value never reaches the key. A header so
+    /// replaced with a new GUID is RL001's, a key new for every request; with `skip` or
+    /// `append` the caller's value stays.
+    private static func readsOnlyHeadersReplaced(_ code: String, before limit: PolicyXMLElement, in scope: RawScope, _ context: CheckContext) -> Bool {
+        let callerControlled = context.callerControlledVariables
+        var headers = Set<String>()
+        for source in ExpressionFlow.reads(of: code) {
+            if case .requestHeader(let name) = source {
+                headers.insert(name.lowercased())
+            } else if callerControlled.chooses(source) {
+                return false
+            }
+        }
+        guard !headers.isEmpty else { return false }
+        let values = context.namedValues.byName
+        let resolved = { (text: String) in NamedValues.resolve(text, values) }
+        var replaced = Set<String>()
+        var chosenByTheCaller = false
+        scope.forEachInboundStatement(before: limit, fragments: context.rawEnforcement.fragments) { statement, everyRequest in
+            if statement.placesSet(resolving: resolved).contains(where: { place in headers.contains { place.mayBe(.header($0)) } }),
+                statement.elements.contains(where: { value in
+                    value.name == "value" && value.textValue.map { callerControlled.choosesTheValue(of: VariableSetters.code(of: $0, values)) } ?? false
+                })
+            {
+                chosenByTheCaller = true
+            }
+            guard everyRequest else { return }
+            for case .header(let name) in statement.placesSet(.replaced, resolving: resolved) { replaced.insert(name) }
+        }
+        return !chosenByTheCaller && headers.isSubset(of: replaced)
+    }
+
+    /// The raw limits that count by a key (``PolicyXMLElement/keyAttribute``): a language
+    /// model's tokens too (`llm-token-limit`, and its older name for Azure OpenAI), and the
+    /// requests at once that `limit-concurrency` lets in (a key of the caller's is a
+    /// pool of its own).
+    static let keyedLimits: Set<String> = ["rate-limit-by-key", "quota-by-key", "llm-token-limit", "azure-openai-token-limit", "limit-concurrency"]
 
     /// Whether compact `code` reads the certificate the caller presented
     /// (`context.Request.Certificate`, not the gateway's `Deployment.Certificates`): APIM
