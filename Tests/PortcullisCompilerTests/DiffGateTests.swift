@@ -415,7 +415,7 @@ final class DiffGateTests: XCTestCase {
             """
         let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n" + check)])
         let setter = #"<set-header name="x-channel" exists-action="override"><value>web</value></set-header>"#
-        let widened = "privilege-increase: the raw policy of route 'catalog/get-product' turns 'check-header' into a check that lets callers through or checks only some requests through request headers another policy or the definitions set before it"
+        let widened = "privilege-increase: the raw policy of route 'catalog/get-product' turns 'check-header' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it"
         let apiPolicy = { (statements: String) in "policy: |\n  <policies>\n    <inbound>\n      <base />\n      \(statements)\n    </inbound>\n  </policies>\nroutes:\n" }
         // The API's policy, the gateway's, a fragment the API includes, the route's own
         // definitions.
@@ -436,7 +436,7 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(apiCheck, try copy(of: apiCheck, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", routeFirst)])),
             [
-                "privilege-increase: the raw policy of API 'catalog' turns 'check-header' into a check that lets callers through or checks only some requests through request headers another policy or the definitions set before it",
+                "privilege-increase: the raw policy of API 'catalog' turns 'check-header' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
                 "other: route 'catalog/get-product' now has a raw policy; review what it does",
             ])
         // Set after the API's check has run, or on the answer: the check still judges the caller's.
@@ -444,6 +444,45 @@ final class DiffGateTests: XCTestCase {
         try passes(apiCheck, try copy(of: apiCheck, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", routeAfter)]))
         let outbound = "policy: |\n  <policies>\n    <inbound><base /></inbound>\n    <outbound><base />\(setter)</outbound>\n  </policies>\nroutes:\n"
         try passes(base, try copy(of: base, [("apis/catalog.yaml", "routes:\n", outbound)]))
+
+        // Found by the audit of the fix: a fragment's text changed under an include alike on
+        // both sides (each side reads its own fragments), the route's own include of it
+        // before the check, a check in a fragment after which the route now sets the header,
+        // a check named by an expression not read here, and a token read from a query
+        // parameter the definitions set.
+        let changedFragment = "privilege-increase: the raw policy of route 'catalog/get-product' turns 'check-header' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it"
+        let quiet = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: channel\npolicy: |\n  <fragment><set-header name=\"X-Other\" exists-action=\"override\"><value>web</value></set-header></fragment>\n"
+        let includedQuietly = try copy(of: base, [("fragments.yaml", "", quiet), ("apis/catalog.yaml", "routes:\n", apiPolicy(#"<include-fragment fragment-id="channel" />"#))])
+        XCTAssertEqual(
+            try gate(includedQuietly, try copy(of: includedQuietly, [("fragments.yaml", "X-Other", "X-Channel")])),
+            [changedFragment, "other: the raw policy of fragment 'channel' changed; review what it does"])
+        let routeIncludes = try copy(of: base, [("fragments.yaml", "", quiet), ("apis/catalog.yaml", "          <base />\n          <check-header", "          <base />\n          <include-fragment fragment-id=\"channel\" />\n          <check-header")])
+        XCTAssertEqual(
+            try gate(routeIncludes, try copy(of: routeIncludes, [("fragments.yaml", "X-Other", "X-Channel")])),
+            [changedFragment, "other: the raw policy of fragment 'channel' changed; review what it does"])
+        let checkFragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: chk\npolicy: |\n  <fragment><check-header name=\"X-Channel\" failed-check-httpcode=\"403\" failed-check-error-message=\"no\" ignore-case=\"false\"><value>web</value></check-header></fragment>\n"
+        let checkIncluded = try copy(of: BundleTests.contoso, [
+            ("fragments.yaml", "", checkFragment),
+            ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /><include-fragment fragment-id=\"chk\" /></inbound></policies>'\n"),
+        ])
+        XCTAssertEqual(
+            try gate(checkIncluded, try copy(of: checkIncluded, [("apis/catalog.yaml", "<base /><include-fragment", "<base />\(setter)<include-fragment")])),
+            [
+                "privilege-increase: the raw policy of fragment 'chk' turns 'check-header' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
+                "other: the raw policy of route 'catalog/get-product' changed; review what it does",
+            ])
+        let expressionNamed = try copy(of: base, [("apis/catalog.yaml", #"<check-header name="X-Channel""#, #"<check-header name="@(&quot;X-&quot; + &quot;Channel&quot;)""#)])
+        XCTAssertEqual(try gate(expressionNamed, try copy(of: expressionNamed, [("apis/catalog.yaml", "routes:\n", apiPolicy(setter))])), [widened, newAPIPolicy])
+        let queryToken = try copy(of: base, [(
+            "apis/catalog.yaml", #"<check-header name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value></check-header>"#,
+            #"<validate-jwt query-parameter-name="access_token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://catalog</audience></audiences></validate-jwt>"#
+        )])
+        XCTAssertEqual(
+            try gate(queryToken, try copy(of: queryToken, [("apis/catalog.yaml", "    policy: |\n      <policies>", "    request: {query: {set: {access_token: gateway-token}}}\n    policy: |\n      <policies>")])),
+            [
+                "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
+                "other: route 'catalog/get-product' changes what its backend receives (headers, query or rewrite)",
+            ])
     }
 
     /// A bypass no comparison reads, with its finding silenced in the same change, passed

@@ -54,8 +54,8 @@ enum RawPolicyDiff {
         let fragments = Dictionary(
             (head.project.fragments + base.project.fragments).compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }
         ) { _, base in base }
-        let oldElsewhere = HeadersSetElsewhere(base.project, renames: renames, fragments: fragments, oldValues)
-        let newElsewhere = HeadersSetElsewhere(head.project, renames: nil, fragments: fragments, newValues)
+        let oldElsewhere = HeadersSetElsewhere(base.project, renames: renames, oldValues)
+        let newElsewhere = HeadersSetElsewhere(head.project, renames: nil, newValues)
         var changes: [AccessChange] = []
         var compared: [Compared] = []
         for key in Set(before.keys).union(after.keys).sorted() {
@@ -76,7 +76,7 @@ enum RawPolicyDiff {
                         throughValues = " through named values that changed"
                     } else if oldCallerControlled != newCallerControlled {
                         throughValues = Self.throughVariables
-                    } else if new.document.has(anyOf: Self.checks), case let read = Self.headersChecked(in: new.document, newValues),
+                    } else if new.document.has(anyOf: Self.checks), case let read = Self.placesChecked(in: new.document, newValues),
                         oldElsewhere[key].bearing(on: read) != newElsewhere[key].bearing(on: read)
                     {
                         throughValues = Self.throughHeaders
@@ -466,7 +466,7 @@ enum RawPolicyDiff {
         // The request headers set so far, in the order of the text (a branch's too), without
         // case, and how deep the walk is in what sets another message's headers: other
         // policies' and the definitions' first, the broader policies' where `<base />` runs them.
-        var headersSet = setElsewhere.before
+        var placesSet = setElsewhere.before
         var inAnotherMessage = 0
         /// Whether `element`, a check or limit, decides something about every caller it
         /// runs for; any other weighed statement does what it does. A check of a header a
@@ -474,7 +474,7 @@ enum RawPolicyDiff {
         /// `set-header` added before a `check-header` passed for `other`: an audit).
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) {
-                if let header = element.headerChecked(values), headersSet.contains(header) || headersSet.contains(Self.anyHeader) { return false }
+                if let place = element.placeChecked(values), SetPlaces.holds(placesSet, place) { return false }
                 return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(callerControlled))
             }
             if element.name == "limit-concurrency", !Self.limitsACall(element) { return false }
@@ -491,8 +491,14 @@ enum RawPolicyDiff {
             for element in elements {
                 var key = element.name
                 if filedAsOne.contains(element.span.lowerBound) { continue }
-                if inAnotherMessage == 0, let header = Self.requestHeaderSet(by: element, values) { headersSet.insert(header) }
-                if inAnotherMessage == 0, element.name == "base" { headersSet.formUnion(setElsewhere.atBase) }
+                if inAnotherMessage == 0 {
+                    placesSet.formUnion(SetPlaces.set(by: element, values))
+                    if element.name == "base" { placesSet.formUnion(setElsewhere.atBase) }
+                    // What a fragment included alike on both sides sets, which is not read here.
+                    if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
+                        placesSet.formUnion(setElsewhere.viaFragments[id] ?? [])
+                    }
+                }
                 if checks.contains(element.name) || limits.contains(element.name) {
                     if !decides(element) {
                         key = letting(element.name)
@@ -1119,8 +1125,8 @@ enum RawPolicyDiff {
             }
         }
         for check in unmet where check.name == "check-header" || (tokens && check.name != "ip-filter") {
-            let header = check.headerChecked(guarding.values)
-            let candidates = own.filter { $0.name == check.name && (check.name != "check-header" || $0.headerChecked(route.values) == header) }
+            let header = check.placeChecked(guarding.values)
+            let candidates = own.filter { $0.name == check.name && (check.name != "check-header" || $0.placeChecked(route.values) == header) }
             let accepts = acceptance(of: check, guarding.values)
             let widenings = candidates.compactMap { widening(accepts, acceptance(of: $0, route.values), of: $0) }
             // Met where one of the route's checks accepts nothing more.
@@ -1298,7 +1304,7 @@ enum RawPolicyDiff {
     }
 
     private static let throughVariables = " through variables set in another policy"
-    private static let throughHeaders = " through request headers another policy or the definitions set before it"
+    private static let throughHeaders = " through request headers or query parameters another policy or the definitions set before it"
 
     /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
@@ -1314,32 +1320,59 @@ enum RawPolicyDiff {
     private static let calls: Set<String> = ["forward-request", "include-fragment"]
     private static let holders: Set<String> = ["retry", "wait"]
 
-    /// The header, without case, `element` sets on the message it stands in
-    /// (``PolicyXMLElement/placesSet(_:resolving:)``, as lint reads it), ``anyHeader`` where
-    /// its name is not known here (an expression, a secret).
-    private static func requestHeaderSet(by element: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> String? {
-        for place in element.placesSet(resolving: values.resolved) {
-            switch place {
-            case .header(let name): return name
-            case .anyHeader, .anyName: return anyHeader
-            case .query, .anyQuery: continue
+    /// The request's headers and query parameters a policy or the definitions set, as
+    /// `diff` weighs the checks that read them: a check of a place set before it judges the
+    /// gateway's value, whatever the caller sends. A header by its name, lowercased; a
+    /// query parameter by `?` and its name; ``anyHeader`` and ``anyQuery`` where the name
+    /// is not known here (an expression, a secret).
+    enum SetPlaces {
+        static let anyHeader = "*"
+        static let anyQuery = "?*"
+
+        /// The places `element` sets on the message it stands in
+        /// (``PolicyXMLElement/placesSet(_:resolving:)``, as lint reads them).
+        static func set(by element: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> [String] {
+            element.placesSet(resolving: values.resolved).flatMap { place -> [String] in
+                switch place {
+                case .header(let name): [name]
+                case .query(let name): ["?" + name]
+                case .anyHeader: [anyHeader]
+                case .anyQuery: [anyQuery]
+                case .anyName: [anyHeader, anyQuery]
+                }
             }
         }
-        return nil
+
+        /// The places the definitions set on a route's requests (`request.headers`, `request.query`).
+        static func declared(_ shaping: RequestShaping?, _ values: GatewayComparison.Substitution) -> Set<String> {
+            func names(_ changes: [MessageChange], _ prefix: String) -> [String] {
+                changes.filter { $0.action != .remove }.map { change in
+                    values.resolved(change.name.value).map { prefix + $0.trimmingWhitespace.lowercased() } ?? prefix + "*"
+                }
+            }
+            return Set(names(shaping?.headers ?? [], "") + names(shaping?.query ?? [], "?"))
+        }
+
+        /// Whether `place`, a check reads it, may be among `set`: a place of the same kind
+        /// whose name is not known stands for any.
+        static func holds(_ set: Set<String>, _ place: String) -> Bool {
+            let any = place.hasPrefix("?") ? anyQuery : anyHeader
+            guard place != any else { return set.contains { $0.hasPrefix("?") == place.hasPrefix("?") } }
+            return set.contains(place) || set.contains(any)
+        }
     }
 
-    /// A header whose name is not known here, which may be any.
-    fileprivate static let anyHeader = "*"
-
-    /// The request headers that other policies, and the definitions, set on the requests a
-    /// raw document runs for, before its statements or where its `<base />` runs the broader
-    /// policies, by the document's key as ``documents(_:renames:)`` names it. A check of such
-    /// a header judges the gateway's value: an API policy's `set-header` running at a
-    /// route's `<base />`, before the route's `check-header`, passed for a change of the
-    /// API's policy alone (the audit of the fixes). Read without the order of statements
-    /// within each broader policy, and with each product of an API (a request runs its
-    /// subscription's), so that a header set anywhere a request may meet it first counts:
-    /// an alarm raised, never a bypass missed.
+    /// The request's places (``SetPlaces``) that other policies, and the definitions, set on
+    /// the requests a raw document runs for, before its statements or where its `<base />`
+    /// runs the broader policies, by the document's key as ``documents(_:renames:)`` names
+    /// it, with what each fragment it includes sets. A check of such a place judges the
+    /// gateway's value: an API policy's `set-header` running at a route's `<base />`, before
+    /// the route's `check-header`, passed for a change of the API's policy alone (the audit
+    /// of the fixes), and so did a fragment's text changed under an include alike on both
+    /// sides (the audit of that fix). Read without the order of statements within each
+    /// broader policy, and with each product of an API (a request runs its subscription's),
+    /// so that a place set anywhere a request may meet it first counts: an alarm raised,
+    /// never a bypass missed. Each side reads its own fragments.
     struct HeadersSetElsewhere {
         struct Sets: Equatable {
             /// Set before the document's first statement: by a narrower policy's statements
@@ -1347,11 +1380,14 @@ enum RawPolicyDiff {
             var before: Set<String> = []
             /// Set by the broader policies, which run where the document has `<base />`.
             var atBase: Set<String> = []
+            /// Set by each fragment the document includes (with those it includes), by id.
+            var viaFragments: [String: Set<String>] = [:]
 
-            /// Those of `headers` (a header whose name is not known here among them): what a
-            /// document's checks of `headers` may meet.
-            func bearing(on headers: Set<String>) -> Sets {
-                Sets(before: before.filter { headers.contains($0) || $0 == anyHeader }, atBase: atBase.filter { headers.contains($0) || $0 == anyHeader })
+            /// Those of `places` (a place whose name is not known here among them): what a
+            /// document's checks of `places` may meet.
+            func bearing(on places: Set<String>) -> Sets {
+                let bears = { (place: String) in places.contains { SetPlaces.holds([place], $0) } }
+                return Sets(before: before.filter(bears), atBase: atBase.filter(bears), viaFragments: viaFragments.mapValues { $0.filter(bears) })
             }
         }
 
@@ -1359,14 +1395,15 @@ enum RawPolicyDiff {
 
         subscript(key: String) -> Sets { byKey[key] ?? Sets() }
 
-        init(_ project: ResolvedProject, renames: Renames?, fragments: [String: PolicyXMLDocument], _ values: GatewayComparison.Substitution) {
+        init(_ project: ResolvedProject, renames: Renames?, _ values: GatewayComparison.Substitution) {
+            let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
             // What statements set themselves, and the fragments they include.
-            func read(_ statements: some Sequence<PolicyXMLElement>) -> (headers: Set<String>, includes: [String]) {
+            func read(_ statements: some Sequence<PolicyXMLElement>) -> (places: Set<String>, includes: [String]) {
                 var found = Set<String>()
                 var includes: [String] = []
                 var waiting = Array(statements)
                 while let element = waiting.popLast() {
-                    if let header = requestHeaderSet(by: element, values) { found.insert(header) }
+                    found.formUnion(SetPlaces.set(by: element, values))
                     guard !otherMessages.contains(element.name) else { continue }
                     if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value { includes.append(id) }
                     waiting += element.elements
@@ -1379,10 +1416,10 @@ enum RawPolicyDiff {
             var setByFragment: [String: Set<String>] = [:]
             func set(byFragment root: String) -> Set<String> {
                 var stack: [(id: String, childrenDone: Bool)] = [(root, false)]
-                var own: [String: (headers: Set<String>, includes: [String])] = [:]
+                var own: [String: (places: Set<String>, includes: [String])] = [:]
                 while let (id, childrenDone) = stack.popLast() {
                     if childrenDone, let read = own[id] {
-                        setByFragment[id] = read.includes.reduce(read.headers) { $0.union(setByFragment[$1] ?? []) }
+                        setByFragment[id] = read.includes.reduce(read.places) { $0.union(setByFragment[$1] ?? []) }
                         continue
                     }
                     // Marked first: a fragment that includes itself ends there.
@@ -1395,64 +1432,66 @@ enum RawPolicyDiff {
                 }
                 return setByFragment[root] ?? []
             }
-            func headersSet(by statements: some Sequence<PolicyXMLElement>) -> Set<String> {
-                let read = read(statements)
-                return read.includes.reduce(read.headers) { $0.union(set(byFragment: $1)) }
-            }
-            // What each document sets in `inbound`, before its `<base />` and anywhere.
-            func sets(_ document: PolicyXMLDocument?) -> (beforeBase: Set<String>, all: Set<String>) {
-                guard let document else { return ([], []) }
+            // What a document sets in `inbound`, before its `<base />` and anywhere, and
+            // what each fragment it includes sets.
+            func sets(_ document: PolicyXMLDocument?) -> (beforeBase: Set<String>, all: Set<String>, viaFragments: [String: Set<String>]) {
+                guard let document else { return ([], [], [:]) }
                 let statements = document.inboundStatements
-                let all = headersSet(by: statements)
-                guard let base = document.inboundBaseStatement else { return (all, all) }
-                return (headersSet(by: statements[...base]), all)
-            }
-            func declared(_ shaping: RequestShaping?) -> Set<String> {
-                Set((shaping?.headers ?? []).filter { $0.action != .remove }.map { change in
-                    let header = values.value(change.name.value).trimmingWhitespace.lowercased()
-                    return header.contains("{{") ? RawPolicyDiff.anyHeader : header
-                })
+                let own = read(statements)
+                let viaFragments = Dictionary(own.includes.map { ($0, set(byFragment: $0)) }) { first, _ in first }
+                let all = viaFragments.values.reduce(own.places) { $0.union($1) }
+                guard let base = document.inboundBaseStatement else { return (all, all, viaFragments) }
+                let first = read(statements[...base])
+                return (first.includes.reduce(first.places) { $0.union(viaFragments[$1] ?? []) }, all, viaFragments)
             }
             let gateway = sets(project.gateway?.policy?.document)
-            var products: [String: (name: String, sets: (beforeBase: Set<String>, all: Set<String>))] = [:]
+            byKey[Key.gateway] = Sets(viaFragments: gateway.viaFragments)
+            var products: [String: (name: String, sets: (beforeBase: Set<String>, all: Set<String>, viaFragments: [String: Set<String>]))] = [:]
             var productsOfAPI: [String: [String]] = [:]
             for product in project.products {
                 products[product.name.value] = (renames?.product(product.name.value) ?? product.name.value, sets(product.policy?.document))
                 for api in product.apis { productsOfAPI[api.value, default: []].append(product.name.value) }
             }
-            // What the narrower policies and the definitions set first, for the broader ones.
+            // What the narrower policies and the definitions set first, for the broader
+            // ones, and anywhere, for the fragments.
             var narrowerFirst: [String: Set<String>] = [:]
             var everyNarrowerFirst = Set<String>()
+            var anywhere = products.values.reduce(gateway.all) { $0.union($1.sets.all) }
             for api in project.apis {
                 let apiName = renames?.api(api.name.value) ?? api.name.value
                 let own = sets(api.policy?.document)
                 let ownProducts = (productsOfAPI[api.name.value] ?? []).compactMap { products[$0] }
                 let broader = ownProducts.reduce(gateway.all) { $0.union($1.sets.all) }
-                var routesFirst = declared(api.request)
+                var routesFirst = SetPlaces.declared(api.request, values)
                 for route in api.routes {
                     let written = "\(api.name.value)/\(route.id.value)"
-                    let routeFirst = declared(api.request).union(declared(route.request))
-                    byKey[Key.route(renames?.route(written) ?? written)] = Sets(before: routeFirst, atBase: own.all.union(broader))
-                    routesFirst.formUnion(routeFirst.union(sets(route.policy?.document).beforeBase))
+                    let routeFirst = SetPlaces.declared(api.request, values).union(SetPlaces.declared(route.request, values))
+                    let routeSets = sets(route.policy?.document)
+                    byKey[Key.route(renames?.route(written) ?? written)] = Sets(before: routeFirst, atBase: own.all.union(broader), viaFragments: routeSets.viaFragments)
+                    routesFirst.formUnion(routeFirst.union(routeSets.beforeBase))
+                    anywhere.formUnion(routeFirst.union(routeSets.all))
                 }
-                byKey[Key.api(apiName)] = Sets(before: routesFirst, atBase: broader)
+                byKey[Key.api(apiName)] = Sets(before: routesFirst, atBase: broader, viaFragments: own.viaFragments)
                 let first = routesFirst.union(own.beforeBase)
                 for product in productsOfAPI[api.name.value] ?? [] { narrowerFirst[product, default: []].formUnion(first) }
                 everyNarrowerFirst.formUnion(first)
+                anywhere.formUnion(own.all)
             }
             // A request runs one product's policy, its subscription's.
-            for (written, product) in products { byKey[Key.product(product.name)] = Sets(before: narrowerFirst[written] ?? [], atBase: gateway.all) }
-            byKey[Key.gateway] = Sets(before: products.values.reduce(everyNarrowerFirst) { $0.union($1.sets.beforeBase) })
+            for (written, product) in products {
+                byKey[Key.product(product.name)] = Sets(before: narrowerFirst[written] ?? [], atBase: gateway.all, viaFragments: product.sets.viaFragments)
+            }
+            byKey[Key.gateway]?.before = products.values.reduce(everyNarrowerFirst) { $0.union($1.sets.beforeBase) }
             // A fragment runs wherever a policy includes it: anything set anywhere may come first.
-            let anywhere = products.values.reduce(everyNarrowerFirst.union(gateway.all)) { $0.union($1.sets.all) }
-                .union(project.apis.reduce(into: Set<String>()) { $0.formUnion(sets($1.policy?.document).all) })
-            for fragment in project.fragments { byKey[Key.fragment(fragment.name.value)] = Sets(before: anywhere) }
+            for fragment in project.fragments {
+                byKey[Key.fragment(fragment.name.value)] = Sets(before: anywhere, viaFragments: sets(fragment.policy.document).viaFragments)
+            }
         }
     }
 
-    /// The request headers the checks of `document` read (``PolicyXMLElement/headerChecked(_:)``).
-    private static func headersChecked(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution) -> Set<String> {
-        Set(document.elements(named: checks).compactMap { $0.headerChecked(values) })
+    /// The request's places the checks of `document` read (``PolicyXMLElement/placeChecked(_:)``).
+    private static func placesChecked(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution) -> Set<String> {
+        Set(document.elements(named: checks).compactMap { $0.placeChecked(values) })
     }
 
     /// What sets the headers of another message than the request the checks judge: the
@@ -1465,21 +1504,28 @@ enum RawPolicyDiff {
 }
 
 extension PolicyXMLElement {
-    /// The request header a check reads, as ``PolicyXMLValue/name(resolving:)`` reads it
-    /// (``RawPolicyDiff/anyHeader`` where it is not known here): a `check-header`'s, or a
-    /// token check's `header-name` (`Authorization` unless it reads its token elsewhere).
-    /// Nil for one that reads none.
-    fileprivate func headerChecked(_ values: GatewayComparison.Substitution) -> String? {
-        let header: PolicyXMLValue
+    /// The request's place a check reads (``RawPolicyDiff/SetPlaces``), its name read as
+    /// ``PolicyXMLValue/name(resolving:)`` reads it, any of its kind where it is not known
+    /// here: a `check-header`'s header, a token check's `query-parameter-name` or
+    /// `header-name` (`Authorization` unless it names another). Nil for one that reads none
+    /// (a token given by `token-value`).
+    fileprivate func placeChecked(_ values: GatewayComparison.Substitution) -> String? {
+        let written: PolicyXMLValue
+        var query = false
         switch name {
         case "check-header":
-            guard let written = attribute("name") else { return nil }
-            header = written.value
+            guard let name = attribute("name") else { return nil }
+            written = name.value
         case "validate-jwt", "validate-azure-ad-token":
-            guard attribute("query-parameter-name") == nil, attribute("token-value") == nil else { return nil }
-            header = attribute("header-name")?.value ?? .text("Authorization")
+            guard attribute("token-value") == nil else { return nil }
+            if let parameter = attribute("query-parameter-name") {
+                (written, query) = (parameter.value, true)
+            } else {
+                written = attribute("header-name")?.value ?? .text("Authorization")
+            }
         default: return nil
         }
-        return header.name(resolving: values.resolved) ?? RawPolicyDiff.anyHeader
+        let any = query ? RawPolicyDiff.SetPlaces.anyQuery : RawPolicyDiff.SetPlaces.anyHeader
+        return written.name(resolving: values.resolved).map { (query ? "?" : "") + $0 } ?? any
     }
 }
