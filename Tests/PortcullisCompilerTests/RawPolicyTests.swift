@@ -3275,6 +3275,19 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(findings.allSatisfy { $0.contains("API 'sent'") }, findings.joined(separator: "\n"))
     }
 
+    /// A value copied from two holders of different secrets names the same one on every
+    /// run: which reached the copy first followed the order of a dictionary's keys, which
+    /// changes from run to run (found by an audit: a real policy's SE005 named either of
+    /// two tokens).
+    func testAMessageNamesTheSameOriginOnEveryRun() throws {
+        let policy = #"policy: '<policies><inbound><base /><authentication-managed-identity resource="api://x" output-token-variable-name="a" /><send-request mode="new" response-variable-name="b" timeout="10"><set-url>https://login.microsoftonline.com/t/oauth2/v2.0/token</set-url><set-method>POST</set-method><set-body>grant_type=client_credentials</set-body></send-request><set-variable name="c" value="@((string)context.Variables[&quot;a&quot;] + (string)context.Variables[&quot;b&quot;])" /></inbound><outbound><base /><set-header name="X-Debug" exists-action="override"><value>@((string)context.Variables[&quot;c&quot;])</value></set-header></outbound></policies>'"#
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(RuleExample.api("orders", fields: policy + "\n", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text, to: "defs/apis.yaml")
+        let first = try lintFindings().filter { $0.hasPrefix("SE005") }
+        XCTAssertEqual(first.count, 1, first.joined(separator: "\n"))
+        for _ in 0..<7 { XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("SE005") }, first) }
+    }
+
     /// A backend or a request sent on whose host the request writes goes wherever the
     /// caller says, with the caller's token and what the policies add (found by an audit:
     /// SE003 read only the scheme). A host written out, with the path or a query value

@@ -88,9 +88,15 @@ struct SecretCarriers {
         func secret(in text: String) -> String? {
             text.holds("{{") ? NamedValues.references(in: text).first { secrets.contains(Grammar.caseFolded($0)) } : nil
         }
+        // Two origins of one holder: the first by its text, whatever order they are found
+        // in (dictionaries' order changes from run to run; an audit found a message naming
+        // either of two tokens).
         func hold(_ kind: Kind, _ name: String, _ origin: String, on routes: some Sequence<ObjectIdentifier>, afterInbound: Bool = false) {
             let key = Key(kind: kind, name: name.lowercased(), afterInbound: afterInbound)
-            holdings[key, default: Holding(kind: kind, name: name, origin: origin, routes: [])].routes.formUnion(routes)
+            var holding = holdings[key] ?? Holding(kind: kind, name: name, origin: origin, routes: [])
+            if (origin, name) < (holding.origin, holding.name) { (holding.origin, holding.name) = (origin, name) }
+            holding.routes.formUnion(routes)
+            holdings[key] = holding
         }
         // What the generated policies keep, read from each route's plan.
         // Gathered first: an estate may give thousands of routes each.
@@ -242,7 +248,8 @@ struct SecretCarriers {
                 readersOfKind[read.kind, default: []].append(index)
             }
         }
-        var pending = Array(holdings.keys)
+        // Taken in order, so that which origin reaches a holder first is the same every run.
+        var pending = holdings.keys.sorted(by: >)
         while let changedKey = pending.popLast() {
             guard let source = holdings[changedKey] else { continue }
             let candidates =
