@@ -45,19 +45,41 @@ public enum CredentialScanner {
     }
 
     /// Whether `value` is what a key read as `reading` calls a credential: under a plural
-    /// none that ``countsOrAllows(_:)``; under a key named so by its words alone
+    /// none that ``Plural/countsOrAllows(_:)``; under a key named so by its words alone
     /// (``namedByItsWords(_:_:)``) what ``WordsName/holdsOne(_:)`` takes.
     private static func isAskedFor(_ value: String, by reading: KeyReading) -> Bool {
-        if reading.isPlural, countsOrAllows(value) { return false }
+        if let plural = reading.plural, plural.countsOrAllows(value) { return false }
         return reading.byWords?.holdsOne(value) ?? true
     }
 
-    /// Whether `value`, under a plural, counts or allows the things rather than holding one:
-    /// a number or `true`/`false` (`maxTokens: 120000000`, `allowPasswords: true`).
-    private static func countsOrAllows(_ value: String) -> Bool {
-        let trimmed = value.trimmingWhitespace
-        return trimmed.allSatisfy { $0.isASCII && $0.isNumber } || ["true", "false"].contains(trimmed.lowercased())
+    /// What a credential's name in the plural may hold besides credentials.
+    private enum Plural {
+        /// `allowPasswords: true`: a switch.
+        case allows
+        /// `maxTokens: 120000000`, `max-api-keys: 5`: a switch or a count. Only tokens are
+        /// counted without saying so (an LLM's quota); a password, a key or a credential may
+        /// be all digits (`partner-credentials: '4829173650184736'`: an audit).
+        case counts
+
+        /// The plural of the credential's name `bytes[singular]`.
+        static func of(_ bytes: UnsafeBufferPointer<UInt8>, _ singular: Range<Int>) -> Plural {
+            if hasSuffix(bytes, singular, tokenWord) { return .counts }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[singular]), as: UTF8.self)
+            return words(of: name).contains(where: countingWords.contains) ? .counts : .allows
+        }
+
+        /// Whether `value` counts or allows the things rather than holding one: `true` or
+        /// `false`, or under ``counts`` a whole number, `-1` too (no limit).
+        func countsOrAllows(_ value: String) -> Bool {
+            let trimmed = value.trimmingWhitespace
+            if ["true", "false"].contains(trimmed.lowercased()) { return true }
+            let digits = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
+            return self == .counts && !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+        }
     }
+
+    /// Words that make a plural name a count (`max-api-keys`, `numPasswords`).
+    private static let countingWords: Set<String> = ["max", "maximum", "min", "minimum", "num", "number", "count", "limit"]
 
     /// Whether `value`, written under `key`, is a credential by its shape or by what the
     /// key calls it: what a named value's check and `import` ask of a plain value. Such a
@@ -166,8 +188,8 @@ public enum CredentialScanner {
     }
 
     /// What a key says of its value: a credential, whether an `Authorization` one, whether
-    /// it says so by its words alone (``namedByItsWords(_:_:)``), and in a plural.
-    private typealias KeyReading = (named: Bool, isAuthorization: Bool, byWords: WordsName?, isPlural: Bool)
+    /// it says so by its words alone (``namedByItsWords(_:_:)``), and in which plural.
+    private typealias KeyReading = (named: Bool, isAuthorization: Bool, byWords: WordsName?, plural: Plural?)
 
     private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> KeyReading {
         reading(key, key.indices)
@@ -177,7 +199,7 @@ public enum CredentialScanner {
     /// in `KEY=VALUE` text. Inlined, so that a whole key's reading knows its range starts at 0.
     @inline(__always)
     private static func reading(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> KeyReading {
-        guard key.count >= 2 else { return (false, false, nil, false) }
+        guard key.count >= 2 else { return (false, false, nil, nil) }
         var name = key
         // A number after the name counts a key among others or versions it
         // (`TokenEncryptionKey1`, `X-Api-Key-V2`, `password_v2`, `ApiKeyV2`): read without
@@ -195,14 +217,16 @@ public enum CredentialScanner {
         if isPlural { name = name.lowerBound..<(name.upperBound - 1) }
         // Most names end in two letters that end no credential's: they are told apart by
         // them before any suffix is compared (this runs for every scalar entry).
-        guard name.count >= 2, mayEndACredentialKey(ending(bytes, name)) else { return (false, false, nil, false) }
+        guard name.count >= 2, mayEndACredentialKey(ending(bytes, name)) else { return (false, false, nil, nil) }
         // Only the suffixes of the name's own ending are compared.
         let end = ending(bytes, name)
         for (suffixEnding, suffixes) in suffixesByEnding where suffixEnding == end {
-            if suffixes.contains(where: { hasSuffix(bytes, name, $0) }) { return (true, hasSuffix(bytes, name, authorizationKey), nil, isPlural) }
+            if suffixes.contains(where: { hasSuffix(bytes, name, $0) }) {
+                return (true, hasSuffix(bytes, name, authorizationKey), nil, isPlural ? Plural.of(bytes, name) : nil)
+            }
         }
         let words = wordEndings.contains(end) ? namedByItsWords(bytes, name) : nil
-        return (words != nil, false, words, isPlural)
+        return (words != nil, false, words, isPlural && words != nil ? Plural.of(bytes, name) : nil)
     }
 
     /// Whether the words of `bytes[name]`, joined without case or separators, end in a
@@ -228,9 +252,18 @@ public enum CredentialScanner {
             return index
         }
         func hasLetterOrDigit(before index: Int) -> Bool { bytes[name.lowerBound..<index].contains(where: isAlphanumeric) }
+        /// Whether a word starts at `index`, which a letter follows: first, after a separator,
+        /// or at a capital after a small letter or a digit or before a small letter (`dbCreds`,
+        /// `DBCreds`; a joined `dbcreds` is not read).
+        func startsAWord(_ index: Int) -> Bool {
+            guard index > name.lowerBound, isAlphanumeric(bytes[index - 1]) else { return true }
+            return isUppercase(bytes[index]) && !(isUppercase(bytes[index - 1]) && isUppercase(bytes[index + 1]))
+        }
         for (word, named) in wordsAlone {
             guard let start = before(word, from: name.upperBound) else { continue }
             if word == secretWord, !hasLetterOrDigit(before: start) { return nil }
+            // `cred` is too short to be read inside a word (`x-sacred`: an audit).
+            if word == credWord, !startsAWord(start) { continue }
             return notSecretKinds.contains { before($0, from: start) != nil } ? nil : named
         }
         guard let start = before(keyWord, from: name.upperBound) else { return nil }
@@ -262,7 +295,7 @@ public enum CredentialScanner {
         }
     }
 
-    private static let secretWord = Array("secret".utf8), keyWord = Array("key".utf8)
+    private static let secretWord = Array("secret".utf8), keyWord = Array("key".utf8), credWord = Array("cred".utf8), tokenWord = Array("token".utf8)
     /// The credentials' words a name may end in alone, and what each makes of its value:
     /// a credential or a token holds any text (`X-Partner-Credential`); what signs, a SAS,
     /// a signature or an APIM subscription key (`Ocp-Apim-…`, `ocp`) may name a mode or an
@@ -577,7 +610,7 @@ public enum CredentialScanner {
         // key is, by its value's length, below (found by the audit of the change).
         let key = reading(bytes, keyStart..<keyEnd)
         if key.named, key.byWords == nil,
-            !key.isPlural || !countsOrAllows(String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self))
+            !(key.plural?.countsOrAllows(String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)) ?? false)
         {
             return true
         }
@@ -634,9 +667,11 @@ public enum CredentialScanner {
         queryKeys.contains { $0.count == key.count && hasSuffix(bytes, key, $0) }
     }
 
-    /// A value that is there (not empty) and is not a `{{reference}}` or `<placeholder>`.
+    /// A value that is there (not blank) and is not a `{{reference}}` or `<placeholder>`. Line
+    /// breaks are blank: `<issuer-signing-keys>` holds nothing but its `<key>`s and the lines
+    /// around them.
     private static func isWrittenOut(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        guard let first = range.first(where: { bytes[$0] != 0x20 && bytes[$0] != 0x09 }) else { return false }
+        guard let first = range.first(where: { bytes[$0] != 0x20 && bytes[$0] != 0x09 && bytes[$0] != 0x0A && bytes[$0] != 0x0D }) else { return false }
         return bytes[first] != UInt8(ascii: "{") && bytes[first] != UInt8(ascii: "<")
     }
 
@@ -699,6 +734,10 @@ public enum CredentialScanner {
     /// The previous byte, if any, is not a letter or digit.
     private static func wordStart(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
         index == 0 || !isAlphanumeric(bytes[index - 1])
+    }
+
+    private static func isUppercase(_ byte: UInt8) -> Bool {
+        byte >= 0x41 && byte <= 0x5A
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {

@@ -20,7 +20,8 @@ final class CredentialNameAuditTests: XCTestCase {
     private static let signatureKey = "kQ7vR2xN9pLm4TzW8yHc3FbJ6sDg"
     private static let sha1Shaped = "3f786850e387550fdab836ed7e6dc881de23001b"
     private static let subscriptionKey = "8d7f2a1c4b9e0f3a6c5d2e1b7a9f0c4d"
-    private static let secrets = [credential, passphrase, signatureKey, sha1Shaped, subscriptionKey]
+    private static let pin = "4829173650184736"
+    private static let secrets = [credential, passphrase, signatureKey, sha1Shaped, subscriptionKey, pin]
 
     private func contoso(edits: [(String, String, String)] = [], files: [(String, String)] = []) throws -> URL {
         let folder = directory.appendingPathComponent(UUID().uuidString)
@@ -141,24 +142,60 @@ final class CredentialNameAuditTests: XCTestCase {
         try assertHiddenAndNotBuilt(folder, output)
     }
 
+    /// Under a plural that counts nothing (`partner-credentials`, `db-passwords`, `X-Api-Keys`,
+    /// `pwds2`) digits are a credential as under the singular: the audit of the change that
+    /// read plurals found them clean, `credentials` silent where it had been SE001. `cred`
+    /// is read at a word's start, a case change too (`dbCreds`, `DBCreds`). Backend headers,
+    /// named values, raw `set-header`, `set-body` JSON and a KEY=VALUE summary alike.
+    func testDigitsUnderAPluralThatCountsNothingAreSE001AndNotBuilt() throws {
+        let headers = ["X-Api-Keys: '\(Self.pin)'", "X-Credentials: '\(Self.pin)'", "X-Secrets: '\(Self.pin)'"]
+        let names = ["partner-credentials", "db-passwords", "pass_codes", "api-keys", "pwds2", "passwords-v2", "DBCreds"]
+        let policy = Self.catalogPolicy(inbound: [
+            #"<set-header name="X-Credentials" exists-action="override"><value>\#(Self.pin)</value></set-header>"#,
+            #"<set-header name="X-Passwords" exists-action="override"><value>\#(Self.pin)</value></set-header>"#,
+            #"<set-body>{"apiKeys": "\#(Self.pin)"}</set-body>"#,
+        ])
+        let folder = try contoso(
+            edits: [
+                Self.backendHeaders(headers.joined(separator: ", ")),
+                policy.edit,
+                ("gateway.yaml", "namedValues:\n", "namedValues:\n" + names.map { "  \($0): '\(Self.pin)'\n" }.joined()),
+                ("apis/partner-orders.yaml", "summary: List the orders a partner placed\n", "summary: 'Call with passwords=\(Self.pin)'\n"),
+            ],
+            files: [policy.file])
+        let (found, output) = try findings(folder)
+        XCTAssertEqual(found.filter { $0.contains("partner-orders.yaml:13:") }.count, headers.count, output)
+        XCTAssertTrue(found.contains { $0.contains("partner-orders.yaml:26:") }, output)
+        for line in 33..<(33 + names.count) { XCTAssertTrue(found.contains { $0.contains("gateway.yaml:\(line):") }, "line \(line):\n\(output)") }
+        for line in 4...6 { XCTAssertTrue(found.contains { $0.contains("catalog.xml:\(line):") }, "line \(line):\n\(output)") }
+        try assertHiddenAndNotBuilt(folder, output)
+    }
+
     /// Names that only hold such letters (`X-Credit-Limit`, `monkey`, `secretary`,
-    /// `Tokenizer`), name something about a credential (`X-Token-Type`, `keyVaultUri`,
+    /// `Tokenizer`, `x-sacred`), name something about a credential (`X-Token-Type`, `keyVaultUri`,
     /// `tokenLifetime`, `passcodeLength`) or are plurals that count or allow
-    /// (`X-Max-Tokens`, `allowPasswords`) are none, with values that would be under a
-    /// credential's name.
+    /// (`X-Max-Tokens`, `max-api-keys`, `allowPasswords`) are none, with values that would be under a
+    /// credential's name; the blank lines of `<issuer-signing-keys>` around its keys are none.
     func testNamesThatOnlyHoldACredentialsLettersAreNoFinding() throws {
         let headers = [
             "X-Credit-Limit: 250000000", "X-Credits: EUR-120000000", "X-Token-Type: 'urn:ietf:params:oauth:token-type:jwt'",
             "keyVaultUri: https://contoso-kv.vault.azure.net/", "tokenLifetime: PT12H-sliding-window", "X-Cache-Key: orders-2024-eu-west-primary",
             "X-Cache-Key-V2: orders-2024-eu-west-primary", "X-Monkey: \(Self.signatureKey)", "X-Turkeys: \(Self.signatureKey)",
             "X-Whiskey-V2: \(Self.signatureKey)", "X-Secretary: Jane-Doe-Office-2024", "X-Tokenizer: cl100k-base-2024-v2", "Signature-Version: 2",
-            "X-Max-Tokens: 120000000", "X-Signings: enabled-always",
+            "X-Max-Tokens: 120000000", "X-Signings: enabled-always", "X-Sacred: hello-world-value", "maxTokens: '-1'",
+            "max-api-keys: '\(Self.pin)'", "X-Tokens: '\(Self.pin)'",
         ]
-        let folder = try contoso(edits: [
-            Self.backendHeaders(headers.joined(separator: ", ")),
-            ("gateway.yaml", "namedValues:\n", "namedValues:\n  passcode-length: '12'\n  allow-passwords: 'true'\n  token-count-v2: '123456789'\n"),
-            ("apis/partner-orders.yaml", "summary: List the orders a partner placed\n", "summary: 'Set allowPasswords=true and X-Credits=EUR-12345'\n"),
+        let policy = Self.catalogPolicy(inbound: [
+            #"<validate-jwt header-name="Authorization"><issuer-signing-keys>"#, #"  <key>{{signing-key}}</key>"#, "</issuer-signing-keys></validate-jwt>",
         ])
+        let folder = try contoso(
+            edits: [
+                Self.backendHeaders(headers.joined(separator: ", ")),
+                policy.edit,
+                ("gateway.yaml", "namedValues:\n", "namedValues:\n  passcode-length: '12'\n  allow-passwords: 'true'\n  token-count-v2: '123456789'\n  x-sacred: 'hello-world-value'\n"),
+                ("apis/partner-orders.yaml", "summary: List the orders a partner placed\n", "summary: 'Set allowPasswords=true and X-Credits=EUR-12345'\n"),
+            ],
+            files: [policy.file])
         let (found, output) = try findings(folder)
         XCTAssertEqual(found, [], output)
     }

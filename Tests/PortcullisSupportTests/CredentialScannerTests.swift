@@ -202,12 +202,15 @@ final class CredentialScannerTests: XCTestCase {
             ("X-Partner-Credential", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"), ("nv-credentials", "hunter22"), ("X-Backend-Passphrase", "correct horse"),
             ("passcode", "4711"), ("Private_Key", "abc"), ("X-Signature-Key", key), ("nv-signing", "3f786850e387550fdab836ed7e6dc881de23001b"),
             ("nv-ocp", "8d7f2a1c4b9e0f3a6c5d2e1b7a9f0c4d"), ("Ocp-Apim-Key", key), ("blob-sas", key), ("X-Sig", key),
+            // Digits under a plural that counts nothing, as under its singular (an audit).
+            ("partner-credentials", "4829173650184736"), ("X-Api-Keys", "4829173650184736"),
         ] {
             XCTAssertTrue(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
         }
         for (name, value) in [
             ("allowCredentials", "true"), ("credentials", "same-origin"), ("X-Credential-Type", key), ("request-signing", "enabled-always"),
             ("auth", key), ("X-Auth", "managed-identity"), ("ocp-apim-trace", "true"), ("X-Sig", "v1"), ("nv-ocp", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
+            ("x-sacred", "hello-world-value"), ("maxTokens", "-1"), ("X-Max-Api-Keys", "4829173650184736"),
         ] {
             XCTAssertFalse(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
         }
