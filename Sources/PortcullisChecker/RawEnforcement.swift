@@ -113,6 +113,9 @@ struct RawEnforcement: Sendable {
     /// Each API's name, by index, for messages.
     private let apiNames: [String]
     private let checked: CheckedCredentials
+    private let namedValues: KnownNamedValues
+    /// The request headers each API's definitions (`request.headers`) set, by index.
+    private let declaredHeaders: [Set<CredentialPlace>]
 
     /// The policy variables whose value the caller may choose, in every raw policy.
     var callerControlledVariables: CallerControlledVariables { checked.callerControlledVariables }
@@ -219,6 +222,8 @@ struct RawEnforcement: Sendable {
         self.fragments = fragments
         let checked = CheckedCredentials(project, values: namedValues)
         self.checked = checked
+        self.namedValues = namedValues
+        declaredHeaders = project.apis.map { Self.headers(setBy: $0.request?.headers, namedValues) }
         self.holders = Kind.atAnyDepth.map { kind in Self.holders(of: kind, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
         var broader: [BroaderStatement?] = []
         broader.reserveCapacity(project.apis.count * Kind.askedOfEveryRoute.count)
@@ -323,23 +328,61 @@ struct RawEnforcement: Sendable {
     func gates(on route: EffectiveRoute) -> [RawGate] {
         var found: [RawGate] = []
         var visited = Set<String>()
+        // What the way sets on the request so far, products' policies too (an audit found a
+        // check of a header the route set itself first passing for its guard's).
+        var set = Set<CredentialPlace>()
         func collect(_ entries: [InboundRun.Entry]) {
             for entry in entries {
                 switch entry {
-                case .generated: continue
+                case .generated:
+                    set.formUnion(declaredHeaders[route.apiIndex].union(Self.headers(setBy: route.written.request?.headers, namedValues)))
                 case .run(let run): collect(run.entries)
                 case .statement(let owner, let statement):
+                    let setBefore = set
+                    set.formUnion(placesSet(atAnyDepthIn: statement))
                     guard !owner.hasPrefix("product "),
                         let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: { element in
                             element.name == "ip-filter" || element.name == "check-header" || Kind.tokenCheck.matches(element, checked)
                         })
                     else { continue }
-                    found.append(RawGate(check: check, holder: check.name == statement.name ? nil : statement))
+                    // Inside the statement holding the check, what is set anywhere counts as set before it.
+                    let holder = check.name == statement.name ? nil : statement
+                    found.append(RawGate(check: check, holder: holder, setBefore: holder == nil ? setBefore : set))
                 }
             }
         }
         collect(inboundOrder(of: route))
         return found
+    }
+
+    /// The request's places `statement` sets, at any depth and in the fragments it
+    /// includes, but for requests to other services and answers.
+    private func placesSet(atAnyDepthIn statement: PolicyXMLElement) -> Set<CredentialPlace> {
+        var places = Set<CredentialPlace>()
+        var visited = Set<String>()
+        var waiting = [statement]
+        while let element = waiting.popLast() {
+            places.formUnion(element.placesSet(resolving: namedValues.resolved))
+            guard !Self.otherMessages.contains(element.name) else { continue }
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                visited.insert(id).inserted
+            {
+                waiting += fragment.rootElements
+            }
+            waiting += element.elements
+        }
+        return places
+    }
+
+    /// What sets the headers of another message than the caller's request.
+    private static let otherMessages: Set<String> = ["send-request", "send-one-way-request", "return-response", "mock-response"]
+
+    /// The request headers `changes` of the definitions (`request.headers`) set, their names
+    /// read as ``PolicyXMLValue/name(resolving:)`` reads them.
+    private static func headers(setBy changes: [MessageChange]?, _ values: KnownNamedValues) -> Set<CredentialPlace> {
+        Set((changes ?? []).filter { $0.action != .remove }.map { change in
+            PolicyXMLValue.text(change.name.value).name(resolving: values.resolved).map(CredentialPlace.header) ?? .anyHeader
+        })
     }
 
     /// What `find` finds on a request of any method, or else of the method a `choose` is
@@ -1265,6 +1308,9 @@ public struct RawGate: Sendable {
     /// branch holds one, a `retry`), nil where it stands there itself: another branch may
     /// hold a check that admits more.
     public let holder: PolicyXMLElement?
+    /// The request's places that statements on the route's way set before the check, the
+    /// definitions' `request.headers` among them: a check of one judges the gateway's value.
+    public let setBefore: Set<CredentialPlace>
 }
 
 extension PolicyXMLElement {

@@ -255,6 +255,63 @@ final class DiffWideningTests: XCTestCase {
         XCTAssertFalse(same.contains { $0.hasPrefix("privilege increase") }, same.joined(separator: "\n"))
     }
 
+    /// An added route's raw IP filter whose action is an expression (Microsoft Learn allows
+    /// one) was read as forbidding what it lists (audit V6): one allowing every address but
+    /// the guard's passed for one admitting that address alone. A constant expression is its
+    /// string; another may admit any address, and a guard's filter so written is not read.
+    func testAGuardsRawIPFilterIsNotMetByOneWhoseActionIsAnExpression() throws {
+        let filter = { (action: String, entries: String) in #"<ip-filter action="\#(action)">\#(entries)</ip-filter>"# }
+        let one = "<address>10.1.1.1</address>"
+        let others = #"<address-range from="0.0.0.0" to="10.1.1.0" /><address-range from="10.1.1.2" to="255.255.255.255" />"#
+        let computed = "@(context.Variables.GetValueOrDefault&lt;string&gt;(&quot;action&quot;, &quot;allow&quot;))"
+        for action in ["@(&quot;allow&quot;)", computed] {
+            assertReports([
+                "privilege increase: route 'orders2/cancel' admits addresses the raw IP filter its guard's policies run refuses: 0.0.0.0-10.1.1.0, 10.1.1.2-255.255.255.255, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+            ], in: try guardedCancel(filter("allow", one), added: filter(action, others)))
+        }
+        assertReports([
+            "privilege increase: route 'orders2/cancel' does not pass the raw IP filter its guard's policies run, whose addresses or action are not read here, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+        ], in: try guardedCancel(filter(computed, one), added: filter("allow", one)))
+    }
+
+    /// An added route whose raw check of a header was the guard's, word for word, passed for
+    /// it while setting that header itself first, so that the check judged the gateway's
+    /// value (audit V6): by its own 'set-header', by 'request.headers', before a fragment
+    /// holding the check, or by a managed identity before a token check of 'Authorization'.
+    func testAGuardsRawHeaderCheckIsNotMetByOneOfAHeaderTheRouteSetsFirst() throws {
+        let check = #"<check-header name="X-Internal-Caller" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>reporting</value></check-header>"#
+        let set = #"<set-header name="X-Internal-Caller" exists-action="override"><value>reporting</value></set-header>"#
+        let unmet = "privilege increase: route 'orders2/cancel' does not pass the raw 'check-header' of header 'X-Internal-Caller' its guard's policies run: it sets the header itself first, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+        assertReports([unmet], in: try guardedCancel(check, added: set + check))
+        // Set after the check, the header is the caller's when it is checked.
+        let after = try guardedCancel(check, added: check + set)
+        XCTAssertFalse(after.contains { $0.hasPrefix("privilege increase") }, after.joined(separator: "\n"))
+        let declared = "  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.cancel], request: {headers: {set: {X-Internal-Caller: reporting}}}, policy: '\(policy(check))'}"
+        assertReports([unmet], in: try diff(
+            [], newFiles: [("apis/orders2.yaml", ordersTwo(declared))],
+            both: [("apis/orders.yaml", "    scopes: [orders.cancel]\n", "    scopes: [orders.cancel]\n    policy: '\(policy(check))'\n")]))
+        let fragment = "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: internal-caller\npolicy: '<fragment>\(check)</fragment>'\n"
+        let include = #"<include-fragment fragment-id="internal-caller" />"#
+        assertReports([unmet], in: try diff(
+            [], newFiles: [("apis/orders2.yaml", ordersTwo("  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.cancel], policy: '\(policy(set + include))'}"))],
+            both: [
+                ("apis/orders.yaml", "    scopes: [orders.cancel]\n", "    scopes: [orders.cancel]\n    policy: '\(policy(include))'\n"),
+                ("apis/orders.yaml", "tags: [web-shop, orders]\n", "tags: [web-shop, orders]\n" + fragment),
+            ]))
+        let jwt = #"<validate-jwt header-name="Authorization" failed-validation-httpcode="401"><openid-config url="https://login.microsoftonline.com/contoso/v2.0/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><issuers><issuer>https://login.microsoftonline.com/contoso/v2.0/</issuer></issuers></validate-jwt>"#
+        let things = { (statements: String) in
+            "  - {id: things, method: GET, path: /things, auth: none, public: checked by a raw token check, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '\(self.policy(statements))'}\n"
+        }
+        let identity = #"<authentication-managed-identity resource="api://orders" />"#
+        let guarded = [("apis/orders.yaml", "  - id: health\n", things(jwt) + "  - id: health\n")]
+        assertReports([
+            "privilege increase: route 'orders2/things' does not pass the raw 'validate-jwt' of header 'Authorization' its guard's policies run: it sets the header itself first, where 'orders/things' guards 'GET /things' on the same backend"
+        ], in: try diff([], newFiles: [("apis/orders2.yaml", ordersTwo(things(identity + jwt)))], both: guarded))
+        // The gateway's token for the backend, put in after the check, is no bypass.
+        let backend = try diff([], newFiles: [("apis/orders2.yaml", ordersTwo(things(jwt + identity)))], both: guarded)
+        XCTAssertFalse(backend.contains { $0.contains("does not pass") }, backend.joined(separator: "\n"))
+    }
+
     /// A finding silenced anew on another API's route with the same id passed for the one
     /// BASE had, as messages name a route by its id alone (audit AA of the forty-sixth round).
     func testASilencedFindingMovedToAnotherAPIIsANewOne() throws {

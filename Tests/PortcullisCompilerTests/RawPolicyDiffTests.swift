@@ -413,6 +413,30 @@ final class RawPolicyDiffTests: XCTestCase {
         try gate("forbidsmore", "forbids", widens: true)
     }
 
+    /// An 'ip-filter' whose action is an expression was read as forbidding what it lists
+    /// (audit V6): made to allow every address but the one it allowed, or given an action
+    /// worked out on each request, it passed for the same filter. A constant expression is
+    /// its string; an action not read here may admit any address, and may have refused any.
+    func testAnIPFilterWhoseActionIsAnExpressionIsReadAsAPIMReadsIt() throws {
+        let filter = { (action: String, entries: String) in #"<ip-filter action="\#(action)">\#(entries)</ip-filter>"# }
+        let one = "<address>10.1.1.1</address>"
+        let others = #"<address-range from="0.0.0.0" to="10.1.1.0" /><address-range from="10.1.1.2" to="255.255.255.255" />"#
+        let computed = "@(context.Variables.GetValueOrDefault&lt;string&gt;(&quot;action&quot;, &quot;allow&quot;))"
+        let routes = "  - {id: list-orders, method: GET, path: /orders, public: partners call it from their network}\n"
+        for (side, statement) in [("base", filter("allow", one)), ("constant", filter("@(&quot;allow&quot;)", others)), ("computed", filter(computed, one))] {
+            let example = RuleExample.api("partner", fields: "auth: none\npolicy: '<policies><inbound><base />\(statement)</inbound></policies>'\n", routes: routes)
+            try writeSide(side, "---\n" + example.text, in: directory)
+        }
+        for (base, head, message) in [
+            ("base", "constant", "lets more addresses past 'ip-filter': it now admits 0.0.0.0-10.1.1.0, 10.1.1.2-255.255.255.255"),
+            ("base", "computed", "gives an 'ip-filter' an action not read here, which may let any address past it"),
+            ("computed", "base", "lets more addresses past an 'ip-filter' whose action was not read here: it may have refused those it now admits"),
+        ] {
+            let widened = try gate(base, head, widens: true)
+            XCTAssertTrue(widened.contains("privilege increase: the raw policy of API 'partner' \(message)\n"), widened)
+        }
+    }
+
     /// A raw answer on every request answers as `respond` does (the audit of `diff`): one
     /// removed from a public route, whose backend callers without a token then reach, was
     /// listed for review only; a `respond` written as the same raw answer failed CI as the

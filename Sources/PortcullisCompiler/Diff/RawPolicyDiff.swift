@@ -1015,9 +1015,17 @@ enum RawPolicyDiff {
             if let same = olds.firstIndex(where: { $0.1 == reading }) { olds.remove(at: same) } else { news.append((after, reading)) }
         }
         for ((_, b), (after, a)) in zip(olds, news) {
+            // An action not known here may be 'forbid', letting any other address in (an
+            // audit found '@("allow")' read as forbidding what it allowed); one that was not
+            // known may have refused what the filter now admits.
+            guard let allowed = b.allows, let allows = a.allows else {
+                if a.allows == nil { return (after, "gives an 'ip-filter' an action not read here, which may let any address past it") }
+                if let admits = a.admitted, admits.ranges.isEmpty { continue }
+                return (after, "lets more addresses past an 'ip-filter' whose action was not read here: it may have refused those it now admits")
+            }
             // Forbidding what it allowed lets every other address in; the other way narrows.
-            if b.allows != a.allows {
-                if b.allows { return (after, "turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them") }
+            if allowed != allows {
+                if allowed { return (after, "turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them") }
                 continue
             }
             if let before = b.admitted, let now = a.admitted {
@@ -1025,9 +1033,9 @@ enum RawPolicyDiff {
                 guard !letIn.ranges.isEmpty else { continue }
                 return (after, "lets more addresses past 'ip-filter': it now admits \(RouteComparison.describe(letIn))")
             }
-            let letIn = a.allows ? a.addresses.subtracting(b.addresses) : b.addresses.subtracting(a.addresses)
+            let letIn = allows ? a.addresses.subtracting(b.addresses) : b.addresses.subtracting(a.addresses)
             if let first = letIn.sorted().first {
-                return (after, "lets more addresses past 'ip-filter': it \(a.allows ? "now allows" : "no longer forbids") \(GatewayComparison.shown(first))" + (letIn.count > 1 ? " and \(letIn.count - 1) more" : ""))
+                return (after, "lets more addresses past 'ip-filter': it \(allows ? "now allows" : "no longer forbids") \(GatewayComparison.shown(first))" + (letIn.count > 1 ? " and \(letIn.count - 1) more" : ""))
             }
         }
         return nil
@@ -1035,7 +1043,12 @@ enum RawPolicyDiff {
 
     /// What an `ip-filter` lists as APIM reads it (named values put in).
     private struct FilterReading: Equatable {
-        var allows: Bool
+        /// Nil where the action is neither `allow` nor `forbid` once named values are put
+        /// in (an expression APIM works out, a named value not known here): what the filter
+        /// admits is then not known.
+        var allows: Bool?
+        /// The action as read, which tells two actions not known here apart.
+        var action: String
         var addresses: Set<String>
 
         init(_ filter: PolicyXMLElement, _ values: GatewayComparison.Substitution) {
@@ -1050,14 +1063,17 @@ enum RawPolicyDiff {
                 }
             }
             self.addresses = addresses
-            allows = values.value(filter.attribute("action")?.value.written ?? "").trimmingWhitespace.lowercased() == "allow"
+            let written = filter.attribute("action")?.value
+            action = written?.name(resolving: values.resolved) ?? values.value(written?.written ?? "")
+            allows = ["allow": true, "forbid": false][action]
         }
 
         /// The addresses the filter admits, where every one it lists is an IPv4 address,
         /// range or block written out: filters are then compared by what they admit,
         /// whatever their form (an audit found a range narrowed or split, and a forbid list
-        /// grown, reported as letting more in).
+        /// grown, reported as letting more in). Nil where the action is not known.
         var admitted: IPv4Set? {
+            guard let allows else { return nil }
             var ranges: [IPv4Range] = []
             for text in addresses {
                 guard let range = IPv4Range(written: text) else { return nil }
@@ -1071,14 +1087,15 @@ enum RawPolicyDiff {
     /// pass them all): compared whole, filters merged, split or shuffled between statements
     /// admit what they did (the audit of the fixes found such changes reported as filters
     /// removed or widened). Nil where one is not read so: it lists something other than
-    /// IPv4 written out, or runs for some requests only or lets callers through.
+    /// IPv4 written out, its action is not known, or it runs for some requests only or
+    /// lets callers through.
     private static func admittedByFilters(_ counts: [String: [Found]], _ values: GatewayComparison.Substitution) -> IPv4Set? {
         guard counts[conditional("ip-filter")] == nil, counts[letting("ip-filter")] == nil else { return nil }
         return admitted(by: (counts["ip-filter"] ?? []).map(\.element), values)
     }
 
     /// What `filters` admit together, nil where one lists something other than IPv4
-    /// written out.
+    /// written out or its action is not known.
     private static func admitted(by filters: [PolicyXMLElement], _ values: GatewayComparison.Substitution) -> IPv4Set? {
         var admitted = IPv4Set.everything
         for filter in filters {
@@ -1086,6 +1103,14 @@ enum RawPolicyDiff {
             admitted = admitted.subtracting(reading.complement)
         }
         return admitted
+    }
+
+    /// Whether `gate` reads a request header that a statement on its route's way sets
+    /// before it (``RawGate/setBefore``): it then judges the gateway's value, whatever the
+    /// caller sent.
+    private static func judgesItsOwnHeader(_ gate: RawGate, _ values: GatewayComparison.Substitution) -> Bool {
+        guard let place = gate.check.placeChecked(values) else { return false }
+        return gate.setBefore.contains { $0.mayBe(SetPlaces.credentialPlace(place)) }
     }
 
     /// The statement that holds each gate (the gate itself where it stands at the top of
@@ -1102,14 +1127,21 @@ enum RawPolicyDiff {
     /// none, a check of the guard's header accepting other values, or none. A check of the
     /// route's counts where it stands at the top of `inbound` (another branch may hold
     /// another), or where the statement holding it reads as one holding the guard's; the
-    /// route's own `ipFilter` admits `admitted`. Filters and token checks are not compared
-    /// where `filters` or `tokens` is false: the route has none at all, said elsewhere.
+    /// route's own `ipFilter` admits `admitted`. A check of a header the route sets
+    /// itself first counts for none, but for the same statement of a guard that sets it
+    /// too. Filters and token checks are not compared where `filters` or `tokens` is false:
+    /// the route has none at all, said elsewhere.
     static func unmetGuardChecks(
         _ guarding: RouteComparison.RawStatements, _ route: RouteComparison.RawStatements, admitted: IPv4Set?, filters: Bool, tokens: Bool
     ) -> [String] {
-        let routeForms = Set(route.forms)
-        let unmet = zip(guarding.gates, guarding.forms).filter { !routeForms.contains($0.1) }.map(\.0.check)
-        let own = route.gates.filter { $0.holder == nil }.map(\.check)
+        let routeGates = zip(route.gates, route.forms).map { (gate: $0, form: $1, setFirst: judgesItsOwnHeader($0, route.values)) }
+        let routeForms = Set(routeGates.filter { !$0.setFirst }.map(\.form))
+        let setFirstForms = Set(routeGates.filter(\.setFirst).map(\.form))
+        let unmetGates = zip(guarding.gates, guarding.forms).filter { gate, form in
+            !routeForms.contains(form) && !(setFirstForms.contains(form) && judgesItsOwnHeader(gate, guarding.values))
+        }
+        let unmet = unmetGates.map(\.0.check)
+        let own = routeGates.filter { $0.gate.holder == nil && !$0.setFirst }.map(\.gate.check)
         var messages: [String] = []
         // A request passes every filter: what the guard's admit together is compared with
         // what the route's do, one not read here admitting anything.
@@ -1121,10 +1153,11 @@ enum RawPolicyDiff {
                 let letIn = admits.subtracting(guardAdmits)
                 if !letIn.isEmpty { messages.append("admits addresses the raw IP filter its guard's policies run refuses: \(RouteComparison.describe(letIn))") }
             } else {
-                messages.append("does not pass the raw IP filter its guard's policies run, which lists addresses not read here")
+                messages.append("does not pass the raw IP filter its guard's policies run, whose addresses or action are not read here")
             }
         }
-        for check in unmet where check.name == "check-header" || (tokens && check.name != "ip-filter") {
+        for (gate, form) in unmetGates where gate.check.name == "check-header" || (tokens && gate.check.name != "ip-filter") {
+            let check = gate.check
             let header = check.placeChecked(guarding.values)
             let candidates = own.filter { $0.name == check.name && (check.name != "check-header" || $0.placeChecked(route.values) == header) }
             let accepts = acceptance(of: check, guarding.values)
@@ -1134,8 +1167,15 @@ enum RawPolicyDiff {
             if let widened = widenings.first {
                 messages.append("does not pass the raw '\(check.name)' its guard's policies run: its own accepts \(widened)")
             } else {
-                let of = check.name == "check-header" ? " of header '\(check.attribute("name")?.value.written ?? "")'" : ""
-                messages.append("does not pass the raw '\(check.name)'\(of) its guard's policies run")
+                // The route's own check of the header, or the same statement, reads what it set.
+                let setFirst = routeGates.contains { found in
+                    found.setFirst
+                        && (found.form == form || found.gate.holder == nil && found.gate.check.name == check.name && found.gate.check.placeChecked(route.values) == header)
+                }
+                let written =
+                    check.name == "check-header" ? check.attribute("name")?.value.written : setFirst ? check.attribute("header-name")?.value.written ?? "Authorization" : nil
+                let of = written.map { " of header '\($0)'" } ?? ""
+                messages.append("does not pass the raw '\(check.name)'\(of) its guard's policies run" + (setFirst ? ": it sets the header itself first" : ""))
             }
         }
         return messages
@@ -1351,6 +1391,15 @@ enum RawPolicyDiff {
                 }
             }
             return Set(names(shaping?.headers ?? [], "") + names(shaping?.query ?? [], "?"))
+        }
+
+        /// `place` as lint names it.
+        static func credentialPlace(_ place: String) -> CredentialPlace {
+            switch place {
+            case anyHeader: .anyHeader
+            case anyQuery: .anyQuery
+            default: place.hasPrefix("?") ? .query(String(place.dropFirst())) : .header(place)
+            }
         }
 
         /// Whether `place`, a check reads it, may be among `set`: a place of the same kind
