@@ -114,7 +114,7 @@ struct RawEnforcement: Sendable {
     private let apiNames: [String]
     private let checked: CheckedCredentials
     private let namedValues: KnownNamedValues
-    /// The request headers each API's definitions (`request.headers`) set, by index.
+    /// The request's places each API's definitions (`request.headers`, `request.query`) set, by index.
     private let declaredHeaders: [Set<CredentialPlace>]
 
     /// The policy variables whose value the caller may choose, in every raw policy.
@@ -223,7 +223,7 @@ struct RawEnforcement: Sendable {
         let checked = CheckedCredentials(project, values: namedValues)
         self.checked = checked
         self.namedValues = namedValues
-        declaredHeaders = project.apis.map { Self.headers(setBy: $0.request?.headers, namedValues) }
+        declaredHeaders = project.apis.map { $0.request?.placesSet(resolving: namedValues.resolved) ?? [] }
         self.holders = Kind.atAnyDepth.map { kind in Self.holders(of: kind, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
         var broader: [BroaderStatement?] = []
         broader.reserveCapacity(project.apis.count * Kind.askedOfEveryRoute.count)
@@ -335,7 +335,7 @@ struct RawEnforcement: Sendable {
             for entry in entries {
                 switch entry {
                 case .generated:
-                    set.formUnion(declaredHeaders[route.apiIndex].union(Self.headers(setBy: route.written.request?.headers, namedValues)))
+                    set.formUnion(declaredHeaders[route.apiIndex].union(route.written.request?.placesSet(resolving: namedValues.resolved) ?? []))
                 case .run(let run): collect(run.entries)
                 case .statement(let owner, let statement):
                     let setBefore = set
@@ -356,33 +356,19 @@ struct RawEnforcement: Sendable {
     }
 
     /// The request's places `statement` sets, at any depth and in the fragments it
-    /// includes, but for requests to other services and answers.
+    /// includes (``PolicyXMLElement/placesSetAtAnyDepth(resolving:)``).
     private func placesSet(atAnyDepthIn statement: PolicyXMLElement) -> Set<CredentialPlace> {
-        var places = Set<CredentialPlace>()
+        var read = statement.placesSetAtAnyDepth(resolving: namedValues.resolved)
         var visited = Set<String>()
-        var waiting = [statement]
-        while let element = waiting.popLast() {
-            places.formUnion(element.placesSet(resolving: namedValues.resolved))
-            guard !Self.otherMessages.contains(element.name) else { continue }
-            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
-                visited.insert(id).inserted
-            {
-                waiting += fragment.rootElements
+        while let id = read.includes.popLast() {
+            guard visited.insert(id).inserted, let fragment = fragments[id] else { continue }
+            for root in fragment.rootElements {
+                let inner = root.placesSetAtAnyDepth(resolving: namedValues.resolved)
+                read.places.formUnion(inner.places)
+                read.includes += inner.includes
             }
-            waiting += element.elements
         }
-        return places
-    }
-
-    /// What sets the headers of another message than the caller's request.
-    private static let otherMessages: Set<String> = ["send-request", "send-one-way-request", "return-response", "mock-response"]
-
-    /// The request headers `changes` of the definitions (`request.headers`) set, their names
-    /// read as ``PolicyXMLValue/name(resolving:)`` reads them.
-    private static func headers(setBy changes: [MessageChange]?, _ values: KnownNamedValues) -> Set<CredentialPlace> {
-        Set((changes ?? []).filter { $0.action != .remove }.map { change in
-            PolicyXMLValue.text(change.name.value).name(resolving: values.resolved).map(CredentialPlace.header) ?? .anyHeader
-        })
+        return read.places
     }
 
     /// What `find` finds on a request of any method, or else of the method a `choose` is
@@ -2103,6 +2089,42 @@ extension PolicyXMLElement {
         default:
             return []
         }
+    }
+
+    /// The request's places this statement sets (``placesSet(_:resolving:)``) at any depth,
+    /// but inside a request to another service, an answer or another section, and the
+    /// fragments it includes there, by id, which callers read as they keep them.
+    public func placesSetAtAnyDepth(resolving resolved: (String) -> String?) -> (places: Set<CredentialPlace>, includes: [String]) {
+        var places = Set<CredentialPlace>()
+        var includes: [String] = []
+        var waiting = [self]
+        while let element = waiting.popLast() {
+            places.formUnion(element.placesSet(resolving: resolved))
+            guard !Self.otherMessages.contains(element.name) else { continue }
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value { includes.append(id) }
+            waiting += element.elements
+        }
+        return (places, includes)
+    }
+
+    /// What sets the headers of another message than the caller's request: a call's
+    /// request, the answer, the request sent on from `backend`.
+    private static let otherMessages: Set<String> = [
+        "send-request", "send-one-way-request", "return-response", "mock-response", "backend", "outbound", "on-error",
+    ]
+}
+
+extension RequestShaping {
+    /// The request's headers and query parameters the definitions set (`request.headers`,
+    /// `request.query`), their names read as ``PolicyXMLValue/name(resolving:)`` reads them.
+    public func placesSet(resolving resolved: (String) -> String?) -> Set<CredentialPlace> {
+        let headers = self.headers.filter { $0.action != .remove }.map { change in
+            PolicyXMLValue.text(change.name.value).name(resolving: resolved).map(CredentialPlace.header) ?? .anyHeader
+        }
+        let query = self.query.filter { $0.action != .remove }.map { change in
+            PolicyXMLValue.text(change.name.value).name(resolving: resolved).map(CredentialPlace.query) ?? .anyQuery
+        }
+        return Set(headers + query)
     }
 }
 

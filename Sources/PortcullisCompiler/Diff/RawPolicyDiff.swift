@@ -1369,10 +1369,9 @@ enum RawPolicyDiff {
         static let anyHeader = "*"
         static let anyQuery = "?*"
 
-        /// The places `element` sets on the message it stands in
-        /// (``PolicyXMLElement/placesSet(_:resolving:)``, as lint reads them).
-        static func set(by element: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> [String] {
-            element.placesSet(resolving: values.resolved).flatMap { place -> [String] in
+        /// `places` as they are kept here.
+        static func names(_ places: some Sequence<CredentialPlace>) -> Set<String> {
+            Set(places.flatMap { place -> [String] in
                 switch place {
                 case .header(let name): [name]
                 case .query(let name): ["?" + name]
@@ -1380,17 +1379,18 @@ enum RawPolicyDiff {
                 case .anyQuery: [anyQuery]
                 case .anyName: [anyHeader, anyQuery]
                 }
-            }
+            })
         }
 
-        /// The places the definitions set on a route's requests (`request.headers`, `request.query`).
+        /// The places `element` sets on the message it stands in
+        /// (``PolicyXMLElement/placesSet(_:resolving:)``, as lint reads them).
+        static func set(by element: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> Set<String> {
+            names(element.placesSet(resolving: values.resolved))
+        }
+
+        /// The places the definitions set on a route's requests (``RequestShaping/placesSet(resolving:)``).
         static func declared(_ shaping: RequestShaping?, _ values: GatewayComparison.Substitution) -> Set<String> {
-            func names(_ changes: [MessageChange], _ prefix: String) -> [String] {
-                changes.filter { $0.action != .remove }.map { change in
-                    values.resolved(change.name.value).map { prefix + $0.trimmingWhitespace.lowercased() } ?? prefix + "*"
-                }
-            }
-            return Set(names(shaping?.headers ?? [], "") + names(shaping?.query ?? [], "?"))
+            names(shaping?.placesSet(resolving: values.resolved) ?? [])
         }
 
         /// `place` as lint names it.
@@ -1450,12 +1450,10 @@ enum RawPolicyDiff {
             func read(_ statements: some Sequence<PolicyXMLElement>) -> (places: Set<String>, includes: [String]) {
                 var found = Set<String>()
                 var includes: [String] = []
-                var waiting = Array(statements)
-                while let element = waiting.popLast() {
-                    found.formUnion(SetPlaces.set(by: element, values))
-                    guard !otherMessages.contains(element.name) else { continue }
-                    if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value { includes.append(id) }
-                    waiting += element.elements
+                for statement in statements {
+                    let read = statement.placesSetAtAnyDepth(resolving: values.resolved)
+                    found.formUnion(SetPlaces.names(read.places))
+                    includes += read.includes
                 }
                 return (found, includes)
             }
