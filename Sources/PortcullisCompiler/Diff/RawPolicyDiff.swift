@@ -54,8 +54,8 @@ enum RawPolicyDiff {
         let fragments = Dictionary(
             (head.project.fragments + base.project.fragments).compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }
         ) { _, base in base }
-        let oldElsewhere = HeadersSetElsewhere(base.project, renames: renames, oldValues)
-        let newElsewhere = HeadersSetElsewhere(head.project, renames: nil, newValues)
+        let oldElsewhere = PlacesSetElsewhere(base.project, renames: renames, oldValues)
+        let newElsewhere = PlacesSetElsewhere(head.project, renames: nil, newValues)
         var changes: [AccessChange] = []
         var compared: [Compared] = []
         for key in Set(before.keys).union(after.keys).sorted() {
@@ -458,12 +458,12 @@ enum RawPolicyDiff {
     /// variables that the policies of the API numbered `api` (nil: of any API) may set.
     private static func counts(
         _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution,
-        _ callerControlled: CallerControlledVariables, api: Int?, methods: Set<HTTPMethod>?, setElsewhere: HeadersSetElsewhere.Sets
+        _ callerControlled: CallerControlledVariables, api: Int?, methods: Set<HTTPMethod>?, setElsewhere: PlacesSetElsewhere.Sets
     ) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
         var included = Set<String>()
-        // The request headers set so far, in the order of the text (a branch's too), without
+        // The request places set so far, in the order of the text (a branch's too), without
         // case, and how deep the walk is in what sets another message's headers: other
         // policies' and the definitions' first, the broader policies' where `<base />` runs them.
         var placesSet = setElsewhere.before
@@ -1422,7 +1422,7 @@ enum RawPolicyDiff {
     /// broader policy, and with each product of an API (a request runs its subscription's),
     /// so that a place set anywhere a request may meet it first counts: an alarm raised,
     /// never a bypass missed. Each side reads its own fragments.
-    struct HeadersSetElsewhere {
+    struct PlacesSetElsewhere {
         struct Sets: Equatable {
             /// Set before the document's first statement: by a narrower policy's statements
             /// before its `<base />`, and by the definitions (`request.headers`).
