@@ -114,8 +114,10 @@ struct RawEnforcement: Sendable {
     private let apiNames: [String]
     private let checked: CheckedCredentials
     private let namedValues: KnownNamedValues
-    /// The request's places each API's definitions (`request.headers`, `request.query`) set, by index.
+    /// The request's places each API's definitions (`request.headers`, `request.query`) set,
+    /// and those they override, by index.
     private let declaredHeaders: [Set<CredentialPlace>]
+    private let declaredReplaced: [Set<CredentialPlace>]
 
     /// The policy variables whose value the caller may choose, in every raw policy.
     var callerControlledVariables: CallerControlledVariables { checked.callerControlledVariables }
@@ -224,6 +226,7 @@ struct RawEnforcement: Sendable {
         self.checked = checked
         self.namedValues = namedValues
         declaredHeaders = project.apis.map { $0.request?.placesSet(resolving: namedValues.resolved) ?? [] }
+        declaredReplaced = project.apis.map { $0.request?.placesSet(resolving: namedValues.resolved, replacing: true) ?? [] }
         self.holders = Kind.atAnyDepth.map { kind in Self.holders(of: kind, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
         var broader: [BroaderStatement?] = []
         broader.reserveCapacity(project.apis.count * Kind.askedOfEveryRoute.count)
@@ -331,15 +334,21 @@ struct RawEnforcement: Sendable {
         // What the way sets on the request so far, products' policies too (an audit found a
         // check of a header the route set itself first passing for its guard's).
         var set = Set<CredentialPlace>()
+        // What it sets on every request, whatever the caller sent: the gateway's value is then
+        // all a check of it ever judges (an audit found a guard setting its header in a
+        // branch, or with `skip`, taken for one).
+        var replaced = Set<CredentialPlace>()
         func collect(_ entries: [InboundRun.Entry]) {
             for entry in entries {
                 switch entry {
                 case .generated:
                     set.formUnion(declaredHeaders[route.apiIndex].union(route.written.request?.placesSet(resolving: namedValues.resolved) ?? []))
+                    replaced.formUnion(declaredReplaced[route.apiIndex].union(route.written.request?.placesSet(resolving: namedValues.resolved, replacing: true) ?? []))
                 case .run(let run): collect(run.entries)
                 case .statement(let owner, let statement):
-                    let setBefore = set
+                    let (setBefore, replacedBefore) = (set, replaced)
                     set.formUnion(placesSet(atAnyDepthIn: statement))
+                    replaced.formUnion(placesReplaced(by: statement))
                     guard !owner.hasPrefix("product "),
                         let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: { element in
                             element.name == "ip-filter" || element.name == "check-header" || Kind.tokenCheck.matches(element, checked)
@@ -347,12 +356,32 @@ struct RawEnforcement: Sendable {
                     else { continue }
                     // Inside the statement holding the check, what is set anywhere counts as set before it.
                     let holder = check.name == statement.name ? nil : statement
-                    found.append(RawGate(check: check, holder: holder, setBefore: holder == nil ? setBefore : set))
+                    found.append(RawGate(check: check, holder: holder, setBefore: holder == nil ? setBefore : set, replacedBefore: replacedBefore))
                 }
             }
         }
         collect(inboundOrder(of: route))
         return found
+    }
+
+    /// The request's places `statement` overrides on every request that passes it: itself,
+    /// at the top of `inbound`, or the statements at the top of a fragment it includes.
+    private func placesReplaced(by statement: PolicyXMLElement) -> Set<CredentialPlace> {
+        var places = Set<CredentialPlace>()
+        var visited = Set<String>()
+        var waiting = [statement]
+        while let element = waiting.popLast() {
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                visited.insert(id).inserted
+            {
+                waiting += fragment.rootElements
+                continue
+            }
+            // Neither kept where the caller sent one (`skip`, `append`) nor deleted.
+            let given = Set(element.placesSet(.given, resolving: namedValues.resolved))
+            places.formUnion(element.placesSet(.replaced, resolving: namedValues.resolved).filter(given.contains))
+        }
+        return places
     }
 
     /// The request's places `statement` sets, at any depth and in the fragments it
@@ -1297,6 +1326,8 @@ public struct RawGate: Sendable {
     /// The request's places that statements on the route's way set before the check, the
     /// definitions' `request.headers` among them: a check of one judges the gateway's value.
     public let setBefore: Set<CredentialPlace>
+    /// Those overridden on every request before the check, whatever the caller sent.
+    public let replacedBefore: Set<CredentialPlace>
 }
 
 extension PolicyXMLElement {
@@ -2117,11 +2148,13 @@ extension PolicyXMLElement {
 extension RequestShaping {
     /// The request's headers and query parameters the definitions set (`request.headers`,
     /// `request.query`), their names read as ``PolicyXMLValue/name(resolving:)`` reads them.
-    public func placesSet(resolving resolved: (String) -> String?) -> Set<CredentialPlace> {
-        let headers = self.headers.filter { $0.action != .remove }.map { change in
+    /// `replacing`: only those overridden whatever the caller sent (`set`).
+    public func placesSet(resolving resolved: (String) -> String?, replacing: Bool = false) -> Set<CredentialPlace> {
+        let counted = { (change: MessageChange) in replacing ? change.action == .set : change.action != .remove }
+        let headers = self.headers.filter(counted).map { change in
             PolicyXMLValue.text(change.name.value).name(resolving: resolved).map(CredentialPlace.header) ?? .anyHeader
         }
-        let query = self.query.filter { $0.action != .remove }.map { change in
+        let query = self.query.filter(counted).map { change in
             PolicyXMLValue.text(change.name.value).name(resolving: resolved).map(CredentialPlace.query) ?? .anyQuery
         }
         return Set(headers + query)

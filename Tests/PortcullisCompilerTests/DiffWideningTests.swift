@@ -286,6 +286,14 @@ final class DiffWideningTests: XCTestCase {
         // Set after the check, the header is the caller's when it is checked.
         let after = try guardedCancel(check, added: check + set)
         XCTAssertFalse(after.contains { $0.hasPrefix("privilege increase") }, after.joined(separator: "\n"))
+        // A guard that sets the header itself for some requests only, or keeps what the
+        // caller sent, still asks the others for it (the audit of the fix).
+        let skipped = #"<set-header name="X-Internal-Caller" exists-action="skip"><value>anonymous</value></set-header>"#
+        let branch = #"<choose><when condition="@(context.Request.IpAddress == &quot;10.9.9.9&quot;)">\#(set)</when></choose>"#
+        for guardSets in [skipped, branch] { assertReports([unmet], in: try guardedCancel(guardSets + check, added: set + guardSets + check)) }
+        // One that sets it on every request checks nothing a route setting it too escapes.
+        let both = try guardedCancel(set + check, added: set + check)
+        XCTAssertFalse(both.contains { $0.hasPrefix("privilege increase") }, both.joined(separator: "\n"))
         let declared = "  - {id: cancel, method: DELETE, path: \"/orders/{id}\", scopes: [orders.cancel], request: {headers: {set: {X-Internal-Caller: reporting}}}, policy: '\(policy(check))'}"
         assertReports([unmet], in: try diff(
             [], newFiles: [("apis/orders2.yaml", ordersTwo(declared))],

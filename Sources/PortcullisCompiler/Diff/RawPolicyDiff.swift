@@ -1105,12 +1105,12 @@ enum RawPolicyDiff {
         return admitted
     }
 
-    /// Whether `gate` reads a request header that a statement on its route's way sets
-    /// before it (``RawGate/setBefore``): it then judges the gateway's value, whatever the
-    /// caller sent.
-    private static func judgesItsOwnHeader(_ gate: RawGate, _ values: GatewayComparison.Substitution) -> Bool {
+    /// Whether `gate` reads a request place that a statement on its route's way sets before
+    /// it (``RawGate/setBefore``), or, `forSure`, overrides on every request whatever the
+    /// caller sent (``RawGate/replacedBefore``): it then judges the gateway's value.
+    private static func judgesItsOwnHeader(_ gate: RawGate, _ values: GatewayComparison.Substitution, forSure: Bool = false) -> Bool {
         guard let place = gate.check.placeChecked(values) else { return false }
-        return gate.setBefore.contains { $0.mayBe(SetPlaces.credentialPlace(place)) }
+        return (forSure ? gate.replacedBefore : gate.setBefore).contains { $0.mayBe(SetPlaces.credentialPlace(place)) }
     }
 
     /// The statement that holds each gate (the gate itself where it stands at the top of
@@ -1138,7 +1138,7 @@ enum RawPolicyDiff {
         let routeForms = Set(routeGates.filter { !$0.setFirst }.map(\.form))
         let setFirstForms = Set(routeGates.filter(\.setFirst).map(\.form))
         let unmetGates = zip(guarding.gates, guarding.forms).filter { gate, form in
-            !routeForms.contains(form) && !(setFirstForms.contains(form) && judgesItsOwnHeader(gate, guarding.values))
+            !routeForms.contains(form) && !(setFirstForms.contains(form) && judgesItsOwnHeader(gate, guarding.values, forSure: true))
         }
         let unmet = unmetGates.map(\.0.check)
         let own = routeGates.filter { $0.gate.holder == nil && !$0.setFirst }.map(\.gate.check)
@@ -1509,10 +1509,11 @@ enum RawPolicyDiff {
                 let own = sets(api.policy?.document)
                 let ownProducts = (productsOfAPI[api.name.value] ?? []).compactMap { products[$0] }
                 let broader = ownProducts.reduce(gateway.all) { $0.union($1.sets.all) }
-                var routesFirst = SetPlaces.declared(api.request, values)
+                let apiDeclared = SetPlaces.declared(api.request, values)
+                var routesFirst = apiDeclared
                 for route in api.routes {
                     let written = "\(api.name.value)/\(route.id.value)"
-                    let routeFirst = SetPlaces.declared(api.request, values).union(SetPlaces.declared(route.request, values))
+                    let routeFirst = apiDeclared.union(SetPlaces.declared(route.request, values))
                     let routeSets = sets(route.policy?.document)
                     byKey[Key.route(renames?.route(written) ?? written)] = Sets(before: routeFirst, atBase: own.all.union(broader), viaFragments: routeSets.viaFragments)
                     routesFirst.formUnion(routeFirst.union(routeSets.beforeBase))
