@@ -2098,10 +2098,14 @@ extension PolicyXMLElement {
             return attribute("output-token-variable-name") == nil ? [.header("authorization")] : []
         case "set-header", "set-query-parameter":
             guard let written = attribute("name")?.value else { return [] }
-            let action = attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
+            // As APIM reads it, named values put in (an audit found `{{action}}` changed from
+            // `delete` to `override` passing); one not known here may be any.
+            let action = attribute("exists-action").map { attribute in
+                attribute.value.isExpression ? nil : resolved(attribute.value.written)?.trimmingWhitespace.lowercased()
+            } ?? "override"
             switch write {
             case .given: guard action != "delete" else { return [] }
-            case .replaced: guard action != "skip", action != "append" else { return [] }
+            case .replaced: guard let action, action != "skip", action != "append" else { return [] }
             }
             let isHeader = name == "set-header"
             guard let given = written.name(resolving: resolved) else { return [isHeader ? .anyHeader : .anyQuery] }

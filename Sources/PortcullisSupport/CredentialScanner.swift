@@ -73,8 +73,10 @@ public enum CredentialScanner {
         func countsOrAllows(_ value: String) -> Bool {
             let trimmed = value.trimmingWhitespace
             if ["true", "false"].contains(trimmed.lowercased()) { return true }
+            // A count past ten digits counts nothing a gateway sets: a PIN or a key under a
+            // counting name (`maxPasswords: '4829173650184736'`: the audit of the fix).
             let digits = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
-            return self == .counts && !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+            return self == .counts && (1...10).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
         }
     }
 
@@ -252,11 +254,11 @@ public enum CredentialScanner {
             return index
         }
         func hasLetterOrDigit(before index: Int) -> Bool { bytes[name.lowerBound..<index].contains(where: isAlphanumeric) }
-        /// Whether a word starts at `index`, which a letter follows: first, after a separator,
-        /// or at a capital after a small letter or a digit or before a small letter (`dbCreds`,
+        /// Whether a word starts at `index`, which a letter follows: first, after a separator
+        /// or a digit (`db2cred`), or at a capital after a small letter or before a small letter (`dbCreds`,
         /// `DBCreds`; a joined `dbcreds` is not read).
         func startsAWord(_ index: Int) -> Bool {
-            guard index > name.lowerBound, isAlphanumeric(bytes[index - 1]) else { return true }
+            guard index > name.lowerBound, isAlphanumeric(bytes[index - 1]), !isDigit(bytes[index - 1]) else { return true }
             return isUppercase(bytes[index]) && !(isUppercase(bytes[index - 1]) && isUppercase(bytes[index + 1]))
         }
         for (word, named) in wordsAlone {

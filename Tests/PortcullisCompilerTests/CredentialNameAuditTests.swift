@@ -183,7 +183,7 @@ final class CredentialNameAuditTests: XCTestCase {
             "X-Cache-Key-V2: orders-2024-eu-west-primary", "X-Monkey: \(Self.signatureKey)", "X-Turkeys: \(Self.signatureKey)",
             "X-Whiskey-V2: \(Self.signatureKey)", "X-Secretary: Jane-Doe-Office-2024", "X-Tokenizer: cl100k-base-2024-v2", "Signature-Version: 2",
             "X-Max-Tokens: 120000000", "X-Signings: enabled-always", "X-Sacred: hello-world-value", "maxTokens: '-1'",
-            "max-api-keys: '\(Self.pin)'", "X-Tokens: '\(Self.pin)'",
+            "max-api-keys: '25'", "X-Tokens: '120000000'",
         ]
         let policy = Self.catalogPolicy(inbound: [
             #"<validate-jwt header-name="Authorization"><issuer-signing-keys>"#, #"  <key>{{signing-key}}</key>"#, "</issuer-signing-keys></validate-jwt>",

@@ -471,6 +471,14 @@ final class DiffGateTests: XCTestCase {
                 "privilege-increase: the raw policy of fragment 'chk' turns 'check-header' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
                 "other: the raw policy of route 'catalog/get-product' changed; review what it does",
             ])
+        // An `exists-action` a named value gives is read with its value (the audit of the fix).
+        let deleting = try copy(of: base, [
+            ("apis/catalog.yaml", "routes:\n", apiPolicy(#"<set-header name="X-Channel" exists-action="{{channel-action}}"><value>web</value></set-header>"#)),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  channel-action: delete\n"),
+        ])
+        XCTAssertEqual(
+            try gate(deleting, try copy(of: deleting, [("gateway.yaml", "  channel-action: delete\n", "  channel-action: override\n")])),
+            [widened, "other: the raw policy of API 'catalog' reads named values that changed; review what it does with them"])
         let expressionNamed = try copy(of: base, [("apis/catalog.yaml", #"<check-header name="X-Channel""#, #"<check-header name="@(&quot;X-&quot; + &quot;Channel&quot;)""#)])
         XCTAssertEqual(try gate(expressionNamed, try copy(of: expressionNamed, [("apis/catalog.yaml", "routes:\n", apiPolicy(setter))])), [widened, newAPIPolicy])
         let queryToken = try copy(of: base, [(

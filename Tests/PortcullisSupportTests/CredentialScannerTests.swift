@@ -204,13 +204,16 @@ final class CredentialScannerTests: XCTestCase {
             ("nv-ocp", "8d7f2a1c4b9e0f3a6c5d2e1b7a9f0c4d"), ("Ocp-Apim-Key", key), ("blob-sas", key), ("X-Sig", key),
             // Digits under a plural that counts nothing, as under its singular (an audit).
             ("partner-credentials", "4829173650184736"), ("X-Api-Keys", "4829173650184736"),
+            // Nor under a counting name past ten digits, and `cred` after a digit (the audit of the fix).
+            ("X-Max-Api-Keys", "4829173650184736"), ("maxPasswords", "4829173650184736"), ("refresh-tokens", "4829173650184736"),
+            ("db2cred", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"),
         ] {
             XCTAssertTrue(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
         }
         for (name, value) in [
             ("allowCredentials", "true"), ("credentials", "same-origin"), ("X-Credential-Type", key), ("request-signing", "enabled-always"),
             ("auth", key), ("X-Auth", "managed-identity"), ("ocp-apim-trace", "true"), ("X-Sig", "v1"), ("nv-ocp", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
-            ("x-sacred", "hello-world-value"), ("maxTokens", "-1"), ("X-Max-Api-Keys", "4829173650184736"),
+            ("x-sacred", "hello-world-value"), ("maxTokens", "-1"), ("X-Max-Api-Keys", "25"), ("maxTokens", "1200000000"),
         ] {
             XCTAssertFalse(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
         }
