@@ -1510,12 +1510,13 @@ enum RawPolicyDiff {
                 let ownProducts = (productsOfAPI[api.name.value] ?? []).compactMap { products[$0] }
                 let broader = ownProducts.reduce(gateway.all) { $0.union($1.sets.all) }
                 let apiDeclared = SetPlaces.declared(api.request, values)
+                let atRoutesBase = own.all.union(broader)
                 var routesFirst = apiDeclared
                 for route in api.routes {
                     let written = "\(api.name.value)/\(route.id.value)"
                     let routeFirst = apiDeclared.union(SetPlaces.declared(route.request, values))
                     let routeSets = sets(route.policy?.document)
-                    byKey[Key.route(renames?.route(written) ?? written)] = Sets(before: routeFirst, atBase: own.all.union(broader), viaFragments: routeSets.viaFragments)
+                    byKey[Key.route(renames?.route(written) ?? written)] = Sets(before: routeFirst, atBase: atRoutesBase, viaFragments: routeSets.viaFragments)
                     routesFirst.formUnion(routeFirst.union(routeSets.beforeBase))
                     anywhere.formUnion(routeFirst.union(routeSets.all))
                 }
