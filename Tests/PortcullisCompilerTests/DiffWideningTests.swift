@@ -315,6 +315,12 @@ final class DiffWideningTests: XCTestCase {
         assertReports([
             "privilege increase: route 'orders2/things' does not pass the raw 'validate-jwt' of header 'Authorization' its guard's policies run: it sets the header itself first, where 'orders/things' guards 'GET /things' on the same backend"
         ], in: try diff([], newFiles: [("apis/orders2.yaml", ordersTwo(things(identity + jwt)))], both: guarded))
+        // A token read from a query parameter the route sets first, named as such.
+        let queryJWT = jwt.replacingOccurrences(of: #"header-name="Authorization""#, with: #"query-parameter-name="access_token""#)
+        let setQuery = #"<set-query-parameter name="access_token" exists-action="override"><value>gateway-token</value></set-query-parameter>"#
+        assertReports([
+            "privilege increase: route 'orders2/things' does not pass the raw 'validate-jwt' of query parameter 'access_token' its guard's policies run: it sets the query parameter itself first, where 'orders/things' guards 'GET /things' on the same backend"
+        ], in: try diff([], newFiles: [("apis/orders2.yaml", ordersTwo(things(setQuery + queryJWT)))], both: [("apis/orders.yaml", "  - id: health\n", things(queryJWT) + "  - id: health\n")]))
         // The gateway's token for the backend, put in after the check, is no bypass.
         let backend = try diff([], newFiles: [("apis/orders2.yaml", ordersTwo(things(jwt + identity)))], both: guarded)
         XCTAssertFalse(backend.contains { $0.contains("does not pass") }, backend.joined(separator: "\n"))

@@ -1108,7 +1108,7 @@ enum RawPolicyDiff {
     /// Whether `gate` reads a request place that a statement on its route's way sets before
     /// it (``RawGate/setBefore``), or, `forSure`, overrides on every request whatever the
     /// caller sent (``RawGate/replacedBefore``): it then judges the gateway's value.
-    private static func judgesItsOwnHeader(_ gate: RawGate, _ values: GatewayComparison.Substitution, forSure: Bool = false) -> Bool {
+    private static func judgesWhatItsWaySets(_ gate: RawGate, _ values: GatewayComparison.Substitution, forSure: Bool = false) -> Bool {
         guard let place = gate.check.placeChecked(values) else { return false }
         return (forSure ? gate.replacedBefore : gate.setBefore).contains { $0.mayBe(SetPlaces.credentialPlace(place)) }
     }
@@ -1134,11 +1134,11 @@ enum RawPolicyDiff {
     static func unmetGuardChecks(
         _ guarding: RouteComparison.RawStatements, _ route: RouteComparison.RawStatements, admitted: IPv4Set?, filters: Bool, tokens: Bool
     ) -> [String] {
-        let routeGates = zip(route.gates, route.forms).map { (gate: $0, form: $1, setFirst: judgesItsOwnHeader($0, route.values)) }
+        let routeGates = zip(route.gates, route.forms).map { (gate: $0, form: $1, setFirst: judgesWhatItsWaySets($0, route.values)) }
         let routeForms = Set(routeGates.filter { !$0.setFirst }.map(\.form))
         let setFirstForms = Set(routeGates.filter(\.setFirst).map(\.form))
         let unmetGates = zip(guarding.gates, guarding.forms).filter { gate, form in
-            !routeForms.contains(form) && !(setFirstForms.contains(form) && judgesItsOwnHeader(gate, guarding.values, forSure: true))
+            !routeForms.contains(form) && !(setFirstForms.contains(form) && judgesWhatItsWaySets(gate, guarding.values, forSure: true))
         }
         let unmet = unmetGates.map(\.0.check)
         let own = routeGates.filter { $0.gate.holder == nil && !$0.setFirst }.map(\.gate.check)
@@ -1172,10 +1172,14 @@ enum RawPolicyDiff {
                     found.setFirst
                         && (found.form == form || found.gate.holder == nil && found.gate.check.name == check.name && found.gate.check.placeChecked(route.values) == header)
                 }
-                let written =
-                    check.name == "check-header" ? check.attribute("name")?.value.written : setFirst ? check.attribute("header-name")?.value.written ?? "Authorization" : nil
-                let of = written.map { " of header '\($0)'" } ?? ""
-                messages.append("does not pass the raw '\(check.name)'\(of) its guard's policies run" + (setFirst ? ": it sets the header itself first" : ""))
+                // Named as written: a token check reads a query parameter where it names one.
+                let parameter = check.attribute("query-parameter-name")?.value.written
+                let place: (kind: String, name: String)? =
+                    check.name == "check-header" ? check.attribute("name").map { ("header", $0.value.written) }
+                    : !setFirst ? nil
+                    : parameter.map { ("query parameter", $0) } ?? ("header", check.attribute("header-name")?.value.written ?? "Authorization")
+                let of = place.map { " of \($0.kind) '\($0.name)'" } ?? ""
+                messages.append("does not pass the raw '\(check.name)'\(of) its guard's policies run" + (setFirst ? ": it sets the \(place?.kind ?? "header") itself first" : ""))
             }
         }
         return messages
