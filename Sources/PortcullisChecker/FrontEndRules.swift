@@ -183,6 +183,12 @@ enum FrontEndRules {
             triggering: [rawAPI("      <↓forward-request timeout=\"10\" />\n")],
             nonTriggering: [rawAPI("      <set-header name=\"X-Api\" exists-action=\"override\"><value>orders</value></set-header>\n")]),
         RuleDescription(
+            .invalidPolicyValue,
+            rationale: "APIM reads each number, boolean or choice of a policy when the policy is saved and refuses one it cannot read, so the deployment fails; an attribute that takes no expression is never evaluated.",
+            fix: "Write the value the note names, or move what must be computed into an attribute that takes an expression.",
+            triggering: [rawAPI("      <set-header name=\"X-Api\" exists-action=\"↓replace\"><value>orders</value></set-header>\n")],
+            nonTriggering: [rawAPI("      <set-header name=\"X-Api\" exists-action=\"override\"><value>orders</value></set-header>\n")]),
+        RuleDescription(
             .conflictingPolicyStatement,
             rationale: "A second token check or response cache next to the one the definitions generate makes the definitions no longer say what a route enforces, and every output and rule reads them.",
             fix: "Say it in the definitions ('auth', 'scopes', 'cache', 'backend', 'cors') and remove the raw statement, or remove the field and keep the statement.",

@@ -65,6 +65,9 @@ extension DiagnosticCode {
     public static let conflictingPolicyStatement = DiagnosticCode(
         "PX004", "conflicting-policy-statement", .error,
         summary: "a raw policy statement that does again what Portcullis generates from the definitions, such as a second token check or response cache, or writes a variable or header the generated policies use")
+    public static let invalidPolicyValue = DiagnosticCode(
+        "PX005", "invalid-policy-value", .error,
+        summary: "a raw policy attribute whose value APIM refuses: not a whole number, a boolean or one of its words where the attribute takes one, or a policy expression where it takes none")
 
     /// Whether a finding of the code points at text the reader could not take apart, which
     /// no check of secrets read: a line that is not well formed, a repeated key, a field the
@@ -80,6 +83,6 @@ extension DiagnosticCode {
         .yamlSyntax, .duplicateKey, .unknownField, .invalidValue, .missingField, .inputLimit,
         .unsupportedYAML, .unknownReference, .duplicateDefinition, .duplicateRoute,
         .duplicateAPIPath, .missingGateway, .secondOpenProduct, .fixedAcrossEnvironments, .openAPIMismatch, .publisherOverride,
-        .policyXMLSyntax, .unknownPolicyElement, .misplacedPolicyElement, .conflictingPolicyStatement,
+        .policyXMLSyntax, .unknownPolicyElement, .misplacedPolicyElement, .conflictingPolicyStatement, .invalidPolicyValue,
     ]
 }

@@ -62,6 +62,9 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testPX002UnknownPolicyElements() throws { try check("PX002-unknown-policy-element") }
     func testPX003MisplacedPolicyElements() throws { try check("PX003-misplaced-policy-element") }
     func testPX004ConflictingPolicyStatements() throws { try check("PX004-conflicting-policy-statement", json: true) }
+    /// Numbers, booleans and words APIM would not read; expressions where it takes none; a
+    /// reference to a named value is APIM's to resolve, one left unclosed is not.
+    func testPX005InvalidPolicyValues() throws { try check("PX005-invalid-policy-value") }
     func testMultipleErrorsAcrossFiles() throws { try check("multi-file") }
     func testSyntaxErrorDoesNotCascade() throws { try check("no-cascade") }
     func testInheritedValuesPointAtTheRouteAndTheirSource() throws { try check("checker-inheritance", json: true) }

@@ -1750,6 +1750,10 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(
             errors.sorted(),
             [
+                // APIM reads 'calls' and 'renewal-period' as 32-bit numbers, and refuses more.
+                "error: 'calls' of 'rate-limit-by-key' is more than 2147483647, the most APIM takes [PX005]",
+                "error: 'calls' of 'rate-limit-by-key' is more than 2147483647, the most APIM takes [PX005]",
+                "error: 'renewal-period' of 'rate-limit-by-key' is more than 2147483647, the most APIM takes [PX005]",
                 "error: raw 'rate-limit-by-key' in API 'bare' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'beyond' allows 99999999999999999999999999999 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'burst' may allow 500 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",

@@ -14,6 +14,8 @@ struct APIMSchema {
     /// What the schema says about one element.
     struct Declaration {
         var attributes: [String: Bool] = [:]  // name: required
+        /// What each attribute's value may be, by name.
+        var values: [String: AttributeValue] = [:]
         var children: [String: PolicyXMLElement] = [:]  // name: element declaration
         /// The element accepts any element (`xs:any`), so its children are not listed.
         var acceptsAnyElement = false
@@ -23,6 +25,7 @@ struct APIMSchema {
     private var complexTypes: [String: PolicyXMLElement] = [:]
     private var groups: [String: PolicyXMLElement] = [:]
     private var attributeGroups: [String: PolicyXMLElement] = [:]
+    private var simpleTypes: [String: PolicyXMLElement] = [:]
 
     /// Reads every schema file of the folder; nil when the folder is not there.
     init?() throws {
@@ -41,6 +44,7 @@ struct APIMSchema {
                 case "complexType": complexTypes[name] = node
                 case "group": groups[name] = node
                 case "attributeGroup": attributeGroups[name] = node
+                case "simpleType": simpleTypes[name] = node
                 default: break
                 }
             }
@@ -64,7 +68,10 @@ struct APIMSchema {
         for child in node.elements {
             switch child.tag {
             case "attribute":
-                if let name = child["name"] { declaration.attributes[name] = child["use"] == "required" }
+                if let name = child["name"] {
+                    declaration.attributes[name] = child["use"] == "required"
+                    declaration.values[name] = value(of: child)
+                }
             case "attributeGroup":
                 if let reference = child["ref"], let group = attributeGroups[Self.local(reference)] {
                     collect(group, into: &declaration)
@@ -95,6 +102,49 @@ struct APIMSchema {
                 break
             }
         }
+    }
+
+    /// What an attribute declaration lets its value be. A type of the schema's own is
+    /// followed; a union that names `expression` takes expressions, and so does text of any
+    /// kind, since an expression's code is text too. Dates and fractions are taken as text,
+    /// which the catalogue does not judge.
+    func value(of attribute: PolicyXMLElement) -> AttributeValue {
+        if let type = attribute["type"] { return value(ofType: type) }
+        guard let simple = attribute.elements.first(where: { $0.tag == "simpleType" }) else { return .text }
+        return value(ofSimpleType: simple)
+    }
+
+    private func value(ofType type: String) -> AttributeValue {
+        let name = Self.local(type)
+        switch name {
+        case "int": return AttributeValue.number.literalOnly
+        case "long", "integer": return AttributeValue.number(Int.min...Int.max).literalOnly
+        case "positiveInteger": return AttributeValue.number(1...Int.max).literalOnly
+        case "nonNegativeInteger": return AttributeValue.number(0...Int.max).literalOnly
+        case "unsignedInt": return AttributeValue.number(0...Int(UInt32.max)).literalOnly
+        case "boolean": return AttributeValue.boolean.literalOnly
+        default: return simpleTypes[name].map(value(ofSimpleType:)) ?? .text
+        }
+    }
+
+    private func value(ofSimpleType node: PolicyXMLElement) -> AttributeValue {
+        for child in node.elements {
+            switch child.tag {
+            case "union":
+                let members = (child["memberTypes"] ?? "").split(separator: " ").map(String.init)
+                let written = members.filter { Self.local($0) != "expression" }.map(value(ofType:))
+                guard let first = written.first, written.allSatisfy({ $0.kind == first.kind }) else { return .text }
+                let takesExpressions = members.count > written.count || first.kind == .text
+                return AttributeValue(kind: first.kind, takesExpressions: takesExpressions)
+            case "restriction":
+                let words = child.elements.filter { $0.tag == "enumeration" }.compactMap { $0["value"] }
+                guard words.isEmpty else { return AttributeValue.oneOf(words).literalOnly }
+                return child["base"].map(value(ofType:)) ?? .text
+            default:
+                continue
+            }
+        }
+        return .text
     }
 
     /// A name without its namespace prefix: `element` for `xs:element`.

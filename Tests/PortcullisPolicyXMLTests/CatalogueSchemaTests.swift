@@ -57,6 +57,33 @@ final class CatalogueSchemaTests: XCTestCase {
         "validate-graphql-request@max-size": "the page makes it required; the schema leaves it optional",
     ]
 
+    /// Attributes whose value the reference pages give otherwise than the schema, keyed
+    /// 'element@attribute'; the pages win.
+    static let valueDisagreements: [String: String] = [
+        "rewrite-uri@copy-unmatched-params": "the page allows expressions; the schema takes a boolean only",
+        "send-one-way-request@timeout": "the page allows expressions; the schema takes a number only",
+        "rule@action": "the 'validate-graphql-request' page adds 'ignore' to the schema's words",
+        "azure-openai-token-limit@token-quota-period": "the 'llm-token-limit' page's newer text allows expressions; taken for both, so no policy APIM may take is refused",
+        "llm-token-limit@token-quota-period": "the page's newer text allows expressions; the schema's words only",
+        "cache-lookup-value@variable-name": "the page allows no expressions",
+        "include-fragment@fragment-id": "the page allows no expressions",
+        "quota-by-key@first-period-start": "the page allows no expressions",
+        "quota-by-key@renewal-period": "the page gives seconds, without expressions; the schema, any text",
+        "rate-limit@remaining-calls-header-name": "the page allows no expressions",
+        "rate-limit@remaining-calls-variable-name": "the page allows no expressions",
+        "rate-limit@retry-after-header-name": "the page allows no expressions",
+        "rate-limit@retry-after-variable-name": "the page allows no expressions",
+        "rate-limit@total-calls-header-name": "the page allows no expressions",
+        "rate-limit-by-key@remaining-calls-header-name": "the page allows no expressions",
+        "rate-limit-by-key@remaining-calls-variable-name": "the page allows no expressions",
+        "rate-limit-by-key@retry-after-header-name": "the page allows no expressions",
+        "rate-limit-by-key@retry-after-variable-name": "the page allows no expressions",
+        "rate-limit-by-key@total-calls-header-name": "the page allows no expressions",
+        "validate-jwt@output-token-variable-name": "the page allows no expressions",
+        "key@e": "the 'validate-jwt' page allows no expressions",
+        "key@n": "the 'validate-jwt' page allows no expressions",
+    ]
+
     /// Elements whose schema leaves out the optional 'id': the newer AI policies' schemas do,
     /// where every other policy's has it; the catalogue gives it to all alike, so a statement
     /// written with an 'id' is not refused.
@@ -88,7 +115,7 @@ final class CatalogueSchemaTests: XCTestCase {
         }
         XCTAssertEqual(problems, [], problems.joined(separator: "\n"))
         let listed = Set(Self.statementsNotInSchema.keys).union(Self.requiredDisagreements.keys)
-            .union(Self.elementsWithoutIDInSchema.keys).union(Self.attributesNotInSchema.keys)
+            .union(Self.elementsWithoutIDInSchema.keys).union(Self.attributesNotInSchema.keys).union(Self.valueDisagreements.keys)
         XCTAssertEqual(listed.subtracting(used).sorted(), [], "allow-list entries that no longer apply")
     }
 
@@ -119,6 +146,9 @@ final class CatalogueSchemaTests: XCTestCase {
             }
             if required != attribute.isRequired, !excused(key, by: Self.requiredDisagreements) {
                 problems.append("\(path)@\(attribute.name): the schema says \(required ? "required" : "optional")")
+            }
+            if let value = declaration.values[attribute.name], value != attribute.value, !excused(key, by: Self.valueDisagreements) {
+                problems.append("\(path)@\(attribute.name): the schema says \(value.expected)\(value.takesExpressions ? " or an expression" : "") (\(value))")
             }
         }
         for (name, required) in declaration.attributes where required && spec.attribute(name) == nil {

@@ -12,7 +12,11 @@ final class RealWorldStructureTests: XCTestCase {
         "Authenticate using Managed Identity to access Event Hub.xml": (
             "PX003 15:10 'quota' is not allowed at API scope",
             "the file is an effective policy, with the product's statements copied in where '<base />' was (its comments say so); as an API's policy APIM refuses 'quota', which is for products only"
-        )
+        ),
+        "Get OAuth2 access token from AAD using client id and certificate using key vault manage identity.xml": (
+            "PX005 92:136 'duration' of 'cache-store-value' is not a whole number",
+            "'{{cachetime}]' closes its reference with ']', so it names no named value, and the text is no number"
+        ),
     ]
 
     func testEveryRealWorldPolicyPassesTheStructureCheck() throws {

@@ -18,7 +18,7 @@ public enum PolicyCatalogue {
     public static let statements: [StatementSpec] =
         (accessStatements + validationStatements + routingAndCachingStatements
             + transformationStatements + integrationStatements + flowStatements)
-        .sorted { $0.name < $1.name }
+        .sorted { $0.name < $1.name }.map { $0.givingValues(attributeValues) }
 
     /// Every statement name, in name order: the candidates for "did you mean".
     public static let statementNames: [String] = statements.map(\.name)

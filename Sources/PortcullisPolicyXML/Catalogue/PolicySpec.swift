@@ -1,3 +1,6 @@
+import PortcullisDiagnostics
+import PortcullisSupport
+
 /// The four parts of a policy document, in the order APIM runs them.
 public enum PolicySection: String, CaseIterable, Sendable {
     case inbound, backend, outbound
@@ -28,6 +31,92 @@ public enum PolicyScope: String, CaseIterable, Sendable {
 public struct AttributeSpec: Sendable, Hashable {
     public let name: String
     public let isRequired: Bool
+    public let value: AttributeValue
+}
+
+/// What APIM reads an attribute's value as. APIM refuses a policy whose literal is not
+/// what the attribute takes, or whose attribute holds an expression where it takes none.
+public struct AttributeValue: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// Any text.
+        case text
+        /// A whole number within the range.
+        case wholeNumber(ClosedRange<Int>)
+        /// `true` or `false` (`1` and `0` too, as XML Schema reads a boolean).
+        case boolean
+        /// One of these words.
+        case oneOf([String])
+    }
+
+    public let kind: Kind
+    /// Whether a policy expression may give the value instead, which APIM evaluates as each
+    /// request runs.
+    public let takesExpressions: Bool
+
+    public init(kind: Kind, takesExpressions: Bool) {
+        self.kind = kind
+        self.takesExpressions = takesExpressions
+    }
+
+    /// Text, or an expression that gives it: most attributes.
+    public static let text = AttributeValue(kind: .text, takesExpressions: true)
+    /// A whole number of 32 bits, or an expression that gives one.
+    public static let number = AttributeValue.number(Int(Int32.min)...Int(Int32.max))
+    /// A whole number of 64 bits, or an expression that gives one.
+    public static let largeNumber = AttributeValue.number(Int.min...Int.max)
+    /// `true` or `false`, or an expression that gives one.
+    public static let boolean = AttributeValue(kind: .boolean, takesExpressions: true)
+
+    /// One of `words`, or an expression that gives one.
+    public static func oneOf(_ words: [String]) -> AttributeValue { AttributeValue(kind: .oneOf(words), takesExpressions: true) }
+    /// A whole number within `range`, or an expression that gives one.
+    public static func number(_ range: ClosedRange<Int>) -> AttributeValue { AttributeValue(kind: .wholeNumber(range), takesExpressions: true) }
+
+    /// The same value, written out only: APIM takes no expression there.
+    public var literalOnly: AttributeValue { AttributeValue(kind: kind, takesExpressions: false) }
+
+    /// Why APIM does not read `literal` as such a value, as the end of a sentence ("is not a
+    /// whole number"); nil when it does. White space around it is dropped, as XML Schema
+    /// drops it around numbers and booleans; case is not told apart, so that a spelling APIM
+    /// may take is never refused here.
+    public func refusal(of literal: String) -> String? {
+        let text = literal.trimmingWhitespace
+        switch kind {
+        case .text:
+            return nil
+        case .wholeNumber(let range):
+            // Digits after one sign at most, as `Int` reads them; more digits than it holds
+            // are beyond every range.
+            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }),
+                text.utf8.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            else { return "is not \(expected)" }
+            guard let number = Int(text) else { return Int(text.dropFirst()) == nil && text.hasPrefix("-") ? "is less than \(range.lowerBound), the least APIM takes" : "is more than \(range.upperBound), the most APIM takes" }
+            if number < range.lowerBound { return "is less than \(range.lowerBound), the least APIM takes" }
+            if number > range.upperBound { return "is more than \(range.upperBound), the most APIM takes" }
+            return nil
+        case .boolean:
+            return ["true", "false", "1", "0"].contains(text.lowercased()) ? nil : "is not \(expected)"
+        case .oneOf(let words):
+            let lowered = text.lowercased()
+            return words.contains { $0.lowercased() == lowered } ? nil : "is not \(expected)"
+        }
+    }
+
+    /// What the value must be, for messages: "a whole number", "'true' or 'false'".
+    public var expected: String {
+        switch kind {
+        case .text:
+            return "text"
+        case .wholeNumber(let range) where range.lowerBound >= 0:
+            return "a whole number of \(range.lowerBound) or more"
+        case .wholeNumber:
+            return "a whole number"
+        case .boolean:
+            return "'true' or 'false'"
+        case .oneOf(let words):
+            return DisplayText.list(words.map { "'\($0)'" }, joinedBy: "or")
+        }
+    }
 }
 
 /// What an element may hold between its tags.
@@ -54,10 +143,16 @@ public struct ElementSpec: Sendable {
     public let content: ElementContent
 
     public init(_ name: String, required: [String] = [], optional: [String] = [], _ content: ElementContent = .empty) {
+        self.init(
+            name: name,
+            attributes: required.map { AttributeSpec(name: $0, isRequired: true, value: .text) }
+                + optional.map { AttributeSpec(name: $0, isRequired: false, value: .text) },
+            content: content)
+    }
+
+    private init(name: String, attributes: [AttributeSpec], content: ElementContent) {
         self.name = name
-        self.attributes =
-            required.map { AttributeSpec(name: $0, isRequired: true) }
-            + optional.map { AttributeSpec(name: $0, isRequired: false) }
+        self.attributes = attributes
         self.content = content
     }
 
@@ -67,6 +162,15 @@ public struct ElementSpec: Sendable {
         _ name: String, required: [String] = [], optional: [String] = [], _ content: ElementContent = .empty
     ) -> ElementSpec {
         ElementSpec(name, required: required, optional: optional + ["id"], content)
+    }
+
+    /// The element, and its children, with the values `table` gives their attributes, keyed
+    /// as ``PolicyCatalogue/attributeValues`` keys them; `path` is the element's own.
+    func givingValues(_ table: [String: AttributeValue], at path: String) -> ElementSpec {
+        let attributes = attributes.map { AttributeSpec(name: $0.name, isRequired: $0.isRequired, value: table["\(path)@\($0.name)"] ?? .text) }
+        guard case .elements(let children) = content else { return ElementSpec(name: name, attributes: attributes, content: content) }
+        return ElementSpec(
+            name: name, attributes: attributes, content: .elements(children.map { $0.givingValues(table, at: "\(path)/\($0.name)") }))
     }
 
     /// An element holding text only, without attributes: `<value>`, `<audience>`, ...
@@ -101,6 +205,11 @@ public struct StatementSpec: Sendable {
         self.sections = sections
         self.scopes = scopes
         self.oncePerPolicy = oncePerPolicy
+    }
+
+    /// The statement with the values `table` gives its attributes and its children's.
+    func givingValues(_ table: [String: AttributeValue]) -> StatementSpec {
+        StatementSpec(element.givingValues(table, at: name), in: sections, at: scopes, oncePerPolicy: oncePerPolicy)
     }
 }
 

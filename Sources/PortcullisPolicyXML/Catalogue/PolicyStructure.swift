@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// Checks that a raw policy document has APIM's shape and names only what APIM has, against
 /// ``PolicyCatalogue``: the root and its sections, each statement's section and scope, and
@@ -178,7 +179,9 @@ private struct StructureWalker {
                 at: declaration.nameSpan, note: "remove 'xmlns': APIM's policy elements have no namespace")
         }
         for attribute in element.attributes where !Self.isNamespaceMarkup(attribute.name) {
-            if spec.attribute(attribute.name) == nil {
+            if let known = spec.attribute(attribute.name) {
+                checkValue(of: attribute, against: known.value, of: spec.name)
+            } else {
                 let known = spec.attributes.map(\.name)
                 reportUnknown(
                     attribute.name, "'\(spec.name)' has no attribute '\(attribute.name)'", attribute.nameSpan,
@@ -192,6 +195,30 @@ private struct StructureWalker {
             report(
                 .unknownPolicyElement, "'\(spec.name)' lacks the required attribute '\(required.name)'", at: element.nameSpan,
                 note: "add '\(required.name)=\"...\"' to '\(spec.name)'")
+        }
+    }
+
+    /// A value APIM refuses: an expression where the attribute takes none, or a literal it
+    /// does not read as the attribute's kind. A literal that names a named value (`{{name}}`)
+    /// is not judged: APIM puts the named value's text in before it reads the policy, and
+    /// the value may be anything. One that only opens a reference (`{{cachetime}]`, in a
+    /// real policy) names none, and is judged as written. The message does not repeat the
+    /// value, which may be text never meant for this attribute (a secret in the wrong place).
+    private mutating func checkValue(of attribute: PolicyXMLAttribute, against value: AttributeValue, of element: String) {
+        if value.takesExpressions, value.kind == .text { return }
+        switch attribute.value {
+        case .expression:
+            guard !value.takesExpressions else { return }
+            let instead = value.kind == .text ? "the value out" : "\(value.expected), the same for every request"
+            report(
+                .invalidPolicyValue, "'\(attribute.name)' of '\(element)' takes no policy expression", at: attribute.valueSpan,
+                note: "APIM evaluates none there and refuses the policy; write \(instead)")
+        case .text(let literal):
+            guard !(literal.holds("{{") && literal.holds("}}")), let refusal = value.refusal(of: literal) else { return }
+            report(
+                .invalidPolicyValue, "'\(attribute.name)' of '\(element)' \(refusal)", at: attribute.valueSpan,
+                note: "APIM refuses a policy whose '\(attribute.name)' it cannot read; write \(value.expected)"
+                    + (value.takesExpressions ? ", or an expression that gives one" : ""))
         }
     }
 
