@@ -204,13 +204,15 @@ public enum CredentialScanner {
         guard key.count >= 2 else { return (false, false, nil, nil) }
         var name = key
         // A number after the name counts a key among others or versions it
-        // (`TokenEncryptionKey1`, `X-Api-Key-V2`, `password_v2`, `ApiKeyV2`): read without
-        // it, its `v` and the separators before them.
+        // (`TokenEncryptionKey1`, `X-Api-Key-V2`, `password_v2`, `ApiKeyV2`, `api.key.v2`):
+        // read without it, its `v` and the separators before them (a dot too: an audit).
         if isDigit(bytes[name.upperBound - 1]) {
             var end = name.upperBound - 1
             while end > name.lowerBound, isDigit(bytes[end - 1]) { end -= 1 }
             if end > name.lowerBound, bytes[end - 1] | 0x20 == UInt8(ascii: "v") { end -= 1 }
-            while end > name.lowerBound, bytes[end - 1] == UInt8(ascii: "-") || bytes[end - 1] == UInt8(ascii: "_") { end -= 1 }
+            while end > name.lowerBound, bytes[end - 1] == UInt8(ascii: "-") || bytes[end - 1] == UInt8(ascii: "_") || bytes[end - 1] == UInt8(ascii: ".") {
+                end -= 1
+            }
             name = name.lowerBound..<end
         }
         // A plural names what its singular does (`X-Secrets`, `apiKeys`, `creds`): a name
@@ -256,7 +258,7 @@ public enum CredentialScanner {
         func hasLetterOrDigit(before index: Int) -> Bool { bytes[name.lowerBound..<index].contains(where: isAlphanumeric) }
         /// Whether a word starts at `index`, which a letter follows: first, after a separator
         /// or a digit (`db2cred`), or at a capital after a small letter or before a small letter (`dbCreds`,
-        /// `DBCreds`; a joined `dbcreds` is not read).
+        /// `DBCreds`). In one case throughout (`dbcreds`, `X-DBCRED`) no word starts inside.
         func startsAWord(_ index: Int) -> Bool {
             guard index > name.lowerBound, isAlphanumeric(bytes[index - 1]), !isDigit(bytes[index - 1]) else { return true }
             return isUppercase(bytes[index]) && !(isUppercase(bytes[index - 1]) && isUppercase(bytes[index + 1]))
@@ -264,8 +266,11 @@ public enum CredentialScanner {
         for (word, named) in wordsAlone {
             guard let start = before(word, from: name.upperBound) else { continue }
             if word == secretWord, !hasLetterOrDigit(before: start) { return nil }
-            // `cred` is too short to be read inside a word (`x-sacred`: an audit).
-            if word == credWord, !startsAWord(start) { continue }
+            // `cred` is too short to be read inside a word (`x-sacred`, `SACRED`: an audit),
+            // unless the word is one of ``credQualifiers`` and `cred` (`dbcreds`, `X-DBCRED`).
+            if word == credWord, !startsAWord(start), !credQualifiers.contains(where: { before($0, from: start).map(startsAWord) ?? false }) {
+                continue
+            }
             return notSecretKinds.contains { before($0, from: start) != nil } ? nil : named
         }
         guard let start = before(keyWord, from: name.upperBound) else { return nil }
@@ -311,6 +316,11 @@ public enum CredentialScanner {
         ("signing", .key), ("sas", .key), ("sig", .key), ("ocp", .key),
     ].map { (Array($0.utf8), $1) }
     private static let secretPrefixBytes = secretPrefixes.map { Array($0.utf8) }
+
+    /// What a whole word may hold before `cred` in one case, joined (`dbcreds`, `X-DBCRED`,
+    /// `sqlcred`): whose credential it is, where a word that only ends so has none
+    /// (`sacred`; so not SQL Server's `sa`). Found by an audit.
+    private static let credQualifiers = ["db", "sql", "svc", "api", "app", "user", "admin", "root", "service"].map { Array($0.utf8) }
 
     /// Words before a credential's word alone (``wordsAlone``) that make the value no secret: a paging or sync
     /// cursor (`nextPageToken`, `continuationToken`), or where a vault keeps one.
@@ -529,8 +539,8 @@ public enum CredentialScanner {
     private static let credentialKeySuffixes: [[UInt8]] = [
         "password", "pwd", "passwd", "passphrase", "passcode", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "private_key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
-        // Written as two words (`pass-phrase`, `Pass_Code`: an audit).
-        "pass-phrase", "pass_phrase", "pass-code", "pass_code",
+        // Written as two words (`pass-phrase`, `Pass_Code`, `pass-word`: audits).
+        "pass-phrase", "pass_phrase", "pass-code", "pass_code", "pass-word", "pass_word",
         // Symmetric keys: whoever reads one decrypts or signs what the gateway does.
         "access_key", "access-key", "auth_token", "auth-token", "authtoken", "private_token", "private-token",
         "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",

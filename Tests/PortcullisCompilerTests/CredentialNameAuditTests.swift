@@ -171,6 +171,51 @@ final class CredentialNameAuditTests: XCTestCase {
         try assertHiddenAndNotBuilt(folder, output)
     }
 
+    /// `cred` joined in one case to a word that says whose it is (`dbcreds`, `X-DBCRED`),
+    /// `pass-word` as two words and a version after a dot (`api.key.v2`) name one as the
+    /// word does: the audit of the forty-eighth round found each built in clear. What only
+    /// ends so or holds `cred` inside (`X-SACRED`, `X-INCREDIBLE`, `ACCREDITED`), a policy
+    /// about a password and a dotted key's name over no key's shape stay silent on the same
+    /// lines. Backend headers, named values and raw `set-header` alike.
+    func testJoinedOneCaseTwoWordAndDottedNamesAreSE001AndNotBuilt() throws {
+        let headers = [
+            "X-DBCRED: \(Self.credential)", "dbcreds: \(Self.passphrase)", "X-SQLCREDS: '\(Self.pin)'", "pass-word: \(Self.passphrase)",
+            "Pass_Word: \(Self.passphrase)", "api.key.v2: \(Self.signatureKey)",
+        ]
+        let controls = [
+            "X-SACRED: hello-world-value", "X-INCREDIBLE: \(Self.passphrase)", "ACCREDITED: \(Self.passphrase)", "password-policy: strict",
+            "api.key.v3: eu-west-primary",
+        ]
+        let named = """
+            namedValues:
+              nv-dbcreds: \(Self.passphrase)
+              db-pass-word: {value: \(Self.passphrase)}
+              api.key.v2: \(Self.signatureKey)
+              x-sacred: hello-world-value
+
+            """
+        let policy = Self.catalogPolicy(inbound: [
+            #"<set-header name="X-DBCRED" exists-action="override"><value>\#(Self.credential)</value></set-header>"#,
+            #"<set-header name="pass-word" exists-action="override"><value>\#(Self.passphrase)</value></set-header>"#,
+            #"<set-header name="api.key.v2" exists-action="override"><value>\#(Self.signatureKey)</value></set-header>"#,
+            #"<set-header name="X-SACRED" exists-action="override"><value>hello-world-value</value></set-header>"#,
+        ])
+        let folder = try contoso(
+            edits: [
+                Self.backendHeaders((headers + controls).joined(separator: ", ")),
+                policy.edit,
+                ("gateway.yaml", "namedValues:\n", named),
+            ],
+            files: [policy.file])
+        let (found, output) = try findings(folder)
+        XCTAssertEqual(found.filter { $0.contains("partner-orders.yaml:13:") }.count, headers.count, output)
+        for line in 33...35 { XCTAssertTrue(found.contains { $0.contains("gateway.yaml:\(line):") }, "line \(line):\n\(output)") }
+        XCTAssertFalse(found.contains { $0.contains("gateway.yaml:36:") }, output)
+        for line in 4...6 { XCTAssertTrue(found.contains { $0.contains("catalog.xml:\(line):") }, "line \(line):\n\(output)") }
+        XCTAssertFalse(found.contains { $0.contains("catalog.xml:7:") }, output)
+        try assertHiddenAndNotBuilt(folder, output)
+    }
+
     /// Names that only hold such letters (`X-Credit-Limit`, `monkey`, `secretary`,
     /// `Tokenizer`, `x-sacred`), name something about a credential (`X-Token-Type`, `keyVaultUri`,
     /// `tokenLifetime`, `passcodeLength`) or are plurals that count or allow

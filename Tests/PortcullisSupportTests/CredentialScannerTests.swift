@@ -221,6 +221,33 @@ final class CredentialScannerTests: XCTestCase {
         XCTAssertTrue(CredentialScanner.looksLikeCredential(#"{"partnerCredential": "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"}"#))
         XCTAssertFalse(CredentialScanner.looksLikeCredential(#"{"credentials": "same-origin", "signing": "enabled-always"}"#))
     }
+
+    /// Names the audit of the forty-eighth round found passed: `cred` joined in one case to
+    /// a word that says whose it is (`dbcreds`, `X-DBCRED`), `pass-word` as two words, a
+    /// version after a dot (`api.key.v2`). Words that only end so, or hold `cred` inside,
+    /// and a key's name whose value is no key's shape, stay none.
+    func testJoinedOneCaseDottedAndTwoWordNamesNameOne() {
+        let key = "kQ7vR2xN9pLm4TzW8yHc3FbJ6sDg"
+        for (name, value) in [
+            ("X-DBCRED", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"), ("X-DBCREDS", "hunter22"), ("dbcreds", "hunter22"), ("sqlcred", "Tr0ub4dor-and-3"),
+            ("X-SVCCREDS", "4829173650184736"), ("nv-admincred", "hunter22"), ("pass-word", "hunter22"), ("Pass_Word", "correct horse"),
+            ("x-pass-words", "4829173650184736"), ("api.key.v2", key), ("api.key.2", key), ("X-Api-Token.V2", "hunter22"),
+        ] {
+            XCTAssertTrue(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
+        }
+        for (name, value) in [
+            ("x-sacred", "hello-world-value"), ("X-SACRED", "hello-world-value"), ("X-SACREDS", "hello-world-value"), ("incredible", "hunter22"),
+            ("X-INCREDIBLE", "hunter22"), ("accredited", "hunter22"), ("X-ACCREDITED", "hunter22"), ("xdbcred", "hunter22"),
+            ("MYDBCRED", "hunter22"), ("password-policy", "strict"), ("pass-word-length", "hunter22"), ("api.key.v2", "orders-v2"),
+            ("dbcreds", "true"), ("pass-words", "false"), ("api.key.v2", "{{api-key}}"),
+        ] {
+            XCTAssertFalse(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
+        }
+        // A JSON member and a KEY=VALUE pair are read by the same names.
+        XCTAssertTrue(CredentialScanner.looksLikeCredential(#"{"DBCREDS": "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"}"#))
+        XCTAssertTrue(CredentialScanner.looksLikeCredential("Server=db;pass_word=hunter22;"))
+        XCTAssertFalse(CredentialScanner.looksLikeCredential(#"{"SACRED": "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"}"#))
+    }
 }
 
 /// Keys are told apart by their last two letters before any suffix is compared; random
@@ -231,7 +258,7 @@ final class CredentialKeyTests: XCTestCase {
     private static let suffixes = [
         "password", "pwd", "passwd", "passphrase", "passcode", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "private_key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
-        "pass-phrase", "pass_phrase", "pass-code", "pass_code",
+        "pass-phrase", "pass_phrase", "pass-code", "pass_code", "pass-word", "pass_word",
         "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",
         "signing_key", "aeskey", "aes-key", "aes_key", "hmackey", "hmac-key", "hmac_key",
     ]
@@ -254,7 +281,7 @@ final class CredentialKeyTests: XCTestCase {
             var named = lowered.utf8.reversed().drop { $0 >= 0x30 && $0 <= 0x39 }
             if named.count < lowered.utf8.count {
                 if named.first == UInt8(ascii: "v") { named = named.dropFirst() }
-                named = named.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+                named = named.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
             }
             let expected = Self.suffixes.contains { named.starts(with: $0.utf8.reversed()) }
             XCTAssertEqual(CredentialScanner.isCredential("Hunter2pass", under: key), expected, "key '\(key)'")
