@@ -2021,14 +2021,7 @@ struct CheckedCredentials: Sendable {
         if let given = check.attribute("token-value")?.value {
             guard given.isExpression else { return [] }
             let code = values.partlyResolved(given.resolved)
-            return ExpressionFlow.sources(of: code).compactMap { source in
-                switch source {
-                case .requestHeader(let name): .header(name.lowercased())
-                case .requestQuery(let name): .query(name.lowercased())
-                case .someRequestHeader, .allRequestHeaders, .allRequestQuery, .requestURL, .request: .anyName
-                default: nil
-                }
-            } + callerControlledVariables.tokenPlaces(of: code)
+            return CredentialPlace.read(byTokenValue: code) + callerControlledVariables.tokenPlaces(of: code)
         }
         for (attribute, place) in [("header-name", CredentialPlace.header), ("query-parameter-name", CredentialPlace.query)] {
             guard let written = check.attribute(attribute)?.value else { continue }
@@ -2052,6 +2045,21 @@ struct CheckedCredentials: Sendable {
 }
 
 extension CredentialPlace {
+    /// The request's places the code of a token check's `token-value` reads: the headers
+    /// and query parameters it names, any where it reads them all (a header named at run
+    /// time, the URL, the whole request). The one reader of lint (LP001) and of `diff`,
+    /// which weighs such a check again when another policy sets a place it reads.
+    public static func read(byTokenValue code: String) -> [CredentialPlace] {
+        ExpressionFlow.sources(of: code).compactMap { source in
+            switch source {
+            case .requestHeader(let name): .header(name.lowercased())
+            case .requestQuery(let name): .query(name.lowercased())
+            case .someRequestHeader, .allRequestHeaders, .allRequestQuery, .requestURL, .request: .anyName
+            default: nil
+            }
+        }
+    }
+
     /// What a write to a credential place is taken for.
     public enum Write: Sendable {
         /// Credentials of the gateway's, or of the policy's own choosing, put there for a

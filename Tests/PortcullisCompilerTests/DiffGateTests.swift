@@ -493,6 +493,44 @@ final class DiffGateTests: XCTestCase {
             ])
     }
 
+    /// A token check given its token by an expression (`token-value`) reads the headers and
+    /// query parameters it names, as lint reads them: another policy, or the definitions,
+    /// now setting one before it makes it judge the gateway's value (the audit of the
+    /// forty-eighth round: only the API policy's change was reported, as `other`). A header
+    /// it does not read, set so, passes.
+    func testATokenValueReadingAHeaderAnotherPolicySetsIsWeighed() throws {
+        let check = """
+                policy: |
+                  <policies>
+                    <inbound>
+                      <base />
+                      <validate-jwt token-value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;,&quot;&quot;))"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://catalog</audience></audiences></validate-jwt>
+                    </inbound>
+                  </policies>
+
+            """
+        let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", cache, cache + check)])
+        let apiPolicy = { (name: String) in
+            "policy: |\n  <policies>\n    <inbound>\n      <base />\n      <set-header name=\"\(name)\" exists-action=\"override\"><value>{{tenant-id}}</value></set-header>\n    </inbound>\n  </policies>\nroutes:\n"
+        }
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("apis/catalog.yaml", "routes:\n", apiPolicy("x-tok"))])),
+            [
+                "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
+                "other: API 'catalog' now has a raw policy; review what it does",
+            ])
+        try passes(base, try copy(of: base, [("apis/catalog.yaml", "routes:\n", apiPolicy("X-Other"))]))
+        // A query parameter read by name, which the route's definitions now set.
+        let queryToken = try copy(of: base, [("apis/catalog.yaml", "context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;,&quot;&quot;)", "context.Request.Url.Query.GetValueOrDefault(&quot;tok&quot;,&quot;&quot;)")])
+        XCTAssertEqual(
+            try gate(queryToken, try copy(of: queryToken, [("apis/catalog.yaml", "    policy: |\n      <policies>", "    request: {query: {set: {tok: gateway-token}}}\n    policy: |\n      <policies>")])),
+            [
+                "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
+                "other: route 'catalog/get-product' changes what its backend receives (headers, query or rewrite)",
+            ])
+    }
+
     /// A bypass no comparison reads, with its finding silenced in the same change, passed
     /// `lint` and the gate alike (the round-24 audit of the gate): a copy of the request
     /// answered before the token check under a `portcullis:ignore` comment, Redis without

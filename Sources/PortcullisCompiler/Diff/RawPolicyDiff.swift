@@ -474,7 +474,7 @@ enum RawPolicyDiff {
         /// `set-header` added before a `check-header` passed for `other`: an audit).
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) {
-                if let place = element.placeChecked(values), SetPlaces.holds(placesSet, place) { return false }
+                if element.placesChecked(values).contains(where: { SetPlaces.holds(placesSet, $0) }) { return false }
                 return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(callerControlled))
             }
             if element.name == "limit-concurrency", !Self.limitsACall(element) { return false }
@@ -1542,9 +1542,9 @@ enum RawPolicyDiff {
         }
     }
 
-    /// The request's places the checks of `document` read (``PolicyXMLElement/placeChecked(_:)``).
+    /// The request's places the checks of `document` read (``PolicyXMLElement/placesChecked(_:)``).
     private static func placesChecked(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution) -> Set<String> {
-        Set(document.elements(named: checks).compactMap { $0.placeChecked(values) })
+        Set(document.elements(named: checks).flatMap { $0.placesChecked(values) })
     }
 
     /// What sets the headers of another message than the request the checks judge: the
@@ -1561,7 +1561,7 @@ extension PolicyXMLElement {
     /// ``PolicyXMLValue/name(resolving:)`` reads it, any of its kind where it is not known
     /// here: a `check-header`'s header, a token check's `query-parameter-name` or
     /// `header-name` (`Authorization` unless it names another). Nil for one that reads none
-    /// (a token given by `token-value`).
+    /// that it names (a token given by `token-value`: ``placesChecked(_:)`` reads those).
     fileprivate func placeChecked(_ values: GatewayComparison.Substitution) -> String? {
         let written: PolicyXMLValue
         var query = false
@@ -1580,5 +1580,24 @@ extension PolicyXMLElement {
         }
         let any = query ? RawPolicyDiff.SetPlaces.anyQuery : RawPolicyDiff.SetPlaces.anyHeader
         return written.name(resolving: values.resolved).map { (query ? "?" : "") + $0 } ?? any
+    }
+
+    /// The request's places a check reads: ``placeChecked(_:)``'s, or for a token given by an
+    /// expression (`token-value`) the headers and query parameters it reads by name, as lint
+    /// reads them (``CredentialPlace/read(byTokenValue:)``): a policy that now sets one
+    /// makes the check judge the gateway's value (an audit: only `other` was reported). One
+    /// that reads them all reads none here, as before.
+    fileprivate func placesChecked(_ values: GatewayComparison.Substitution) -> [String] {
+        guard name == "validate-jwt" || name == "validate-azure-ad-token", let given = attribute("token-value")?.value else {
+            return placeChecked(values).map { [$0] } ?? []
+        }
+        guard given.isExpression else { return [] }
+        let named = CredentialPlace.read(byTokenValue: values.value(given.resolved)).filter { place in
+            switch place {
+            case .header, .query: true
+            case .anyHeader, .anyQuery, .anyName: false
+            }
+        }
+        return Array(RawPolicyDiff.SetPlaces.names(named))
     }
 }
