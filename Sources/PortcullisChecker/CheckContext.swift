@@ -149,6 +149,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.statementBeforeAnyTokenCheck(kind, on: route)
     }
 
+    /// What puts credentials where `route`'s raw token check reads them before it runs
+    /// (see ``RawEnforcement/credentialsPlacedBeforeTokenCheck(on:)``).
+    func credentialsPlacedBeforeTokenCheck(on route: EffectiveRoute) -> RawEnforcement.CredentialsPlaced? {
+        rawEnforcement.credentialsPlacedBeforeTokenCheck(on: route)
+    }
+
     /// A raw call to another service before `route`'s first raw limit (see
     /// ``RawEnforcement/callBeforeRawLimit(on:)``).
     func rawCallBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {

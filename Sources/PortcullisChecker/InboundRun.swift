@@ -35,6 +35,9 @@ final class InboundRun: Sendable {
 
     enum Outcome: Sendable {
         case found(owner: String, name: String, afterATokenCheck: Bool)
+        /// The statements generated for the route set `place`, as `setter` says
+        /// (``RawEnforcement/credentialsPlacedBeforeTokenCheck(on:)``); never inside a run.
+        case setByDefinitions(setter: String, place: CredentialPlace)
         /// The question's walk ends inside the run, and found nothing.
         case stopped
         /// Nothing found; the walk goes on after the run.

@@ -342,8 +342,8 @@ struct RawEnforcement: Sendable {
             for entry in entries {
                 switch entry {
                 case .generated:
-                    set.formUnion(declaredHeaders[route.apiIndex].union(route.written.request?.placesSet(resolving: namedValues.resolved) ?? []))
-                    replaced.formUnion(declaredReplaced[route.apiIndex].union(route.written.request?.placesSet(resolving: namedValues.resolved, replacing: true) ?? []))
+                    set.formUnion(placesTheDefinitionsSet(on: route).map(\.place))
+                    replaced.formUnion(placesTheDefinitionsSet(on: route, replacing: true).map(\.place))
                 case .run(let run): collect(run.entries)
                 case .statement(let owner, let statement):
                     let (setBefore, replacedBefore) = (set, replaced)
@@ -361,6 +361,30 @@ struct RawEnforcement: Sendable {
             }
         }
         collect(inboundOrder(of: route))
+        return found
+    }
+
+    /// The request's places the statements generated for `route` set, with the definitions
+    /// that set each, as messages name them: its API's `request.headers` and
+    /// `request.query`, then its own, then its `rewrite`'s query. Generated after `<base />`
+    /// of the route's policy (the API's policy has run by then), before the rest of it.
+    /// `replacing`: only those overridden whatever the caller sent.
+    func placesTheDefinitionsSet(on route: EffectiveRoute, replacing: Bool = false) -> [(place: CredentialPlace, setter: String)] {
+        // A route the gateway answers itself is generated no request changes.
+        guard route.written.answer == nil else { return [] }
+        let api = "API '\(apiNames[route.apiIndex])'"
+        let own = "route '\(route.written.id.value)'"
+        func named(_ places: Set<CredentialPlace>, by owner: String) -> [(place: CredentialPlace, setter: String)] {
+            places.map { place in
+                switch place {
+                case .header, .anyHeader: (place, "'request.headers' of \(owner)")
+                case .query, .anyQuery, .anyName: (place, "'request.query' of \(owner)")
+                }
+            }
+        }
+        var found = named(replacing ? declaredReplaced[route.apiIndex] : declaredHeaders[route.apiIndex], by: api)
+        if let request = route.written.request { found += named(request.placesSet(resolving: namedValues.resolved, replacing: replacing), by: own) }
+        if let rewrite = route.written.rewrite { found += rewrite.placesSet(resolving: namedValues.resolved).map { ($0, "'rewrite' of \(own)") } }
         return found
     }
 
@@ -454,6 +478,34 @@ struct RawEnforcement: Sendable {
         return (owner, name, afterATokenCheck)
     }
 
+    /// What puts credentials where the raw token check of `route` reads them, before that
+    /// check runs (``statementBeforeAnyTokenCheck(_:on:)`` of
+    /// ``Kind/callerCredentialsReplaced``): a raw statement, or the statements generated
+    /// from the definitions (``placesTheDefinitionsSet(on:replacing:)``), which run after
+    /// `<base />` of the route's policy and so before a check written after it.
+    enum CredentialsPlaced {
+        case raw(owner: String, name: String)
+        case definitions(setter: String, place: CredentialPlace)
+    }
+
+    func credentialsPlacedBeforeTokenCheck(on route: EffectiveRoute) -> CredentialsPlaced? {
+        // The generated token check comes before the generated changes: only a route
+        // without one may meet them before a raw check.
+        let declared = route.isAuthenticated ? [] : placesTheDefinitionsSet(on: route).filter { checked.reads($0.place) }
+        guard mayMeet(.callerCredentialsReplaced, on: route) || !declared.isEmpty else { return nil }
+        let order = inboundOrder(of: route)
+        guard order.contains(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated) }) else { return nil }
+        var walk = BeforeTokenCheck(
+            kind: .callerCredentialsReplaced, method: methodBranchesSee(on: route), authenticated: route.isAuthenticated, searchesPastCheck: false)
+        walk.declared = declared
+        var met: Bool?
+        switch beforeTokenCheck(in: order, walk, met: &met, readLater: []) {
+        case .found(let owner, let name, _): return .raw(owner: owner, name: name)
+        case .setByDefinitions(let setter, let place): return .definitions(setter: setter, place: place)
+        case .stopped, .passed: return nil
+        }
+    }
+
     /// What ``statementBeforeAnyTokenCheck(_:on:)`` looks for, on a route.
     private struct BeforeTokenCheck {
         var kind: Kind
@@ -461,6 +513,8 @@ struct RawEnforcement: Sendable {
         var authenticated: Bool
         /// Whether the walk goes on past the first token check, to the generated one.
         var searchesPastCheck: Bool
+        /// The places the generated statements set, with what sets each, that a check may read.
+        var declared: [(place: CredentialPlace, setter: String)] = []
     }
 
     /// Walks `entries` for a statement of the walk's kind before the token check: every
@@ -504,6 +558,10 @@ struct RawEnforcement: Sendable {
             switch entry {
             case .generated:
                 if walk.searchesPastCheck || (walk.authenticated && met == nil) { return .stopped }
+                // The definitions' changes, before the route's raw statements after `<base />`.
+                if let (place, setter) = walk.declared.first(where: { declared in readAfter[index + 1].contains { $0.mayBe(declared.place) } }) {
+                    return .setByDefinitions(setter: setter, place: place)
+                }
             case .statement(let owner, let statement):
                 if met == nil, isTokenCheck(statement) {
                     var visited = Set<String>()
@@ -2124,11 +2182,7 @@ extension PolicyXMLElement {
             // the URL alone, never a header.
             guard let template = attribute("template")?.value else { return [] }
             guard !template.isExpression, let written = resolved(template.written) else { return [.anyQuery] }
-            guard let query = written.split(separator: "?", maxSplits: 1).dropFirst().first else { return [] }
-            return query.split(separator: "&").map { parameter in
-                let name = String(parameter.prefix { $0 != "=" })
-                return name.contains("{") ? .anyQuery : .query(name.lowercased())
-            }
+            return CredentialPlace.queryParameters(inTemplate: written)
         default:
             return []
         }
@@ -2155,6 +2209,40 @@ extension PolicyXMLElement {
     private static let otherMessages: Set<String> = [
         "send-request", "send-one-way-request", "return-response", "mock-response", "backend", "outbound", "on-error",
     ]
+}
+
+extension CredentialPlace {
+    /// The query parameters a URL template writes (`/things?access_token=x`), named values
+    /// put in: each by its name, any where a name is a template parameter. The one reader of
+    /// a rewrite's query, raw `rewrite-uri` and `rewrite` in the definitions alike.
+    static func queryParameters(inTemplate written: String) -> [CredentialPlace] {
+        guard let query = written.split(separator: "?", maxSplits: 1).dropFirst().first else { return [] }
+        return query.split(separator: "&").map { parameter in
+            let name = String(parameter.prefix { $0 != "=" })
+            return name.contains("{") ? .anyQuery : .query(name.lowercased())
+        }
+    }
+
+    /// How messages name the place.
+    var described: String {
+        switch self {
+        case .header(let name): "header '\(name)'"
+        case .query(let name): "query parameter '\(name)'"
+        case .anyHeader: "a header"
+        case .anyQuery: "a query parameter"
+        case .anyName: "a header or query parameter"
+        }
+    }
+}
+
+extension Rewrite {
+    /// The query parameters the generated `rewrite-uri` sets, read as a raw one's are
+    /// (``CredentialPlace/queryParameters(inTemplate:)``); any where a named value in the
+    /// path is not known. What the caller sent there is replaced too.
+    func placesSet(resolving resolved: (String) -> String?) -> Set<CredentialPlace> {
+        guard let written = resolved(path.value) else { return [.anyQuery] }
+        return Set(CredentialPlace.queryParameters(inTemplate: written))
+    }
 }
 
 extension RequestShaping {

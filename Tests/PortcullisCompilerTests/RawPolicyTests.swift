@@ -189,6 +189,55 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("serves cached responses of route 'list-pertoken'") }, found.joined(separator: "\n"))
     }
 
+    /// The definitions' request changes (`request.headers`, `request.query`, a `rewrite`'s
+    /// query) are generated after `<base />` of the route's policy, before a raw token check
+    /// written after it: put where that check reads, the gateway's value is what it judges.
+    /// Lint was silent where the same `set-header` written raw was LP001 (audit findings
+    /// F9, F7, N1). The API's raw policy runs at the route's `<base />`, before them, and so
+    /// does a check before `<base />`; a response header, another header, a removed one or
+    /// the generated check first leave the raw check the caller's token.
+    func testCredentialsTheDefinitionsSetBeforeARawTokenCheckAreLP001() throws {
+        try (RuleExample.baseGateway + "namedValues:\n  svc-token: placeholder\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let audience = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
+        let header = #"<validate-jwt header-name="Authorization">"# + audience
+        let query = #"<validate-jwt query-parameter-name="access_token">"# + audience
+        let setAuthorization = "request: {headers: {set: {Authorization: '{{svc-token}}'}}}\n"
+        let cases: [(name: String, api: String, route: String, inbound: String)] = [
+            ("apiheader", setAuthorization, "", "<base />" + header),
+            ("apiquery", "request: {query: {set: {access_token: '{{svc-token}}'}}}\n", "", "<base />" + query),
+            ("routequery", "", "request: {query: {set: {access_token: '{{svc-token}}'}}}, ", "<base />" + query),
+            ("rewritten", "", "rewrite: {path: '/orders?access_token=abc'}, ", "<base />" + query),
+            // Controls: each is quiet.
+            ("apicheck", setAuthorization, "", "<base />"),
+            ("beforebase", setAuthorization, "", header + "<base />"),
+            ("response", "response: {headers: {set: {Authorization: '{{svc-token}}'}}}\n", "", "<base />" + header),
+            ("other", "request: {headers: {set: {X-Backend: '{{svc-token}}'}}}\n", "", "<base />" + header),
+            ("removed", "request: {headers: {remove: [Authorization]}}\n", "", "<base />" + header),
+            ("plainrewrite", "", "rewrite: {path: '/orders?view=full'}, ", "<base />" + query),
+            ("authenticated", setAuthorization, "scopes: [orders.read], ", "<base />" + header),
+        ]
+        for item in cases {
+            // 'apicheck' checks in the API's own policy, which runs at the route's '<base />'.
+            let apiPolicy = item.name == "apicheck" ? "policy: '<policies><inbound><base />\(header)</inbound></policies>'\n" : ""
+            let auth = item.name == "authenticated" ? "" : "auth: none\n"
+            let example = RuleExample.api(
+                item.name, fields: auth + item.api + apiPolicy,
+                routes: "  - {id: list-\(item.name), method: GET, path: /orders, \(item.route)policy: '<policies><inbound>\(item.inbound)</inbound></policies>'}\n")
+            try write(example.text, to: "defs/\(item.name).yaml")
+        }
+        let found = try lintFindings()
+        let judges = "so the check judges the gateway's credentials, not the caller's"
+        XCTAssertContainsEach(found, [
+            "LP001 defs/apiheader.yaml: 'request.headers' of API 'apiheader' sets header 'authorization' before the raw token check of route 'list-apiheader' reads it, \(judges)",
+            "LP001 defs/apiquery.yaml: 'request.query' of API 'apiquery' sets query parameter 'access_token' before the raw token check of route 'list-apiquery' reads it, \(judges)",
+            "LP001 defs/routequery.yaml: 'request.query' of route 'list-routequery' sets query parameter 'access_token' before the raw token check of route 'list-routequery' reads it, \(judges)",
+            "LP001 defs/rewritten.yaml: 'rewrite' of route 'list-rewritten' sets query parameter 'access_token' before the raw token check of route 'list-rewritten' reads it, \(judges)",
+        ])
+        for quiet in ["apicheck", "beforebase", "response", "other", "removed", "plainrewrite", "authenticated"] {
+            XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/\(quiet).yaml") }, found.joined(separator: "\n"))
+        }
+    }
+
     /// A route policy without an `inbound` section is built with one that starts with
     /// `<base />`, so the broader policies run before the route's checks; the checker read
     /// it as one that drops them, and an API's answer before the token check of such a

@@ -22,6 +22,10 @@ public enum UnauthenticatedRoute: Rule {
           </policies>
         """
 
+    /// A raw check of the token in query parameter 'access_token'.
+    private static let queryTokenCheck =
+        #"<validate-jwt query-parameter-name="access_token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
+
     private static let mock = #"<mock-response status-code="200" content-type="application/json" />"#
     private static let privateLookup = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true" />"#
 
@@ -125,6 +129,16 @@ public enum UnauthenticatedRoute: Rule {
                 routes: """
                   - {id: ↓list-orders, method: GET, path: /orders}
                 """),
+            // The definitions' request changes are generated after '<base />' of the route's
+            // policy: a raw check written after it judges the value they set.
+            RuleExample.api(
+                fields: "auth: none\nrequest: {query: {set: {access_token: internal}}}",
+                routes: """
+                  - id: ↓list-orders
+                    method: GET
+                    path: /orders
+                    policy: '<policies><inbound><base />\(queryTokenCheck)</inbound></policies>'
+                """),
             // A 'validate-jwt' that takes unsigned tokens checks nothing anyone cannot write.
             RuleExample.api(
                 fields: rawTokenCheck.replacing(
@@ -197,6 +211,12 @@ public enum UnauthenticatedRoute: Rule {
             // After '<base />', the answer comes once the token is checked.
             mockedRoute("list-orders", inbound: ["<base />", mock]),
             mockedRoute("list-orders", inbound: ["<base />", privateLookup]),
+            // The API's raw check runs at the route's '<base />', before the definitions' changes.
+            RuleExample.api(
+                fields: "auth: none\nrequest: {query: {set: {access_token: internal}}}\npolicy: '<policies><inbound><base />\(queryTokenCheck)</inbound></policies>'",
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders}
+                """),
             // A raw token check that runs on every request of the API's routes.
             RuleExample.api(
                 fields: rawTokenCheck,
@@ -259,11 +279,19 @@ public enum UnauthenticatedRoute: Rule {
             )
         }
         // The check then judges the gateway's credentials: a token it accepts lets everyone in.
-        if let (owner, name, _) = context.rawStatementBeforeAnyTokenCheck(.callerCredentialsReplaced, on: route) {
+        switch context.credentialsPlacedBeforeTokenCheck(on: route) {
+        case .raw(let owner, let name)?:
             return (
                 "raw '\(name)' in \(owner) replaces the caller's token before the token check of route '\(id)' reads it, so the check judges the gateway's credentials, not the caller's",
                 "give the backend its credentials in its 'kind: Backend' document, or move this statement after '<base />' in the route's policy"
             )
+        // Generated after '<base />' of the route's policy, before a raw check written after it.
+        case .definitions(let setter, let place)?:
+            return (
+                "\(setter) sets \(place.described) before the raw token check of route '\(id)' reads it, so the check judges the gateway's credentials, not the caller's",
+                "give the backend its credentials in its 'kind: Backend' document, or move the token check before '<base />' in the route's policy, where it runs before the definitions' changes"
+            )
+        case nil: break
         }
         return nil
     }
