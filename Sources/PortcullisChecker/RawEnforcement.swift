@@ -2239,7 +2239,7 @@ extension Rewrite {
     /// The query parameters the generated `rewrite-uri` sets, read as a raw one's are
     /// (``CredentialPlace/queryParameters(inTemplate:)``); any where a named value in the
     /// path is not known. What the caller sent there is replaced too.
-    func placesSet(resolving resolved: (String) -> String?) -> Set<CredentialPlace> {
+    public func placesSet(resolving resolved: (String) -> String?) -> Set<CredentialPlace> {
         guard let written = resolved(path.value) else { return [.anyQuery] }
         return Set(CredentialPlace.queryParameters(inTemplate: written))
     }

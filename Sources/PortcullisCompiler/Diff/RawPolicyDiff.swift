@@ -1392,9 +1392,10 @@ enum RawPolicyDiff {
             names(element.placesSet(resolving: values.resolved))
         }
 
-        /// The places the definitions set on a route's requests (``RequestShaping/placesSet(resolving:)``).
-        static func declared(_ shaping: RequestShaping?, _ values: GatewayComparison.Substitution) -> Set<String> {
-            names(shaping?.placesSet(resolving: values.resolved) ?? [])
+        /// The places the definitions set on a route's requests (``RequestShaping/placesSet(resolving:)``),
+        /// and the query a route's `rewrite` writes (``Rewrite/placesSet(resolving:)``), as lint reads them.
+        static func declared(_ shaping: RequestShaping?, rewrite: Rewrite? = nil, _ values: GatewayComparison.Substitution) -> Set<String> {
+            names((shaping?.placesSet(resolving: values.resolved) ?? []).union(rewrite?.placesSet(resolving: values.resolved) ?? []))
         }
 
         /// `place` as lint names it.
@@ -1518,7 +1519,7 @@ enum RawPolicyDiff {
                 var routesFirst = apiDeclared
                 for route in api.routes {
                     let written = "\(api.name.value)/\(route.id.value)"
-                    let routeFirst = apiDeclared.union(SetPlaces.declared(route.request, values))
+                    let routeFirst = apiDeclared.union(SetPlaces.declared(route.request, rewrite: route.answer == nil ? route.rewrite : nil, values))
                     let routeSets = sets(route.policy?.document)
                     byKey[Key.route(renames?.route(written) ?? written)] = Sets(before: routeFirst, atBase: atRoutesBase, viaFragments: routeSets.viaFragments)
                     routesFirst.formUnion(routeFirst.union(routeSets.beforeBase))
