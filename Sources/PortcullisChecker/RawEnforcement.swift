@@ -374,8 +374,9 @@ struct RawEnforcement: Sendable {
         guard route.written.answer == nil else { return [] }
         let api = "API '\(apiNames[route.apiIndex])'"
         let own = "route '\(route.written.id.value)'"
+        // In the order of their names, so that a message names the same one on every run.
         func named(_ places: Set<CredentialPlace>, by owner: String) -> [(place: CredentialPlace, setter: String)] {
-            places.map { place in
+            places.sorted { $0.described < $1.described }.map { place in
                 switch place {
                 case .header, .anyHeader: (place, "'request.headers' of \(owner)")
                 case .query, .anyQuery, .anyName: (place, "'request.query' of \(owner)")
@@ -384,7 +385,9 @@ struct RawEnforcement: Sendable {
         }
         var found = named(replacing ? declaredReplaced[route.apiIndex] : declaredHeaders[route.apiIndex], by: api)
         if let request = route.written.request { found += named(request.placesSet(resolving: namedValues.resolved, replacing: replacing), by: own) }
-        if let rewrite = route.written.rewrite { found += rewrite.placesSet(resolving: namedValues.resolved).map { ($0, "'rewrite' of \(own)") } }
+        if let rewrite = route.written.rewrite {
+            found += rewrite.placesSet(resolving: namedValues.resolved).sorted { $0.described < $1.described }.map { ($0, "'rewrite' of \(own)") }
+        }
         return found
     }
 
