@@ -173,7 +173,7 @@ final class CredentialNameAuditTests: XCTestCase {
 
     /// `cred` joined in one case to a word that says whose it is (`dbcreds`, `X-DBCRED`),
     /// `pass-word` as two words and a version after a dot (`api.key.v2`) name one as the
-    /// word does: the audit of the forty-eighth round found each built in clear. What only
+    /// word does: the audit of the forty-seventh round found each built in clear. What only
     /// ends so or holds `cred` inside (`X-SACRED`, `X-INCREDIBLE`, `ACCREDITED`), a policy
     /// about a password and a dotted key's name over no key's shape stay silent on the same
     /// lines. Backend headers, named values and raw `set-header` alike.

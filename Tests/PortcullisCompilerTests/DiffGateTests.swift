@@ -496,7 +496,7 @@ final class DiffGateTests: XCTestCase {
     /// A token check given its token by an expression (`token-value`) reads the headers and
     /// query parameters it names, as lint reads them: another policy, or the definitions,
     /// now setting one before it makes it judge the gateway's value (the audit of the
-    /// forty-eighth round: only the API policy's change was reported, as `other`). A header
+    /// forty-seventh round: only the API policy's change was reported, as `other`). A header
     /// it does not read, set so, passes.
     func testATokenValueReadingAHeaderAnotherPolicySetsIsWeighed() throws {
         let check = """

@@ -222,7 +222,7 @@ final class CredentialScannerTests: XCTestCase {
         XCTAssertFalse(CredentialScanner.looksLikeCredential(#"{"credentials": "same-origin", "signing": "enabled-always"}"#))
     }
 
-    /// Names the audit of the forty-eighth round found passed: `cred` joined in one case to
+    /// Names the audit of the forty-seventh round found passed: `cred` joined in one case to
     /// a word that says whose it is (`dbcreds`, `X-DBCRED`), `pass-word` as two words, a
     /// version after a dot (`api.key.v2`). Words that only end so, or hold `cred` inside,
     /// and a key's name whose value is no key's shape, stay none.
