@@ -491,6 +491,13 @@ final class DiffGateTests: XCTestCase {
                 "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
                 "other: route 'catalog/get-product' changes what its backend receives (headers, query or rewrite)",
             ])
+        // The query a route's 'rewrite' writes, as a raw 'rewrite-uri''s is read (audit N1).
+        XCTAssertEqual(
+            try gate(queryToken, try copy(of: queryToken, [("apis/catalog.yaml", "    policy: |\n      <policies>", "    rewrite: {path: '/products/{sku}?access_token=gateway-token'}\n    policy: |\n      <policies>")])),
+            [
+                "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
+                "other: route 'catalog/get-product' changes what its backend receives (headers, query or rewrite)",
+            ])
     }
 
     /// A token check given its token by an expression (`token-value`) reads the headers and
@@ -525,13 +532,6 @@ final class DiffGateTests: XCTestCase {
         let queryToken = try copy(of: base, [("apis/catalog.yaml", "context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;,&quot;&quot;)", "context.Request.Url.Query.GetValueOrDefault(&quot;tok&quot;,&quot;&quot;)")])
         XCTAssertEqual(
             try gate(queryToken, try copy(of: queryToken, [("apis/catalog.yaml", "    policy: |\n      <policies>", "    request: {query: {set: {tok: gateway-token}}}\n    policy: |\n      <policies>")])),
-            [
-                "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
-                "other: route 'catalog/get-product' changes what its backend receives (headers, query or rewrite)",
-            ])
-        // The query a route's 'rewrite' writes, as a raw 'rewrite-uri''s is read (audit N1).
-        XCTAssertEqual(
-            try gate(queryToken, try copy(of: queryToken, [("apis/catalog.yaml", "    policy: |\n      <policies>", "    rewrite: {path: '/products/{sku}?access_token=gateway-token'}\n    policy: |\n      <policies>")])),
             [
                 "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
                 "other: route 'catalog/get-product' changes what its backend receives (headers, query or rewrite)",

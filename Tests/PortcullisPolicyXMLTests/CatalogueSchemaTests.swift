@@ -80,6 +80,7 @@ final class CatalogueSchemaTests: XCTestCase {
         "rate-limit-by-key@retry-after-variable-name": "the page allows no expressions",
         "rate-limit-by-key@total-calls-header-name": "the page allows no expressions",
         "validate-jwt@output-token-variable-name": "the page allows no expressions",
+        "validate-jwt@clock-skew": "the page calls it a time span and gives it in seconds: taken as any text, so neither form is refused",
         "key@e": "the 'validate-jwt' page allows no expressions",
         "key@n": "the 'validate-jwt' page allows no expressions",
     ]

@@ -167,7 +167,6 @@ extension PolicyCatalogue {
         "validate-headers@specified-header-action": .oneOf(["ignore", "prevent", "detect"]),
         "validate-headers@unspecified-header-action": .oneOf(["ignore", "prevent", "detect"]),
         "validate-jwt/required-claims/claim@match": .oneOf(["all", "any"]),
-        "validate-jwt@clock-skew": .largeNumber,
         "validate-jwt@failed-validation-httpcode": .largeNumber,
         "validate-jwt@require-expiration-time": .boolean,
         "validate-jwt@require-signed-tokens": .boolean,
