@@ -80,6 +80,14 @@ public struct AttributeValue: Sendable, Hashable {
     /// drops it around numbers and booleans; case is not told apart, so that a spelling APIM
     /// may take is never refused here.
     public func refusal(of literal: String) -> String? {
+        // Most literals are written exactly as the attribute takes them: told first, without
+        // making a trimmed copy (the raw estate's thousands of `exists-action="override"`).
+        switch kind {
+        case .text: return nil
+        case .wholeNumber(let range): if let number = Int(literal), range.contains(number) { return nil }
+        case .boolean: if literal == "true" || literal == "false" { return nil }
+        case .oneOf(let words): if words.contains(literal) { return nil }
+        }
         let text = literal.trimmingWhitespace
         switch kind {
         case .text:
