@@ -72,11 +72,13 @@ extension DiagnosticCode {
     /// Whether a finding of the code points at text the reader could not take apart, which
     /// no check of secrets read: a line that is not well formed, a repeated key, a field the
     /// language does not define, what YAML or XML the tool does not take, a limit that
-    /// stopped the reading. Its quoted line shows no value.
+    /// stopped the reading, a value not of its attribute's kind (which may be anything: a
+    /// password pasted into `max-count`, which no check of secrets reads there). Its quoted
+    /// line shows no value.
     public var pointsAtUnreadText: Bool { Self.unreadText.contains(id) }
 
     private static let unreadText = Set(
-        [yamlSyntax, duplicateKey, unknownField, inputLimit, unsupportedYAML, policyXMLSyntax, unknownPolicyElement].map(\.id))
+        [yamlSyntax, duplicateKey, unknownField, inputLimit, unsupportedYAML, policyXMLSyntax, unknownPolicyElement, invalidPolicyValue].map(\.id))
 
     /// Every front-end code, in code order.
     public static let frontEnd: [DiagnosticCode] = [

@@ -36,6 +36,39 @@ final class RawPolicyTests: XCTestCase {
         return (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
     }
 
+    /// A value of the wrong kind may be anything, a password pasted into `max-count` too, and
+    /// no check of secrets reads it there: PX005's message leaves it out, and the line quoted
+    /// under it shows no value, in `lint`, `build` and `diff` alike (the audit of the round
+    /// found the line quoted whole). Numbers are read as XML Schema reads them: only XML's
+    /// white space around them dropped, one sign; `}}…{{` names no named value.
+    func testAValueOfTheWrongKindIsJudgedAndNeverQuoted() throws {
+        let secret = "Tr0ub4dor&amp;3SECRETVALUE"
+        let statements = [
+            ("pasted", #"<limit-concurrency key="k" max-count="\#(secret)"><set-variable name="v" value="1" /></limit-concurrency>"#),
+            ("spaced", #"<limit-concurrency key="k" max-count="&#xA0;3"><set-variable name="v" value="1" /></limit-concurrency>"#),
+            ("signed", #"<limit-concurrency key="k" max-count="+-3"><set-variable name="v" value="1" /></limit-concurrency>"#),
+            ("braces", #"<limit-concurrency key="k" max-count="}}ten{{"><set-variable name="v" value="1" /></limit-concurrency>"#),
+            ("plain", #"<limit-concurrency key="k" max-count=" 3 "><set-variable name="v" value="1" /></limit-concurrency>"#),
+        ]
+        for (name, statement) in statements {
+            let example = RuleExample.api(
+                name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        let found = lint.stdout.split(separator: "\n").filter { $0.contains("[PX005]") }.map { String($0.drop { $0 != " " }.dropFirst()) }
+        XCTAssertEqual(found.sorted(), Array(repeating: "error: 'max-count' of 'limit-concurrency' is not a whole number [PX005]", count: 4), lint.stdout)
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        try FileManager.default.copyItem(at: file("defs"), to: file("base"))
+        for name in ["pasted", "spaced", "signed", "braces"] { try FileManager.default.removeItem(at: file("base/\(name).yaml")) }
+        let gate = try ToolProcess.run(["diff", "base", "defs"], in: directory)
+        for (command, output) in [("lint", lint.stdout + lint.stderr), ("build", build.stdout + build.stderr), ("diff", gate.stdout + gate.stderr)] {
+            XCTAssertFalse(output.contains("SECRETVALUE"), "\(command) quoted the value:\n\(output)")
+        }
+    }
+
     /// The gateway with `values`, and for each statement an API of its name, in a file of its
     /// name, whose policy runs the statement after `<base />` for its one route. A policy
     /// `asBlock` is a YAML block, in which two values of one statement keep their places

@@ -88,17 +88,16 @@ public struct AttributeValue: Sendable, Hashable {
         case .boolean: if literal == "true" || literal == "false" { return nil }
         case .oneOf(let words): if words.contains(literal) { return nil }
         }
-        let text = literal.trimmingWhitespace
+        let text = Self.trimmingXMLSpace(literal)
         switch kind {
         case .text:
             return nil
         case .wholeNumber(let range):
-            // Digits after one sign at most, as `Int` reads them; more digits than it holds
-            // are beyond every range.
-            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }),
-                text.utf8.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-            else { return "is not \(expected)" }
-            guard let number = Int(text) else { return Int(text.dropFirst()) == nil && text.hasPrefix("-") ? "is less than \(range.lowerBound), the least APIM takes" : "is more than \(range.upperBound), the most APIM takes" }
+            // One sign at most, then digits; a number of more digits than `Int` holds is
+            // beyond every range.
+            let digits = text.utf8.first == UInt8(ascii: "-") || text.utf8.first == UInt8(ascii: "+") ? text.utf8.dropFirst() : text.utf8[...]
+            guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return "is not \(expected)" }
+            let number = Int(text) ?? (text.hasPrefix("-") ? Int.min : Int.max)
             if number < range.lowerBound { return "is less than \(range.lowerBound), the least APIM takes" }
             if number > range.upperBound { return "is more than \(range.upperBound), the most APIM takes" }
             return nil
@@ -108,6 +107,16 @@ public struct AttributeValue: Sendable, Hashable {
             let lowered = text.lowercased()
             return words.contains { $0.lowercased() == lowered } ? nil : "is not \(expected)"
         }
+    }
+
+    /// `text` without XML's white space (space, tab, line breaks) at either end, which XML
+    /// Schema drops around a number or a boolean; other spaces (`&#xA0;`) are the value's.
+    private static func trimmingXMLSpace(_ text: String) -> Substring {
+        func isSpace(_ character: Character) -> Bool { [" ", "\t", "\n", "\r", "\r\n"].contains(character) }
+        var trimmed = text[...]
+        while let first = trimmed.first, isSpace(first) { trimmed = trimmed.dropFirst() }
+        while let last = trimmed.last, isSpace(last) { trimmed = trimmed.dropLast() }
+        return trimmed
     }
 
     /// What the value must be, for messages: "a whole number", "'true' or 'false'".

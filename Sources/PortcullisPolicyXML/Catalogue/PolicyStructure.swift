@@ -214,12 +214,19 @@ private struct StructureWalker {
                 .invalidPolicyValue, "'\(attribute.name)' of '\(element)' takes no policy expression", at: attribute.valueSpan,
                 note: "APIM evaluates none there and refuses the policy; write \(instead)")
         case .text(let literal):
-            guard !(literal.holds("{{") && literal.holds("}}")), let refusal = value.refusal(of: literal) else { return }
+            guard !Self.referencesANamedValue(literal), let refusal = value.refusal(of: literal) else { return }
             report(
                 .invalidPolicyValue, "'\(attribute.name)' of '\(element)' \(refusal)", at: attribute.valueSpan,
                 note: "APIM refuses a policy whose '\(attribute.name)' it cannot read; write \(value.expected)"
                     + (value.takesExpressions ? ", or an expression that gives one" : ""))
         }
+    }
+
+    /// Whether `literal` may name a named value: a `{{` with a `}}` after it. APIM puts the
+    /// value in before it reads the attribute; `}}ten{{` names none.
+    private static func referencesANamedValue(_ literal: String) -> Bool {
+        guard let open = literal.range(ofBytes: "{{") else { return false }
+        return literal[open.upperBound...].range(ofBytes: "}}") != nil
     }
 
     /// A namespace declaration or a namespaced attribute (`xmlns:xsl`, `xsi:nil`): XML's
