@@ -444,6 +444,13 @@ final class DiffGateTests: XCTestCase {
         try passes(apiCheck, try copy(of: apiCheck, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", routeAfter)]))
         let outbound = "policy: |\n  <policies>\n    <inbound><base /></inbound>\n    <outbound><base />\(setter)</outbound>\n  </policies>\nroutes:\n"
         try passes(base, try copy(of: base, [("apis/catalog.yaml", "routes:\n", outbound)]))
+        // The definitions' changes are generated after the route's `<base />`: a check before
+        // it, or in the API's policy, runs first and judges the caller's (the audit of the
+        // round: both were called weakened). After `<base />`, as above, it is weighed.
+        let declared = "    request: {headers: {set: {X-Channel: web}}}\n"
+        let checkFirst = try copy(of: base, [("apis/catalog.yaml", "          <base />\n          <check-header name=\"X-Channel\" failed-check-httpcode=\"403\" failed-check-error-message=\"no\" ignore-case=\"false\"><value>web</value></check-header>\n", "          <check-header name=\"X-Channel\" failed-check-httpcode=\"403\" failed-check-error-message=\"no\" ignore-case=\"false\"><value>web</value></check-header>\n          <base />\n")])
+        try passes(checkFirst, try copy(of: checkFirst, [("apis/catalog.yaml", "    policy: |\n", declared + "    policy: |\n")]))
+        try passes(apiCheck, try copy(of: apiCheck, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n" + declared)]))
 
         // Found by the audit of the fix: a fragment's text changed under an include alike on
         // both sides (each side reads its own fragments), the route's own include of it

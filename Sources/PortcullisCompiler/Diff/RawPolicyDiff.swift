@@ -1430,9 +1430,11 @@ enum RawPolicyDiff {
     struct PlacesSetElsewhere {
         struct Sets: Equatable {
             /// Set before the document's first statement: by a narrower policy's statements
-            /// before its `<base />`, and by the definitions (`request.headers`).
+            /// before its `<base />`; for a route's policy without `<base />`, by the
+            /// definitions (`request.headers`), generated first.
             var before: Set<String> = []
-            /// Set by the broader policies, which run where the document has `<base />`.
+            /// Set where the document has `<base />`: by the broader policies, and for a
+            /// route's policy by the definitions, generated after them.
             var atBase: Set<String> = []
             /// Set by each fragment the document includes (with those it includes), by id.
             var viaFragments: [String: Set<String>] = [:]
@@ -1516,14 +1518,21 @@ enum RawPolicyDiff {
                 let broader = ownProducts.reduce(gateway.all) { $0.union($1.sets.all) }
                 let apiDeclared = SetPlaces.declared(api.request, values)
                 let atRoutesBase = own.all.union(broader)
-                var routesFirst = apiDeclared
+                var routesFirst = Set<String>()
                 for route in api.routes {
                     let written = "\(api.name.value)/\(route.id.value)"
-                    let routeFirst = apiDeclared.union(SetPlaces.declared(route.request, rewrite: route.answer == nil ? route.rewrite : nil, values))
+                    let declared = apiDeclared.union(SetPlaces.declared(route.request, rewrite: route.answer == nil ? route.rewrite : nil, values))
                     let routeSets = sets(route.policy?.document)
-                    byKey[Key.route(renames?.route(written) ?? written)] = Sets(before: routeFirst, atBase: atRoutesBase, viaFragments: routeSets.viaFragments)
-                    routesFirst.formUnion(routeFirst.union(routeSets.beforeBase))
-                    anywhere.formUnion(routeFirst.union(routeSets.all))
+                    // The definitions' changes are generated after `<base />` of the route's
+                    // `inbound`, so after the broader policies, or first where it has none (the
+                    // broader policies then never run): a check before them judges the
+                    // caller's (an audit: a check before `<base />`, or in the API's policy,
+                    // was called weakened).
+                    let hasBase = route.policy?.document?.inboundBaseStatement != nil
+                    byKey[Key.route(renames?.route(written) ?? written)] = Sets(
+                        before: hasBase ? [] : declared, atBase: hasBase ? atRoutesBase.union(declared) : atRoutesBase, viaFragments: routeSets.viaFragments)
+                    routesFirst.formUnion(routeSets.beforeBase)
+                    anywhere.formUnion(declared.union(routeSets.all))
                 }
                 byKey[Key.api(apiName)] = Sets(before: routesFirst, atBase: broader, viaFragments: own.viaFragments)
                 let first = routesFirst.union(own.beforeBase)
