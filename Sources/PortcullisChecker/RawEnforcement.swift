@@ -35,7 +35,7 @@ struct RawEnforcement: Sendable {
             // and a 'validate-client-certificate' may let any certificate, or none, through.
             case .tokenCheck:
                 Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues, checked.callerControlledVariables)
-                    && !statement.checksAGivenToken(checked.callerControlledVariables)
+                    && !statement.checksAGivenToken(checked.namedValues, checked.callerControlledVariables)
             case .rateLimit, .partialRateLimit:
                 Self.rateLimits.contains(statement.name)
                     && statement.counting(checked.namedValues, checked.callerControlledVariables, api: api, method: method) == (self == .rateLimit ? .everyRequest : .someRequests)
@@ -1739,16 +1739,26 @@ extension PolicyXMLElement {
     }
 
     /// Whether a token check judges a token the policy gives it rather than the caller's:
-    /// a `token-value` written as text, naming a named value, which the gateway's own
-    /// configuration fills, or reading a variable a policy may fill otherwise than with
+    /// a `token-value` written as text, naming a named value the gateway's own
+    /// configuration fills (one not known here, or one after which the code reads nothing
+    /// the caller sends), or reading a variable a policy may fill otherwise than with
     /// what the caller sent (a caller who sends nothing may then pass as someone else;
-    /// ``CallerControlledVariables/givesTheCallersToken(_:)``).
-    public func checksAGivenToken(_ callerControlled: CallerControlledVariables) -> Bool {
-        guard let given = attribute("token-value")?.value else { return false }
+    /// ``CallerControlledVariables/givesTheCallersToken(_:)``). A named value known here is
+    /// read with its value: `GetValueOrDefault("{{token-header}}", "")` reads that header
+    /// (an audit: such a check was no check, so a header set before it went unweighed).
+    public func checksAGivenToken(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+        guard let given = attribute("token-value")?.value, given.isExpression else { return attribute("token-value") != nil }
         // Read with XML's references put in (`&#123;&#123;`, `&#86;ariables`) and any `\u`
         // escape taken for a variable's name (audits).
-        guard given.isExpression, !given.resolved.contains("{{") else { return true }
-        return given.resolved.mayReadAVariable && !callerControlled.givesTheCallersToken(given.resolved)
+        var code = given.resolved
+        if code.contains("{{") {
+            let substituted = NamedValues.substitute(code, values)
+            guard substituted.complete, !substituted.text.contains("{{"),
+                !CredentialPlace.read(byTokenValue: substituted.text).isEmpty || callerControlled.givesTheCallersToken(substituted.text)
+            else { return true }
+            code = substituted.text
+        }
+        return code.mayReadAVariable && !callerControlled.givesTheCallersToken(code)
     }
 
     /// Whether a token or certificate check lets through callers it was written to stop
@@ -1838,9 +1848,9 @@ extension PolicyXMLElement {
                     || (element.name == "issuer-signing-keys"
                         && element.elements.contains { key in ["n", "e", "certificate-id"].contains { key.attribute($0) != nil } })
             }
-            return sharedKeys && !names("audiences", "audience") && !requiresAudience && !checksAGivenToken(callerControlled)
+            return sharedKeys && !names("audiences", "audience") && !requiresAudience && !checksAGivenToken(values, callerControlled)
         case "validate-azure-ad-token":
-            return !names("audiences", "audience") && !names("backend-application-ids", "application-id") && !requiresAudience && !checksAGivenToken(callerControlled)
+            return !names("audiences", "audience") && !names("backend-application-ids", "application-id") && !requiresAudience && !checksAGivenToken(values, callerControlled)
         default:
             return false
         }

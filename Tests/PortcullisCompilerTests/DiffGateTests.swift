@@ -535,6 +535,22 @@ final class DiffGateTests: XCTestCase {
                 "other: API 'catalog' now has a raw policy; review what it does",
             ])
         try passes(base, try copy(of: base, [("apis/catalog.yaml", "routes:\n", apiPolicy("X-Other"))]))
+        // The header named by a named value known here, read with its value (the audit of the
+        // round: such a check was taken for one of a token the policy gives, and neither
+        // lint nor the gate weighed the header set before it).
+        let named = try copy(of: base, [
+            ("apis/catalog.yaml", "GetValueOrDefault(&quot;X-Tok&quot;", "GetValueOrDefault(&quot;{{token-header}}&quot;"),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  token-header: X-Tok\n"),
+        ])
+        let namedHead = try copy(of: named, [("apis/catalog.yaml", "routes:\n", apiPolicy("x-tok"))])
+        XCTAssertEqual(
+            try gate(named, namedHead),
+            [
+                "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
+                "other: API 'catalog' now has a raw policy; review what it does",
+            ])
+        let lint = try ToolProcess.run(["lint", namedHead.path])
+        XCTAssertTrue(lint.stdout.contains("replaces the caller's token before the token check of route 'get-product'"), lint.stdout)
         // A query parameter read by name, which the route's definitions now set.
         let queryToken = try copy(of: base, [("apis/catalog.yaml", "context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;,&quot;&quot;)", "context.Request.Url.Query.GetValueOrDefault(&quot;tok&quot;,&quot;&quot;)")])
         XCTAssertEqual(

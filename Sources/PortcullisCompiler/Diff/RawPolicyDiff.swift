@@ -475,7 +475,7 @@ enum RawPolicyDiff {
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) {
                 if element.placesChecked(values).contains(where: { SetPlaces.holds(placesSet, $0) }) { return false }
-                return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(callerControlled))
+                return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(values.values, callerControlled))
             }
             if element.name == "limit-concurrency", !Self.limitsACall(element) { return false }
             return !limits.contains(element.name) || element.countsRequests(values.values, callerControlled, api: api)

@@ -126,7 +126,7 @@ public enum RouteWithoutScopes: Rule {
             var written: [CredentialPlace] = []
             for statement in statements {
                 defer { written += context.rawEnforcement.credentialPlacesWritten(by: CollectionOfOne(statement)) }
-                guard tokenChecks.contains(statement.name), !statement.letsCallersThrough(values, callerControlled), !statement.checksAGivenToken(callerControlled),
+                guard tokenChecks.contains(statement.name), !statement.letsCallersThrough(values, callerControlled), !statement.checksAGivenToken(values, callerControlled),
                     statement.requiredClaims.contains(where: { $0.grantsAPermission(values, callerControlled) }),
                     let places = context.credentialPlaces(of: [statement]),
                     !written.contains(where: { place in places.contains(where: place.mayBe) })

@@ -365,7 +365,7 @@ public enum SpoofableRateLimitKey: Rule {
         guard
             let check = statements.lastIndex(where: { statement in
                 statement.nameSpan.lowerBound < limit.nameSpan.lowerBound && RawEnforcement.Kind.tokenChecks.contains(statement.name)
-                    && !statement.checksAGivenToken(callerControlled) && !statement.letsCallersThrough(values, callerControlled)
+                    && !statement.checksAGivenToken(values, callerControlled) && !statement.letsCallersThrough(values, callerControlled)
                     && context.credentialPlaces(of: [statement]) == [.header("authorization")]
             })
         else { return false }
