@@ -318,9 +318,13 @@ public enum CredentialScanner {
     private static let secretPrefixBytes = secretPrefixes.map { Array($0.utf8) }
 
     /// What a whole word may hold before `cred` in one case, joined (`dbcreds`, `X-DBCRED`,
-    /// `sqlcred`): whose credential it is, where a word that only ends so has none
-    /// (`sacred`; so not SQL Server's `sa`). Found by an audit.
-    private static let credQualifiers = ["db", "sql", "svc", "api", "app", "user", "admin", "root", "service"].map { Array($0.utf8) }
+    /// `sqlcred`, `mysqlcreds`): whose credential it is, a kind of account or the service
+    /// it opens, where a word that only ends so has none (`sacred`; so not SQL Server's
+    /// `sa`). Found by audits.
+    private static let credQualifiers = [
+        "db", "sql", "mysql", "mssql", "pg", "postgres", "oracle", "mongo", "redis", "cosmos", "ldap", "smtp", "ftp", "sftp", "ssh", "git",
+        "aws", "azure", "gcp", "svc", "api", "app", "user", "admin", "root", "service",
+    ].map { Array($0.utf8) }
 
     /// Words before a credential's word alone (``wordsAlone``) that make the value no secret: a paging or sync
     /// cursor (`nextPageToken`, `continuationToken`), or where a vault keeps one.
@@ -540,7 +544,7 @@ public enum CredentialScanner {
         "password", "pwd", "passwd", "passphrase", "passcode", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "private_key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
         // Written as two words (`pass-phrase`, `Pass_Code`, `pass-word`: audits).
-        "pass-phrase", "pass_phrase", "pass-code", "pass_code", "pass-word", "pass_word",
+        "pass-phrase", "pass_phrase", "pass-code", "pass_code", "pass-word", "pass_word", "pass.word",
         // Symmetric keys: whoever reads one decrypts or signs what the gateway does.
         "access_key", "access-key", "auth_token", "auth-token", "authtoken", "private_token", "private-token",
         "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",

@@ -180,7 +180,7 @@ final class CredentialNameAuditTests: XCTestCase {
     func testJoinedOneCaseTwoWordAndDottedNamesAreSE001AndNotBuilt() throws {
         let headers = [
             "X-DBCRED: \(Self.credential)", "dbcreds: \(Self.passphrase)", "X-SQLCREDS: '\(Self.pin)'", "pass-word: \(Self.passphrase)",
-            "Pass_Word: \(Self.passphrase)", "api.key.v2: \(Self.signatureKey)",
+            "Pass_Word: \(Self.passphrase)", "api.key.v2: \(Self.signatureKey)", "mysqlcreds: \(Self.passphrase)", "X-AWSCREDS: \(Self.passphrase)",
         ]
         let controls = [
             "X-SACRED: hello-world-value", "X-INCREDIBLE: \(Self.passphrase)", "ACCREDITED: \(Self.passphrase)", "password-policy: strict",

@@ -232,6 +232,9 @@ final class CredentialScannerTests: XCTestCase {
             ("X-DBCRED", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"), ("X-DBCREDS", "hunter22"), ("dbcreds", "hunter22"), ("sqlcred", "Tr0ub4dor-and-3"),
             ("X-SVCCREDS", "4829173650184736"), ("nv-admincred", "hunter22"), ("pass-word", "hunter22"), ("Pass_Word", "correct horse"),
             ("x-pass-words", "4829173650184736"), ("api.key.v2", key), ("api.key.2", key), ("X-Api-Token.V2", "hunter22"),
+            // The services a credential opens (the audit of the change).
+            ("mysqlcreds", "hunter22"), ("X-MSSQLCRED", "hunter22"), ("pgcreds", "hunter22"), ("awscreds", "hunter22"), ("ldapcreds", "hunter22"),
+            ("smtpcreds", "hunter22"), ("rediscreds", "hunter22"), ("azurecreds", "hunter22"), ("x-mysqlcred", "hunter22"), ("pass.word", "hunter22"),
         ] {
             XCTAssertTrue(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
         }
@@ -258,7 +261,7 @@ final class CredentialKeyTests: XCTestCase {
     private static let suffixes = [
         "password", "pwd", "passwd", "passphrase", "passcode", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "private_key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
-        "pass-phrase", "pass_phrase", "pass-code", "pass_code", "pass-word", "pass_word",
+        "pass-phrase", "pass_phrase", "pass-code", "pass_code", "pass-word", "pass_word", "pass.word",
         "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",
         "signing_key", "aeskey", "aes-key", "aes_key", "hmackey", "hmac-key", "hmac_key",
     ]
