@@ -199,7 +199,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
 
     /// Where the request carries the token a variable read by `code` holds: what its
     /// setters read (``callersTokens``).
-    func tokenPlaces(of code: String) -> [CredentialPlace] {
+    public func tokenPlaces(of code: String) -> [CredentialPlace] {
         ExpressionFlow.sources(of: code).flatMap { source -> [CredentialPlace] in
             guard case .variable(let name) = source else { return [] }
             return Array(callersTokens[Self.key(name)] ?? [])

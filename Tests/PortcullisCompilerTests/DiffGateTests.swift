@@ -551,6 +551,18 @@ final class DiffGateTests: XCTestCase {
             ])
         let lint = try ToolProcess.run(["lint", namedHead.path])
         XCTAssertTrue(lint.stdout.contains("replaces the caller's token before the token check of route 'get-product'"), lint.stdout)
+        // Through a variable that holds the caller's token, which lint reads too (the audit of
+        // the round: lint reported it, the gate passed it as `other`).
+        let throughVariable = try copy(of: base, [(
+            "apis/catalog.yaml", #"<validate-jwt token-value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;,&quot;&quot;))">"#,
+            #"<set-variable name="tok" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;,&quot;&quot;))" /><validate-jwt token-value="@((string)context.Variables[&quot;tok&quot;])">"#
+        )])
+        XCTAssertEqual(
+            try gate(throughVariable, try copy(of: throughVariable, [("apis/catalog.yaml", "routes:\n", apiPolicy("x-tok"))])),
+            [
+                "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests through request headers or query parameters another policy or the definitions set before it",
+                "other: API 'catalog' now has a raw policy; review what it does",
+            ])
         // A query parameter read by name, which the route's definitions now set.
         let queryToken = try copy(of: base, [("apis/catalog.yaml", "context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;,&quot;&quot;)", "context.Request.Url.Query.GetValueOrDefault(&quot;tok&quot;,&quot;&quot;)")])
         XCTAssertEqual(

@@ -76,7 +76,7 @@ enum RawPolicyDiff {
                         throughValues = " through named values that changed"
                     } else if oldCallerControlled != newCallerControlled {
                         throughValues = Self.throughVariables
-                    } else if new.document.has(anyOf: Self.checks), case let read = Self.placesChecked(in: new.document, newValues),
+                    } else if new.document.has(anyOf: Self.checks), case let read = Self.placesChecked(in: new.document, newValues, newCallerControlled),
                         oldElsewhere[key].bearing(on: read) != newElsewhere[key].bearing(on: read)
                     {
                         throughValues = Self.throughHeaders
@@ -474,7 +474,7 @@ enum RawPolicyDiff {
         /// `set-header` added before a `check-header` passed for `other`: an audit).
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) {
-                if element.placesChecked(values).contains(where: { SetPlaces.holds(placesSet, $0) }) { return false }
+                if element.placesChecked(values, callerControlled).contains(where: { SetPlaces.holds(placesSet, $0) }) { return false }
                 return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(values.values, callerControlled))
             }
             if element.name == "limit-concurrency", !Self.limitsACall(element) { return false }
@@ -1552,9 +1552,11 @@ enum RawPolicyDiff {
         }
     }
 
-    /// The request's places the checks of `document` read (``PolicyXMLElement/placesChecked(_:)``).
-    private static func placesChecked(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution) -> Set<String> {
-        Set(document.elements(named: checks).flatMap { $0.placesChecked(values) })
+    /// The request's places the checks of `document` read (``PolicyXMLElement/placesChecked(_:_:)``).
+    private static func placesChecked(
+        in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables
+    ) -> Set<String> {
+        Set(document.elements(named: checks).flatMap { $0.placesChecked(values, callerControlled) })
     }
 
     /// What sets the headers of another message than the request the checks judge: the
@@ -1571,7 +1573,7 @@ extension PolicyXMLElement {
     /// ``PolicyXMLValue/name(resolving:)`` reads it, any of its kind where it is not known
     /// here: a `check-header`'s header, a token check's `query-parameter-name` or
     /// `header-name` (`Authorization` unless it names another). Nil for one that reads none
-    /// that it names (a token given by `token-value`: ``placesChecked(_:)`` reads those).
+    /// that it names (a token given by `token-value`: ``placesChecked(_:_:)`` reads those).
     fileprivate func placeChecked(_ values: GatewayComparison.Substitution) -> String? {
         let written: PolicyXMLValue
         var query = false
@@ -1593,16 +1595,18 @@ extension PolicyXMLElement {
     }
 
     /// The request's places a check reads: ``placeChecked(_:)``'s, or for a token given by an
-    /// expression (`token-value`) the headers and query parameters it reads by name, as lint
-    /// reads them (``CredentialPlace/read(byTokenValue:)``): a policy that now sets one
-    /// makes the check judge the gateway's value (an audit: only `other` was reported). One
-    /// that reads them all reads none here, as before.
-    fileprivate func placesChecked(_ values: GatewayComparison.Substitution) -> [String] {
+    /// expression (`token-value`) the headers and query parameters it reads by name, itself
+    /// or through a variable that holds the caller's token, as lint reads them
+    /// (``CredentialPlace/read(byTokenValue:)``, ``CallerControlledVariables/tokenPlaces(of:)``):
+    /// a policy that now sets one makes the check judge the gateway's value (audits: only
+    /// `other` was reported). One that reads them all reads none here, as before.
+    fileprivate func placesChecked(_ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables) -> [String] {
         guard name == "validate-jwt" || name == "validate-azure-ad-token", let given = attribute("token-value")?.value else {
             return placeChecked(values).map { [$0] } ?? []
         }
         guard given.isExpression else { return [] }
-        let named = CredentialPlace.read(byTokenValue: values.value(given.resolved)).filter { place in
+        let code = values.value(given.resolved)
+        let named = (CredentialPlace.read(byTokenValue: code) + callerControlled.tokenPlaces(of: code)).filter { place in
             switch place {
             case .header, .query: true
             case .anyHeader, .anyQuery, .anyName: false
