@@ -349,19 +349,55 @@ struct RawEnforcement: Sendable {
                     let (setBefore, replacedBefore) = (set, replaced)
                     set.formUnion(placesSet(atAnyDepthIn: statement))
                     replaced.formUnion(placesReplaced(by: statement))
-                    guard !owner.hasPrefix("product "),
-                        let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: { element in
-                            element.name == "ip-filter" || element.name == "check-header" || Kind.tokenCheck.matches(element, checked)
-                        })
+                    let isGate = { (element: PolicyXMLElement) in
+                        element.name == "ip-filter" || element.name == "check-header" || Kind.tokenCheck.matches(element, checked)
+                    }
+                    guard !owner.hasPrefix("product "), let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: isGate)
                     else { continue }
-                    // Inside the statement holding the check, what is set anywhere counts as set before it.
                     let holder = check.name == statement.name ? nil : statement
-                    found.append(RawGate(check: check, holder: holder, setBefore: holder == nil ? setBefore : set, replacedBefore: replacedBefore))
+                    let onTheWay = holder.map { placesSet(onTheWayIn: $0, to: isGate) } ?? []
+                    found.append(RawGate(check: check, holder: holder, setBefore: setBefore.union(onTheWay), replacedBefore: replacedBefore))
                 }
             }
         }
         collect(inboundOrder(of: route))
         return found
+    }
+
+    /// The request's places that statements inside `holder` (a statement ``onEveryPath``
+    /// finds a check in) set on the way to the checks `isGate` picks: in each branch of a
+    /// `choose` that holds one, the statements before it; in a `retry`, those before it,
+    /// as a check that fails ends the request on its first attempt. What is set after a
+    /// check, or in a branch that refuses, never reaches one (an audit found a guard that
+    /// sets its header after its check taken for one that sets it first).
+    private func placesSet(onTheWayIn holder: PolicyXMLElement, to isGate: (PolicyXMLElement) -> Bool) -> Set<CredentialPlace> {
+        var visited = Set<String>()
+        // What `statements` set before the first that holds a check, nil where none does.
+        func way(in statements: [PolicyXMLElement]) -> Set<CredentialPlace>? {
+            var places = Set<CredentialPlace>()
+            for statement in statements {
+                var probe = visited
+                if Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &probe, matching: isGate) != nil {
+                    return places.union(way(into: statement))
+                }
+                places.formUnion(placesSet(atAnyDepthIn: statement))
+            }
+            return nil
+        }
+        // What `statement`, which holds a check on every path, sets before it.
+        func way(into statement: PolicyXMLElement) -> Set<CredentialPlace> {
+            guard !isGate(statement) else { return [] }
+            switch statement.name {
+            case "include-fragment":
+                guard case .text(let id)? = statement.attribute("fragment-id")?.value, let fragment = fragments[id], visited.insert(id).inserted else { return [] }
+                return way(in: fragment.rootElements) ?? []
+            case "choose":
+                return statement.elements.filter { $0.name == "when" || $0.name == "otherwise" }.reduce(into: []) { $0.formUnion(way(in: $1.elements) ?? []) }
+            default:
+                return way(in: statement.elements) ?? []
+            }
+        }
+        return way(into: holder)
     }
 
     /// The request's places the statements generated for `route` set, with the definitions

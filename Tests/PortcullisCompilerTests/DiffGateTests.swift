@@ -507,6 +507,28 @@ final class DiffGateTests: XCTestCase {
             ])
     }
 
+    /// A fragment's check is met by what is set before it: in the fragment, by the
+    /// statements before it, and where a policy includes it, before the include. A header
+    /// the fragment now sets after its check, or another API sets on its own requests, was
+    /// taken for one set first (audit N4); set before the check, in the fragment or before
+    /// the include of any route, it still is.
+    func testAHeaderSetAfterAFragmentsCheckIsNotSetBeforeIt() throws {
+        let check = #"<check-header name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value></check-header>"#
+        let setter = #"<set-header name="x-channel" exists-action="override"><value>web</value></set-header>"#
+        let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
+        let includes = "    policy: '<policies><inbound><base /><include-fragment fragment-id=\"chk\" /></inbound></policies>'\n"
+        let base = try copy(of: BundleTests.contoso, [
+            ("fragments.yaml", "", "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: chk\npolicy: |\n  <fragment>\(check)</fragment>\n"),
+            ("apis/catalog.yaml", cache, cache + includes),
+        ])
+        try passes(base, try copy(of: base, [("fragments.yaml", "</check-header>", "</check-header>\(setter)")]))
+        try passes(base, try copy(of: base, [("apis/catalog.yaml", "<include-fragment fragment-id=\"chk\" />", "<include-fragment fragment-id=\"chk\" />\(setter)")]))
+        try passes(base, try copy(of: base, [("apis/orders.yaml", "routes:\n", "policy: '<policies><inbound><base />\(setter)</inbound></policies>'\nroutes:\n")]))
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("fragments.yaml", "<fragment><check-header", "<fragment>\(setter)<check-header")])),
+            ["privilege-increase: the raw policy of fragment 'chk' turns 'check-header' into a check that lets callers through or checks only some requests"])
+    }
+
     /// A token check given its token by an expression (`token-value`) reads the headers and
     /// query parameters it names, as lint reads them: another policy, or the definitions,
     /// now setting one before it makes it judge the gateway's value (the audit of the

@@ -326,6 +326,26 @@ final class DiffWideningTests: XCTestCase {
         XCTAssertFalse(backend.contains { $0.contains("does not pass") }, backend.joined(separator: "\n"))
     }
 
+    /// A guard's raw check inside a statement that also sets the checked header, after the
+    /// check in its branch, in a branch that refuses, or after it in a `retry`, was taken
+    /// for one set first: a route copying the guard's statement failed the gate. Set before
+    /// the check in its branch, or in the `retry`, it still is.
+    func testAGuardsCheckInAStatementSettingItsHeaderAfterItIsMetByTheSame() throws {
+        let check = #"<check-header name="X-Internal-Caller" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>reporting</value></check-header>"#
+        let set = #"<set-header name="X-Internal-Caller" exists-action="override"><value>reporting</value></set-header>"#
+        let refuse = #"<return-response><set-status code="403" reason="no" /></return-response>"#
+        let choose = { (first: String, other: String) in
+            #"<choose><when condition="@(context.Request.IpAddress == &quot;10.9.9.9&quot;)">\#(first)</when><otherwise>\#(other)</otherwise></choose>"#
+        }
+        let retry = { (body: String) in #"<retry condition="@(false)" count="1" interval="1">\#(body)</retry>"# }
+        for holder in [choose(check + set, check), choose(set + refuse, check), retry(check + set)] {
+            let lines = try guardedCancel(holder, added: holder)
+            XCTAssertFalse(lines.contains { $0.hasPrefix("privilege increase") }, lines.joined(separator: "\n"))
+        }
+        let unmet = "privilege increase: route 'orders2/cancel' does not pass the raw 'check-header' of header 'X-Internal-Caller' its guard's policies run: it sets the header itself first, where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+        for holder in [choose(set + check, check), retry(set + check)] { assertReports([unmet], in: try guardedCancel(holder, added: holder)) }
+    }
+
     /// A finding silenced anew on another API's route with the same id passed for the one
     /// BASE had, as messages name a route by its id alone (audit AA of the forty-sixth round).
     func testASilencedFindingMovedToAnotherAPIIsANewOne() throws {

@@ -1431,7 +1431,8 @@ enum RawPolicyDiff {
         struct Sets: Equatable {
             /// Set before the document's first statement: by a narrower policy's statements
             /// before its `<base />`; for a route's policy without `<base />`, by the
-            /// definitions (`request.headers`), generated first.
+            /// definitions (`request.headers`), generated first; for a fragment, before one
+            /// of its includes.
             var before: Set<String> = []
             /// Set where the document has `<base />`: by the broader policies, and for a
             /// route's policy by the definitions, generated after them.
@@ -1500,10 +1501,14 @@ enum RawPolicyDiff {
             }
             let gateway = sets(project.gateway?.policy?.document)
             byKey[Key.gateway] = Sets(viaFragments: gateway.viaFragments)
+            // The documents that may include fragments, by key.
+            var including: [(key: String, document: PolicyXMLDocument)] = project.gateway?.policy?.document.map { [(Key.gateway, $0)] } ?? []
             var products: [String: (name: String, sets: (beforeBase: Set<String>, all: Set<String>, viaFragments: [String: Set<String>]))] = [:]
             var productsOfAPI: [String: [String]] = [:]
             for product in project.products {
-                products[product.name.value] = (renames?.product(product.name.value) ?? product.name.value, sets(product.policy?.document))
+                let name = renames?.product(product.name.value) ?? product.name.value
+                products[product.name.value] = (name, sets(product.policy?.document))
+                if let document = product.policy?.document { including.append((Key.product(name), document)) }
                 for api in product.apis { productsOfAPI[api.value, default: []].append(product.name.value) }
             }
             // What the narrower policies and the definitions set first, for the broader
@@ -1529,12 +1534,15 @@ enum RawPolicyDiff {
                     // caller's (an audit: a check before `<base />`, or in the API's policy,
                     // was called weakened).
                     let hasBase = route.policy?.document?.inboundBaseStatement != nil
-                    byKey[Key.route(renames?.route(written) ?? written)] = Sets(
+                    let key = Key.route(renames?.route(written) ?? written)
+                    byKey[key] = Sets(
                         before: hasBase ? [] : declared, atBase: hasBase ? atRoutesBase.union(declared) : atRoutesBase, viaFragments: routeSets.viaFragments)
+                    if let document = route.policy?.document { including.append((key, document)) }
                     routesFirst.formUnion(routeSets.beforeBase)
                     anywhere.formUnion(declared.union(routeSets.all))
                 }
                 byKey[Key.api(apiName)] = Sets(before: routesFirst, atBase: broader, viaFragments: own.viaFragments)
+                if let document = api.policy?.document { including.append((Key.api(apiName), document)) }
                 let first = routesFirst.union(own.beforeBase)
                 for product in productsOfAPI[api.name.value] ?? [] { narrowerFirst[product, default: []].formUnion(first) }
                 everyNarrowerFirst.formUnion(first)
@@ -1545,9 +1553,49 @@ enum RawPolicyDiff {
                 byKey[Key.product(product.name)] = Sets(before: narrowerFirst[written] ?? [], atBase: gateway.all, viaFragments: product.sets.viaFragments)
             }
             byKey[Key.gateway]?.before = products.values.reduce(everyNarrowerFirst) { $0.union($1.sets.beforeBase) }
-            // A fragment runs wherever a policy includes it: anything set anywhere may come first.
+            // The fragments `roots` include, each with what is set before it: `first`, then
+            // what the statements before it set in the order of the text (the broader
+            // policies', `atBase`, where `<base />` runs them; a fragment's, where one is
+            // included); anything set anywhere for one in what sets another message.
+            func includes(in roots: [PolicyXMLElement], after first: Set<String>, atBase: Set<String>) -> [(id: String, before: Set<String>)] {
+                var found: [(id: String, before: Set<String>)] = []
+                var placesSet = first
+                var waiting = roots.reversed().map { (element: $0, inAnotherMessage: false) }
+                while let (element, outside) = waiting.popLast() {
+                    let inAnotherMessage = outside || RawPolicyDiff.otherMessages.contains(element.name)
+                    if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
+                        found.append((id, inAnotherMessage ? anywhere : placesSet))
+                        if !inAnotherMessage { placesSet.formUnion(set(byFragment: id)) }
+                    } else if !inAnotherMessage {
+                        placesSet.formUnion(SetPlaces.set(by: element, values))
+                        if element.name == "base" { placesSet.formUnion(atBase) }
+                    }
+                    waiting += element.elements.reversed().map { (element: $0, inAnotherMessage: inAnotherMessage) }
+                }
+                return found
+            }
+            // A fragment runs wherever a policy includes it: what is set before it is what is
+            // set before one of its includes, through the fragments that include it too (a
+            // header set after a fragment's check, or in a fragment only after its include,
+            // was taken for one set first: audit N4), read until nothing more is found.
+            var fragmentFirst: [String: Set<String>] = [:]
+            var reached: [String] = []
+            func reach(_ id: String, after places: Set<String>) {
+                if let known = fragmentFirst[id], places.isSubset(of: known) { return }
+                fragmentFirst[id, default: []].formUnion(places)
+                reached.append(id)
+            }
+            for (key, document) in including {
+                let sets = byKey[key] ?? Sets()
+                for include in includes(in: [document.root], after: sets.before, atBase: sets.atBase) { reach(include.id, after: include.before) }
+            }
+            let inFragments = fragments.mapValues { includes(in: $0.rootElements, after: [], atBase: []) }
+            while let id = reached.popLast() {
+                let first = fragmentFirst[id] ?? []
+                for include in inFragments[id] ?? [] { reach(include.id, after: first.union(include.before)) }
+            }
             for fragment in project.fragments {
-                byKey[Key.fragment(fragment.name.value)] = Sets(before: anywhere, viaFragments: sets(fragment.policy.document).viaFragments)
+                byKey[Key.fragment(fragment.name.value)] = Sets(before: fragmentFirst[fragment.name.value] ?? [], viaFragments: sets(fragment.policy.document).viaFragments)
             }
         }
     }
