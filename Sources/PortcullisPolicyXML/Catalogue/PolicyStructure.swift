@@ -214,7 +214,7 @@ private struct StructureWalker {
                 .invalidPolicyValue, "'\(attribute.name)' of '\(element)' takes no policy expression", at: attribute.valueSpan,
                 note: "APIM evaluates none there and refuses the policy; write \(instead)")
         case .text(let literal):
-            guard !Self.referencesANamedValue(literal), let refusal = value.refusal(of: literal) else { return }
+            guard let refusal = value.refusal(of: literal), !Self.referencesANamedValue(literal) else { return }
             report(
                 .invalidPolicyValue, "'\(attribute.name)' of '\(element)' \(refusal)", at: attribute.valueSpan,
                 note: "APIM refuses a policy whose '\(attribute.name)' it cannot read; write \(value.expected)"
