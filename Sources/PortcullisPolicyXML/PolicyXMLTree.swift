@@ -68,6 +68,15 @@ public final class PolicyXMLDocument: Sendable {
         keepsInboundBase = document.keepsInboundBase
     }
 
+    /// Whether the statements the build generates for `inbound` come after a `<base />`: the
+    /// document writes one directly in `inbound` (``PolicyXMLElement/holdsBaseDirectly``),
+    /// or has no `inbound`, which the build starts with `<base />`. Otherwise they come
+    /// first, before everything the document writes there.
+    public var generatedInboundFollowsBase: Bool {
+        guard let inbound = rootElements.first(where: { $0.name == "inbound" }) else { return true }
+        return inbound.holdsBaseDirectly
+    }
+
     /// Whether the document runs the broader scope's `section` on every request: every path
     /// through its own runs `<base />` (``PolicyXMLElement/runsBaseOnEveryPath``), or it has
     /// no such section (the built one starts with `<base />`). Read from the children as
@@ -175,6 +184,12 @@ public struct PolicyXMLElement: Sendable {
             }
         }
         return found
+    }
+
+    /// Whether `<base />` stands directly among the element's children, where the build puts
+    /// the statements it generates for a section; one inside a `choose` does not count.
+    public var holdsBaseDirectly: Bool {
+        children.contains { if case .element(let element) = $0 { element.name == "base" } else { false } }
     }
 
     /// Whether every path through this statement runs `<base />`, and with it the broader

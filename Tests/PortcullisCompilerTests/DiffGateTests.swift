@@ -451,6 +451,12 @@ final class DiffGateTests: XCTestCase {
         let checkFirst = try copy(of: base, [("apis/catalog.yaml", "          <base />\n          <check-header name=\"X-Channel\" failed-check-httpcode=\"403\" failed-check-error-message=\"no\" ignore-case=\"false\"><value>web</value></check-header>\n", "          <check-header name=\"X-Channel\" failed-check-httpcode=\"403\" failed-check-error-message=\"no\" ignore-case=\"false\"><value>web</value></check-header>\n          <base />\n")])
         try passes(checkFirst, try copy(of: checkFirst, [("apis/catalog.yaml", "    policy: |\n", declared + "    policy: |\n")]))
         try passes(apiCheck, try copy(of: apiCheck, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n" + declared)]))
+        // A `<base />` only inside a `choose` is no place for them: the build puts them first,
+        // before the check (the audit of the fix let this through).
+        let chosenBase = try copy(of: checkFirst, [("apis/catalog.yaml", "          <base />\n        </inbound>", "          <choose><when condition=\"@(context.Request.Method == &quot;GET&quot;)\"><base /></when><otherwise><base /></otherwise></choose>\n        </inbound>")])
+        XCTAssertEqual(
+            try gate(chosenBase, try copy(of: chosenBase, [("apis/catalog.yaml", "    policy: |\n", declared + "    policy: |\n")])),
+            [widened, "other: route 'catalog/get-product' changes what its backend receives (headers, query or rewrite)"])
 
         // Found by the audit of the fix: a fragment's text changed under an include alike on
         // both sides (each side reads its own fragments), the route's own include of it

@@ -1528,12 +1528,13 @@ enum RawPolicyDiff {
                     let written = "\(api.name.value)/\(route.id.value)"
                     let declared = apiDeclared.union(SetPlaces.declared(route.request, rewrite: route.answer == nil ? route.rewrite : nil, values))
                     let routeSets = sets(route.policy?.document)
-                    // The definitions' changes are generated after `<base />` of the route's
-                    // `inbound`, so after the broader policies, or first where it has none (the
-                    // broader policies then never run): a check before them judges the
-                    // caller's (an audit: a check before `<base />`, or in the API's policy,
-                    // was called weakened).
-                    let hasBase = route.policy?.document?.inboundBaseStatement != nil
+                    // The definitions' changes are generated after a `<base />` written directly
+                    // in the route's `inbound`, so after the broader policies, or first where
+                    // there is none (one inside a `choose` runs after them): a check before them
+                    // judges the caller's (audits: a check before `<base />`, or in the API's
+                    // policy, was called weakened; one before a `choose` running `<base />` was
+                    // let through).
+                    let hasBase = route.policy?.document?.generatedInboundFollowsBase ?? true
                     let key = Key.route(renames?.route(written) ?? written)
                     byKey[key] = Sets(
                         before: hasBase ? [] : declared, atBase: hasBase ? atRoutesBase.union(declared) : atRoutesBase, viaFragments: routeSets.viaFragments)

@@ -68,7 +68,7 @@ enum PolicyDocument {
         statements: Statements, last: Statements
     ) {
         writer.element(name) { writer in
-            let hasBase = written.children.contains { if case .element(let element) = $0 { element.name == "base" } else { false } }
+            let hasBase = written.holdsBaseDirectly
             if !hasBase { statements(&writer) }
             var placed = false
             for child in written.children {
