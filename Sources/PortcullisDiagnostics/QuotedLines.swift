@@ -14,6 +14,10 @@ struct QuotedLines: Sendable {
     private let secretsByLine: [SourceLine: [SourceRange]]
     /// Lines a finding says the reader could not take apart (``Diagnostic/pointsAtUnreadText``).
     private let unreadLines: Set<SourceLine>
+    /// The later lines of such findings that span several (a value written over two lines),
+    /// by file, merged and in order: another finding may quote one (an audit found a
+    /// secret's second half quoted under a finding on the next line).
+    private let unreadSpans: [FileID: [ClosedRange<UInt32>]]
     private let secretTexts: SecretTexts
 
     init(_ report: DiagnosticReport) {
@@ -28,6 +32,20 @@ struct QuotedLines: Sendable {
         self.lineStarts = lineStarts
         secretsByLine = Self.index(report.redactions)
         unreadLines = Set(report.diagnostics.lazy.filter(\.pointsAtUnreadText).map { SourceLine(file: $0.range.file, line: $0.range.start.line) })
+        var spans: [FileID: [ClosedRange<UInt32>]] = [:]
+        for diagnostic in report.diagnostics where diagnostic.pointsAtUnreadText && diagnostic.range.end.line > diagnostic.range.start.line {
+            spans[diagnostic.range.file, default: []].append((diagnostic.range.start.line + 1)...diagnostic.range.end.line)
+        }
+        // Merged, so that they do not overlap and one search finds the only one that may hold a line.
+        unreadSpans = spans.mapValues { found in
+            found.sorted { $0.lowerBound < $1.lowerBound }.reduce(into: []) { merged, span in
+                if let last = merged.last, span.lowerBound <= last.upperBound + 1 {
+                    merged[merged.count - 1] = last.lowerBound...max(last.upperBound, span.upperBound)
+                } else {
+                    merged.append(span)
+                }
+            }
+        }
         secretTexts = report.secretTexts
     }
 
@@ -61,6 +79,19 @@ struct QuotedLines: Sendable {
         }
     }
 
+    /// Whether `line` is a later line of a finding the reader could not take apart: the
+    /// last span starting at or before it is the only one that may hold it.
+    private func isInUnreadSpan(_ line: UInt32, of file: FileID) -> Bool {
+        guard let spans = unreadSpans[file] else { return false }
+        var low = 0
+        var high = spans.count
+        while low < high {
+            let middle = (low + high) / 2
+            if spans[middle].lowerBound <= line { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 && spans[low - 1].contains(line)
+    }
+
     /// ``secretColumns(line:of:text:)`` of `text`, the line read as far as it is judged.
     private func judgedColumns(line: UInt32, of file: FileID, text: [Unicode.Scalar]) -> [Range<Int>] {
         var columns = (secretsByLine[SourceLine(file: file, line: line)] ?? []).compactMap { secret -> Range<Int>? in
@@ -70,7 +101,7 @@ struct QuotedLines: Sendable {
         }
         // What the reader could not take apart shows its names and nothing else, beside
         // what the report masks there (a key the credential scanner flags).
-        if unreadLines.contains(SourceLine(file: file, line: line)) { return columns + Self.values(in: text) }
+        if unreadLines.contains(SourceLine(file: file, line: line)) || isInUnreadSpan(line, of: file) { return columns + Self.values(in: text) }
         let comment = YAMLComment.start(in: text)
         if let comment, Self.proseHoldsACredential(text[(comment + 1)...]) {
             columns.append(comment..<text.count)

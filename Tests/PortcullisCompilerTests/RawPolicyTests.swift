@@ -56,13 +56,21 @@ final class RawPolicyTests: XCTestCase {
                 routes: "  - {id: list-\(name), method: GET, path: /orders, scopes: [orders.read]}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
+        // Written over two lines, with another finding on the second (the audit of the fix
+        // found its second half quoted there).
+        let split = RuleExample.api(
+            "split",
+            fields: "policy: |\n  <policies>\n    <inbound>\n      <base />\n      <limit-concurrency key=\"k\" max-count=\"Tr0ub4dor\n  SECRETVALUE\"><set-variable name=\"v\" value=\"1\" /></limit-concurrency><forward-request />\n    </inbound>\n  </policies>\n",
+            routes: "  - {id: list-split, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(split.text, to: "defs/split.yaml")
         let lint = try ToolProcess.run(["lint", "defs"], in: directory)
         XCTAssertEqual(lint.status, 1, lint.stderr)
         let found = lint.stdout.split(separator: "\n").filter { $0.contains("[PX005]") }.map { String($0.drop { $0 != " " }.dropFirst()) }
-        XCTAssertEqual(found.sorted(), Array(repeating: "error: 'max-count' of 'limit-concurrency' is not a whole number [PX005]", count: 4), lint.stdout)
+        XCTAssertEqual(found.sorted(), Array(repeating: "error: 'max-count' of 'limit-concurrency' is not a whole number [PX005]", count: 5), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("'forward-request' is not allowed in the 'inbound' section [PX003]"), lint.stdout)
         let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
         try FileManager.default.copyItem(at: file("defs"), to: file("base"))
-        for name in ["pasted", "spaced", "signed", "braces"] { try FileManager.default.removeItem(at: file("base/\(name).yaml")) }
+        for name in ["pasted", "spaced", "signed", "braces", "split"] { try FileManager.default.removeItem(at: file("base/\(name).yaml")) }
         let gate = try ToolProcess.run(["diff", "base", "defs"], in: directory)
         for (command, output) in [("lint", lint.stdout + lint.stderr), ("build", build.stdout + build.stderr), ("diff", gate.stdout + gate.stderr)] {
             XCTAssertFalse(output.contains("SECRETVALUE"), "\(command) quoted the value:\n\(output)")
