@@ -267,8 +267,9 @@ public enum CredentialScanner {
             guard let start = before(word, from: name.upperBound) else { continue }
             if word == secretWord, !hasLetterOrDigit(before: start) { return nil }
             // `cred` is too short to be read inside a word (`x-sacred`, `SACRED`: an audit),
-            // unless the word is one of ``credQualifiers`` and `cred` (`dbcreds`, `X-DBCRED`).
-            if word == credWord, !startsAWord(start), !credQualifiers.contains(where: { before($0, from: start).map(startsAWord) ?? false }) {
+            // unless one of ``credQualifiers`` ends the word before it (`dbcreds`, `X-DBCRED`,
+            // `mongodbcreds`, `superusercreds`: audits).
+            if word == credWord, !startsAWord(start), !credQualifiers.contains(where: { before($0, from: start) != nil }) {
                 continue
             }
             return notSecretKinds.contains { before($0, from: start) != nil } ? nil : named
@@ -317,10 +318,10 @@ public enum CredentialScanner {
     ].map { (Array($0.utf8), $1) }
     private static let secretPrefixBytes = secretPrefixes.map { Array($0.utf8) }
 
-    /// What a whole word may hold before `cred` in one case, joined (`dbcreds`, `X-DBCRED`,
-    /// `sqlcred`, `mysqlcreds`): whose credential it is, a kind of account or the service
-    /// it opens, where a word that only ends so has none (`sacred`; so not SQL Server's
-    /// `sa`). Found by audits.
+    /// What may end a word joined in one case to `cred` (`dbcreds`, `X-DBCRED`, `sqlcred`,
+    /// `mongodbcreds`, `superusercreds`): whose credential it is, a kind of account or the
+    /// service it opens, where a word that only ends so has none (`sacred`; so not SQL
+    /// Server's `sa`). Found by audits.
     private static let credQualifiers = [
         "db", "sql", "mysql", "mssql", "pg", "postgres", "oracle", "mongo", "redis", "cosmos", "ldap", "smtp", "ftp", "sftp", "ssh", "git",
         "aws", "azure", "gcp", "svc", "api", "app", "user", "admin", "root", "service",

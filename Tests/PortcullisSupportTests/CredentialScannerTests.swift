@@ -235,13 +235,16 @@ final class CredentialScannerTests: XCTestCase {
             // The services a credential opens (the audit of the change).
             ("mysqlcreds", "hunter22"), ("X-MSSQLCRED", "hunter22"), ("pgcreds", "hunter22"), ("awscreds", "hunter22"), ("ldapcreds", "hunter22"),
             ("smtpcreds", "hunter22"), ("rediscreds", "hunter22"), ("azurecreds", "hunter22"), ("x-mysqlcred", "hunter22"), ("pass.word", "hunter22"),
+            // A qualifier ending the word before `cred` (the audit of the change).
+            ("xdbcred", "hunter22"), ("MYDBCRED", "hunter22"), ("mongodbcreds", "hunter22"), ("superusercreds", "hunter22"), ("sysadmincreds", "hunter22"),
+            ("postgresqlcreds", "hunter22"), ("webappcreds", "hunter22"),
         ] {
             XCTAssertTrue(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
         }
         for (name, value) in [
             ("x-sacred", "hello-world-value"), ("X-SACRED", "hello-world-value"), ("X-SACREDS", "hello-world-value"), ("incredible", "hunter22"),
-            ("X-INCREDIBLE", "hunter22"), ("accredited", "hunter22"), ("X-ACCREDITED", "hunter22"), ("xdbcred", "hunter22"),
-            ("MYDBCRED", "hunter22"), ("password-policy", "strict"), ("pass-word-length", "hunter22"), ("api.key.v2", "orders-v2"),
+            ("X-INCREDIBLE", "hunter22"), ("accredited", "hunter22"), ("X-ACCREDITED", "hunter22"),
+            ("password-policy", "strict"), ("pass-word-length", "hunter22"), ("api.key.v2", "orders-v2"),
             ("dbcreds", "true"), ("pass-words", "false"), ("api.key.v2", "{{api-key}}"),
         ] {
             XCTAssertFalse(CredentialScanner.isCredential(value, under: name), "\(name): \(value)")
