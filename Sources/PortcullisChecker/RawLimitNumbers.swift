@@ -21,7 +21,7 @@ extension RawScope {
     /// Nil when none is known.
     func writtenNumbers(_ attribute: String, of limit: PolicyXMLElement, _ values: KnownNamedValues) -> WrittenNumbers? {
         if let written = resolved(attribute, of: limit, values) {
-            guard let number = Self.plainNumber(written.text) else { return nil }
+            guard let number = AttributeValue.wholeNumber(written.text) else { return nil }
             return WrittenNumbers(numbers: [number], text: written.text.trimmingWhitespace, shape: [], range: written.range, notes: written.notes)
         }
         guard let written = limit.attribute(attribute), written.value.isExpression, let code = values.resolved(written.value.resolved) else { return nil }
@@ -53,14 +53,6 @@ extension RawScope {
         return ("is computed as each request runs", place.range, place.notes)
     }
 
-    /// A whole number as APIM reads an attribute's text: digits, `+` before them at most;
-    /// one of more digits than `Int` holds is as large as it gets.
-    private static func plainNumber(_ text: String) -> Int? {
-        let written = text.trimmingWhitespace
-        if let value = Int(written) { return value }
-        let digits = written.hasPrefix("+") ? written.dropFirst() : Substring(written)
-        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? Int.max : nil
-    }
 
     /// `code` without white space, each number that a branch of a choice gives (written
     /// right after its `?` or `:`, a whole number alone up to the branch's end) as `#`;

@@ -60,11 +60,7 @@ public struct AttributeValue: Sendable, Hashable {
         case .text:
             return nil
         case .wholeNumber(let range):
-            // One sign at most, then digits; a number of more digits than `Int` holds is
-            // beyond every range.
-            let digits = text.utf8.first == UInt8(ascii: "-") || text.utf8.first == UInt8(ascii: "+") ? text.utf8.dropFirst() : text.utf8[...]
-            guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return "is not \(expected)" }
-            let number = Int(text) ?? (text.hasPrefix("-") ? Int.min : Int.max)
+            guard let number = Self.wholeNumber(literal) else { return "is not \(expected)" }
             if number < range.lowerBound { return "is less than \(range.lowerBound), the least APIM takes" }
             if number > range.upperBound { return "is more than \(range.upperBound), the most APIM takes" }
             return nil
@@ -74,6 +70,18 @@ public struct AttributeValue: Sendable, Hashable {
             let lowered = text.lowercased()
             return words.contains { $0.lowercased() == lowered } ? nil : "is not \(expected)"
         }
+    }
+
+    /// The whole number APIM reads in an attribute's literal: XML's white space around it
+    /// dropped, one sign at most, then digits; one of more digits than `Int` holds is as
+    /// large (or as small) as it gets, beyond every range. Nil for any other text. The one
+    /// reader of PX005 and of the rules that judge a raw limit's numbers.
+    public static func wholeNumber(_ literal: String) -> Int? {
+        if let number = Int(literal) { return number }
+        let text = trimmingXMLSpace(literal)
+        let digits = text.utf8.first == UInt8(ascii: "-") || text.utf8.first == UInt8(ascii: "+") ? text.utf8.dropFirst() : text.utf8[...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int(text) ?? (text.hasPrefix("-") ? Int.min : Int.max)
     }
 
     /// `text` without XML's white space (space, tab, line breaks) at either end, which XML
