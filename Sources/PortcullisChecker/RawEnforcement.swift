@@ -2117,10 +2117,8 @@ struct CheckedCredentials: Sendable {
         }
     }
 
-    private func name(_ value: PolicyXMLValue) -> String? { value.name(resolving: values.resolved) }
-
-    /// Where a raw token check reads the token it judges: its `header-name` or
-    /// `query-parameter-name`, `Authorization` by default for `validate-azure-ad-token`;
+    /// Where a raw token check reads the token it judges: the places it names
+    /// (``PolicyXMLElement/placesNamedAsChecked(resolving:)``);
     /// for one given its token by an expression (`token-value`), the headers and query
     /// parameters it reads, any where it reads them all; none for a check of a certificate.
     func tokenPlaces(of check: PolicyXMLElement) -> [CredentialPlace] {
@@ -2130,11 +2128,7 @@ struct CheckedCredentials: Sendable {
             let code = values.partlyResolved(given.resolved)
             return CredentialPlace.read(byTokenValue: code) + callerControlledVariables.tokenPlaces(of: code)
         }
-        for (attribute, place) in [("header-name", CredentialPlace.header), ("query-parameter-name", CredentialPlace.query)] {
-            guard let written = check.attribute(attribute)?.value else { continue }
-            return [name(written).map(place) ?? .anyName]
-        }
-        return check.name == "validate-azure-ad-token" ? [.header("authorization")] : []
+        return check.placesNamedAsChecked(resolving: values.resolved)
     }
 
 
@@ -2178,6 +2172,31 @@ extension CredentialPlace {
         /// appended to, the header's text still holds it, though it no longer parses as a
         /// token).
         case replaced
+    }
+}
+
+extension PolicyXMLElement {
+    /// The request's places a check names as where it reads what it judges, its names read
+    /// as ``PolicyXMLValue/name(resolving:)`` reads them, any place where one is not known
+    /// here: a `check-header`'s header; a token check's `header-name` and
+    /// `query-parameter-name` (both, where both are written), `Authorization` where it names
+    /// neither. None for a token given by `token-value` (``CredentialPlace/read(byTokenValue:)``
+    /// reads those) and for any other statement. The one reader of lint (LP001) and of
+    /// `diff`, which read the two attributes in opposite orders.
+    public func placesNamedAsChecked(resolving resolved: (String) -> String?) -> [CredentialPlace] {
+        switch name {
+        case "check-header":
+            guard let written = attribute("name")?.value else { return [] }
+            return [written.name(resolving: resolved).map(CredentialPlace.header) ?? .anyName]
+        case "validate-jwt", "validate-azure-ad-token":
+            guard attribute("token-value") == nil else { return [] }
+            let named = [("header-name", CredentialPlace.header), ("query-parameter-name", CredentialPlace.query)].compactMap { name, place in
+                attribute(name).map { $0.value.name(resolving: resolved).map(place) ?? .anyName }
+            }
+            return named.isEmpty ? [.header("authorization")] : named
+        default:
+            return []
+        }
     }
 }
 

@@ -242,12 +242,16 @@ final class RawPolicyTests: XCTestCase {
         let audience = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
         let header = #"<validate-jwt header-name="Authorization">"# + audience
         let query = #"<validate-jwt query-parameter-name="access_token">"# + audience
+        // Both places named: lint read the header alone, `diff` the query parameter alone;
+        // both now read both (one reader, `placesNamedAsChecked`).
+        let both = #"<validate-jwt header-name="X-Token" query-parameter-name="access_token">"# + audience
         let setAuthorization = "request: {headers: {set: {Authorization: '{{svc-token}}'}}}\n"
         let cases: [(name: String, api: String, route: String, inbound: String)] = [
             ("apiheader", setAuthorization, "", "<base />" + header),
             ("apiquery", "request: {query: {set: {access_token: '{{svc-token}}'}}}\n", "", "<base />" + query),
             ("routequery", "", "request: {query: {set: {access_token: '{{svc-token}}'}}}, ", "<base />" + query),
             ("rewritten", "", "rewrite: {path: '/orders?access_token=abc'}, ", "<base />" + query),
+            ("bothnamed", "request: {query: {set: {access_token: '{{svc-token}}'}}}\n", "", "<base />" + both),
             // Controls: each is quiet.
             ("apicheck", setAuthorization, "", "<base />"),
             ("beforebase", setAuthorization, "", header + "<base />"),
@@ -273,6 +277,7 @@ final class RawPolicyTests: XCTestCase {
             "LP001 defs/apiquery.yaml: 'request.query' of API 'apiquery' sets query parameter 'access_token' before the raw token check of route 'list-apiquery' reads it, \(judges)",
             "LP001 defs/routequery.yaml: 'request.query' of route 'list-routequery' sets query parameter 'access_token' before the raw token check of route 'list-routequery' reads it, \(judges)",
             "LP001 defs/rewritten.yaml: 'rewrite' of route 'list-rewritten' sets query parameter 'access_token' before the raw token check of route 'list-rewritten' reads it, \(judges)",
+            "LP001 defs/bothnamed.yaml: 'request.query' of API 'bothnamed' sets query parameter 'access_token' before the raw token check of route 'list-bothnamed' reads it, \(judges)",
         ])
         for quiet in ["apicheck", "beforebase", "response", "other", "removed", "plainrewrite", "authenticated"] {
             XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/\(quiet).yaml") }, found.joined(separator: "\n"))

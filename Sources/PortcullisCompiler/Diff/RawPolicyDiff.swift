@@ -1109,8 +1109,8 @@ enum RawPolicyDiff {
     /// it (``RawGate/setBefore``), or, `forSure`, overrides on every request whatever the
     /// caller sent (``RawGate/replacedBefore``): it then judges the gateway's value.
     private static func judgesWhatItsWaySets(_ gate: RawGate, _ values: GatewayComparison.Substitution, forSure: Bool = false) -> Bool {
-        guard let place = gate.check.placeChecked(values) else { return false }
-        return (forSure ? gate.replacedBefore : gate.setBefore).contains { $0.mayBe(SetPlaces.credentialPlace(place)) }
+        let places = gate.check.placesNamedAsChecked(resolving: values.resolved)
+        return (forSure ? gate.replacedBefore : gate.setBefore).contains { set in places.contains(where: set.mayBe) }
     }
 
     /// The statement that holds each gate (the gate itself where it stands at the top of
@@ -1158,8 +1158,8 @@ enum RawPolicyDiff {
         }
         for (gate, form) in unmetGates where gate.check.name == "check-header" || (tokens && gate.check.name != "ip-filter") {
             let check = gate.check
-            let header = check.placeChecked(guarding.values)
-            let candidates = own.filter { $0.name == check.name && (check.name != "check-header" || $0.placeChecked(route.values) == header) }
+            let header = check.placesNamedAsChecked(resolving: guarding.values.resolved)
+            let candidates = own.filter { $0.name == check.name && (check.name != "check-header" || $0.placesNamedAsChecked(resolving: route.values.resolved) == header) }
             let accepts = acceptance(of: check, guarding.values)
             let widenings = candidates.compactMap { widening(accepts, acceptance(of: $0, route.values), of: $0) }
             // Met where one of the route's checks accepts nothing more.
@@ -1170,7 +1170,7 @@ enum RawPolicyDiff {
                 // The route's own check of the header, or the same statement, reads what it set.
                 let setFirst = routeGates.contains { found in
                     found.setFirst
-                        && (found.form == form || found.gate.holder == nil && found.gate.check.name == check.name && found.gate.check.placeChecked(route.values) == header)
+                        && (found.form == form || found.gate.holder == nil && found.gate.check.name == check.name && found.gate.check.placesNamedAsChecked(resolving: route.values.resolved) == header)
                 }
                 // Named as written: a token check reads a query parameter where it names one.
                 let parameter = check.attribute("query-parameter-name")?.value.written
@@ -1398,15 +1398,6 @@ enum RawPolicyDiff {
             names((shaping?.placesSet(resolving: values.resolved) ?? []).union(rewrite?.placesSet(resolving: values.resolved) ?? []))
         }
 
-        /// `place` as lint names it.
-        static func credentialPlace(_ place: String) -> CredentialPlace {
-            switch place {
-            case anyHeader: .anyHeader
-            case anyQuery: .anyQuery
-            default: place.hasPrefix("?") ? .query(String(place.dropFirst())) : .header(place)
-            }
-        }
-
         /// Whether `place`, a check reads it, may be among `set`: a place of the same kind
         /// whose name is not known stands for any.
         static func holds(_ set: Set<String>, _ place: String) -> Bool {
@@ -1618,32 +1609,7 @@ enum RawPolicyDiff {
 }
 
 extension PolicyXMLElement {
-    /// The request's place a check reads (``RawPolicyDiff/SetPlaces``), its name read as
-    /// ``PolicyXMLValue/name(resolving:)`` reads it, any of its kind where it is not known
-    /// here: a `check-header`'s header, a token check's `query-parameter-name` or
-    /// `header-name` (`Authorization` unless it names another). Nil for one that reads none
-    /// that it names (a token given by `token-value`: ``placesChecked(_:_:)`` reads those).
-    fileprivate func placeChecked(_ values: GatewayComparison.Substitution) -> String? {
-        let written: PolicyXMLValue
-        var query = false
-        switch name {
-        case "check-header":
-            guard let name = attribute("name") else { return nil }
-            written = name.value
-        case "validate-jwt", "validate-azure-ad-token":
-            guard attribute("token-value") == nil else { return nil }
-            if let parameter = attribute("query-parameter-name") {
-                (written, query) = (parameter.value, true)
-            } else {
-                written = attribute("header-name")?.value ?? .text("Authorization")
-            }
-        default: return nil
-        }
-        let any = query ? RawPolicyDiff.SetPlaces.anyQuery : RawPolicyDiff.SetPlaces.anyHeader
-        return written.name(resolving: values.resolved).map { (query ? "?" : "") + $0 } ?? any
-    }
-
-    /// The request's places a check reads: ``placeChecked(_:)``'s, or for a token given by an
+    /// The request's places a check reads: those it names (``placesNamedAsChecked(resolving:)``), or for a token given by an
     /// expression (`token-value`) the headers and query parameters it reads by name, itself
     /// or through a variable that holds the caller's token, as lint reads them
     /// (``CredentialPlace/read(byTokenValue:)``, ``CallerControlledVariables/tokenPlaces(of:)``):
@@ -1651,7 +1617,7 @@ extension PolicyXMLElement {
     /// `other` was reported). One that reads them all reads none here, as before.
     fileprivate func placesChecked(_ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables) -> [String] {
         guard name == "validate-jwt" || name == "validate-azure-ad-token", let given = attribute("token-value")?.value else {
-            return placeChecked(values).map { [$0] } ?? []
+            return Array(RawPolicyDiff.SetPlaces.names(placesNamedAsChecked(resolving: values.resolved)))
         }
         guard given.isExpression else { return [] }
         let code = values.value(given.resolved)
