@@ -30,6 +30,8 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// The variables that hold the caller's own token, by case-folded name, with where
     /// the request carries it (``tokenPlaces(of:)``).
     private var callersTokens: [String: Set<CredentialPlace>] = [:]
+    /// The named values the setters are read with (``tokenCopy(by:)``).
+    private var values: [String: String] = [:]
 
     /// Equal when the same variables are written, picked and hold the caller's token: the
     /// segments serve only a test of what a key source may name.
@@ -86,6 +88,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
         newForEveryRequest = setters.marked(
             seeds: { ExpressionFlow.givesANewValueForEveryRequest($0.code) }, passesOn: Self.givesAVariablesValue, throughTheCache: false)
         callersTokens = Self.callersTokens(setters, writtenOtherwise: Self.writtenOtherwise(in: policies, values: values))
+        if !callersTokens.isEmpty { self.values = values }
     }
 
     /// Whether a value `setter` may give reads a variable, or a header a policy sets (not
@@ -204,6 +207,30 @@ public struct CallerControlledVariables: Sendable, Equatable {
             guard case .variable(let name) = source else { return [] }
             return Array(callersTokens[Self.key(name)] ?? [])
         }
+    }
+
+    /// What a token check given its token by `code` reads (``TokenReads``): the places it
+    /// names (``CredentialPlace/read(byTokenValue:)``), and the variables it reads that
+    /// hold the caller's token.
+    public func tokenReads(of code: String) -> TokenReads {
+        var reads = TokenReads(places: Set(CredentialPlace.read(byTokenValue: code)))
+        for case .variable(let name) in ExpressionFlow.sources(of: code) where callersTokens[Self.key(name)] != nil { reads.variables.insert(Self.key(name)) }
+        return reads
+    }
+
+    /// The variable holding the caller's token that `statement`, a `set-variable`, sets,
+    /// with what its value reads (``tokenReads(of:)``); nil for any other statement.
+    public func tokenCopy(by statement: PolicyXMLElement) -> (variable: String, reads: TokenReads)? {
+        guard statement.name == "set-variable", !callersTokens.isEmpty, case .text(let name)? = statement.attribute("name")?.value,
+            callersTokens[Self.key(name)] != nil, let value = statement.attribute("value")?.value
+        else { return nil }
+        return (Self.key(name), tokenReads(of: VariableSetters.code(of: value, values)))
+    }
+
+    /// Where the request carries the token the variable `variable` (a ``TokenReads`` key)
+    /// holds, whatever the order of its setters (``tokenPlaces(of:)``).
+    public func tokenPlaces(heldBy variable: String) -> Set<CredentialPlace> {
+        callersTokens[variable] ?? []
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,

@@ -30,7 +30,7 @@ final class InboundRun: Sendable {
         /// came before the run (nil when none did) and whether it read `Authorization`
         /// alone; `readLater`, the places token checks read after the run.
         case beforeTokenCheck(
-            RawEnforcement.Kind, method: HTTPMethod?, searchesPastCheck: Bool, met: Bool?, readLater: Set<CredentialPlace>)
+            RawEnforcement.Kind, method: HTTPMethod?, searchesPastCheck: Bool, met: Bool?, readLater: TokenReads)
     }
 
     enum Outcome: Sendable {
@@ -54,8 +54,8 @@ final class InboundRun: Sendable {
     let tokenCheck: PolicyXMLElement?
     /// Whether a statement of the run may change the request's method.
     let setsMethod: Bool
-    /// The places the run's token checks read.
-    let placesRead = Lazy<Set<CredentialPlace>>()
+    /// What the run's token checks read, where none after it reads a variable.
+    let placesRead = Lazy<TokenReads>()
     /// The credential places whose caller's value the run's statements replace
     /// (``RawEnforcement/credentialPlacesReplaced(onTheWayOf:)``).
     let placesReplaced = Lazy<[CredentialPlace]>()

@@ -513,7 +513,7 @@ struct RawEnforcement: Sendable {
             searchesPastCheck: kind != .callerCredentialsReplaced && route.isAuthenticated
                 && (route.written.scopes != nil || route.written.appRoles != nil))
         var met: Bool?
-        guard case .found(let owner, let name, let afterATokenCheck) = beforeTokenCheck(in: order, walk, met: &met, readLater: []) else { return nil }
+        guard case .found(let owner, let name, let afterATokenCheck) = beforeTokenCheck(in: order, walk, met: &met, readLater: TokenReads()) else { return nil }
         return (owner, name, afterATokenCheck)
     }
 
@@ -538,7 +538,7 @@ struct RawEnforcement: Sendable {
             kind: .callerCredentialsReplaced, method: methodBranchesSee(on: route), authenticated: route.isAuthenticated, searchesPastCheck: false)
         walk.declared = declared
         var met: Bool?
-        switch beforeTokenCheck(in: order, walk, met: &met, readLater: []) {
+        switch beforeTokenCheck(in: order, walk, met: &met, readLater: TokenReads()) {
         case .found(let owner, let name, _): return .raw(owner: owner, name: name)
         case .setByDefinitions(let setter, let place): return .definitions(setter: setter, place: place)
         case .stopped, .passed: return nil
@@ -562,21 +562,21 @@ struct RawEnforcement: Sendable {
     /// came before the entries (nil when none did) and whether it read `Authorization`
     /// alone, and becomes what it is after them; `readLater`, where token checks after
     /// the entries read.
-    private func beforeTokenCheck(in entries: [InboundRun.Entry], _ walk: BeforeTokenCheck, met: inout Bool?, readLater: Set<CredentialPlace>)
+    private func beforeTokenCheck(in entries: [InboundRun.Entry], _ walk: BeforeTokenCheck, met: inout Bool?, readLater: TokenReads)
         -> InboundRun.Outcome
     {
         // Credentials put where no later check reads a token (to the end of inbound: the
         // route's own checks too) are the backend's. What is read after each entry, found
         // once from the end, not again for every entry.
-        var readAfter: [Set<CredentialPlace>] = []
+        var readAfter: [TokenReads] = []
         if walk.kind == .callerCredentialsReplaced {
             readAfter = Array(repeating: readLater, count: entries.count + 1)
             for index in entries.indices.reversed() {
-                readAfter[index] = readAfter[index + 1].union(placesRead(by: entries[index], authenticated: walk.authenticated))
+                readAfter[index] = tokenReads(entries[index], authenticated: walk.authenticated, after: readAfter[index + 1])
             }
         }
         func search(_ owner: String, _ statements: [PolicyXMLElement], readFrom index: Int, afterATokenCheck: Bool) -> InboundRun.Outcome? {
-            let read = readAfter.isEmpty ? [] : readAfter[index]
+            let read = readAfter.isEmpty ? [] : readAfter[index].places
             // A lookup keyed on the token is harmless only after a check of that token: one
             // in 'Authorization', where the lookup reads it.
             let checksAuthorization = met ?? false
@@ -598,7 +598,7 @@ struct RawEnforcement: Sendable {
             case .generated:
                 if walk.searchesPastCheck || (walk.authenticated && met == nil) { return .stopped }
                 // The definitions' changes, before the route's raw statements after `<base />`.
-                if let (place, setter) = walk.declared.first(where: { declared in readAfter[index + 1].contains { $0.mayBe(declared.place) } }) {
+                if let (place, setter) = walk.declared.first(where: { declared in readAfter[index + 1].places.contains { $0.mayBe(declared.place) } }) {
                     return .setByDefinitions(setter: setter, place: place)
                 }
             case .statement(let owner, let statement):
@@ -612,7 +612,7 @@ struct RawEnforcement: Sendable {
                 }
                 if let found = search(owner, [statement], readFrom: index + 1, afterATokenCheck: met != nil) { return found }
             case .run(let run):
-                let later = readAfter.isEmpty ? [] : readAfter[index + 1]
+                let later = readAfter.isEmpty ? TokenReads() : readAfter[index + 1]
                 let question = InboundRun.Question.beforeTokenCheck(
                     walk.kind, method: walk.method, searchesPastCheck: walk.searchesPastCheck, met: met, readLater: later)
                 let before = met
@@ -1248,27 +1248,43 @@ struct RawEnforcement: Sendable {
         return (before, after)
     }
 
-    /// Where the token checks in `entry` of an inbound order read their tokens, at any
-    /// depth and in the fragments it includes: the generated check reads `Authorization`.
-    private func placesRead(by entry: InboundRun.Entry, authenticated: Bool) -> Set<CredentialPlace> {
+    /// What token checks read from `entry` of an inbound order on (``TokenReads``), where
+    /// they read `later` after it: the places its checks read, at any depth and in the
+    /// fragments it includes (the generated check reads `Authorization`), and for a
+    /// variable holding the caller's token read after its setter, what the setter reads.
+    /// Read backwards, in the order the text runs: a variable set before the header it
+    /// copies is replaced, or set only after the check, holds nothing put there (an audit
+    /// found both LP001).
+    private func tokenReads(_ entry: InboundRun.Entry, authenticated: Bool, after later: TokenReads) -> TokenReads {
         switch entry {
-        case .generated: return authenticated ? [.header("authorization")] : []
-        case .run(let run): return run.placesRead.value { run.entries.reduce(into: []) { $0.formUnion(placesRead(by: $1, authenticated: false)) } }
+        case .generated:
+            var reads = later
+            if authenticated { reads.places.insert(.header("authorization")) }
+            return reads
+        case .run(let run):
+            func read(after later: TokenReads) -> TokenReads {
+                run.entries.reversed().reduce(later) { tokenReads($1, authenticated: false, after: $0) }
+            }
+            // What a run reads alone serves every route but those reading a variable after it.
+            guard later.variables.isEmpty else { return read(after: later) }
+            var reads = run.placesRead.value { read(after: TokenReads()) }
+            reads.places.formUnion(later.places)
+            return reads
         case .statement(_, let statement):
-            var places = Set<CredentialPlace>()
+            var reads = later
             var visited = Set<String>()
             func collect(_ element: PolicyXMLElement) {
-                element.forEachElement { element in
-                    places.formUnion(checked.tokenPlaces(of: element))
-                    if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
-                        visited.insert(id).inserted
-                    {
-                        fragment.rootElements.forEach(collect)
-                    }
+                for child in element.elements.reversed() { collect(child) }
+                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                    visited.insert(id).inserted
+                {
+                    fragment.rootElements.reversed().forEach(collect)
                 }
+                reads.formUnion(checked.tokenReads(of: element))
+                if let copy = checked.callerControlledVariables.tokenCopy(by: element), reads.variables.contains(copy.variable) { reads.formUnion(copy.reads) }
             }
             collect(statement)
-            return places
+            return reads
         }
     }
 
@@ -2063,6 +2079,22 @@ public enum CredentialPlace: Hashable, Sendable {
     }
 }
 
+/// What token checks read from a point of `inbound` on, in the order statements run: the
+/// request's places they read by name, and the variables holding the caller's token they
+/// read (by ``CallerControlledVariables`` key), which hold what the request carried where
+/// their setters ran (``CallerControlledVariables/tokenCopy(by:)``), not at the check.
+public struct TokenReads: Hashable, Sendable {
+    public var places: Set<CredentialPlace> = []
+    public var variables: Set<String> = []
+
+    /// What a check after a setter that reads `copied` reads besides, where it reads the
+    /// variable set.
+    mutating func formUnion(_ copied: TokenReads) {
+        places.formUnion(copied.places)
+        variables.formUnion(copied.variables)
+    }
+}
+
 /// Where the estate's token checks read tokens: `Authorization` (the generated check's)
 /// and every place a raw check names. A statement that puts the gateway's credentials in
 /// one of them, before a check that reads it, makes the check judge those credentials.
@@ -2123,12 +2155,24 @@ struct CheckedCredentials: Sendable {
     /// parameters it reads, any where it reads them all; none for a check of a certificate.
     func tokenPlaces(of check: PolicyXMLElement) -> [CredentialPlace] {
         guard Self.checks.contains(check.name) else { return [] }
-        if let given = check.attribute("token-value")?.value {
-            guard given.isExpression else { return [] }
-            let code = values.partlyResolved(given.resolved)
-            return CredentialPlace.read(byTokenValue: code) + callerControlledVariables.tokenPlaces(of: code)
-        }
-        return check.placesNamedAsChecked(resolving: values.resolved)
+        guard let code = tokenValue(of: check) else { return check.placesNamedAsChecked(resolving: values.resolved) }
+        return CredentialPlace.read(byTokenValue: code) + callerControlledVariables.tokenPlaces(of: code)
+    }
+
+    /// What a raw token check reads (``tokenPlaces(of:)``), a variable that holds the
+    /// caller's token as that variable (``CallerControlledVariables/tokenReads(of:)``):
+    /// what its setters before the check read is what the check judges.
+    func tokenReads(of check: PolicyXMLElement) -> TokenReads {
+        guard Self.checks.contains(check.name) else { return TokenReads() }
+        guard let code = tokenValue(of: check) else { return TokenReads(places: Set(check.placesNamedAsChecked(resolving: values.resolved))) }
+        return callerControlledVariables.tokenReads(of: code)
+    }
+
+    /// The code of a check's `token-value`, the named values known here put in: empty for
+    /// one written as text, which reads nothing of the request; nil where it has none.
+    private func tokenValue(of check: PolicyXMLElement) -> String? {
+        guard let given = check.attribute("token-value")?.value else { return nil }
+        return given.isExpression ? values.partlyResolved(given.resolved) : ""
     }
 
 

@@ -601,6 +601,35 @@ final class DiffGateTests: XCTestCase {
             ])
     }
 
+    /// A variable holding the caller's token holds what its setter read: a header replaced
+    /// before the setter makes its check judge the gateway's value, one replaced after the
+    /// setter, or after the check, does not (audit V9: the first was a privilege increase,
+    /// and LP001 in lint).
+    func testAVariableHoldsTheHeaderAsItsSetterFoundIt() throws {
+        let setter = #"<set-variable name="tok" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;,&quot;&quot;))" />"#
+        let check = #"<validate-jwt token-value="@((string)context.Variables[&quot;tok&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://catalog</audience></audiences></validate-jwt>"#
+        let replaced = #"<set-header name="X-Tok" exists-action="override"><value>{{tenant-id}}</value></set-header>"#
+        let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
+        func route(_ statements: String) -> String {
+            cache + "    policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n"
+        }
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", cache, route(setter + check))])
+        let replacedFirst = try copy(of: base, [("apis/catalog.yaml", route(setter + check), route(replaced + setter + check))])
+        XCTAssertEqual(
+            try gate(base, replacedFirst),
+            [
+                "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests"
+            ])
+        let lint = try ToolProcess.run(["lint", replacedFirst.path])
+        XCTAssertTrue(lint.stdout.contains("replaces the caller's token before the token check of route 'get-product'"), lint.stdout)
+        for statements in [setter + replaced + check, setter + check + replaced] {
+            let head = try copy(of: base, [("apis/catalog.yaml", route(setter + check), route(statements))])
+            try passes(base, head)
+            let lint = try ToolProcess.run(["lint", head.path])
+            XCTAssertFalse(lint.stdout.contains("replaces the caller's token"), statements + "\n" + lint.stdout)
+        }
+    }
+
     /// A bypass no comparison reads, with its finding silenced in the same change, passed
     /// `lint` and the gate alike (the round-24 audit of the gate): a copy of the request
     /// answered before the token check under a `portcullis:ignore` comment, Redis without

@@ -3103,6 +3103,32 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(findings.contains { $0.hasPrefix("RL001") && $0.contains("list-preflights") }, "\(findings)")
     }
 
+    /// A variable holding the caller's token holds what its setter read when it ran, in
+    /// the order the request meets statements: `Authorization` replaced before the setter
+    /// is LP001; replaced after it, or with the variable set only after the check, it is
+    /// not (audit V9: LP001 read the setters without their order).
+    func testAVariableHoldsTheCallersTokenAsItsSetterFoundIt() throws {
+        let check = #"<validate-jwt token-value="@((string)context.Variables[&quot;t&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let setter = #"<set-variable name="t" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" />"#
+        let replaced = #"<set-header name="Authorization" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"#
+        let apis: [(name: String, policy: String)] = [
+            ("replacedfirst", replaced + setter + check),
+            ("setfirst", setter + replaced + check),
+            ("replacedafter", setter + check + replaced),
+            ("setafter", replaced + check + setter),
+        ]
+        try write(RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n", to: "defs/gateway.yaml")
+        let documents = apis.map { name, policy in
+            RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound>\(policy)<base /></inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
+        XCTAssertTrue(findings.contains { $0.contains("raw 'set-header' in API 'replacedfirst' replaces the caller's token before the token check") }, "\(findings)")
+        XCTAssertEqual(findings.count, 1, "\(findings)")
+    }
+
     /// A token check given its token by a variable judges the caller's own where every
     /// setter of the variable gives what the caller sent in a header or a query parameter,
     /// or nothing: such a check stands for the route's (no LP001; LP002, and so LP001, when

@@ -468,13 +468,26 @@ enum RawPolicyDiff {
         // policies' and the definitions' first, the broader policies' where `<base />` runs them.
         var placesSet = setElsewhere.before
         var inAnotherMessage = 0
+        // Whether each variable holding the caller's token was set on the way here from a
+        // place set before its setter ran (``CallerControlledVariables/tokenCopy(by:)``):
+        // what a check of it judges is what the setter read, not what the request holds at
+        // the check (an audit found a variable set before its header was replaced, or only
+        // after the check, weighed as replaced). One whose setter is not met here, another
+        // policy's, is weighed by where its setters read.
+        var tokensReplaced: [String: Bool] = [:]
+        func replaced(_ variable: String) -> Bool {
+            tokensReplaced[variable] ?? PolicyXMLElement.named(callerControlled.tokenPlaces(heldBy: variable)).contains { SetPlaces.holds(placesSet, $0) }
+        }
+        func replaces(_ read: (places: Set<String>, variables: Set<String>)) -> Bool {
+            read.places.contains { SetPlaces.holds(placesSet, $0) } || read.variables.contains(where: replaced)
+        }
         /// Whether `element`, a check or limit, decides something about every caller it
         /// runs for; any other weighed statement does what it does. A check of a header a
         /// policy set before it judges the policy's value, whatever the caller sends (a
         /// `set-header` added before a `check-header` passed for `other`: an audit).
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) {
-                if element.placesChecked(values, callerControlled).contains(where: { SetPlaces.holds(placesSet, $0) }) { return false }
+                if replaces(element.placesChecked(values, callerControlled)) { return false }
                 return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(values.values, callerControlled))
             }
             if element.name == "limit-concurrency", !Self.limitsACall(element) { return false }
@@ -493,6 +506,11 @@ enum RawPolicyDiff {
                 if filedAsOne.contains(element.span.lowerBound) { continue }
                 if inAnotherMessage == 0 {
                     placesSet.formUnion(SetPlaces.set(by: element, values))
+                    // A setter in a branch may not run, leaving what the variable held.
+                    if let copy = callerControlled.tokenCopy(by: element) {
+                        let now = replaces((PolicyXMLElement.named(copy.reads.places), copy.reads.variables))
+                        tokensReplaced[copy.variable] = now || underCondition && replaced(copy.variable)
+                    }
                     if element.name == "base" { placesSet.formUnion(setElsewhere.atBase) }
                     // What a fragment included alike on both sides sets, which is not read here.
                     if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
@@ -1596,7 +1614,11 @@ enum RawPolicyDiff {
     private static func placesChecked(
         in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables
     ) -> Set<String> {
-        Set(document.elements(named: checks).flatMap { $0.placesChecked(values, callerControlled) })
+        document.elements(named: checks).reduce(into: []) { places, check in
+            let read = check.placesChecked(values, callerControlled)
+            places.formUnion(read.places)
+            for variable in read.variables { places.formUnion(PolicyXMLElement.named(callerControlled.tokenPlaces(heldBy: variable))) }
+        }
     }
 
     /// What sets the headers of another message than the request the checks judge: the
@@ -1610,23 +1632,27 @@ enum RawPolicyDiff {
 
 extension PolicyXMLElement {
     /// The request's places a check reads: those it names (``placesNamedAsChecked(resolving:)``), or for a token given by an
-    /// expression (`token-value`) the headers and query parameters it reads by name, itself
-    /// or through a variable that holds the caller's token, as lint reads them
-    /// (``CredentialPlace/read(byTokenValue:)``, ``CallerControlledVariables/tokenPlaces(of:)``):
-    /// a policy that now sets one makes the check judge the gateway's value (audits: only
-    /// `other` was reported). One that reads them all reads none here, as before.
-    fileprivate func placesChecked(_ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables) -> [String] {
+    /// expression (`token-value`) the headers and query parameters it reads by name, with
+    /// apart the variables holding the caller's token it reads, as lint reads them
+    /// (``CallerControlledVariables/tokenReads(of:)``): a policy that now sets one makes
+    /// the check judge the gateway's value (audits: only `other` was reported). One that
+    /// reads them all reads none here, as before.
+    fileprivate func placesChecked(_ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables) -> (places: Set<String>, variables: Set<String>) {
         guard name == "validate-jwt" || name == "validate-azure-ad-token", let given = attribute("token-value")?.value else {
-            return Array(RawPolicyDiff.SetPlaces.names(placesNamedAsChecked(resolving: values.resolved)))
+            return (RawPolicyDiff.SetPlaces.names(placesNamedAsChecked(resolving: values.resolved)), [])
         }
-        guard given.isExpression else { return [] }
-        let code = values.value(given.resolved)
-        let named = (CredentialPlace.read(byTokenValue: code) + callerControlled.tokenPlaces(of: code)).filter { place in
+        guard given.isExpression else { return ([], []) }
+        let read = callerControlled.tokenReads(of: values.value(given.resolved))
+        return (Self.named(read.places), read.variables)
+    }
+
+    /// The headers and query parameters among `places` read by name (``RawPolicyDiff/SetPlaces``).
+    fileprivate static func named(_ places: some Sequence<CredentialPlace>) -> Set<String> {
+        RawPolicyDiff.SetPlaces.names(places.filter { place in
             switch place {
             case .header, .query: true
             case .anyHeader, .anyQuery, .anyName: false
             }
-        }
-        return Array(RawPolicyDiff.SetPlaces.names(named))
+        })
     }
 }
