@@ -263,15 +263,6 @@ struct KnownNamedValues: Sendable {
     /// `text` with the references whose values are known replaced, the others (a secret's)
     /// kept as written.
     func partlyResolved(_ text: String) -> String {
-        guard !byName.isEmpty, text.holds("{{") else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
-            result += rest[..<open.lowerBound]
-            let written = rest[open.lowerBound..<close.upperBound]
-            result += resolved(String(written)) ?? String(written)
-            rest = rest[close.upperBound...]
-        }
-        return result + rest
+        NamedValues.partlyResolved(text, byName)
     }
 }

@@ -1797,18 +1797,20 @@ extension PolicyXMLElement {
     /// what the caller sent (a caller who sends nothing may then pass as someone else;
     /// ``CallerControlledVariables/givesTheCallersToken(_:)``). A named value known here is
     /// read with its value: `GetValueOrDefault("{{token-header}}", "")` reads that header
-    /// (an audit: such a check was no check, so a header set before it went unweighed).
+    /// (an audit: such a check was no check, so a header set before it went unweighed);
+    /// one not known here (a secret's) that only names what is read reads some header or
+    /// query parameter of the caller's (``CredentialPlace/read(byTokenValue:)``; audit V9).
     public func checksAGivenToken(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
         guard let given = attribute("token-value")?.value, given.isExpression else { return attribute("token-value") != nil }
         // Read with XML's references put in (`&#123;&#123;`, `&#86;ariables`) and any `\u`
         // escape taken for a variable's name (audits).
         var code = given.resolved
         if code.contains("{{") {
-            let substituted = NamedValues.substitute(code, values)
-            guard substituted.complete, !substituted.text.contains("{{"),
-                !CredentialPlace.read(byTokenValue: substituted.text).isEmpty || callerControlled.givesTheCallersToken(substituted.text)
+            let substituted = NamedValues.partlyResolved(code, values)
+            guard CredentialPlace.leavesUnknownOnlyInNamesRead(substituted),
+                !CredentialPlace.read(byTokenValue: substituted).isEmpty || callerControlled.givesTheCallersToken(substituted)
             else { return true }
-            code = substituted.text
+            code = substituted
         }
         return code.mayReadAVariable && !callerControlled.givesTheCallersToken(code)
     }
@@ -2144,7 +2146,8 @@ struct CheckedCredentials: Sendable {
     /// Whether some check may read `place`.
     func reads(_ place: CredentialPlace) -> Bool {
         switch place {
-        case .header, .query: checkedPlaces.contains(.anyName) || checkedPlaces.contains(place)
+        case .header: checkedPlaces.contains(.anyName) || checkedPlaces.contains(.anyHeader) || checkedPlaces.contains(place)
+        case .query: checkedPlaces.contains(.anyName) || checkedPlaces.contains(.anyQuery) || checkedPlaces.contains(place)
         case .anyHeader, .anyQuery, .anyName: checkedPlaces.contains { $0.mayBe(place) }
         }
     }
@@ -2181,6 +2184,7 @@ struct CheckedCredentials: Sendable {
     func places(setBy statement: PolicyXMLElement, _ write: CredentialPlace.Write = .given) -> [CredentialPlace] {
         if statement.name == "set-header" || statement.name == "set-query-parameter", case .text(let given)? = statement.attribute("name")?.value,
             given.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "{") }), !checkedPlaces.contains(.anyName),
+            !checkedPlaces.contains(statement.name == "set-header" ? .anyHeader : .anyQuery),
             !checkedLengths.contains(given.trimmingWhitespace.utf8.count)
         {
             return []
@@ -2191,18 +2195,32 @@ struct CheckedCredentials: Sendable {
 
 extension CredentialPlace {
     /// The request's places the code of a token check's `token-value` reads: the headers
-    /// and query parameters it names, any where it reads them all (a header named at run
-    /// time, the URL, the whole request). The one reader of lint (LP001) and of `diff`,
-    /// which weighs such a check again when another policy sets a place it reads.
+    /// and query parameters it names, any header or query parameter where a named value
+    /// not known here (a secret's, left as `{{…}}`) names it, any where it reads them all
+    /// (a header named at run time, the URL, the whole request). The one reader of lint
+    /// (LP001) and of `diff`, which weighs such a check again when another policy sets a
+    /// place it reads.
     public static func read(byTokenValue code: String) -> [CredentialPlace] {
         ExpressionFlow.sources(of: code).compactMap { source in
             switch source {
-            case .requestHeader(let name): .header(name.lowercased())
-            case .requestQuery(let name): .query(name.lowercased())
+            case .requestHeader(let name): name.holds("{{") ? .anyHeader : .header(name.lowercased())
+            case .requestQuery(let name): name.holds("{{") ? .anyQuery : .query(name.lowercased())
             case .someRequestHeader, .allRequestHeaders, .allRequestQuery, .requestURL, .request: .anyName
             default: nil
             }
         }
+    }
+
+    /// Whether every named value `code` holds unknown (`{{…}}`) is in the name of a header
+    /// or query parameter it reads: anywhere else it may be a token the gateway gives.
+    static func leavesUnknownOnlyInNamesRead(_ code: String) -> Bool {
+        let rest = ExpressionFlow.sources(of: code).reduce(code) { rest, source in
+            switch source {
+            case .requestHeader(let name), .requestQuery(let name): name.holds("{{") ? rest.replacing(name, with: "") : rest
+            default: rest
+            }
+        }
+        return !rest.holds("{{")
     }
 
     /// What a write to a credential place is taken for.

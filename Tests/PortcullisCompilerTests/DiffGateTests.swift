@@ -601,6 +601,31 @@ final class DiffGateTests: XCTestCase {
             ])
     }
 
+    /// A token-value reading a header a secret names reads some header of the caller's,
+    /// not a token the policy gives: a header set before it, whatever its name, may be the
+    /// one it checks, in the gate and in lint (audit V9: the change passed as `other`, and
+    /// lint took the check for none). One set after it is not.
+    func testATokenValueReadingAHeaderASecretNamesIsWeighed() throws {
+        let check = #"<validate-jwt token-value="@(context.Request.Headers.GetValueOrDefault(&quot;{{token-header}}&quot;,&quot;&quot;))"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://catalog</audience></audiences></validate-jwt>"#
+        let setter = #"<set-header name="X-Anything" exists-action="override"><value>{{tenant-id}}</value></set-header>"#
+        let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
+        func route(_ statements: String) -> String {
+            cache + "    policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n"
+        }
+        let base = try copy(of: BundleTests.contoso, [
+            ("apis/catalog.yaml", cache, route(check)),
+            ("gateway.yaml", "secrets:\n", "secrets:\n  token-header: {keyVault: https://contoso-kv.vault.azure.net/secrets/token-header}\n"),
+        ])
+        let head = try copy(of: base, [("apis/catalog.yaml", route(check), route(setter + check))])
+        XCTAssertEqual(
+            try gate(base, head),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests"])
+        let lint = try ToolProcess.run(["lint", head.path])
+        XCTAssertTrue(lint.stdout.contains("raw 'set-header' in route 'catalog/get-product' replaces the caller's token before the token check of route 'get-product'"), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("accepts requests without a token"), lint.stdout)
+        try passes(base, try copy(of: base, [("apis/catalog.yaml", route(check), route(check + setter))]))
+    }
+
     /// A variable holding the caller's token holds what its setter read: a header replaced
     /// before the setter makes its check judge the gateway's value, one replaced after the
     /// setter, or after the check, does not (audit V9: the first was a privilege increase,

@@ -3103,6 +3103,42 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(findings.contains { $0.hasPrefix("RL001") && $0.contains("list-preflights") }, "\(findings)")
     }
 
+    /// A token-value reading a header a secret names checks some header of the caller's:
+    /// a header set before it, whatever its name, may be the one it reads (LP001), a query
+    /// parameter or a header set after it is not. A secret given where the caller sends
+    /// no token is the gateway's token, so the route stays unchecked (audit V9: every one
+    /// was taken for a token the policy gives).
+    func testATokenValueReadingAHeaderASecretNamesChecksTheCaller() throws {
+        func check(_ read: String) -> String {
+            #"<validate-jwt token-value="@(context.Request.Headers.GetValueOrDefault(\#(read)))"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        }
+        let named = check("&quot;{{token-header}}&quot;, &quot;&quot;")
+        let header = #"<set-header name="X-Anything" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"#
+        let query = #"<set-query-parameter name="x" exists-action="override"><value>1</value></set-query-parameter>"#
+        let apis: [(name: String, policy: String)] = [
+            ("headerfirst", header + named),
+            ("queryfirst", query + named),
+            ("headerafter", named + header),
+            ("fallback", check("&quot;X-Token&quot;, &quot;{{token-header}}&quot;")),
+        ]
+        let gateway = RuleExample.baseGateway.replacingOccurrences(
+            of: "secrets:\n", with: "secrets:\n  token-header: {keyVault: https://example-kv.vault.azure.net/secrets/token-header}\n")
+        try write(gateway + "namedValues:\n  service-token: not-a-secret-here\n", to: "defs/gateway.yaml")
+        let documents = apis.map { name, policy in
+            RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound>\(policy)<base /></inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
+        XCTAssertEqual(
+            findings.sorted(),
+            [
+                "LP001 defs/apis.yaml: raw 'set-header' in API 'headerfirst' replaces the caller's token before the token check of route 'list-headerfirst' reads it, so the check judges the gateway's credentials, not the caller's",
+                "LP001 defs/apis.yaml: route 'list-fallback' accepts requests without a token and gives no reason",
+            ])
+    }
+
     /// A variable holding the caller's token holds what its setter read when it ran, in
     /// the order the request meets statements: `Authorization` replaced before the setter
     /// is LP001; replaced after it, or with the variable set only after the check, it is

@@ -1635,8 +1635,9 @@ extension PolicyXMLElement {
     /// expression (`token-value`) the headers and query parameters it reads by name, with
     /// apart the variables holding the caller's token it reads, as lint reads them
     /// (``CallerControlledVariables/tokenReads(of:)``): a policy that now sets one makes
-    /// the check judge the gateway's value (audits: only `other` was reported). One that
-    /// reads them all reads none here, as before.
+    /// the check judge the gateway's value (audits: only `other` was reported), any header
+    /// or query parameter where a secret names it (audit V9). One that reads them all
+    /// reads none here, as before.
     fileprivate func placesChecked(_ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables) -> (places: Set<String>, variables: Set<String>) {
         guard name == "validate-jwt" || name == "validate-azure-ad-token", let given = attribute("token-value")?.value else {
             return (RawPolicyDiff.SetPlaces.names(placesNamedAsChecked(resolving: values.resolved)), [])
@@ -1646,13 +1647,9 @@ extension PolicyXMLElement {
         return (Self.named(read.places), read.variables)
     }
 
-    /// The headers and query parameters among `places` read by name (``RawPolicyDiff/SetPlaces``).
+    /// The headers and query parameters among `places` read by name, or by a name not
+    /// known here (``RawPolicyDiff/SetPlaces``).
     fileprivate static func named(_ places: some Sequence<CredentialPlace>) -> Set<String> {
-        RawPolicyDiff.SetPlaces.names(places.filter { place in
-            switch place {
-            case .header, .query: true
-            case .anyHeader, .anyQuery, .anyName: false
-            }
-        })
+        RawPolicyDiff.SetPlaces.names(places.filter { $0 != .anyName })
     }
 }

@@ -143,6 +143,21 @@ public enum NamedValues {
         let substituted = substitute(text, values)
         return substituted.complete ? substituted.text : nil
     }
+
+    /// `text` with the references whose values `values` hold replaced, the others (a
+    /// secret's) kept as written.
+    public static func partlyResolved(_ text: String, _ values: [String: String]) -> String {
+        guard !values.isEmpty, text.holds("{{") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
+            result += rest[..<open.lowerBound]
+            let written = String(rest[open.lowerBound..<close.upperBound])
+            result += resolve(written, values) ?? written
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
+    }
 }
 
 extension Gateway {
