@@ -193,6 +193,44 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(derived[0].value.scalar?.text, "3", "explicit keys win over merged ones")
     }
 
+    /// The tree as compact flow YAML, for comparing whole trees.
+    private func render(_ node: YAMLNode) -> String {
+        switch node.content {
+        case .scalar(let scalar): scalar.text
+        case .sequence(let items): "[" + items.map(render).joined(separator: ", ") + "]"
+        case .mapping(let entries): "{" + entries.map { "\($0.key): \(render($0.value))" }.joined(separator: ", ") + "}"
+        case .rejected(let written): "!" + render(YAMLNode(written, range: node.range))
+        }
+    }
+
+    /// Anchors lead to their nodes wherever they stand: on the value of a duplicate key, on
+    /// a merge key's value, on a key; the tree leaves out what is no part of its parent,
+    /// and a mapping takes merged entries after its own.
+    func testAnchorsLeadToNodesTheTreeLeavesOut() throws {
+        let text = """
+            a: 1
+            a: &d {x: &in [1, 2]}
+            <<: &m {y: 2, a: 9}
+            &k key: v
+            b: *d
+            c: *in
+            d: *m
+            e: *k
+            f: [*k, !foo {z: 1}, *in]
+            g: {<<: [*m, {w: 3}], y: 1}
+            """
+        let (documents, diagnostics) = read(text + "\n")
+        XCTAssertEqual(describe(diagnostics), ["2:1 YS002 duplicate key 'a'", "9:9 YS007 tag '!foo' is not supported"])
+        let root = try XCTUnwrap(documents.first).root
+        XCTAssertEqual(
+            render(root),
+            "{a: 1, key: v, b: {x: [1, 2]}, c: [1, 2], d: {y: 2, a: 9}, e: key, f: [key, !{z: 1}, [1, 2]], g: {y: 1, a: 9, w: 3}, y: 2}")
+        XCTAssertEqual(root.scalarTexts, ["1", "v", "1", "2", "1", "2", "2", "9", "key", "key", "1", "1", "2", "1", "9", "3", "2"])
+        guard case .mapping(let entries) = root.content else { return XCTFail("expected a mapping") }
+        XCTAssertEqual(entries.count, 9)
+        XCTAssertEqual(entries.map(\.keyRange.start.line), [1, 4, 5, 6, 7, 8, 9, 10, 3], "a merged entry keeps its key's place")
+    }
+
     func testMergeOfAScalarIsUnsupported() {
         let (_, diagnostics) = read("a: &x 1\nb:\n  <<: *x\n")
         XCTAssertEqual(
