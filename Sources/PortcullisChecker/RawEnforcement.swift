@@ -575,8 +575,7 @@ struct RawEnforcement: Sendable {
                 readAfter[index] = tokenReads(entries[index], authenticated: walk.authenticated, after: readAfter[index + 1])
             }
         }
-        func search(_ owner: String, _ statements: [PolicyXMLElement], readFrom index: Int, afterATokenCheck: Bool) -> InboundRun.Outcome? {
-            let read = readAfter.isEmpty ? [] : readAfter[index].places
+        func search(_ owner: String, _ statements: [PolicyXMLElement], reading read: Set<CredentialPlace>, afterATokenCheck: Bool) -> InboundRun.Outcome? {
             // A lookup keyed on the token is harmless only after a check of that token: one
             // in 'Authorization', where the lookup reads it.
             let checksAuthorization = met ?? false
@@ -604,13 +603,19 @@ struct RawEnforcement: Sendable {
             case .statement(let owner, let statement):
                 if met == nil, isTokenCheck(statement) {
                     var visited = Set<String>()
-                    if let found = search(owner, leadingStatements(of: statement, visited: &visited), readFrom: index, afterATokenCheck: false) {
+                    let read = readAfter.isEmpty ? [] : readAfter[index].places
+                    if let found = search(owner, leadingStatements(of: statement, visited: &visited), reading: read, afterATokenCheck: false) {
                         return found
                     }
                     met = checked.tokenPlaces(of: statement) == [.header("authorization")]
                     guard walk.searchesPastCheck else { return .stopped }
                 }
-                if let found = search(owner, [statement], readFrom: index + 1, afterATokenCheck: met != nil) { return found }
+                // What a setter inside the statement copies into a variable a later check
+                // reads counts wherever in the statement it stands: the order within one
+                // statement is not followed (audit V10: a header replaced, then copied, in
+                // one `choose` went unreported once order was read between statements).
+                let read = readAfter.isEmpty ? [] : readAfter[index + 1].places.union(placesCopied(within: statement, into: readAfter[index + 1].variables))
+                if let found = search(owner, [statement], reading: read, afterATokenCheck: met != nil) { return found }
             case .run(let run):
                 let later = readAfter.isEmpty ? TokenReads() : readAfter[index + 1]
                 let question = InboundRun.Question.beforeTokenCheck(
@@ -1246,6 +1251,32 @@ struct RawEnforcement: Sendable {
             return (nil, nil)
         }
         return (before, after)
+    }
+
+    /// The places the setters inside `statement` (at any depth, in the fragments it
+    /// includes) copy into `variables`, variables holding the caller's token, and into the
+    /// variables those copy from, whatever their order.
+    private func placesCopied(within statement: PolicyXMLElement, into variables: Set<String>) -> Set<CredentialPlace> {
+        guard !variables.isEmpty else { return [] }
+        var copies: [(variable: String, reads: TokenReads)] = []
+        var visited = Set<String>()
+        func collect(_ element: PolicyXMLElement) {
+            if let copy = checked.callerControlledVariables.tokenCopy(by: element) { copies.append(copy) }
+            element.elements.forEach(collect)
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                visited.insert(id).inserted
+            {
+                fragment.rootElements.forEach(collect)
+            }
+        }
+        collect(statement)
+        var copied = TokenReads(variables: variables)
+        var found = -1
+        while found != copied.places.count + copied.variables.count {
+            found = copied.places.count + copied.variables.count
+            for copy in copies where copied.variables.contains(copy.variable) { copied.formUnion(copy.reads) }
+        }
+        return copied.places
     }
 
     /// What token checks read from `entry` of an inbound order on (``TokenReads``), where
@@ -2216,7 +2247,8 @@ extension CredentialPlace {
     static func leavesUnknownOnlyInNamesRead(_ code: String) -> Bool {
         let rest = ExpressionFlow.sources(of: code).reduce(code) { rest, source in
             switch source {
-            case .requestHeader(let name), .requestQuery(let name): name.holds("{{") ? rest.replacing(name, with: "") : rest
+            // Once for each read: the same text may also stand elsewhere, as a fallback (audit V10).
+            case .requestHeader(let name), .requestQuery(let name): name.holds("{{") ? rest.replacing(name, with: "", maxReplacements: 1) : rest
             default: rest
             }
         }
@@ -2249,11 +2281,13 @@ extension PolicyXMLElement {
         switch name {
         case "check-header":
             guard let written = attribute("name")?.value else { return [] }
-            return [written.name(resolving: resolved).map(CredentialPlace.header) ?? .anyName]
+            return [written.name(resolving: resolved).map(CredentialPlace.header) ?? .anyHeader]
         case "validate-jwt", "validate-azure-ad-token":
             guard attribute("token-value") == nil else { return [] }
-            let named = [("header-name", CredentialPlace.header), ("query-parameter-name", CredentialPlace.query)].compactMap { name, place in
-                attribute(name).map { $0.value.name(resolving: resolved).map(place) ?? .anyName }
+            let named = [
+                ("header-name", CredentialPlace.header, CredentialPlace.anyHeader), ("query-parameter-name", CredentialPlace.query, CredentialPlace.anyQuery),
+            ].compactMap { name, place, unknown in
+                attribute(name).map { $0.value.name(resolving: resolved).map(place) ?? unknown }
             }
             return named.isEmpty ? [.header("authorization")] : named
         default:
@@ -2265,18 +2299,20 @@ extension PolicyXMLElement {
 extension PolicyXMLValue {
     /// A name as APIM reads it, lowercased: text with its named values put in by `resolved`
     /// (nil where one is not known), or an expression that is one string, named values
-    /// making one too (`{{blank}}@("X-A")`); nil when it may be any name.
+    /// making one too (`{{blank}}@("X-A")`); nil when it may be any name, as where a
+    /// reference is left in it (`diff` puts a secret's in as `{{…}}`, which the gate took
+    /// for a header of that name: audit V10).
     public func name(resolving resolved: (String) -> String?) -> String? {
         let code: String
         switch self {
         case .text(let text):
             guard let given = resolved(text) else { return nil }
-            guard PolicyText.isExpression(given) else { return given.trimmingWhitespace.lowercased() }
+            guard PolicyText.isExpression(given) else { return given.holds("{{") ? nil : given.trimmingWhitespace.lowercased() }
             code = given
         case .expression:
             code = self.resolved
         }
-        return ExpressionFlow.stringLiteral(of: code)?.lowercased()
+        return ExpressionFlow.stringLiteral(of: code).flatMap { $0.holds("{{") ? nil : $0.lowercased() }
     }
 }
 

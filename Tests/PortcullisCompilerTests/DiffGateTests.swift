@@ -628,8 +628,11 @@ final class DiffGateTests: XCTestCase {
 
     /// A variable holding the caller's token holds what its setter read: a header replaced
     /// before the setter makes its check judge the gateway's value, one replaced after the
-    /// setter, or after the check, does not (audit V9: the first was a privilege increase,
-    /// and LP001 in lint).
+    /// check does not. The gate weighs a variable by every place its setters read, whatever
+    /// their order, for a setter it does not walk (in a fragment alike on both sides, in a
+    /// broader policy) may copy after the header is replaced (audit V10 found a gate that
+    /// followed the setters it met let that through): a header replaced after the setter is
+    /// a privilege increase for the gate, where lint, which follows every setter, is quiet.
     func testAVariableHoldsTheHeaderAsItsSetterFoundIt() throws {
         let setter = #"<set-variable name="tok" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;,&quot;&quot;))" />"#
         let check = #"<validate-jwt token-value="@((string)context.Variables[&quot;tok&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://catalog</audience></audiences></validate-jwt>"#
@@ -647,12 +650,45 @@ final class DiffGateTests: XCTestCase {
             ])
         let lint = try ToolProcess.run(["lint", replacedFirst.path])
         XCTAssertTrue(lint.stdout.contains("replaces the caller's token before the token check of route 'get-product'"), lint.stdout)
-        for statements in [setter + replaced + check, setter + check + replaced] {
-            let head = try copy(of: base, [("apis/catalog.yaml", route(setter + check), route(statements))])
-            try passes(base, head)
-            let lint = try ToolProcess.run(["lint", head.path])
-            XCTAssertFalse(lint.stdout.contains("replaces the caller's token"), statements + "\n" + lint.stdout)
+        let setAfter = try copy(of: base, [("apis/catalog.yaml", route(setter + check), route(setter + check + replaced))])
+        try passes(base, setAfter)
+        XCTAssertFalse(try ToolProcess.run(["lint", setAfter.path]).stdout.contains("replaces the caller's token"))
+        let setBefore = try copy(of: base, [("apis/catalog.yaml", route(setter + check), route(setter + replaced + check))])
+        XCTAssertEqual(try gate(base, setBefore).first?.hasPrefix("privilege-increase:"), true)
+        XCTAssertFalse(try ToolProcess.run(["lint", setBefore.path]).stdout.contains("replaces the caller's token"))
+        // A fragment alike on both sides copies the header again after the replacement.
+        let fragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: copy-token\npolicy: '<fragment>\(setter)</fragment>'\n"
+        let include = #"<include-fragment fragment-id="copy-token" />"#
+        let withFragment = try copy(of: base, [("apis/catalog.yaml", route(setter + check), route(setter + include + check)), ("copy-token.yaml", "", fragment)])
+        let recopied = try copy(of: withFragment, [("apis/catalog.yaml", route(setter + include + check), route(setter + replaced + include + check))])
+        XCTAssertEqual(
+            try gate(withFragment, recopied),
+            [
+                "privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests"
+            ])
+        XCTAssertTrue(try ToolProcess.run(["lint", recopied.path]).stdout.contains("replaces the caller's token"))
+    }
+
+    /// A check whose `header-name` a secret names reads some header of the caller's: a
+    /// header set before it is weighed, as lint weighs it (audit V10: the gate took the
+    /// secret's reference for a header of that name, and let the change through).
+    func testACheckOfAHeaderASecretNamesIsWeighed() throws {
+        let check = #"<validate-jwt header-name="{{token-header}}"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://catalog</audience></audiences></validate-jwt>"#
+        let setter = #"<set-header name="X-Anything" exists-action="override"><value>{{tenant-id}}</value></set-header>"#
+        let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
+        func route(_ statements: String) -> String {
+            cache + "    policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n"
         }
+        let base = try copy(of: BundleTests.contoso, [
+            ("apis/catalog.yaml", cache, route(check)),
+            ("gateway.yaml", "secrets:\n", "secrets:\n  token-header: {keyVault: https://contoso-kv.vault.azure.net/secrets/token-header}\n"),
+        ])
+        let head = try copy(of: base, [("apis/catalog.yaml", route(check), route(setter + check))])
+        XCTAssertEqual(
+            try gate(base, head),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests"])
+        XCTAssertTrue(try ToolProcess.run(["lint", head.path]).stdout.contains("replaces the caller's token"))
+        try passes(base, try copy(of: base, [("apis/catalog.yaml", route(check), route(check + setter))]))
     }
 
     /// A bypass no comparison reads, with its finding silenced in the same change, passed

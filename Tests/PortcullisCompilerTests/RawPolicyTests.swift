@@ -3120,6 +3120,8 @@ final class RawPolicyTests: XCTestCase {
             ("queryfirst", query + named),
             ("headerafter", named + header),
             ("fallback", check("&quot;X-Token&quot;, &quot;{{token-header}}&quot;")),
+            // The same secret naming the header and given for a missing one (audit V10).
+            ("samefallback", check("&quot;{{token-header}}&quot;, &quot;{{token-header}}&quot;")),
         ]
         let gateway = RuleExample.baseGateway.replacingOccurrences(
             of: "secrets:\n", with: "secrets:\n  token-header: {keyVault: https://example-kv.vault.azure.net/secrets/token-header}\n")
@@ -3136,13 +3138,16 @@ final class RawPolicyTests: XCTestCase {
             [
                 "LP001 defs/apis.yaml: raw 'set-header' in API 'headerfirst' replaces the caller's token before the token check of route 'list-headerfirst' reads it, so the check judges the gateway's credentials, not the caller's",
                 "LP001 defs/apis.yaml: route 'list-fallback' accepts requests without a token and gives no reason",
+                "LP001 defs/apis.yaml: route 'list-samefallback' accepts requests without a token and gives no reason",
             ])
     }
 
     /// A variable holding the caller's token holds what its setter read when it ran, in
     /// the order the request meets statements: `Authorization` replaced before the setter
     /// is LP001; replaced after it, or with the variable set only after the check, it is
-    /// not (audit V9: LP001 read the setters without their order).
+    /// not (audit V9: LP001 read the setters without their order). Within one statement
+    /// (a `choose`, a `retry`, a fragment) the order is not followed: a setter there counts
+    /// wherever it stands (audit V10: replaced, then copied, in one `choose` went unreported).
     func testAVariableHoldsTheCallersTokenAsItsSetterFoundIt() throws {
         let check = #"<validate-jwt token-value="@((string)context.Variables[&quot;t&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let setter = #"<set-variable name="t" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" />"#
@@ -3152,7 +3157,12 @@ final class RawPolicyTests: XCTestCase {
             ("setfirst", setter + replaced + check),
             ("replacedafter", setter + check + replaced),
             ("setafter", replaced + check + setter),
+            ("inachoose", #"<choose><when condition="@(true)">"# + replaced + setter + "</when></choose>" + check),
+            ("inaretry", #"<retry condition="@(false)" count="1" interval="1">"# + replaced + setter + "</retry>" + check),
+            ("inafragment", #"<choose><when condition="@(true)"><include-fragment fragment-id="copy" /></when></choose>"# + check),
         ]
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: copy\npolicy: '<fragment>\(replaced + setter)</fragment>'\n", to: "defs/fragments.yaml")
         try write(RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n", to: "defs/gateway.yaml")
         let documents = apis.map { name, policy in
             RuleExample.api(
@@ -3161,8 +3171,10 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
-        XCTAssertTrue(findings.contains { $0.contains("raw 'set-header' in API 'replacedfirst' replaces the caller's token before the token check") }, "\(findings)")
-        XCTAssertEqual(findings.count, 1, "\(findings)")
+        for api in ["replacedfirst", "inachoose", "inaretry", "inafragment"] {
+            XCTAssertTrue(findings.contains { $0.contains("raw 'set-header' in API '\(api)' replaces the caller's token before the token check") }, "\(findings)")
+        }
+        XCTAssertEqual(findings.count, 4, "\(findings)")
     }
 
     /// A token check given its token by a variable judges the caller's own where every

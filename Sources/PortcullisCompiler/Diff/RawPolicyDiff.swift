@@ -468,18 +468,13 @@ enum RawPolicyDiff {
         // policies' and the definitions' first, the broader policies' where `<base />` runs them.
         var placesSet = setElsewhere.before
         var inAnotherMessage = 0
-        // Whether each variable holding the caller's token was set on the way here from a
-        // place set before its setter ran (``CallerControlledVariables/tokenCopy(by:)``):
-        // what a check of it judges is what the setter read, not what the request holds at
-        // the check (an audit found a variable set before its header was replaced, or only
-        // after the check, weighed as replaced). One whose setter is not met here, another
-        // policy's, is weighed by where its setters read.
-        var tokensReplaced: [String: Bool] = [:]
-        func replaced(_ variable: String) -> Bool {
-            tokensReplaced[variable] ?? PolicyXMLElement.named(callerControlled.tokenPlaces(heldBy: variable)).contains { SetPlaces.holds(placesSet, $0) }
-        }
+        // A variable holding the caller's token is weighed by every place its setters read,
+        // whatever their order: a setter the walk does not meet (in a fragment alike on both
+        // sides, in a broader policy) may copy after a place is set (audit V10 found a gate
+        // that followed the setters it met let such a change through).
         func replaces(_ read: (places: Set<String>, variables: Set<String>)) -> Bool {
-            read.places.contains { SetPlaces.holds(placesSet, $0) } || read.variables.contains(where: replaced)
+            read.places.contains { SetPlaces.holds(placesSet, $0) }
+                || read.variables.contains { PolicyXMLElement.named(callerControlled.tokenPlaces(heldBy: $0)).contains { SetPlaces.holds(placesSet, $0) } }
         }
         /// Whether `element`, a check or limit, decides something about every caller it
         /// runs for; any other weighed statement does what it does. A check of a header a
@@ -506,11 +501,6 @@ enum RawPolicyDiff {
                 if filedAsOne.contains(element.span.lowerBound) { continue }
                 if inAnotherMessage == 0 {
                     placesSet.formUnion(SetPlaces.set(by: element, values))
-                    // A setter in a branch may not run, leaving what the variable held.
-                    if let copy = callerControlled.tokenCopy(by: element) {
-                        let now = replaces((PolicyXMLElement.named(copy.reads.places), copy.reads.variables))
-                        tokensReplaced[copy.variable] = now || underCondition && replaced(copy.variable)
-                    }
                     if element.name == "base" { placesSet.formUnion(setElsewhere.atBase) }
                     // What a fragment included alike on both sides sets, which is not read here.
                     if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
