@@ -504,10 +504,11 @@ struct RawEnforcement: Sendable {
     func statementBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String, afterATokenCheck: Bool)? {
         guard mayMeet(kind, on: route) else { return nil }
         let order = inboundOrder(of: route)
-        guard order.contains(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated) }) else { return nil }
         // A branch on the method is judged by the route's method (``methodBranchesSee(on:)``).
+        let method = methodBranchesSee(on: route)
+        guard order.contains(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated, method: method) }) else { return nil }
         let walk = BeforeTokenCheck(
-            kind: kind, method: methodBranchesSee(on: route), authenticated: route.isAuthenticated,
+            kind: kind, method: method, authenticated: route.isAuthenticated,
             // The generated check of the scopes or roles the route requires comes after the
             // raw token checks before it, and an answer must follow it too.
             searchesPastCheck: kind != .callerCredentialsReplaced && route.isAuthenticated
@@ -533,9 +534,9 @@ struct RawEnforcement: Sendable {
         let declared = route.isAuthenticated ? [] : placesTheDefinitionsSet(on: route).filter { checked.reads($0.place) }
         guard mayMeet(.callerCredentialsReplaced, on: route) || !declared.isEmpty else { return nil }
         let order = inboundOrder(of: route)
-        guard order.contains(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated) }) else { return nil }
-        var walk = BeforeTokenCheck(
-            kind: .callerCredentialsReplaced, method: methodBranchesSee(on: route), authenticated: route.isAuthenticated, searchesPastCheck: false)
+        let method = methodBranchesSee(on: route)
+        guard order.contains(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated, method: method) }) else { return nil }
+        var walk = BeforeTokenCheck(kind: .callerCredentialsReplaced, method: method, authenticated: route.isAuthenticated, searchesPastCheck: false)
         walk.declared = declared
         var met: Bool?
         switch beforeTokenCheck(in: order, walk, met: &met, readLater: TokenReads()) {
@@ -601,10 +602,10 @@ struct RawEnforcement: Sendable {
                     return .setByDefinitions(setter: setter, place: place)
                 }
             case .statement(let owner, let statement):
-                if met == nil, isTokenCheck(statement) {
+                if met == nil, isTokenCheck(statement, method: walk.method) {
                     var visited = Set<String>()
                     let read = readAfter.isEmpty ? [] : readAfter[index].places
-                    if let found = search(owner, leadingStatements(of: statement, visited: &visited), reading: read, afterATokenCheck: false) {
+                    if let found = search(owner, leadingStatements(of: statement, method: walk.method, visited: &visited), reading: read, afterATokenCheck: false) {
                         return found
                     }
                     met = checked.tokenPlaces(of: statement) == [.header("authorization")]
@@ -626,7 +627,7 @@ struct RawEnforcement: Sendable {
                     return beforeTokenCheck(in: run.entries, walk, met: &inside, readLater: later)
                 }
                 guard case .passed = outcome else { return outcome }
-                if met == nil, let check = run.tokenCheck { met = checked.tokenPlaces(of: check) == [.header("authorization")] }
+                if met == nil, let check = tokenCheck(in: entry, method: walk.method) { met = checked.tokenPlaces(of: check) == [.header("authorization")] }
             }
         }
         return .passed
@@ -754,8 +755,9 @@ struct RawEnforcement: Sendable {
     /// credentials: `Authorization` for the generated check; for a raw one its header, query
     /// parameter, or nothing of the request (a certificate). Nil where nothing checks a token.
     func credentialPlaces(on route: EffectiveRoute) -> Set<CredentialPlace>? {
-        guard let first = inboundOrder(of: route).first(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated) }) else { return nil }
-        guard let statement = tokenCheck(in: first) else { return [.header("authorization")] }
+        let method = methodBranchesSee(on: route)
+        guard let first = inboundOrder(of: route).first(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated, method: method) }) else { return nil }
+        guard let statement = tokenCheck(in: first, method: method) else { return [.header("authorization")] }
         var places = Set<CredentialPlace>()
         var visited = Set<String>()
         func collect(_ element: PolicyXMLElement) {
@@ -1084,17 +1086,22 @@ struct RawEnforcement: Sendable {
     }
 
     private func run(of entries: [InboundRun.Entry]) -> InboundRun {
-        let check = entries.first { holdsTokenCheck($0, authenticated: false) }.flatMap(tokenCheck(in:))
+        let check = entries.first { holdsTokenCheck($0, authenticated: false, method: nil) }.flatMap { tokenCheck(in: $0, method: nil) }
         return InboundRun(entries: entries, tokenCheck: check, setsMethod: entries.contains(where: setsMethod))
     }
 
-    /// The raw token check an entry that holds one stands for: the statement, or a run's
+    /// The raw token check an entry that holds one for requests of `method`
+    /// (``holdsTokenCheck(_:authenticated:method:)``) stands for: the statement, or a run's
     /// first; nil for the generated statements.
-    private func tokenCheck(in entry: InboundRun.Entry) -> PolicyXMLElement? {
+    private func tokenCheck(in entry: InboundRun.Entry, method: HTTPMethod?) -> PolicyXMLElement? {
         switch entry {
         case .generated: nil
         case .statement(_, let statement): statement
-        case .run(let run): run.tokenCheck
+        case .run(let run):
+            run.tokenCheck
+                ?? method.flatMap { method in
+                    run.entries.first { holdsTokenCheck($0, authenticated: false, method: method) }.flatMap { tokenCheck(in: $0, method: method) }
+                }
         }
     }
 
@@ -1113,13 +1120,16 @@ struct RawEnforcement: Sendable {
         }
     }
 
-    /// Whether a request passing `entry` meets a token check on every path: the generated
-    /// one where the route is authenticated.
-    private func holdsTokenCheck(_ entry: InboundRun.Entry, authenticated: Bool) -> Bool {
+    /// Whether a request of `method` (nil: of any) passing `entry` meets a token check on
+    /// every path: the generated one where the route is authenticated. A branch on the
+    /// method is judged by `method`, as the rules that find a route unchecked judge it
+    /// (audit V10: a check in the branch of the route's method, taken for the route's,
+    /// hid from LP001 the `Authorization` replaced before it).
+    private func holdsTokenCheck(_ entry: InboundRun.Entry, authenticated: Bool, method: HTTPMethod?) -> Bool {
         switch entry {
         case .generated: authenticated
-        case .statement(_, let statement): isTokenCheck(statement)
-        case .run(let run): run.tokenCheck != nil
+        case .statement(_, let statement): isTokenCheck(statement, method: method)
+        case .run(let run): run.tokenCheck != nil || (method != nil && run.entries.contains { holdsTokenCheck($0, authenticated: false, method: method) })
         }
     }
 
@@ -1320,16 +1330,16 @@ struct RawEnforcement: Sendable {
     }
 
     /// A token check every request passing `statement` meets (see ``onEveryPath``).
-    private func isTokenCheck(_ statement: PolicyXMLElement) -> Bool {
+    private func isTokenCheck(_ statement: PolicyXMLElement, method: HTTPMethod?) -> Bool {
         var visited = Set<String>()
-        return Self.onEveryPath(.tokenCheck, statement, fragments: fragments, checked, visited: &visited) != nil
+        return Self.onEveryPath(.tokenCheck, statement, fragments: fragments, checked, method: method, visited: &visited) != nil
     }
 
     /// What a request may meet inside `statement`, a token check on every path, before
     /// that check: in each branch of a `choose`, in a `retry` or `limit-concurrency` and in
     /// an included fragment, the statements before the check, and what a nested one holds
     /// before its own. Nothing for a check written alone.
-    private func leadingStatements(of statement: PolicyXMLElement, visited: inout Set<String>) -> [PolicyXMLElement] {
+    private func leadingStatements(of statement: PolicyXMLElement, method: HTTPMethod?, visited: inout Set<String>) -> [PolicyXMLElement] {
         let lists: [[PolicyXMLElement]]
         switch statement.name {
         case "include-fragment":
@@ -1341,9 +1351,9 @@ struct RawEnforcement: Sendable {
         }
         var leading: [PolicyXMLElement] = []
         for list in lists {
-            guard let check = list.firstIndex(where: isTokenCheck) else { continue }
+            guard let check = list.firstIndex(where: { isTokenCheck($0, method: method) }) else { continue }
             leading += list[..<check]
-            leading += leadingStatements(of: list[check], visited: &visited)
+            leading += leadingStatements(of: list[check], method: method, visited: &visited)
         }
         return leading
     }

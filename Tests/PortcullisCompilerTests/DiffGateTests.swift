@@ -669,6 +669,38 @@ final class DiffGateTests: XCTestCase {
         XCTAssertTrue(try ToolProcess.run(["lint", recopied.path]).stdout.contains("replaces the caller's token"))
     }
 
+    /// A check the gate takes for judging a value a policy set before it (a variable
+    /// copied before its header is replaced, which the gate does not read in order; a
+    /// header a secret names set first) is still weighed as the check it is: widened or
+    /// removed, it is a privilege increase (audit V11: filed as a check that lets callers
+    /// through, it was widened and removed as `other`).
+    func testACheckTakenForJudgingAValueSetBeforeItIsStillWeighed() throws {
+        func check(_ audiences: String) -> String {
+            #"<validate-jwt token-value="@((string)context.Variables[&quot;tok&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences>\#(audiences)</audiences></validate-jwt>"#
+        }
+        let audience = "<audience>api://catalog</audience>"
+        let setter = #"<set-variable name="tok" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;,&quot;&quot;))" />"#
+        let replaced = #"<set-header name="Authorization" exists-action="override"><value>{{tenant-id}}</value></set-header>"#
+        let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
+        func route(_ statements: String) -> String {
+            cache + "    policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n"
+        }
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", cache, route(setter + replaced + check(audience)))])
+        let widened = try copy(of: base, [("apis/catalog.yaml", audience + "</audiences>", audience + "<audience>api://other</audience></audiences>")])
+        XCTAssertEqual(try gate(base, widened).first?.hasPrefix("privilege-increase:"), true)
+        let removed = try copy(of: base, [("apis/catalog.yaml", route(setter + replaced + check(audience)), route(setter + replaced))])
+        XCTAssertEqual(try gate(base, removed).first?.hasPrefix("privilege-increase:"), true)
+        // A header a secret names, set before a check of 'Authorization'.
+        let named = #"<set-header name="{{token-header}}" exists-action="override"><value>{{tenant-id}}</value></set-header>"#
+        let jwt = check(audience).replacingOccurrences(of: #"token-value="@((string)context.Variables[&quot;tok&quot;])""#, with: #"header-name="Authorization""#)
+        let secretBase = try copy(of: BundleTests.contoso, [
+            ("apis/catalog.yaml", cache, route(named + jwt)),
+            ("gateway.yaml", "secrets:\n", "secrets:\n  token-header: {keyVault: https://contoso-kv.vault.azure.net/secrets/token-header}\n"),
+        ])
+        let secretWidened = try copy(of: secretBase, [("apis/catalog.yaml", audience + "</audiences>", audience + "<audience>api://other</audience></audiences>")])
+        XCTAssertEqual(try gate(secretBase, secretWidened).first?.hasPrefix("privilege-increase:"), true)
+    }
+
     /// A check whose `header-name` a secret names reads some header of the caller's: a
     /// header set before it is weighed, as lint weighs it (audit V10: the gate took the
     /// secret's reference for a header of that name, and let the change through).

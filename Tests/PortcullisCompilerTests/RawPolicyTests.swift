@@ -3142,6 +3142,28 @@ final class RawPolicyTests: XCTestCase {
             ])
     }
 
+    /// A raw token check in the branch of the route's method is the route's check, as the
+    /// rules that find a route unchecked judge it, so `Authorization` replaced before it
+    /// is LP001 (audit V10: the check was taken for the route's, yet the replacement before
+    /// it went unreported, as the walk to it looked for a check on every path of any method).
+    func testAReplacementBeforeACheckInTheBranchOfTheRoutesMethodIsLP001() throws {
+        let check = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let replaced = #"<set-header name="Authorization" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"#
+        let branch = #"<choose><when condition="@(context.Request.Method == &quot;GET&quot;)">"# + check + "</when></choose>"
+        try write(RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n", to: "defs/gateway.yaml")
+        try write(
+            RuleExample.api(
+                "branched", fields: "auth: none\npolicy: '<policies><inbound>\(replaced + branch)<base /></inbound></policies>'\n",
+                routes: "  - {id: list-branched, method: GET, path: /branched}\n"
+            ).text, to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
+        XCTAssertEqual(
+            findings,
+            [
+                "LP001 defs/apis.yaml: raw 'set-header' in API 'branched' replaces the caller's token before the token check of route 'list-branched' reads it, so the check judges the gateway's credentials, not the caller's"
+            ])
+    }
+
     /// A variable holding the caller's token holds what its setter read when it ran, in
     /// the order the request meets statements: `Authorization` replaced before the setter
     /// is LP001; replaced after it, or with the variable set only after the check, it is

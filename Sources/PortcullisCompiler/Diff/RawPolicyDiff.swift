@@ -197,6 +197,19 @@ enum RawPolicyDiff {
                             : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)\(throughValues)",
                         place: head.location(element.range)))
                 }
+                // A check that judged what the caller sent and now judges a place a policy set
+                // before it: fewer such checks than BASE had, beyond those removed.
+                let judgingCaller = { (counts: [String: [Found]]) in
+                    count(counts, name) + count(counts, Self.conditional(name)) - count(counts, Self.judging(name))
+                }
+                let removed = max(0, count(oldCounts, name) + count(oldCounts, Self.conditional(name)) - count(newCounts, name) - count(newCounts, Self.conditional(name)))
+                if !turnsSome, judgingCaller(oldCounts) - judgingCaller(newCounts) - removed > 0 {
+                    weighed = true
+                    changes.append(AccessChange(
+                        category: weight.removed, subject: subject,
+                        message: "the raw policy of \(key) turns '\(name)' into a check that lets callers through or checks only some requests\(throughValues)",
+                        place: head.location(newCounts[Self.judging(name)]!.last!.range)))
+                }
                 // One that checked or counted some requests, removed, added, or turned into one
                 // that lets callers through (the audits of diff found each listed for review
                 // only).
@@ -477,12 +490,9 @@ enum RawPolicyDiff {
                 || read.variables.contains { PolicyXMLElement.named(callerControlled.tokenPlaces(heldBy: $0)).contains { SetPlaces.holds(placesSet, $0) } }
         }
         /// Whether `element`, a check or limit, decides something about every caller it
-        /// runs for; any other weighed statement does what it does. A check of a header a
-        /// policy set before it judges the policy's value, whatever the caller sends (a
-        /// `set-header` added before a `check-header` passed for `other`: an audit).
+        /// runs for; any other weighed statement does what it does.
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) {
-                if replaces(element.placesChecked(values, callerControlled)) { return false }
                 return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(values.values, callerControlled))
             }
             if element.name == "limit-concurrency", !Self.limitsACall(element) { return false }
@@ -512,6 +522,16 @@ enum RawPolicyDiff {
                         key = letting(element.name)
                     } else if underCondition {
                         key = conditional(element.name)
+                    }
+                    // A check of a place a policy set before it judges the policy's value,
+                    // whatever the caller sends (a `set-header` added before a `check-header`
+                    // passed for `other`: an audit). Counted apart, and still weighed as the
+                    // check it is: filed as one that lets callers through, a check taken for
+                    // judging a value set before it could be widened or removed unseen
+                    // (audit V11), where that reading was only a maybe (a setter of a
+                    // variable in another order, a header a secret names).
+                    if key != letting(element.name), checks.contains(element.name), replaces(element.placesChecked(values, callerControlled)) {
+                        found[judging(element.name), default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
                     }
                 }
                 found[key, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
@@ -1360,6 +1380,10 @@ enum RawPolicyDiff {
 
     /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
+
+    /// The key under which ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:)``
+    /// also files a check of a place a policy set before it.
+    private static func judging(_ name: String) -> String { name + " judging a value set before it" }
 
     /// Whether a `limit-concurrency` holds the call to the backend on every request it runs
     /// for (in it, or in a `retry` or `wait` in it), or a fragment that may: one that does not
