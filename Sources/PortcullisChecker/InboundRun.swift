@@ -54,6 +54,10 @@ final class InboundRun: Sendable {
     let tokenCheck: PolicyXMLElement?
     /// Whether a statement of the run may change the request's method.
     let setsMethod: Bool
+    /// Where the run has no ``tokenCheck``, its first statement that is a token check on
+    /// every request of a method passing it, by method: one in the branch of that method
+    /// (``RawEnforcement``'s `tokenCheck(of:for:)`), found once for every route.
+    let tokenChecksByMethod = Lazy<[HTTPMethod: PolicyXMLElement]>()
     /// What the run's token checks read, where none after it reads a variable.
     let placesRead = Lazy<TokenReads>()
     /// The credential places whose caller's value the run's statements replace

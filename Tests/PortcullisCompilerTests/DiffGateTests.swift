@@ -673,7 +673,9 @@ final class DiffGateTests: XCTestCase {
     /// copied before its header is replaced, which the gate does not read in order; a
     /// header a secret names set first) is still weighed as the check it is: widened or
     /// removed, it is a privilege increase (audit V11: filed as a check that lets callers
-    /// through, it was widened and removed as `other`).
+    /// through, it was widened and removed as `other`). Moved into a broader policy behind
+    /// a setter, it is one too (audit V12: a first fix, counting such checks apart, let the
+    /// move through as `other`).
     func testACheckTakenForJudgingAValueSetBeforeItIsStillWeighed() throws {
         func check(_ audiences: String) -> String {
             #"<validate-jwt token-value="@((string)context.Variables[&quot;tok&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences>\#(audiences)</audiences></validate-jwt>"#
@@ -687,9 +689,23 @@ final class DiffGateTests: XCTestCase {
         }
         let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", cache, route(setter + replaced + check(audience)))])
         let widened = try copy(of: base, [("apis/catalog.yaml", audience + "</audiences>", audience + "<audience>api://other</audience></audiences>")])
-        XCTAssertEqual(try gate(base, widened).first?.hasPrefix("privilege-increase:"), true)
+        XCTAssertTrue(try gate(base, widened).contains { $0.hasPrefix("privilege-increase: the raw policy of route 'catalog/get-product' lets 'validate-jwt' accept audience") })
         let removed = try copy(of: base, [("apis/catalog.yaml", route(setter + replaced + check(audience)), route(setter + replaced))])
-        XCTAssertEqual(try gate(base, removed).first?.hasPrefix("privilege-increase:"), true)
+        XCTAssertTrue(try gate(base, removed).contains { $0.hasPrefix("privilege-increase: the raw policy of route 'catalog/get-product' removes 'validate-jwt'") })
+        // The check of an API's only route moved into the API's policy, after a header it
+        // reads is set.
+        let jwtAlone = check(audience).replacingOccurrences(of: #"token-value="@((string)context.Variables[&quot;tok&quot;])""#, with: #"header-name="Authorization""#)
+        let oneRoute = directory.appendingPathComponent("one-route")
+        try FileManager.default.createDirectory(at: oneRoute, withIntermediateDirectories: true)
+        try (RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n").write(to: oneRoute.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        func api(_ own: String, route: String) -> String {
+            "apiVersion: portcullis/v1\nkind: API\nname: orders\npath: orders\nbackend: https://orders.example.com\nauth: none\n"
+                + "policy: '<policies><inbound>\(own)<base /></inbound></policies>'\nroutes:\n  - id: list-orders\n    method: GET\n    path: /orders\n"
+                + "    policy: '<policies><inbound><base />\(route)</inbound></policies>'\n"
+        }
+        try api("", route: jwtAlone).write(to: oneRoute.appendingPathComponent("api.yaml"), atomically: true, encoding: .utf8)
+        let moved = try copy(of: oneRoute, [("api.yaml", "", api(replaced.replacingOccurrences(of: "{{tenant-id}}", with: "{{service-token}}") + jwtAlone, route: ""))])
+        XCTAssertTrue(try gate(oneRoute, moved).contains { $0.hasPrefix("privilege-increase:") })
         // A header a secret names, set before a check of 'Authorization'.
         let named = #"<set-header name="{{token-header}}" exists-action="override"><value>{{tenant-id}}</value></set-header>"#
         let jwt = check(audience).replacingOccurrences(of: #"token-value="@((string)context.Variables[&quot;tok&quot;])""#, with: #"header-name="Authorization""#)
@@ -698,7 +714,7 @@ final class DiffGateTests: XCTestCase {
             ("gateway.yaml", "secrets:\n", "secrets:\n  token-header: {keyVault: https://contoso-kv.vault.azure.net/secrets/token-header}\n"),
         ])
         let secretWidened = try copy(of: secretBase, [("apis/catalog.yaml", audience + "</audiences>", audience + "<audience>api://other</audience></audiences>")])
-        XCTAssertEqual(try gate(secretBase, secretWidened).first?.hasPrefix("privilege-increase:"), true)
+        XCTAssertTrue(try gate(secretBase, secretWidened).contains { $0.hasPrefix("privilege-increase: the raw policy of route 'catalog/get-product' lets 'validate-jwt' accept audience") })
     }
 
     /// A check whose `header-name` a secret names reads some header of the caller's: a

@@ -36,7 +36,26 @@ enum RawPolicyDiff {
 
     /// A resource renamed (`renames`) keeps its policy: BASE's is compared with HEAD's under
     /// the new name.
+    ///
+    /// A check of a place a policy sets before it judges the policy's value, and is weighed
+    /// as one that lets callers through, so that a setter added before it is a privilege
+    /// increase. Where that reading is only a maybe (a variable copied before its header is
+    /// replaced, which the gate does not read in order; a header a secret names), the check
+    /// may still judge the caller: the policies are weighed a second time with every such
+    /// check taken for the check it is, and the privilege increases of that reading are
+    /// added (audit V11 found such a check widened and removed as `other`; audit V12 found a
+    /// reading that counted such checks apart let a check moved behind a setter through).
     static func compare(base: AccessDiff.Side, head: AccessDiff.Side, renames: Renames) -> [AccessChange] {
+        let weighed = compare(base: base, head: head, renames: renames, judgingPlacesSetBefore: true)
+        guard weighed.judgedAPlaceSetBefore else { return weighed.changes }
+        let asChecks = compare(base: base, head: head, renames: renames, judgingPlacesSetBefore: false).changes
+        return weighed.changes + asChecks.filter { change in change.category == .privilegeIncrease && !weighed.changes.contains { $0.message == change.message } }
+    }
+
+    /// The changes, and whether a check was taken for judging a place set before it.
+    private static func compare(
+        base: AccessDiff.Side, head: AccessDiff.Side, renames: Renames, judgingPlacesSetBefore: Bool
+    ) -> (changes: [AccessChange], judgedAPlaceSetBefore: Bool) {
         let before = documents(base.project, renames: renames)
         let after = documents(head.project, renames: nil)
         let (oldMethods, newMethods) = (MethodsSeen(base.project, renames: renames), MethodsSeen(head.project, renames: nil))
@@ -57,6 +76,7 @@ enum RawPolicyDiff {
         let oldElsewhere = PlacesSetElsewhere(base.project, renames: renames, oldValues)
         let newElsewhere = PlacesSetElsewhere(head.project, renames: nil, newValues)
         var changes: [AccessChange] = []
+        var judgedAPlaceSetBefore = false
         var compared: [Compared] = []
         for key in Set(before.keys).union(after.keys).sorted() {
             let old = before[key]
@@ -103,10 +123,12 @@ enum RawPolicyDiff {
                 key: key, subject: subject, old: old?.document, new: new?.document, throughValues: throughValues,
                 oldCounts: counts(
                     old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerControlled, api: old?.api.flatMap { apiNumbers[$0] },
-                    methods: old.flatMap { oldMethods.methods(of: $0.subject) }, setElsewhere: oldElsewhere[key]),
+                    methods: old.flatMap { oldMethods.methods(of: $0.subject) }, setElsewhere: oldElsewhere[key],
+                    judgingPlacesSetBefore: judgingPlacesSetBefore, judged: &judgedAPlaceSetBefore),
                 newCounts: counts(
                     new?.document, fragments: fragments, expanding: expanded, newValues, newCallerControlled, api: new?.api.flatMap { apiNumbers[$0] },
-                    methods: new.flatMap { newMethods.methods(of: $0.subject) }, setElsewhere: newElsewhere[key])))
+                    methods: new.flatMap { newMethods.methods(of: $0.subject) }, setElsewhere: newElsewhere[key],
+                    judgingPlacesSetBefore: judgingPlacesSetBefore, judged: &judgedAPlaceSetBefore)))
         }
         let relocations = Relocations(compared, head: head.project)
         for entry in compared {
@@ -196,19 +218,6 @@ enum RawPolicyDiff {
                             ? "the raw policy of \(key) turns '\(name)' into \(limit ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(times)\(throughValues)"
                             : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)\(throughValues)",
                         place: head.location(element.range)))
-                }
-                // A check that judged what the caller sent and now judges a place a policy set
-                // before it: fewer such checks than BASE had, beyond those removed.
-                let judgingCaller = { (counts: [String: [Found]]) in
-                    count(counts, name) + count(counts, Self.conditional(name)) - count(counts, Self.judging(name))
-                }
-                let removed = max(0, count(oldCounts, name) + count(oldCounts, Self.conditional(name)) - count(newCounts, name) - count(newCounts, Self.conditional(name)))
-                if !turnsSome, judgingCaller(oldCounts) - judgingCaller(newCounts) - removed > 0 {
-                    weighed = true
-                    changes.append(AccessChange(
-                        category: weight.removed, subject: subject,
-                        message: "the raw policy of \(key) turns '\(name)' into a check that lets callers through or checks only some requests\(throughValues)",
-                        place: head.location(newCounts[Self.judging(name)]!.last!.range)))
                 }
                 // One that checked or counted some requests, removed, added, or turned into one
                 // that lets callers through (the audits of diff found each listed for review
@@ -301,7 +310,7 @@ enum RawPolicyDiff {
             }
             changes.append(AccessChange(category: .other, subject: subject, message: message, place: place))
         }
-        return changes
+        return (changes, judgedAPlaceSetBefore)
     }
 
     /// How messages name a raw document's owner, which keys the documents of both sides.
@@ -469,9 +478,12 @@ enum RawPolicyDiff {
     /// branch, which the statements' counts cannot say (the audit of the change found a
     /// check swapped for another in one branch passing). A limit's key is read with the
     /// variables that the policies of the API numbered `api` (nil: of any API) may set.
+    /// A check of a place set before it is filed as letting callers through where
+    /// `judgingPlacesSetBefore` (``compare(base:head:renames:)``), and `judged` is set.
     private static func counts(
         _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution,
-        _ callerControlled: CallerControlledVariables, api: Int?, methods: Set<HTTPMethod>?, setElsewhere: PlacesSetElsewhere.Sets
+        _ callerControlled: CallerControlledVariables, api: Int?, methods: Set<HTTPMethod>?, setElsewhere: PlacesSetElsewhere.Sets,
+        judgingPlacesSetBefore: Bool, judged: inout Bool
     ) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
@@ -490,9 +502,15 @@ enum RawPolicyDiff {
                 || read.variables.contains { PolicyXMLElement.named(callerControlled.tokenPlaces(heldBy: $0)).contains { SetPlaces.holds(placesSet, $0) } }
         }
         /// Whether `element`, a check or limit, decides something about every caller it
-        /// runs for; any other weighed statement does what it does.
+        /// runs for; any other weighed statement does what it does. A check of a header a
+        /// policy set before it judges the policy's value, whatever the caller sends (a
+        /// `set-header` added before a `check-header` passed for `other`: an audit).
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) {
+                if judgingPlacesSetBefore, replaces(element.placesChecked(values, callerControlled)) {
+                    judged = true
+                    return false
+                }
                 return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(values.values, callerControlled))
             }
             if element.name == "limit-concurrency", !Self.limitsACall(element) { return false }
@@ -522,16 +540,6 @@ enum RawPolicyDiff {
                         key = letting(element.name)
                     } else if underCondition {
                         key = conditional(element.name)
-                    }
-                    // A check of a place a policy set before it judges the policy's value,
-                    // whatever the caller sends (a `set-header` added before a `check-header`
-                    // passed for `other`: an audit). Counted apart, and still weighed as the
-                    // check it is: filed as one that lets callers through, a check taken for
-                    // judging a value set before it could be widened or removed unseen
-                    // (audit V11), where that reading was only a maybe (a setter of a
-                    // variable in another order, a header a secret names).
-                    if key != letting(element.name), checks.contains(element.name), replaces(element.placesChecked(values, callerControlled)) {
-                        found[judging(element.name), default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
                     }
                 }
                 found[key, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
@@ -1378,12 +1386,8 @@ enum RawPolicyDiff {
     private static let throughVariables = " through variables set in another policy"
     private static let throughHeaders = " through request headers or query parameters another policy or the definitions set before it"
 
-    /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:)`` files checks named `name` under when they let callers through.
+    /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:judgingPlacesSetBefore:judged:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
-
-    /// The key under which ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:)``
-    /// also files a check of a place a policy set before it.
-    private static func judging(_ name: String) -> String { name + " judging a value set before it" }
 
     /// Whether a `limit-concurrency` holds the call to the backend on every request it runs
     /// for (in it, or in a `retry` or `wait` in it), or a fragment that may: one that does not
@@ -1639,7 +1643,7 @@ enum RawPolicyDiff {
     /// answer, a call's request, the request sent on from `backend`.
     private static let otherMessages: Set<String> = ["backend", "outbound", "on-error", "return-response", "send-request", "send-one-way-request"]
 
-    /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:)`` files checks and limits named
+    /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:judgingPlacesSetBefore:judged:)`` files checks and limits named
     /// `name` under when they run for some requests only, inside a `choose`.
     private static func conditional(_ name: String) -> String { name + " for some requests" }
 }
