@@ -601,29 +601,36 @@ final class DiffGateTests: XCTestCase {
             ])
     }
 
-    /// A token-value reading a header a secret names reads some header of the caller's,
-    /// not a token the policy gives: a header set before it, whatever its name, may be the
-    /// one it checks, in the gate and in lint (audit V9: the change passed as `other`, and
-    /// lint took the check for none). One set after it is not.
-    func testATokenValueReadingAHeaderASecretNamesIsWeighed() throws {
-        let check = #"<validate-jwt token-value="@(context.Request.Headers.GetValueOrDefault(&quot;{{token-header}}&quot;,&quot;&quot;))"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://catalog</audience></audiences></validate-jwt>"#
+    /// A check of a header a secret names, as its `header-name` or read by its
+    /// `token-value`, checks some header of the caller's: a header set before it, whatever
+    /// its name, may be the one it checks, in the gate and in lint (audit V9: a token-value
+    /// passed the gate as `other`, and lint took it for no check; audit V10: the gate took
+    /// the secret's reference in a `header-name` for a header of that name). One set after
+    /// it is not.
+    func testAHeaderASecretNamesForACheckIsWeighed() throws {
+        let audiences = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://catalog</audience></audiences></validate-jwt>"#
         let setter = #"<set-header name="X-Anything" exists-action="override"><value>{{tenant-id}}</value></set-header>"#
         let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
         func route(_ statements: String) -> String {
             cache + "    policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n"
         }
-        let base = try copy(of: BundleTests.contoso, [
-            ("apis/catalog.yaml", cache, route(check)),
-            ("gateway.yaml", "secrets:\n", "secrets:\n  token-header: {keyVault: https://contoso-kv.vault.azure.net/secrets/token-header}\n"),
-        ])
-        let head = try copy(of: base, [("apis/catalog.yaml", route(check), route(setter + check))])
-        XCTAssertEqual(
-            try gate(base, head),
-            ["privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests"])
-        let lint = try ToolProcess.run(["lint", head.path])
-        XCTAssertTrue(lint.stdout.contains("raw 'set-header' in route 'catalog/get-product' replaces the caller's token before the token check of route 'get-product'"), lint.stdout)
-        XCTAssertFalse(lint.stdout.contains("accepts requests without a token"), lint.stdout)
-        try passes(base, try copy(of: base, [("apis/catalog.yaml", route(check), route(check + setter))]))
+        for check in [
+            #"<validate-jwt token-value="@(context.Request.Headers.GetValueOrDefault(&quot;{{token-header}}&quot;,&quot;&quot;))">"# + audiences,
+            #"<validate-jwt header-name="{{token-header}}">"# + audiences,
+        ] {
+            let base = try copy(of: BundleTests.contoso, [
+                ("apis/catalog.yaml", cache, route(check)),
+                ("gateway.yaml", "secrets:\n", "secrets:\n  token-header: {keyVault: https://contoso-kv.vault.azure.net/secrets/token-header}\n"),
+            ])
+            let head = try copy(of: base, [("apis/catalog.yaml", route(check), route(setter + check))])
+            XCTAssertEqual(
+                try gate(base, head),
+                ["privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests"])
+            let lint = try ToolProcess.run(["lint", head.path])
+            XCTAssertTrue(lint.stdout.contains("raw 'set-header' in route 'catalog/get-product' replaces the caller's token before the token check of route 'get-product'"), lint.stdout)
+            XCTAssertFalse(lint.stdout.contains("accepts requests without a token"), lint.stdout)
+            try passes(base, try copy(of: base, [("apis/catalog.yaml", route(check), route(check + setter))]))
+        }
     }
 
     /// A variable holding the caller's token holds what its setter read: a header replaced
@@ -715,28 +722,6 @@ final class DiffGateTests: XCTestCase {
         ])
         let secretWidened = try copy(of: secretBase, [("apis/catalog.yaml", audience + "</audiences>", audience + "<audience>api://other</audience></audiences>")])
         XCTAssertTrue(try gate(secretBase, secretWidened).contains { $0.hasPrefix("privilege-increase: the raw policy of route 'catalog/get-product' lets 'validate-jwt' accept audience") })
-    }
-
-    /// A check whose `header-name` a secret names reads some header of the caller's: a
-    /// header set before it is weighed, as lint weighs it (audit V10: the gate took the
-    /// secret's reference for a header of that name, and let the change through).
-    func testACheckOfAHeaderASecretNamesIsWeighed() throws {
-        let check = #"<validate-jwt header-name="{{token-header}}"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://catalog</audience></audiences></validate-jwt>"#
-        let setter = #"<set-header name="X-Anything" exists-action="override"><value>{{tenant-id}}</value></set-header>"#
-        let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
-        func route(_ statements: String) -> String {
-            cache + "    policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n"
-        }
-        let base = try copy(of: BundleTests.contoso, [
-            ("apis/catalog.yaml", cache, route(check)),
-            ("gateway.yaml", "secrets:\n", "secrets:\n  token-header: {keyVault: https://contoso-kv.vault.azure.net/secrets/token-header}\n"),
-        ])
-        let head = try copy(of: base, [("apis/catalog.yaml", route(check), route(setter + check))])
-        XCTAssertEqual(
-            try gate(base, head),
-            ["privilege-increase: the raw policy of route 'catalog/get-product' turns 'validate-jwt' into a check that lets callers through or checks only some requests"])
-        XCTAssertTrue(try ToolProcess.run(["lint", head.path]).stdout.contains("replaces the caller's token"))
-        try passes(base, try copy(of: base, [("apis/catalog.yaml", route(check), route(check + setter))]))
     }
 
     /// A bypass no comparison reads, with its finding silenced in the same change, passed

@@ -3125,14 +3125,7 @@ final class RawPolicyTests: XCTestCase {
         ]
         let gateway = RuleExample.baseGateway.replacingOccurrences(
             of: "secrets:\n", with: "secrets:\n  token-header: {keyVault: https://example-kv.vault.azure.net/secrets/token-header}\n")
-        try write(gateway + "namedValues:\n  service-token: not-a-secret-here\n", to: "defs/gateway.yaml")
-        let documents = apis.map { name, policy in
-            RuleExample.api(
-                name, fields: "auth: none\npolicy: '<policies><inbound>\(policy)<base /></inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n"
-            ).text
-        }
-        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
-        let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
+        let findings = try findings(ofAPIs: apis, gateway: gateway + "namedValues:\n  service-token: not-a-secret-here\n")
         XCTAssertEqual(
             findings.sorted(),
             [
@@ -3140,6 +3133,23 @@ final class RawPolicyTests: XCTestCase {
                 "LP001 defs/apis.yaml: route 'list-fallback' accepts requests without a token and gives no reason",
                 "LP001 defs/apis.yaml: route 'list-samefallback' accepts requests without a token and gives no reason",
             ])
+    }
+
+    /// Lints one API per entry of `apis`, each of one GET route, with the entry's statements
+    /// as its raw `inbound` (before `<base />` where `beforeBase`), beside `gateway`; returns
+    /// the findings whose code starts with `codes`.
+    private func findings(
+        ofAPIs apis: [(name: String, policy: String)], gateway: String, beforeBase: Bool = true, codes: String = "LP001"
+    ) throws -> [String] {
+        try write(gateway, to: "defs/gateway.yaml")
+        let base = beforeBase ? "<base />" : ""
+        let documents = apis.map { name, policy in
+            RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound>\(policy)\(base)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        return try lintFindings().filter { $0.hasPrefix(codes) }
     }
 
     /// A raw token check in the branch of the route's method is the route's check, as the
@@ -3150,15 +3160,8 @@ final class RawPolicyTests: XCTestCase {
         let check = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let replaced = #"<set-header name="Authorization" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"#
         let branch = #"<choose><when condition="@(context.Request.Method == &quot;GET&quot;)">"# + check + "</when></choose>"
-        try write(RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n", to: "defs/gateway.yaml")
-        try write(
-            RuleExample.api(
-                "branched", fields: "auth: none\npolicy: '<policies><inbound>\(replaced + branch)<base /></inbound></policies>'\n",
-                routes: "  - {id: list-branched, method: GET, path: /branched}\n"
-            ).text, to: "defs/apis.yaml")
-        let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
         XCTAssertEqual(
-            findings,
+            try findings(ofAPIs: [("branched", replaced + branch)], gateway: RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n"),
             [
                 "LP001 defs/apis.yaml: raw 'set-header' in API 'branched' replaces the caller's token before the token check of route 'list-branched' reads it, so the check judges the gateway's credentials, not the caller's"
             ])
@@ -3185,14 +3188,7 @@ final class RawPolicyTests: XCTestCase {
         ]
         try write(
             "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: copy\npolicy: '<fragment>\(replaced + setter)</fragment>'\n", to: "defs/fragments.yaml")
-        try write(RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n", to: "defs/gateway.yaml")
-        let documents = apis.map { name, policy in
-            RuleExample.api(
-                name, fields: "auth: none\npolicy: '<policies><inbound>\(policy)<base /></inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n"
-            ).text
-        }
-        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
-        let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
+        let findings = try findings(ofAPIs: apis, gateway: RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n")
         for api in ["replacedfirst", "inachoose", "inaretry", "inafragment"] {
             XCTAssertTrue(findings.contains { $0.contains("raw 'set-header' in API '\(api)' replaces the caller's token before the token check") }, "\(findings)")
         }
@@ -3266,15 +3262,8 @@ final class RawPolicyTests: XCTestCase {
             ("dotless", checked("dotlessTı", setBy: set("dotlessTı", "@(\(header))") + set("DOTLESSTI", "{{service-token}}"))),
             ("bracedreference", checked("bracedToken", setBy: "").replacingOccurrences(of: "(string)context.Variables[&quot;bracedToken&quot;]", with: "&quot;&#123;&#123;service-token}}&quot;")),
         ]
-        let gateway = RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n"
-        try write(gateway, to: "defs/gateway.yaml")
-        let documents = apis.map { name, policy in
-            RuleExample.api(
-                name, fields: "auth: none\npolicy: '<policies><inbound>\(policy)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n"
-            ).text
-        }
-        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
-        let findings = try lintFindings().filter { $0.hasPrefix("LP00") }
+        let findings = try findings(
+            ofAPIs: apis, gateway: RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n", beforeBase: false, codes: "LP00")
         for name in ["bearer", "queried", "branched", "sample", "anycase", "cutlater", "asstring", "originalquery", "copied", "block", "sixteencopies"] {
             XCTAssertFalse(findings.contains { $0.hasPrefix("LP001") && $0.contains("list-\(name)'") }, "\(name): \(findings)")
         }
