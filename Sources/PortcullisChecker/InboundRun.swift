@@ -58,8 +58,9 @@ final class InboundRun: Sendable {
     /// every request of a method passing it, by method: one in the branch of that method
     /// (``RawEnforcement``'s `tokenCheck(of:for:)`), found once for every route.
     let tokenChecksByMethod = Lazy<[HTTPMethod: PolicyXMLElement]>()
-    /// What the run's token checks read, where none after it reads a variable.
-    let placesRead = Lazy<TokenReads>()
+    /// What token checks read from the run on, by the variables read after it
+    /// (``readsOn(after:_:)``).
+    private let reads = Mutex<[Set<String>: TokenReads]>([:])
     /// The credential places whose caller's value the run's statements replace
     /// (``RawEnforcement/credentialPlacesReplaced(onTheWayOf:)``).
     let placesReplaced = Lazy<[CredentialPlace]>()
@@ -71,6 +72,16 @@ final class InboundRun: Sendable {
         self.entries = entries
         self.tokenCheck = tokenCheck
         self.setsMethod = setsMethod
+    }
+
+    /// What token checks read from the run on where those after it read `variables`
+    /// (``RawEnforcement``'s `tokenReads`): found once for every set of variables, not
+    /// again for every route, as the places read after it only add to it.
+    func readsOn(after variables: Set<String>, _ find: () -> TokenReads) -> TokenReads {
+        if let found = reads.withLock({ $0[variables] }) { return found }
+        let found = find()
+        reads.withLock { $0[variables] = found }
+        return found
     }
 
     /// The answer to `question`: the one found before, or `find`'s. Rules ask from every

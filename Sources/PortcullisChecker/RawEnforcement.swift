@@ -1312,12 +1312,9 @@ struct RawEnforcement: Sendable {
             if authenticated { reads.places.insert(.header("authorization")) }
             return reads
         case .run(let run):
-            func read(after later: TokenReads) -> TokenReads {
-                run.entries.reversed().reduce(later) { tokenReads($1, authenticated: false, after: $0) }
+            var reads = run.readsOn(after: later.variables) {
+                run.entries.reversed().reduce(TokenReads(variables: later.variables)) { tokenReads($1, authenticated: false, after: $0) }
             }
-            // What a run reads alone serves every route but those reading a variable after it.
-            guard later.variables.isEmpty else { return read(after: later) }
-            var reads = run.placesRead.value { read(after: TokenReads()) }
             reads.places.formUnion(later.places)
             return reads
         case .statement(_, let statement):

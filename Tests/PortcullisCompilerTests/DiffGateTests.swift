@@ -601,6 +601,30 @@ final class DiffGateTests: XCTestCase {
             ])
     }
 
+    /// A check whose header a policy now sets before it is a privilege increase also where
+    /// another check of the same name is added beside it, which the counts alone took for
+    /// the one added (audit V13), and where the header is set at the top of every branch
+    /// of a `choose` before the same check, read as one statement (audit V13).
+    func testAHeaderSetBeforeACheckIsWeighedBesideAnotherCheckAndInEveryBranch() throws {
+        let check = { (header: String, value: String) in
+            #"<check-header name="\#(header)" failed-check-httpcode="401" failed-check-error-message="no" ignore-case="false"><value>\#(value)</value></check-header>"#
+        }
+        let key = check("X-Key", "{{tenant-id}}")
+        let setter = #"<set-header name="X-Key" exists-action="override"><value>{{tenant-id}}</value></set-header>"#
+        let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
+        func route(_ statements: String) -> String {
+            cache + "    policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n"
+        }
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", cache, route(key))])
+        let beside = try copy(of: base, [("apis/catalog.yaml", route(key), route(setter + key + check("X-Key2", "open")))])
+        XCTAssertEqual(
+            try gate(base, beside),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' turns 'check-header' into a check that lets callers through or checks only some requests"])
+        let branches = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Beta&quot;))">"# + setter + key + "</when><otherwise>" + setter + key + "</otherwise></choose>"
+        let everyBranch = try copy(of: base, [("apis/catalog.yaml", route(key), route(branches))])
+        XCTAssertTrue(try gate(base, everyBranch).contains { $0.hasPrefix("privilege-increase:") })
+    }
+
     /// A check of a header a secret names, as its `header-name` or read by its
     /// `token-value`, checks some header of the caller's: a header set before it, whatever
     /// its name, may be the one it checks, in the gate and in lint (audit V9: a token-value

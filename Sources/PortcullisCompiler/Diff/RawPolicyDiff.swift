@@ -219,6 +219,20 @@ enum RawPolicyDiff {
                             : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)\(throughValues)",
                         place: head.location(element.range)))
                 }
+                // One turned into one that lets callers through beside another one added, which
+                // the counts cannot tell from one added that lets callers through: told by its
+                // text, which BASE had where it checked or counted every request (audit V13: a
+                // header set before a check, with another check added, passed as `other`).
+                let turnedBeside = ((newCounts[Self.letting(name)] ?? []) + (newCounts[Self.conditional(name)] ?? [])).first { turned in
+                    (oldCounts[name] ?? []).contains { PolicyXMLCanonical.form(of: $0.element) == PolicyXMLCanonical.form(of: turned.element) }
+                }
+                if !turnsSome, opened > 0, difference >= 0, let turnedBeside {
+                    weighed = true
+                    changes.append(AccessChange(
+                        category: weight.removed, subject: subject,
+                        message: "the raw policy of \(key) turns '\(name)' into \(Self.limits.contains(name) ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(throughValues)",
+                        place: head.location(turnedBeside.range)))
+                }
                 // One that checked or counted some requests, removed, added, or turned into one
                 // that lets callers through (the audits of diff found each listed for review
                 // only).
@@ -501,6 +515,17 @@ enum RawPolicyDiff {
             read.places.contains { SetPlaces.holds(placesSet, $0) }
                 || read.variables.contains { PolicyXMLElement.named(callerControlled.tokenPlaces(heldBy: $0)).contains { SetPlaces.holds(placesSet, $0) } }
         }
+        /// The request places `element` sets, as the walk meets it: at `<base />` what the
+        /// broader policies set, through a fragment included alike on both sides (which is
+        /// not read here) what it sets.
+        func placesWritten(by element: PolicyXMLElement) -> Set<String> {
+            var set = SetPlaces.set(by: element, values)
+            if element.name == "base" { set.formUnion(setElsewhere.atBase) }
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
+                set.formUnion(setElsewhere.viaFragments[id] ?? [])
+            }
+            return set
+        }
         /// Whether `element`, a check or limit, decides something about every caller it
         /// runs for; any other weighed statement does what it does. A check of a header a
         /// policy set before it judges the policy's value, whatever the caller sends (a
@@ -527,14 +552,7 @@ enum RawPolicyDiff {
             for element in elements {
                 var key = element.name
                 if filedAsOne.contains(element.span.lowerBound) { continue }
-                if inAnotherMessage == 0 {
-                    placesSet.formUnion(SetPlaces.set(by: element, values))
-                    if element.name == "base" { placesSet.formUnion(setElsewhere.atBase) }
-                    // What a fragment included alike on both sides sets, which is not read here.
-                    if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
-                        placesSet.formUnion(setElsewhere.viaFragments[id] ?? [])
-                    }
-                }
+                if inAnotherMessage == 0 { placesSet.formUnion(placesWritten(by: element)) }
                 if checks.contains(element.name) || limits.contains(element.name) {
                     if !decides(element) {
                         key = letting(element.name)
@@ -572,7 +590,14 @@ enum RawPolicyDiff {
                                 let places = each.map { $0[index] }
                                 let statement = PolicyXMLCanonical.form(of: branches.mayBeTaken[0].elements[places[0]])
                                 let prefix = before(0, places[0])
-                                guard decides(branches.mayBeTaken[0].elements[places[0]]),
+                                // Judged after what the statements before it in its branch set,
+                                // the same in every branch (audit V13: a header set at the top
+                                // of every branch before the check was not counted).
+                                let setOutside = placesSet
+                                for statement in branches.mayBeTaken[0].elements[..<places[0]] { placesSet.formUnion(placesWritten(by: statement)) }
+                                let decided = decides(branches.mayBeTaken[0].elements[places[0]])
+                                placesSet = setOutside
+                                guard decided,
                                     places.indices.allSatisfy({ PolicyXMLCanonical.form(of: branches.mayBeTaken[$0].elements[places[$0]]) == statement && before($0, places[$0]) == prefix })
                                 else { break }
                                 let element = branches.mayBeTaken[0].elements[places[0]]
