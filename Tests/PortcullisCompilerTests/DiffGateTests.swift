@@ -623,6 +623,9 @@ final class DiffGateTests: XCTestCase {
         let branches = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Beta&quot;))">"# + setter + key + "</when><otherwise>" + setter + key + "</otherwise></choose>"
         let everyBranch = try copy(of: base, [("apis/catalog.yaml", route(key), route(branches))])
         XCTAssertTrue(try gate(base, everyBranch).contains { $0.hasPrefix("privilege-increase:") })
+        // A copy of the check added for some requests, beside the one kept, turns nothing.
+        let forSome = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Beta&quot;))">"# + key + "</when></choose>"
+        try passes(base, try copy(of: base, [("apis/catalog.yaml", route(key), route(key + forSome))]))
     }
 
     /// A check of a header a secret names, as its `header-name` or read by its

@@ -223,8 +223,14 @@ enum RawPolicyDiff {
                 // the counts cannot tell from one added that lets callers through: told by its
                 // text, which BASE had where it checked or counted every request (audit V13: a
                 // header set before a check, with another check added, passed as `other`).
+                // Its text must also be on fewer checks of every request than in BASE: a copy
+                // added for some requests beside one kept is no turn.
+                let everyRequest = { (counts: [String: [Found]], form: String) in
+                    (counts[name] ?? []).count { PolicyXMLCanonical.form(of: $0.element) == form }
+                }
                 let turnedBeside = ((newCounts[Self.letting(name)] ?? []) + (newCounts[Self.conditional(name)] ?? [])).first { turned in
-                    (oldCounts[name] ?? []).contains { PolicyXMLCanonical.form(of: $0.element) == PolicyXMLCanonical.form(of: turned.element) }
+                    let form = PolicyXMLCanonical.form(of: turned.element)
+                    return everyRequest(oldCounts, form) > everyRequest(newCounts, form)
                 }
                 if !turnsSome, opened > 0, difference >= 0, let turnedBeside {
                     weighed = true
