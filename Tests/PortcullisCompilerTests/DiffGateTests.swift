@@ -603,8 +603,10 @@ final class DiffGateTests: XCTestCase {
 
     /// A check whose header a policy now sets before it is a privilege increase also where
     /// another check of the same name is added beside it, which the counts alone took for
-    /// the one added (audit V13), and where the header is set at the top of every branch
-    /// of a `choose` before the same check, read as one statement (audit V13).
+    /// the one added (audit V13), told by the header it checks, not its text (audit V14: a
+    /// changed error message hid it), and where the header is set at the top of every
+    /// branch of a `choose` before the same check, read as one statement (audit V13), or
+    /// deeper in those statements (audit V14: inside a `retry`).
     func testAHeaderSetBeforeACheckIsWeighedBesideAnotherCheckAndInEveryBranch() throws {
         let check = { (header: String, value: String) in
             #"<check-header name="\#(header)" failed-check-httpcode="401" failed-check-error-message="no" ignore-case="false"><value>\#(value)</value></check-header>"#
@@ -616,16 +618,36 @@ final class DiffGateTests: XCTestCase {
             cache + "    policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n"
         }
         let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", cache, route(key))])
-        let beside = try copy(of: base, [("apis/catalog.yaml", route(key), route(setter + key + check("X-Key2", "open")))])
-        XCTAssertEqual(
-            try gate(base, beside),
-            ["privilege-increase: the raw policy of route 'catalog/get-product' turns 'check-header' into a check that lets callers through or checks only some requests"])
+        for turned in [key, key.replacingOccurrences(of: #"failed-check-error-message="no""#, with: #"failed-check-error-message="denied""#)] {
+            let beside = try copy(of: base, [("apis/catalog.yaml", route(key), route(setter + turned + check("X-Key2", "open")))])
+            XCTAssertEqual(
+                try gate(base, beside),
+                ["privilege-increase: the raw policy of route 'catalog/get-product' turns 'check-header' into a check that lets callers through or checks only some requests"])
+        }
         let branches = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Beta&quot;))">"# + setter + key + "</when><otherwise>" + setter + key + "</otherwise></choose>"
         let everyBranch = try copy(of: base, [("apis/catalog.yaml", route(key), route(branches))])
         XCTAssertTrue(try gate(base, everyBranch).contains { $0.hasPrefix("privilege-increase:") })
+        let retried = #"<retry condition="@(false)" count="1" interval="1">"# + setter + "</retry>"
+        let deeper = try copy(of: base, [("apis/catalog.yaml", route(key), route(branches.replacingOccurrences(of: setter, with: retried)))])
+        XCTAssertTrue(try gate(base, deeper).contains { $0.hasPrefix("privilege-increase:") })
         // A copy of the check added for some requests, beside the one kept, turns nothing.
         let forSome = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Beta&quot;))">"# + key + "</when></choose>"
         try passes(base, try copy(of: base, [("apis/catalog.yaml", route(key), route(key + forSome))]))
+    }
+
+    /// A limit turned into one that counts nothing beside another added is told by its
+    /// counter key (audit V14: with its text changed, the pair passed as `other`).
+    func testALimitTurnedBesideAnotherAddedIsALooserLimit() throws {
+        let limit = #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#
+        let off = limit.replacingOccurrences(of: " />", with: #" increment-condition="@(false)" />"#)
+        let added = #"<rate-limit-by-key calls="100000" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#
+        let cache = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n"
+        func route(_ statements: String) -> String {
+            cache + "    policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n"
+        }
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", cache, route(limit))])
+        let head = try copy(of: base, [("apis/catalog.yaml", route(limit), route(off + added))])
+        XCTAssertTrue(try gate(base, head).contains { $0.hasPrefix("looser-limit:") })
     }
 
     /// A check of a header a secret names, as its `header-name` or read by its

@@ -223,14 +223,15 @@ enum RawPolicyDiff {
                 // the counts cannot tell from one added that lets callers through: told by its
                 // text, which BASE had where it checked or counted every request (audit V13: a
                 // header set before a check, with another check added, passed as `other`).
-                // Its text must also be on fewer checks of every request than in BASE: a copy
-                // added for some requests beside one kept is no turn.
-                let everyRequest = { (counts: [String: [Found]], form: String) in
-                    (counts[name] ?? []).count { PolicyXMLCanonical.form(of: $0.element) == form }
+                // What it guards (``guarded(_:_:_:)``) must also be on fewer checks of every
+                // request than in BASE: a copy added for some requests beside one kept is no
+                // turn (audit V14 found the text alone let a changed message through).
+                let everyRequest = { (counts: [String: [Found]], values: GatewayComparison.Substitution, callerControlled: CallerControlledVariables, what: String) in
+                    (counts[name] ?? []).count { Self.guarded($0.element, values, callerControlled) == what }
                 }
                 let turnedBeside = ((newCounts[Self.letting(name)] ?? []) + (newCounts[Self.conditional(name)] ?? [])).first { turned in
-                    let form = PolicyXMLCanonical.form(of: turned.element)
-                    return everyRequest(oldCounts, form) > everyRequest(newCounts, form)
+                    let what = Self.guarded(turned.element, newValues, newCallerControlled)
+                    return everyRequest(oldCounts, oldValues, oldCallerControlled, what) > everyRequest(newCounts, newValues, newCallerControlled, what)
                 }
                 if !turnsSome, opened > 0, difference >= 0, let turnedBeside {
                     weighed = true
@@ -532,6 +533,25 @@ enum RawPolicyDiff {
             }
             return set
         }
+        /// ``placesWritten(by:)`` of `element` and of what it holds, in the fragments it
+        /// includes too, but for what it sets on another message (audit V14: a header set
+        /// inside a nested `choose` or a `retry` was missed).
+        func placesWrittenAtAnyDepth(by element: PolicyXMLElement) -> Set<String> {
+            var set = Set<String>()
+            var visited = Set<String>()
+            func collect(_ element: PolicyXMLElement) {
+                guard !Self.otherMessages.contains(element.name) else { return }
+                set.formUnion(placesWritten(by: element))
+                element.elements.forEach(collect)
+                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                    visited.insert(id).inserted
+                {
+                    fragment.rootElements.forEach(collect)
+                }
+            }
+            collect(element)
+            return set
+        }
         /// Whether `element`, a check or limit, decides something about every caller it
         /// runs for; any other weighed statement does what it does. A check of a header a
         /// policy set before it judges the policy's value, whatever the caller sends (a
@@ -600,7 +620,7 @@ enum RawPolicyDiff {
                                 // the same in every branch (audit V13: a header set at the top
                                 // of every branch before the check was not counted).
                                 let setOutside = placesSet
-                                for statement in branches.mayBeTaken[0].elements[..<places[0]] { placesSet.formUnion(placesWritten(by: statement)) }
+                                for statement in branches.mayBeTaken[0].elements[..<places[0]] { placesSet.formUnion(placesWrittenAtAnyDepth(by: statement)) }
                                 let decided = decides(branches.mayBeTaken[0].elements[places[0]])
                                 placesSet = setOutside
                                 guard decided,
@@ -1419,6 +1439,19 @@ enum RawPolicyDiff {
 
     /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:judgingPlacesSetBefore:judged:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
+
+    /// What a check or limit guards, for telling one turned into one that lets callers
+    /// through beside another added: the request's places a check reads, a limit's counter
+    /// key; its whole text where neither is read (a check of a certificate).
+    private static func guarded(_ element: PolicyXMLElement, _ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables) -> String {
+        if checks.contains(element.name) {
+            let read = element.placesChecked(values, callerControlled)
+            if !read.places.isEmpty || !read.variables.isEmpty { return element.name + " " + (read.places.sorted() + read.variables.sorted().map { "$" + $0 }).joined(separator: " ") }
+        } else if let key = element.attribute("counter-key") ?? element.attribute("key") {
+            return element.name + " " + values.value(key.value.resolved)
+        }
+        return PolicyXMLCanonical.form(of: element)
+    }
 
     /// Whether a `limit-concurrency` holds the call to the backend on every request it runs
     /// for (in it, or in a `retry` or `wait` in it), or a fragment that may: one that does not
