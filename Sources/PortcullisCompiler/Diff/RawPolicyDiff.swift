@@ -220,12 +220,11 @@ enum RawPolicyDiff {
                         place: head.location(element.range)))
                 }
                 // One turned into one that lets callers through beside another one added, which
-                // the counts cannot tell from one added that lets callers through: told by its
-                // text, which BASE had where it checked or counted every request (audit V13: a
-                // header set before a check, with another check added, passed as `other`).
-                // What it guards (``guarded(_:_:_:)``) must also be on fewer checks of every
-                // request than in BASE: a copy added for some requests beside one kept is no
-                // turn (audit V14 found the text alone let a changed message through).
+                // the counts cannot tell from one added that lets callers through (audit V13: a
+                // header set before a check, with another check added, passed as `other`): told
+                // by what it guards (``guarded(_:_:_:)``), on fewer checks of every request than
+                // in BASE, so that a copy added for some requests beside one kept is no turn
+                // (audit V14: telling it by its text let a changed error message through).
                 let everyRequest = { (counts: [String: [Found]], values: GatewayComparison.Substitution, callerControlled: CallerControlledVariables, what: String) in
                     (counts[name] ?? []).count { Self.guarded($0.element, values, callerControlled) == what }
                 }
