@@ -28,7 +28,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// asks it in constant time however many policies set the variable.
     private var segmentsWritten: [String: Set<String>] = [:]
     /// The variables that hold the caller's own token, by case-folded name, with where
-    /// the request carries it (``tokenPlaces(of:)``).
+    /// the request carries it (``tokenPlaces(heldBy:)``).
     private var callersTokens: [String: Set<CredentialPlace>] = [:]
     /// The named values the setters are read with (``tokenCopy(by:)``).
     private var values: [String: String] = [:]
@@ -200,15 +200,6 @@ public struct CallerControlledVariables: Sendable, Equatable {
         Self.callersText(code, copying: callersTokens) != nil
     }
 
-    /// Where the request carries the token a variable read by `code` holds: what its
-    /// setters read (``callersTokens``).
-    public func tokenPlaces(of code: String) -> [CredentialPlace] {
-        ExpressionFlow.sources(of: code).flatMap { source -> [CredentialPlace] in
-            guard case .variable(let name) = source else { return [] }
-            return Array(callersTokens[Self.key(name)] ?? [])
-        }
-    }
-
     /// What a token check given its token by `code` reads (``TokenReads``): the places it
     /// names (``CredentialPlace/read(byTokenValue:)``), and the variables it reads that
     /// hold the caller's token.
@@ -228,7 +219,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     }
 
     /// Where the request carries the token the variable `variable` (a ``TokenReads`` key)
-    /// holds, whatever the order of its setters (``tokenPlaces(of:)``).
+    /// holds: what its setters read, whatever their order.
     public func tokenPlaces(heldBy variable: String) -> Set<CredentialPlace> {
         callersTokens[variable] ?? []
     }

@@ -808,19 +808,12 @@ struct RawEnforcement: Sendable {
     ) -> [CredentialPlace] {
         var written: [CredentialPlace] = []
         var visited = Set<String>()
-        func collect(_ element: PolicyXMLElement) {
-            switch element.name {
-            case "send-request", "send-one-way-request", "return-response":
-                return
-            case "include-fragment":
-                guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return }
-                fragment.rootElements.forEach(collect)
-            default:
-                written += checked.places(setBy: element, write)
-                element.elements.forEach(collect)
+        for statement in statements {
+            // What a call or an answer holds sets another message's.
+            statement.forEachElement(expanding: fragments, visited: &visited, skipping: { ["send-request", "send-one-way-request", "return-response"].contains($0.name) }) {
+                if $0.name != "include-fragment" { written += checked.places(setBy: $0, write) }
             }
         }
-        statements.forEach(collect)
         return written
     }
 
@@ -1279,16 +1272,9 @@ struct RawEnforcement: Sendable {
         guard !variables.isEmpty else { return [] }
         var copies: [(variable: String, reads: TokenReads)] = []
         var visited = Set<String>()
-        func collect(_ element: PolicyXMLElement) {
+        statement.forEachElement(expanding: fragments, visited: &visited) { element in
             if let copy = checked.callerControlledVariables.tokenCopy(by: element) { copies.append(copy) }
-            element.elements.forEach(collect)
-            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
-                visited.insert(id).inserted
-            {
-                fragment.rootElements.forEach(collect)
-            }
         }
-        collect(statement)
         var copied = TokenReads(variables: variables)
         var found = -1
         while found != copied.places.count + copied.variables.count {
@@ -2202,11 +2188,14 @@ struct CheckedCredentials: Sendable {
     /// Where a raw token check reads the token it judges: the places it names
     /// (``PolicyXMLElement/placesNamedAsChecked(resolving:)``);
     /// for one given its token by an expression (`token-value`), the headers and query
-    /// parameters it reads, any where it reads them all; none for a check of a certificate.
+    /// parameters it reads, any where it reads them all, and for a variable holding the
+    /// caller's token where any of its setters read it (``tokenReads(of:)``, whatever the
+    /// order); none for a check of a certificate.
     func tokenPlaces(of check: PolicyXMLElement) -> [CredentialPlace] {
         guard Self.checks.contains(check.name) else { return [] }
-        guard let code = tokenValue(of: check) else { return check.placesNamedAsChecked(resolving: values.resolved) }
-        return CredentialPlace.read(byTokenValue: code) + callerControlledVariables.tokenPlaces(of: code)
+        guard tokenValue(of: check) != nil else { return check.placesNamedAsChecked(resolving: values.resolved) }
+        let reads = tokenReads(of: check)
+        return Array(reads.variables.reduce(into: reads.places) { $0.formUnion(callerControlledVariables.tokenPlaces(heldBy: $1)) })
     }
 
     /// What a raw token check reads (``tokenPlaces(of:)``), a variable that holds the

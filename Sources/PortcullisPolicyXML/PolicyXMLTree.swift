@@ -228,6 +228,27 @@ public struct PolicyXMLElement: Sendable {
         for case .element(let child) in children { child.forEachElement(body) }
     }
 
+    /// ``forEachElement(_:)``, with each `include-fragment` followed by the elements of the
+    /// fragment it names in `fragments`, where the request meets them (each fragment once in
+    /// the walks sharing `visited`, so an include cycle ends); an element `skipping` picks is
+    /// passed over with all it holds.
+    public func forEachElement(
+        expanding fragments: [String: PolicyXMLDocument], visited: inout Set<String>, skipping: (PolicyXMLElement) -> Bool = { _ in false },
+        _ body: (PolicyXMLElement) -> Void
+    ) {
+        func walk(_ element: PolicyXMLElement) {
+            guard !skipping(element) else { return }
+            body(element)
+            element.elements.forEach(walk)
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                visited.insert(id).inserted
+            {
+                fragment.rootElements.forEach(walk)
+            }
+        }
+        walk(self)
+    }
+
     /// Whether this is a `set-body` whose text is a Liquid template, where `{{body.x}}` and
     /// `{{context.x}}` are the template's objects rather than named values.
     public var isLiquidTemplate: Bool {

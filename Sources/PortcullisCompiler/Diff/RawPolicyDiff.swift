@@ -46,16 +46,6 @@ enum RawPolicyDiff {
     /// added (audit V11 found such a check widened and removed as `other`; audit V12 found a
     /// reading that counted such checks apart let a check moved behind a setter through).
     static func compare(base: AccessDiff.Side, head: AccessDiff.Side, renames: Renames) -> [AccessChange] {
-        let weighed = compare(base: base, head: head, renames: renames, judgingPlacesSetBefore: true)
-        guard weighed.judgedAPlaceSetBefore else { return weighed.changes }
-        let asChecks = compare(base: base, head: head, renames: renames, judgingPlacesSetBefore: false).changes
-        return weighed.changes + asChecks.filter { change in change.category == .privilegeIncrease && !weighed.changes.contains { $0.message == change.message } }
-    }
-
-    /// The changes, and whether a check was taken for judging a place set before it.
-    private static func compare(
-        base: AccessDiff.Side, head: AccessDiff.Side, renames: Renames, judgingPlacesSetBefore: Bool
-    ) -> (changes: [AccessChange], judgedAPlaceSetBefore: Bool) {
         let before = documents(base.project, renames: renames)
         let after = documents(head.project, renames: nil)
         let (oldMethods, newMethods) = (MethodsSeen(base.project, renames: renames), MethodsSeen(head.project, renames: nil))
@@ -75,262 +65,270 @@ enum RawPolicyDiff {
         ) { _, base in base }
         let oldElsewhere = PlacesSetElsewhere(base.project, renames: renames, oldValues)
         let newElsewhere = PlacesSetElsewhere(head.project, renames: nil, newValues)
-        var changes: [AccessChange] = []
-        var judgedAPlaceSetBefore = false
-        var compared: [Compared] = []
-        for key in Set(before.keys).union(after.keys).sorted() {
-            let old = before[key]
-            let new = after[key]
-            let subject = new?.subject ?? old!.subject
-            // The same text reads other values where a named value it references changed:
-            // APIM puts them in before the policy runs. It is weighed as any change, with
-            // the new values: a check, filter or limit the language would keep out of
-            // environments must not move through a named value unseen.
-            // So does a check comparing a token with a variable another policy now lets the
-            // caller write.
-            var throughValues = ""
-            if let old, let new {
-                let form = PolicyXMLCanonical.form(of: old.document)
-                if form == PolicyXMLCanonical.form(of: new.document) {
-                    if oldValues.value(form) != newValues.value(form) {
-                        throughValues = " through named values that changed"
-                    } else if oldCallerControlled != newCallerControlled {
-                        throughValues = Self.throughVariables
-                    } else if new.document.has(anyOf: Self.checks), case let read = Self.placesChecked(in: new.document, newValues, newCallerControlled),
-                        oldElsewhere[key].bearing(on: read) != newElsewhere[key].bearing(on: read)
-                    {
-                        throughValues = Self.throughHeaders
-                    } else {
-                        continue
-                    }
-                }
-            }
-            // Fragments included alike on both sides count alike: only the others are read.
-            let (oldIncludes, newIncludes) = (includes(in: old?.document), includes(in: new?.document))
-            let expanded = oldIncludes.symmetricDifference(newIncludes)
-            // A fragment added, removed or renamed acts only through the policies that
-            // include it, which are weighed with what they include; one no policy of HEAD
-            // includes does nothing, whatever it did in BASE, where the policies that
-            // included it are weighed with BASE's text (the audits found an unused
-            // fragment's removal, a rename, and a fragment emptied once inlined failing CI
-            // as privilege increases). A fragment changed in place is weighed once, as its
-            // own, where a policy of HEAD includes it.
-            if subject.kind == .fragment, old == nil || new == nil || !newMethods.runs(subject.name) {
-                changes.append(fragmentListed(key, old: old?.document, new: new?.document, base: base, head: head, subject: subject))
-                continue
-            }
-            compared.append(Compared(
-                key: key, subject: subject, old: old?.document, new: new?.document, throughValues: throughValues,
-                oldCounts: counts(
-                    old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerControlled, api: old?.api.flatMap { apiNumbers[$0] },
-                    methods: old.flatMap { oldMethods.methods(of: $0.subject) }, setElsewhere: oldElsewhere[key],
-                    judgingPlacesSetBefore: judgingPlacesSetBefore, judged: &judgedAPlaceSetBefore),
-                newCounts: counts(
-                    new?.document, fragments: fragments, expanding: expanded, newValues, newCallerControlled, api: new?.api.flatMap { apiNumbers[$0] },
-                    methods: new.flatMap { newMethods.methods(of: $0.subject) }, setElsewhere: newElsewhere[key],
-                    judgingPlacesSetBefore: judgingPlacesSetBefore, judged: &judgedAPlaceSetBefore)))
-        }
-        let relocations = Relocations(compared, head: head.project)
-        for entry in compared {
-            let (key, subject, throughValues, oldCounts, newCounts) = (entry.key, entry.subject, entry.throughValues, entry.oldCounts, entry.newCounts)
-            let (old, new) = (entry.old, entry.new)
-            var weighed = false
-            // No policy runs the broader ones as '<base />' does.
-            let inherits = { (document: PolicyXMLDocument?) in subject.kind == .gateway || (document?.keepsInboundBase ?? true) }
-            var inheritance: (category: AccessChange.Category, message: String, place: AccessChange.Place)?
-            if let new, inherits(old), !inherits(new) {
-                inheritance = (
-                    .privilegeIncrease,
-                    old == nil
-                        ? "\(key) now has a raw policy without '<base />' in 'inbound': the broader scopes' checks and limits are skipped"
-                        : "the raw policy of \(key) no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped",
-                    head.location(new.range(new.root.nameSpan)))
-            } else if let old, !inherits(old), inherits(new) {
-                inheritance = (
-                    .privilegeDecrease,
-                    new == nil
-                        ? "\(key) no longer has a raw policy, so the broader scopes' inbound policies run again"
-                        : "the raw policy of \(key) now runs the broader scopes' inbound policies ('<base />')",
-                    new.map { head.location($0.range($0.root.nameSpan)) } ?? base.location(old.range(old.root.nameSpan)))
-            }
-            if let inheritance {
-                weighed = true
-                changes.append(AccessChange(category: inheritance.category, subject: subject, message: inheritance.message, place: inheritance.place))
-            }
-            for (name, weight) in weights.sorted(by: { $0.key < $1.key }) {
-                // Filters on both sides are compared by what they admit together; a filter
-                // paired with one alike in number is described by the pair below.
-                if name == "ip-filter", let oldFilters = oldCounts[name], let newFilters = newCounts[name],
-                    let before = admittedByFilters(oldCounts, oldValues), let after = admittedByFilters(newCounts, newValues)
-                {
-                    let (letIn, keptOut) = (after.subtracting(before), before.subtracting(after))
-                    // Pairs alike in number describe a widening, unless none of them reads as
-                    // one (a forbid list turned into an allow list of more: an audit).
-                    if letIn.ranges.isEmpty || oldFilters.count != newFilters.count || widenedFilter(oldFilters, newFilters, oldValues, newValues) == nil {
-                        if !letIn.ranges.isEmpty || !keptOut.ranges.isEmpty {
-                            weighed = true
-                            changes.append(AccessChange(
-                                category: letIn.ranges.isEmpty ? .privilegeDecrease : .privilegeIncrease, subject: subject,
-                                message: letIn.ranges.isEmpty
-                                    ? "the raw policy of \(key) admits fewer addresses past its IP filters: it no longer admits \(RouteComparison.describe(keptOut))\(throughValues)"
-                                    : "the raw policy of \(key) lets more addresses past its IP filters: it now admits \(RouteComparison.describe(letIn))\(throughValues)",
-                                place: head.location(newFilters.last!.range)))
+        // The changes, and whether a check was taken for judging a place set before it; the
+        // documents, values and variables read above serve both readings.
+        func weigh(judgingPlacesSetBefore: Bool) -> (changes: [AccessChange], judgedAPlaceSetBefore: Bool) {
+            var changes: [AccessChange] = []
+            var judgedAPlaceSetBefore = false
+            var compared: [Compared] = []
+            for key in Set(before.keys).union(after.keys).sorted() {
+                let old = before[key]
+                let new = after[key]
+                let subject = new?.subject ?? old!.subject
+                // The same text reads other values where a named value it references changed:
+                // APIM puts them in before the policy runs. It is weighed as any change, with
+                // the new values: a check, filter or limit the language would keep out of
+                // environments must not move through a named value unseen.
+                // So does a check comparing a token with a variable another policy now lets the
+                // caller write.
+                var throughValues = ""
+                if let old, let new {
+                    let form = PolicyXMLCanonical.form(of: old.document)
+                    if form == PolicyXMLCanonical.form(of: new.document) {
+                        if oldValues.value(form) != newValues.value(form) {
+                            throughValues = " through named values that changed"
+                        } else if oldCallerControlled != newCallerControlled {
+                            throughValues = Self.throughVariables
+                        } else if new.document.has(anyOf: Self.checks), case let read = Self.placesChecked(in: new.document, newValues, newCallerControlled),
+                            oldElsewhere[key].bearing(on: read) != newElsewhere[key].bearing(on: read)
+                        {
+                            throughValues = Self.throughHeaders
+                        } else {
+                            continue
                         }
-                        continue
                     }
                 }
-                var difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
-                if let move = relocations.moves[key]?[name] {
-                    difference -= move.offset
+                // Fragments included alike on both sides count alike: only the others are read.
+                let (oldIncludes, newIncludes) = (includes(in: old?.document), includes(in: new?.document))
+                let expanded = oldIncludes.symmetricDifference(newIncludes)
+                // A fragment added, removed or renamed acts only through the policies that
+                // include it, which are weighed with what they include; one no policy of HEAD
+                // includes does nothing, whatever it did in BASE, where the policies that
+                // included it are weighed with BASE's text (the audits found an unused
+                // fragment's removal, a rename, and a fragment emptied once inlined failing CI
+                // as privilege increases). A fragment changed in place is weighed once, as its
+                // own, where a policy of HEAD includes it.
+                if subject.kind == .fragment, old == nil || new == nil || !newMethods.runs(subject.name) {
+                    changes.append(fragmentListed(key, old: old?.document, new: new?.document, base: base, head: head, subject: subject))
+                    continue
+                }
+                compared.append(Compared(
+                    key: key, subject: subject, old: old?.document, new: new?.document, throughValues: throughValues,
+                    oldCounts: counts(
+                        old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerControlled, api: old?.api.flatMap { apiNumbers[$0] },
+                        methods: old.flatMap { oldMethods.methods(of: $0.subject) }, setElsewhere: oldElsewhere[key],
+                        judgingPlacesSetBefore: judgingPlacesSetBefore, judged: &judgedAPlaceSetBefore),
+                    newCounts: counts(
+                        new?.document, fragments: fragments, expanding: expanded, newValues, newCallerControlled, api: new?.api.flatMap { apiNumbers[$0] },
+                        methods: new.flatMap { newMethods.methods(of: $0.subject) }, setElsewhere: newElsewhere[key],
+                        judgingPlacesSetBefore: judgingPlacesSetBefore, judged: &judgedAPlaceSetBefore)))
+            }
+            let relocations = Relocations(compared, head: head.project)
+            for entry in compared {
+                let (key, subject, throughValues, oldCounts, newCounts) = (entry.key, entry.subject, entry.throughValues, entry.oldCounts, entry.newCounts)
+                let (old, new) = (entry.old, entry.new)
+                var weighed = false
+                // No policy runs the broader ones as '<base />' does.
+                let inherits = { (document: PolicyXMLDocument?) in subject.kind == .gateway || (document?.keepsInboundBase ?? true) }
+                var inheritance: (category: AccessChange.Category, message: String, place: AccessChange.Place)?
+                if let new, inherits(old), !inherits(new) {
+                    inheritance = (
+                        .privilegeIncrease,
+                        old == nil
+                            ? "\(key) now has a raw policy without '<base />' in 'inbound': the broader scopes' checks and limits are skipped"
+                            : "the raw policy of \(key) no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped",
+                        head.location(new.range(new.root.nameSpan)))
+                } else if let old, !inherits(old), inherits(new) {
+                    inheritance = (
+                        .privilegeDecrease,
+                        new == nil
+                            ? "\(key) no longer has a raw policy, so the broader scopes' inbound policies run again"
+                            : "the raw policy of \(key) now runs the broader scopes' inbound policies ('<base />')",
+                        new.map { head.location($0.range($0.root.nameSpan)) } ?? base.location(old.range(old.root.nameSpan)))
+                }
+                if let inheritance {
                     weighed = true
-                    if let message = move.message {
-                        changes.append(AccessChange(
-                            category: .other, subject: subject, message: "\(key) \(message)",
-                            place: base.location(move.before.last!.range)))
-                    }
-                    if let change = widenedInPlace(
-                        name, move.before, move.after, oldValues, newValues, (oldCallerControlled, newCallerControlled), sameCount: move.before.count == move.after.count)
+                    changes.append(AccessChange(category: inheritance.category, subject: subject, message: inheritance.message, place: inheritance.place))
+                }
+                for (name, weight) in weights.sorted(by: { $0.key < $1.key }) {
+                    // Filters on both sides are compared by what they admit together; a filter
+                    // paired with one alike in number is described by the pair below.
+                    if name == "ip-filter", let oldFilters = oldCounts[name], let newFilters = newCounts[name],
+                        let before = admittedByFilters(oldCounts, oldValues), let after = admittedByFilters(newCounts, newValues)
                     {
-                        changes.append(AccessChange(
-                            category: change.category, subject: subject,
-                            message: move.upward
-                                ? "\(key) moves '\(name)' into \(move.broader) raw policy, which \(change.message)\(throughValues)"
-                                : "the raw policy of \(key), where \(move.broader) '\(name)' moved, \(change.message)\(throughValues)",
-                            place: head.location(change.found.range)))
+                        let (letIn, keptOut) = (after.subtracting(before), before.subtracting(after))
+                        // Pairs alike in number describe a widening, unless none of them reads as
+                        // one (a forbid list turned into an allow list of more: an audit).
+                        if letIn.ranges.isEmpty || oldFilters.count != newFilters.count || widenedFilter(oldFilters, newFilters, oldValues, newValues) == nil {
+                            if !letIn.ranges.isEmpty || !keptOut.ranges.isEmpty {
+                                weighed = true
+                                changes.append(AccessChange(
+                                    category: letIn.ranges.isEmpty ? .privilegeDecrease : .privilegeIncrease, subject: subject,
+                                    message: letIn.ranges.isEmpty
+                                        ? "the raw policy of \(key) admits fewer addresses past its IP filters: it no longer admits \(RouteComparison.describe(keptOut))\(throughValues)"
+                                        : "the raw policy of \(key) lets more addresses past its IP filters: it now admits \(RouteComparison.describe(letIn))\(throughValues)",
+                                    place: head.location(newFilters.last!.range)))
+                            }
+                            continue
+                        }
                     }
-                }
-                // A check turned into one that lets callers through or checks only some
-                // requests, or back, is weighed as that, not as a check removed or added.
-                let count = { (counts: [String: [Found]], key: String) in counts[key]?.count ?? 0 }
-                let conditionally = count(newCounts, Self.conditional(name)) - count(oldCounts, Self.conditional(name))
-                let opened = count(newCounts, Self.letting(name)) - count(oldCounts, Self.letting(name)) + conditionally
-                let turnsSome = opened != 0 && difference != 0 && (opened > 0) != (difference > 0)
-                if turnsSome {
-                    let turned = min(abs(opened), abs(difference))
-                    difference += difference > 0 ? -turned : turned
-                    weighed = true
-                    let element = opened > 0 ? (newCounts[Self.letting(name)] ?? newCounts[Self.conditional(name)]!).last! : newCounts[name]!.last!
-                    let times = turned > 1 ? " (\(turned) times)" : ""
-                    let limit = Self.limits.contains(name)
-                    changes.append(AccessChange(
-                        category: opened > 0 ? weight.removed : weight.added, subject: subject,
-                        message: opened > 0
-                            ? "the raw policy of \(key) turns '\(name)' into \(limit ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(times)\(throughValues)"
-                            : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)\(throughValues)",
-                        place: head.location(element.range)))
-                }
-                // One turned into one that lets callers through beside another one added, which
-                // the counts cannot tell from one added that lets callers through (audit V13: a
-                // header set before a check, with another check added, passed as `other`): told
-                // by what it guards (``guarded(_:_:_:)``), on fewer checks of every request than
-                // in BASE, so that a copy added for some requests beside one kept is no turn
-                // (audit V14: telling it by its text let a changed error message through).
-                let everyRequest = { (counts: [String: [Found]], values: GatewayComparison.Substitution, callerControlled: CallerControlledVariables, what: String) in
-                    (counts[name] ?? []).count { Self.guarded($0.element, values, callerControlled) == what }
-                }
-                let turnedBeside = ((newCounts[Self.letting(name)] ?? []) + (newCounts[Self.conditional(name)] ?? [])).first { turned in
-                    let what = Self.guarded(turned.element, newValues, newCallerControlled)
-                    return everyRequest(oldCounts, oldValues, oldCallerControlled, what) > everyRequest(newCounts, newValues, newCallerControlled, what)
-                }
-                if !turnsSome, opened > 0, difference >= 0, let turnedBeside {
-                    weighed = true
-                    changes.append(AccessChange(
-                        category: weight.removed, subject: subject,
-                        message: "the raw policy of \(key) turns '\(name)' into \(Self.limits.contains(name) ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(throughValues)",
-                        place: head.location(turnedBeside.range)))
-                }
-                // One that checked or counted some requests, removed, added, or turned into one
-                // that lets callers through (the audits of diff found each listed for review
-                // only).
-                let does = Self.limits.contains(name) ? "counts" : "checks"
-                if !turnsSome, difference == 0, conditionally != 0 {
-                    weighed = true
-                    let letting = count(newCounts, Self.letting(name)) - count(oldCounts, Self.letting(name))
-                    let times = abs(conditionally) > 1 ? " (\(abs(conditionally)) times)" : ""
-                    if conditionally > 0 {
+                    var difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
+                    if let move = relocations.moves[key]?[name] {
+                        difference -= move.offset
+                        weighed = true
+                        if let message = move.message {
+                            changes.append(AccessChange(
+                                category: .other, subject: subject, message: "\(key) \(message)",
+                                place: base.location(move.before.last!.range)))
+                        }
+                        if let change = widenedInPlace(
+                            name, move.before, move.after, oldValues, newValues, (oldCallerControlled, newCallerControlled), sameCount: move.before.count == move.after.count)
+                        {
+                            changes.append(AccessChange(
+                                category: change.category, subject: subject,
+                                message: move.upward
+                                    ? "\(key) moves '\(name)' into \(move.broader) raw policy, which \(change.message)\(throughValues)"
+                                    : "the raw policy of \(key), where \(move.broader) '\(name)' moved, \(change.message)\(throughValues)",
+                                place: head.location(change.found.range)))
+                        }
+                    }
+                    // A check turned into one that lets callers through or checks only some
+                    // requests, or back, is weighed as that, not as a check removed or added.
+                    let count = { (counts: [String: [Found]], key: String) in counts[key]?.count ?? 0 }
+                    let conditionally = count(newCounts, Self.conditional(name)) - count(oldCounts, Self.conditional(name))
+                    let opened = count(newCounts, Self.letting(name)) - count(oldCounts, Self.letting(name)) + conditionally
+                    let turnsSome = opened != 0 && difference != 0 && (opened > 0) != (difference > 0)
+                    if turnsSome {
+                        let turned = min(abs(opened), abs(difference))
+                        difference += difference > 0 ? -turned : turned
+                        weighed = true
+                        let element = opened > 0 ? (newCounts[Self.letting(name)] ?? newCounts[Self.conditional(name)]!).last! : newCounts[name]!.last!
+                        let times = turned > 1 ? " (\(turned) times)" : ""
+                        let limit = Self.limits.contains(name)
                         changes.append(AccessChange(
-                            category: weight.added, subject: subject, message: "the raw policy of \(key) adds a '\(name)' that \(does) some requests\(times)\(throughValues)",
-                            place: head.location(newCounts[Self.conditional(name)]!.last!.range)))
-                    } else if letting > 0 {
+                            category: opened > 0 ? weight.removed : weight.added, subject: subject,
+                            message: opened > 0
+                                ? "the raw policy of \(key) turns '\(name)' into \(limit ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(times)\(throughValues)"
+                                : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)\(throughValues)",
+                            place: head.location(element.range)))
+                    }
+                    // One turned into one that lets callers through beside another one added, which
+                    // the counts cannot tell from one added that lets callers through (audit V13: a
+                    // header set before a check, with another check added, passed as `other`): told
+                    // by what it guards (``guarded(_:_:_:)``), on fewer checks of every request than
+                    // in BASE, so that a copy added for some requests beside one kept is no turn
+                    // (audit V14: telling it by its text let a changed error message through).
+                    let everyRequest = { (counts: [String: [Found]], values: GatewayComparison.Substitution, callerControlled: CallerControlledVariables, what: String) in
+                        (counts[name] ?? []).count { Self.guarded($0.element, values, callerControlled) == what }
+                    }
+                    let turnedBeside = ((newCounts[Self.letting(name)] ?? []) + (newCounts[Self.conditional(name)] ?? [])).first { turned in
+                        let what = Self.guarded(turned.element, newValues, newCallerControlled)
+                        return everyRequest(oldCounts, oldValues, oldCallerControlled, what) > everyRequest(newCounts, newValues, newCallerControlled, what)
+                    }
+                    if !turnsSome, opened > 0, difference >= 0, let turnedBeside {
+                        weighed = true
                         changes.append(AccessChange(
                             category: weight.removed, subject: subject,
-                            message: "the raw policy of \(key) turns a '\(name)' that \(does) some requests into \(Self.limits.contains(name) ? "one that counts nothing" : "a check that lets callers through")\(times)\(throughValues)",
-                            place: head.location(newCounts[Self.letting(name)]!.last!.range)))
-                    } else {
-                        changes.append(AccessChange(
-                            category: weight.removed, subject: subject, message: "the raw policy of \(key) removes a '\(name)' that \(does) some requests\(times)\(throughValues)",
-                            place: base.location(oldCounts[Self.conditional(name)]!.last!.range)))
+                            message: "the raw policy of \(key) turns '\(name)' into \(Self.limits.contains(name) ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(throughValues)",
+                            place: head.location(turnedBeside.range)))
                     }
-                }
-                // One for some requests loosened in place, as one for every request is.
-                if conditionally == 0,
-                    let change = widenedInPlace(
-                        name, oldCounts[Self.conditional(name)], newCounts[Self.conditional(name)], oldValues, newValues,
-                        (oldCallerControlled, newCallerControlled), sameCount: true)
-                {
+                    // One that checked or counted some requests, removed, added, or turned into one
+                    // that lets callers through (the audits of diff found each listed for review
+                    // only).
+                    let does = Self.limits.contains(name) ? "counts" : "checks"
+                    if !turnsSome, difference == 0, conditionally != 0 {
+                        weighed = true
+                        let letting = count(newCounts, Self.letting(name)) - count(oldCounts, Self.letting(name))
+                        let times = abs(conditionally) > 1 ? " (\(abs(conditionally)) times)" : ""
+                        if conditionally > 0 {
+                            changes.append(AccessChange(
+                                category: weight.added, subject: subject, message: "the raw policy of \(key) adds a '\(name)' that \(does) some requests\(times)\(throughValues)",
+                                place: head.location(newCounts[Self.conditional(name)]!.last!.range)))
+                        } else if letting > 0 {
+                            changes.append(AccessChange(
+                                category: weight.removed, subject: subject,
+                                message: "the raw policy of \(key) turns a '\(name)' that \(does) some requests into \(Self.limits.contains(name) ? "one that counts nothing" : "a check that lets callers through")\(times)\(throughValues)",
+                                place: head.location(newCounts[Self.letting(name)]!.last!.range)))
+                        } else {
+                            changes.append(AccessChange(
+                                category: weight.removed, subject: subject, message: "the raw policy of \(key) removes a '\(name)' that \(does) some requests\(times)\(throughValues)",
+                                place: base.location(oldCounts[Self.conditional(name)]!.last!.range)))
+                        }
+                    }
+                    // One for some requests loosened in place, as one for every request is.
+                    if conditionally == 0,
+                        let change = widenedInPlace(
+                            name, oldCounts[Self.conditional(name)], newCounts[Self.conditional(name)], oldValues, newValues,
+                            (oldCallerControlled, newCallerControlled), sameCount: true)
+                    {
+                        weighed = true
+                        changes.append(AccessChange(
+                            category: change.category, subject: subject,
+                            message: "the raw policy of \(key) \(change.message), where it \(does) some requests only\(throughValues)",
+                            place: head.location(change.found.range)))
+                    }
+                    if opened == 0,
+                        let change = widenedInPlace(
+                            name, oldCounts[name], newCounts[name], oldValues, newValues, (oldCallerControlled, newCallerControlled), sameCount: difference == 0)
+                    {
+                        weighed = true
+                        changes.append(AccessChange(
+                            category: change.category, subject: subject, message: "the raw policy of \(key) \(change.message)\(throughValues)",
+                            place: head.location(change.found.range)))
+                    }
+                    guard difference != 0 else { continue }
                     weighed = true
+                    // A filter or limit added beside one changed in place: the change is weighed
+                    // as one that may let more through, since the pairs cannot be told apart.
+                    if difference > 0, opened == 0, name == "ip-filter" || Self.limits.contains(name),
+                        let changed = Self.changedBesideAdded(oldCounts[name] ?? [], newCounts[name] ?? [], oldValues, newValues)
+                    {
+                        changes.append(AccessChange(
+                            category: weight.removed, subject: subject,
+                            message: "the raw policy of \(key) changes a '\(name)' beside adding another; review what the changed one lets through",
+                            place: head.location(changed.range)))
+                    }
+                    let (category, verb, side, element) =
+                        difference > 0
+                        ? (weight.added, "adds", head, newCounts[name]!.last!)
+                        : (weight.removed, "removes", base, oldCounts[name]!.last!)
                     changes.append(AccessChange(
-                        category: change.category, subject: subject,
-                        message: "the raw policy of \(key) \(change.message), where it \(does) some requests only\(throughValues)",
-                        place: head.location(change.found.range)))
+                        category: category, subject: subject,
+                        message: "the raw policy of \(key) \(verb) '\(name)'" + (abs(difference) > 1 ? " (\(abs(difference)) times)" : ""),
+                        place: side.location(element.range)))
                 }
-                if opened == 0,
-                    let change = widenedInPlace(
-                        name, oldCounts[name], newCounts[name], oldValues, newValues, (oldCallerControlled, newCallerControlled), sameCount: difference == 0)
-                {
+                // What a raw 'cors' lets browsers do, named values put in, is weighed as the
+                // gateway's 'cors' is.
+                let corsChanges = Self.corsChanges(
+                    oldCounts["cors"] ?? [], newCounts["cors"] ?? [], oldValues, newValues, sides: (base, head), subject: subject, key: key)
+                if !corsChanges.isEmpty {
                     weighed = true
-                    changes.append(AccessChange(
-                        category: change.category, subject: subject, message: "the raw policy of \(key) \(change.message)\(throughValues)",
-                        place: head.location(change.found.range)))
+                    changes += corsChanges
                 }
-                guard difference != 0 else { continue }
-                weighed = true
-                // A filter or limit added beside one changed in place: the change is weighed
-                // as one that may let more through, since the pairs cannot be told apart.
-                if difference > 0, opened == 0, name == "ip-filter" || Self.limits.contains(name),
-                    let changed = Self.changedBesideAdded(oldCounts[name] ?? [], newCounts[name] ?? [], oldValues, newValues)
-                {
-                    changes.append(AccessChange(
-                        category: weight.removed, subject: subject,
-                        message: "the raw policy of \(key) changes a '\(name)' beside adding another; review what the changed one lets through",
-                        place: head.location(changed.range)))
+                // The same text beside another policy's variables is weighed, or is no change.
+                guard !weighed, throughValues != Self.throughVariables, throughValues != Self.throughHeaders else { continue }
+                let message: String
+                let place: AccessChange.Place
+                if let new, !throughValues.isEmpty {
+                    message = "the raw policy of \(key) reads named values that changed; review what it does with them"
+                    place = head.location(new.range(new.root.nameSpan))
+                } else if let new {
+                    message = old == nil ? "\(key) now has a raw policy; review what it does" : "the raw policy of \(key) changed; review what it does"
+                    place = head.location(new.range(new.root.nameSpan))
+                } else if let old {
+                    message = "\(key) no longer has a raw policy"
+                    place = base.location(old.range(old.root.nameSpan))
+                } else {
+                    continue
                 }
-                let (category, verb, side, element) =
-                    difference > 0
-                    ? (weight.added, "adds", head, newCounts[name]!.last!)
-                    : (weight.removed, "removes", base, oldCounts[name]!.last!)
-                changes.append(AccessChange(
-                    category: category, subject: subject,
-                    message: "the raw policy of \(key) \(verb) '\(name)'" + (abs(difference) > 1 ? " (\(abs(difference)) times)" : ""),
-                    place: side.location(element.range)))
+                changes.append(AccessChange(category: .other, subject: subject, message: message, place: place))
             }
-            // What a raw 'cors' lets browsers do, named values put in, is weighed as the
-            // gateway's 'cors' is.
-            let corsChanges = Self.corsChanges(
-                oldCounts["cors"] ?? [], newCounts["cors"] ?? [], oldValues, newValues, sides: (base, head), subject: subject, key: key)
-            if !corsChanges.isEmpty {
-                weighed = true
-                changes += corsChanges
-            }
-            // The same text beside another policy's variables is weighed, or is no change.
-            guard !weighed, throughValues != Self.throughVariables, throughValues != Self.throughHeaders else { continue }
-            let message: String
-            let place: AccessChange.Place
-            if let new, !throughValues.isEmpty {
-                message = "the raw policy of \(key) reads named values that changed; review what it does with them"
-                place = head.location(new.range(new.root.nameSpan))
-            } else if let new {
-                message = old == nil ? "\(key) now has a raw policy; review what it does" : "the raw policy of \(key) changed; review what it does"
-                place = head.location(new.range(new.root.nameSpan))
-            } else if let old {
-                message = "\(key) no longer has a raw policy"
-                place = base.location(old.range(old.root.nameSpan))
-            } else {
-                continue
-            }
-            changes.append(AccessChange(category: .other, subject: subject, message: message, place: place))
+            return (changes, judgedAPlaceSetBefore)
         }
-        return (changes, judgedAPlaceSetBefore)
+        let weighed = weigh(judgingPlacesSetBefore: true)
+        guard weighed.judgedAPlaceSetBefore else { return weighed.changes }
+        let asChecks = weigh(judgingPlacesSetBefore: false).changes
+        return weighed.changes + asChecks.filter { change in change.category == .privilegeIncrease && !weighed.changes.contains { $0.message == change.message } }
     }
 
     /// How messages name a raw document's owner, which keys the documents of both sides.
@@ -538,17 +536,7 @@ enum RawPolicyDiff {
         func placesWrittenAtAnyDepth(by element: PolicyXMLElement) -> Set<String> {
             var set = Set<String>()
             var visited = Set<String>()
-            func collect(_ element: PolicyXMLElement) {
-                guard !Self.otherMessages.contains(element.name) else { return }
-                set.formUnion(placesWritten(by: element))
-                element.elements.forEach(collect)
-                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
-                    visited.insert(id).inserted
-                {
-                    fragment.rootElements.forEach(collect)
-                }
-            }
-            collect(element)
+            element.forEachElement(expanding: fragments, visited: &visited, skipping: { Self.otherMessages.contains($0.name) }) { set.formUnion(placesWritten(by: $0)) }
             return set
         }
         /// Whether `element`, a check or limit, decides something about every caller it
