@@ -59,38 +59,35 @@ final class InboundRun: Sendable {
     /// (``RawEnforcement``'s `tokenCheck(of:for:)`), found once for every route.
     let tokenChecksByMethod = Lazy<[HTTPMethod: PolicyXMLElement]>()
     /// What token checks read from the run on, by the variables read after it
-    /// (``readsOn(after:_:)``).
-    private let reads = Mutex<[Set<String>: TokenReads]>([:])
-    /// The credential places whose caller's value the run's statements replace
-    /// (``RawEnforcement/credentialPlacesReplaced(onTheWayOf:)``).
-    let placesReplaced = Lazy<[CredentialPlace]>()
+    /// (``RawEnforcement``'s `tokenReads`): found once for every set of variables, not
+    /// again for every route, as the places read after it only add to it.
+    let readsOn = Memo<Set<String>, TokenReads>()
+    /// The credential places the run's statements write, by how they are written
+    /// (``RawEnforcement/credentialPlaces(_:onTheWayOf:)``).
+    let placesWritten = Memo<CredentialPlace.Write, [CredentialPlace]>()
     /// The run's rewrites of what the backend is asked for (``RawEnforcement/requestRewrites(on:)``).
     let requestRewrites = Lazy<[RequestRewrite]>()
-    private let answers = Mutex<[Question: Outcome]>([:])
+    /// The answers to what rules ask of the run.
+    let answers = Memo<Question, Outcome>()
 
     init(entries: [Entry], tokenCheck: PolicyXMLElement?, setsMethod: Bool) {
         self.entries = entries
         self.tokenCheck = tokenCheck
         self.setsMethod = setsMethod
     }
+}
 
-    /// What token checks read from the run on where those after it read `variables`
-    /// (``RawEnforcement``'s `tokenReads`): found once for every set of variables, not
-    /// again for every route, as the places read after it only add to it.
-    func readsOn(after variables: Set<String>, _ find: () -> TokenReads) -> TokenReads {
-        if let found = reads.withLock({ $0[variables] }) { return found }
-        let found = find()
-        reads.withLock { $0[variables] = found }
-        return found
-    }
+/// Values found when first asked for, one for each key, by whichever thread asks first.
+/// Rules ask from every core; `find` runs outside the lock, as it may ask other memos, or
+/// this one of another key.
+final class Memo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let found = Mutex<[Key: Value]>([:])
 
-    /// The answer to `question`: the one found before, or `find`'s. Rules ask from every
-    /// core; `find` runs outside the lock, as it asks the runs inside this one.
-    func answer(_ question: Question, _ find: () -> Outcome) -> Outcome {
-        if let found = answers.withLock({ $0[question] }) { return found }
-        let found = find()
-        answers.withLock { $0[question] = found }
-        return found
+    func value(for key: Key, _ find: () -> Value) -> Value {
+        if let known = found.withLock({ $0[key] }) { return known }
+        let value = find()
+        found.withLock { $0[key] = value }
+        return value
     }
 }
 

@@ -203,6 +203,9 @@ struct RawEnforcement: Sendable {
     private let writeCopies: (global: String?, products: [String?], apis: [String?])
     private let routesMayCopy: Bool
     private let runs = InboundRuns()
+    /// Whether a policy's inbound may remove `Authorization`, by document
+    /// (``mayRemoveAuthorization(on:before:in:)``).
+    private let authorizationRemovers = Memo<ObjectIdentifier, Bool>()
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -622,7 +625,7 @@ struct RawEnforcement: Sendable {
                 let question = InboundRun.Question.beforeTokenCheck(
                     walk.kind, method: walk.method, searchesPastCheck: walk.searchesPastCheck, met: met, readLater: later)
                 let before = met
-                let outcome = run.answer(question) {
+                let outcome = run.answers.value(for: question) {
                     var inside = before
                     return beforeTokenCheck(in: run.entries, walk, met: &inside, readLater: later)
                 }
@@ -714,7 +717,7 @@ struct RawEnforcement: Sendable {
                     return .found(owner: owner, name: found, afterATokenCheck: false)
                 }
             case .run(let run):
-                let outcome = run.answer(.callBeforeRawLimit(method: method, api: api)) { callBeforeRawLimit(in: run.entries, method: method, api: api) }
+                let outcome = run.answers.value(for: .callBeforeRawLimit(method: method, api: api)) { callBeforeRawLimit(in: run.entries, method: method, api: api) }
                 guard case .passed = outcome else { return outcome }
             }
         }
@@ -744,7 +747,7 @@ struct RawEnforcement: Sendable {
                 }
             case .run(let run):
                 // A run holds no generated statements: the answer serves both walks.
-                let outcome = run.answer(.first(kind, method: method)) { first(kind, in: run.entries, method: method, toGenerated: false) }
+                let outcome = run.answers.value(for: .first(kind, method: method)) { first(kind, in: run.entries, method: method, toGenerated: false) }
                 guard case .passed = outcome else { return outcome }
             }
         }
@@ -756,7 +759,48 @@ struct RawEnforcement: Sendable {
     /// parameter, or nothing of the request (a certificate). Nil where nothing checks a token.
     func credentialPlaces(on route: EffectiveRoute) -> Set<CredentialPlace>? {
         guard let first = inboundOrder(of: route).first(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated, method: nil) }) else { return nil }
-        guard let statement = tokenCheck(in: first, method: nil) else { return [.header("authorization")] }
+        return places(readByTheCheckIn: first)
+    }
+
+    /// Whether every request of `route` carries the caller's own `Authorization` header,
+    /// which keeps it out of a cache lookup that does not allow private responses: some
+    /// token check every request meets reads that header alone (the generated one does; a
+    /// check after the first counts too: audit V12 found one after a check of another
+    /// header taken for none), and no policy on the route's way writes it, which would
+    /// let a caller without one pass a later check on the gateway's, or take it away.
+    func requiresTheCallersAuthorization(on route: EffectiveRoute) -> Bool {
+        let authorization = CredentialPlace.header("authorization")
+        let written = credentialPlaces(.given, onTheWayOf: route) + credentialPlaces(.removed, onTheWayOf: route)
+        guard !written.contains(where: { $0.mayBe(authorization) }) else { return false }
+        return inboundOrder(of: route).contains { entry in
+            holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) && places(readByTheCheckIn: entry) == [authorization]
+        }
+    }
+
+    /// Whether a statement may take the caller's `Authorization` header off a request of
+    /// `route` before it reaches `statement` of `scope`'s document: one before it there or
+    /// in a fragment included before it, or one anywhere in the inbound of another policy
+    /// on the route's way (the gateway's, its products', its API's, its own), whose order
+    /// against `statement` is not followed. Each other policy is read once.
+    func mayRemoveAuthorization(on route: EffectiveRoute, before statement: PolicyXMLElement, in scope: RawScope) -> Bool {
+        var removes = false
+        scope.forEachInboundStatement(before: statement, fragments: fragments) { element, _ in
+            if !removes { removes = checked.places(setBy: element, .removed).contains { $0.mayBe(.header("authorization")) } }
+        }
+        guard !removes else { return true }
+        let documents = [global] + route.products.map { products[$0].document } + [apis[route.apiIndex], route.written.policy?.document]
+        return documents.contains { document in
+            guard let document, document !== scope.document else { return false }
+            return authorizationRemovers.value(for: ObjectIdentifier(document)) {
+                credentialPlacesWritten(inInboundOf: document, .removed).contains { $0.mayBe(.header("authorization")) }
+            }
+        }
+    }
+
+    /// Where the token check `entry` holds reads the caller's credentials
+    /// (``credentialPlaces(on:)``).
+    private func places(readByTheCheckIn entry: InboundRun.Entry) -> Set<CredentialPlace> {
+        guard let statement = tokenCheck(in: entry, method: nil) else { return [.header("authorization")] }
         var places = Set<CredentialPlace>()
         var visited = Set<String>()
         func collect(_ element: PolicyXMLElement) {
@@ -777,27 +821,26 @@ struct RawEnforcement: Sendable {
     }
 
     /// The places where token checks may read credentials that a statement of `document`'s
-    /// `inbound` writes (``CheckedCredentials/places(setBy:_:)``: a managed identity's token,
-    /// a `set-header`), at any depth or in a fragment included there; not what a request
+    /// `inbound` writes as `write` says (``CheckedCredentials/places(setBy:_:)``: a managed
+    /// identity's token, a `set-header`), at any depth or in a fragment included there; not what a request
     /// sent elsewhere or an answer holds. A check after one judges the gateway's credentials.
-    func credentialPlacesWritten(inInboundOf document: PolicyXMLDocument?) -> [CredentialPlace] {
-        credentialPlacesWritten(by: document?.inboundStatements ?? [])
+    func credentialPlacesWritten(inInboundOf document: PolicyXMLDocument?, _ write: CredentialPlace.Write = .given) -> [CredentialPlace] {
+        credentialPlacesWritten(by: document?.inboundStatements ?? [], write)
     }
 
-    /// The credential places whose caller's value a statement of the inbound of a policy
-    /// on `route`'s way replaces or removes (``CheckedCredentials/Write/replaced``): the
-    /// gateway's, its products', its API's and its own. A run shared by many routes is
-    /// read once.
-    func credentialPlacesReplaced(onTheWayOf route: EffectiveRoute) -> [CredentialPlace] {
-        inboundOrder(of: route).flatMap { credentialPlacesReplaced(in: $0) }
+    /// The credential places a statement of the inbound of a policy on `route`'s way writes
+    /// as `write` says (``CredentialPlace/Write``): the gateway's, its products', its API's
+    /// and its own. A run shared by many routes is read once.
+    func credentialPlaces(_ write: CredentialPlace.Write, onTheWayOf route: EffectiveRoute) -> [CredentialPlace] {
+        inboundOrder(of: route).flatMap { credentialPlaces(write, in: $0) }
     }
 
-    /// ``credentialPlacesReplaced(onTheWayOf:)`` of one entry of an inbound order.
-    private func credentialPlacesReplaced(in entry: InboundRun.Entry) -> [CredentialPlace] {
+    /// ``credentialPlaces(_:onTheWayOf:)`` of one entry of an inbound order.
+    private func credentialPlaces(_ write: CredentialPlace.Write, in entry: InboundRun.Entry) -> [CredentialPlace] {
         switch entry {
         case .generated: []
-        case .run(let run): run.placesReplaced.value { run.entries.flatMap { credentialPlacesReplaced(in: $0) } }
-        case .statement(_, let statement): credentialPlacesWritten(by: CollectionOfOne(statement), .replaced)
+        case .run(let run): run.placesWritten.value(for: write) { run.entries.flatMap { credentialPlaces(write, in: $0) } }
+        case .statement(_, let statement): credentialPlacesWritten(by: CollectionOfOne(statement), write)
         }
     }
 
@@ -1298,7 +1341,7 @@ struct RawEnforcement: Sendable {
             if authenticated { reads.places.insert(.header("authorization")) }
             return reads
         case .run(let run):
-            var reads = run.readsOn(after: later.variables) {
+            var reads = run.readsOn.value(for: later.variables) {
                 run.entries.reversed().reduce(TokenReads(variables: later.variables)) { tokenReads($1, authenticated: false, after: $0) }
             }
             reads.places.formUnion(later.places)
@@ -2271,6 +2314,9 @@ extension CredentialPlace {
         /// appended to, the header's text still holds it, though it no longer parses as a
         /// token).
         case replaced
+        /// What the caller sent there, removed: deleted, or with an action not known here.
+        /// Nothing else takes a header off a request that still reaches its next statement.
+        case removed
     }
 }
 
@@ -2332,7 +2378,7 @@ extension PolicyXMLElement {
         switch name {
         case "authentication-managed-identity", "authentication-basic":
             // The identity's token goes elsewhere only when `output-token-variable-name` says so.
-            return attribute("output-token-variable-name") == nil ? [.header("authorization")] : []
+            return write != .removed && attribute("output-token-variable-name") == nil ? [.header("authorization")] : []
         case "set-header", "set-query-parameter":
             guard let written = attribute("name")?.value else { return [] }
             // As APIM reads it, named values put in (an audit found `{{action}}` changed from
@@ -2343,6 +2389,7 @@ extension PolicyXMLElement {
             switch write {
             case .given: guard action != "delete" else { return [] }
             case .replaced: guard let action, action != "skip", action != "append" else { return [] }
+            case .removed: guard action == nil || action == "delete" else { return [] }
             }
             let isHeader = name == "set-header"
             guard let given = written.name(resolving: resolved) else { return [isHeader ? .anyHeader : .anyQuery] }

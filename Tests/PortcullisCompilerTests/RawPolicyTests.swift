@@ -1418,6 +1418,8 @@ final class RawPolicyTests: XCTestCase {
     func testALookupOnARouteWhoseCredentialsAreNotInAuthorizationIsCA001() throws {
         let jwt = #"<validate-jwt header-name="X-Api-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let lookup = { (vary: String) in #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false">\#(vary)</cache-lookup>"# }
+        let authorizationJWT = jwt.replacingOccurrences(of: "X-Api-Token", with: "Authorization")
+        let remove = #"<set-header name="Authorization" exists-action="delete" />"#
         let cases: [(name: String, inbound: String)] = [
             ("header", jwt + lookup("")),
             ("varied", jwt + lookup("<vary-by-header>X-Api-Token</vary-by-header>")),
@@ -1428,6 +1430,14 @@ final class RawPolicyTests: XCTestCase {
             // whose answers the lookup hands on; a token in the query the lookup varies on does not.
             ("branch", #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Api-Token&quot;))">"# + jwt + "</when></choose>" + lookup("")),
             ("queryvaried", jwt.replacingOccurrences(of: #"header-name="X-Api-Token""#, with: #"query-parameter-name="access_token""#) + lookup("<vary-by-query-parameter>access_token</vary-by-query-parameter>")),
+            // Round 50: a request whose `Authorization` a policy removes before the lookup is
+            // cached; one removed after it is not. A check of `Authorization` after a check of
+            // another header keeps the request out (audit V12), unless that header is removed.
+            ("removed", authorizationJWT + remove + lookup("")),
+            ("removedbyafragment", authorizationJWT + #"<include-fragment fragment-id="strip-token" />"# + lookup("")),
+            ("removedafter", authorizationJWT + lookup("") + remove),
+            ("alsoauthorization", jwt + authorizationJWT + lookup("")),
+            ("alsoauthorizationremoved", jwt + authorizationJWT + remove + lookup("")),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, inbound) in cases {
@@ -1436,13 +1446,20 @@ final class RawPolicyTests: XCTestCase {
                 routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base />\(inbound)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound></policies>'}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: strip-token\npolicy: '<fragment>\(remove)</fragment>'\n", to: "defs/strip-token.yaml")
         let found = try lintFindings().filter { $0.hasPrefix("CA001") }
-        for shared in ["header", "byauthorization", "certificate", "branch"] {
+        for removed in ["removed", "removedbyafragment"] {
+            XCTAssertTrue(
+                found.contains("CA001 defs/\(removed).yaml: raw 'cache-lookup' in route '\(removed)/list-\(removed)' shares cached responses between the callers of route 'list-\(removed)', whose 'Authorization' header a policy may remove before it, so APIM caches their requests"),
+                "\(removed):\n" + found.joined(separator: "\n"))
+        }
+        for shared in ["header", "byauthorization", "certificate", "branch", "alsoauthorizationremoved"] {
             XCTAssertTrue(
                 found.contains("CA001 defs/\(shared).yaml: raw 'cache-lookup' in route '\(shared)/list-\(shared)' shares cached responses between the callers of route 'list-\(shared)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"),
                 "\(shared):\n" + found.joined(separator: "\n"))
         }
-        for kept in ["varied", "authorization", "queryvaried"] {
+        for kept in ["varied", "authorization", "queryvaried", "removedafter", "alsoauthorization"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(kept).yaml") }, found.joined(separator: "\n"))
         }
     }

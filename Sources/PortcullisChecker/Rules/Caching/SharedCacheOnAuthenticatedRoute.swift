@@ -679,7 +679,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 case .query, .anyQuery: continue
                 }
             }
-            let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route)
+            let written = context.rawEnforcement.credentialPlaces(.replaced, onTheWayOf: route)
             headers = headers.filter { header in !written.contains { $0.mayBe(header == anyHeader ? .anyHeader : .header(header)) } }
             common = common.map { $0.intersection(headers) } ?? headers
             if common?.isEmpty == true { break }
@@ -747,10 +747,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             }
             // APIM caches no request that carries an 'Authorization' header, where tokens
             // travel, unless the lookup allows private responses. Credentials read from
-            // another header, the query or a certificate do not keep a request out.
+            // another header, the query or a certificate do not keep a request out, unless a
+            // later check on every request wants the caller's 'Authorization' too.
             let authorization: Set<CredentialPlace> = [.header("authorization")]
-            let elsewhere = checked.lazy.compactMap { route in
-                (context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks)).flatMap { $0 == authorization ? nil : (route, $0) }
+            let places = checked.lazy.map { route in (route, context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks)) }
+            let elsewhere = places.lazy.compactMap { route, places in
+                places.flatMap { $0 == authorization || context.rawEnforcement.requiresTheCallersAuthorization(on: route) ? nil : (route, $0) }
             }.first
             for store in stores {
                 let range = scope.document.range(store.nameSpan)
@@ -763,20 +765,23 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             for lookup in lookups {
                 let range = scope.document.range(lookup.nameSpan)
                 let message: String
+                var fix = "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions, not the users who call through one"
                 if let (route, places) = elsewhere, !Self.varies(lookup, onEachOf: places) {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
+                } else if !lookup.allowsPrivateResponses,
+                    let (route, _) = places.first(where: { route, places in
+                        places == authorization && context.rawEnforcement.mayRemoveAuthorization(on: route, before: lookup, in: scope)
+                    })
+                {
+                    // A request whose 'Authorization' is taken off before the lookup is one APIM caches.
+                    message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose 'Authorization' header a policy may remove before it, so APIM caches their requests"
+                    fix = "remove 'Authorization' after the lookup, or cache with the route's 'cache', which keys entries on the token's subject"
                 } else if lookup.allowsPrivateResponses, !scope.variesByToken(lookup, fragments: context.rawEnforcement.fragments) {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(checked[0].written.id.value)', which requires a token"
                 } else {
                     continue
                 }
-                findings.report(
-                    code, message, at: range,
-                    notes: [
-                        Diagnostic.Note(
-                            "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions, not the users who call through one",
-                            at: range)
-                    ])
+                findings.report(code, message, at: range, notes: [Diagnostic.Note(fix, at: range)])
             }
         }
         reportLookupsOfCallersEntries(context, variables, into: &findings)
