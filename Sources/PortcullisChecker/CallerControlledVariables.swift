@@ -174,8 +174,9 @@ public struct CallerControlledVariables: Sendable, Equatable {
         if ExpressionFlow.isNothingWritten(value) { return [] }
         if let expression = ExpressionFlow.expression(ofBlock: value) { return callersValue(expression, copying: tokens) }
         switch ExpressionFlow.callersText(of: value) {
-        case .requestHeader(let name)?: return [.header(name.lowercased())]
-        case .requestQuery(let name)?: return [.query(name.lowercased())]
+        // A name a named value not known here makes is some name of the caller's.
+        case .requestHeader(let name)?: return [name.holds("{{") ? .anyHeader : .header(name.lowercased())]
+        case .requestQuery(let name)?: return [name.holds("{{") ? .anyQuery : .query(name.lowercased())]
         default: return ExpressionFlow.variableRead(of: value).flatMap { tokens[key($0)] }
         }
     }

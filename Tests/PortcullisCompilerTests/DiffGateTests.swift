@@ -666,6 +666,9 @@ final class DiffGateTests: XCTestCase {
         for check in [
             #"<validate-jwt token-value="@(context.Request.Headers.GetValueOrDefault(&quot;{{token-header}}&quot;,&quot;&quot;))">"# + audiences,
             #"<validate-jwt header-name="{{token-header}}">"# + audiences,
+            // A variable copying the header (audit V10).
+            #"<set-variable name="tok" value="@(context.Request.Headers.GetValueOrDefault(&quot;{{token-header}}&quot;,&quot;&quot;))" />"#
+                + #"<validate-jwt token-value="@((string)context.Variables[&quot;tok&quot;])">"# + audiences,
         ] {
             let base = try copy(of: BundleTests.contoso, [
                 ("apis/catalog.yaml", cache, route(check)),

@@ -3130,6 +3130,8 @@ final class RawPolicyTests: XCTestCase {
             #"<validate-jwt token-value="@(context.Request.Headers.GetValueOrDefault(\#(read)))"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         }
         let named = check("&quot;{{token-header}}&quot;, &quot;&quot;")
+        let copy = { (variable: String) in #"<set-variable name="\#(variable)" value="@(context.Request.Headers.GetValueOrDefault(&quot;{{token-header}}&quot;, &quot;&quot;))" />"# }
+        let checkOf = { (variable: String) in #"<validate-jwt token-value="@((string)context.Variables[&quot;\#(variable)&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"# }
         let header = #"<set-header name="X-Anything" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"#
         let query = #"<set-query-parameter name="x" exists-action="override"><value>1</value></set-query-parameter>"#
         let apis: [(name: String, policy: String)] = [
@@ -3139,6 +3141,11 @@ final class RawPolicyTests: XCTestCase {
             ("fallback", check("&quot;X-Token&quot;, &quot;{{token-header}}&quot;")),
             // The same secret naming the header and given for a missing one (audit V10).
             ("samefallback", check("&quot;{{token-header}}&quot;, &quot;{{token-header}}&quot;")),
+            // A variable copying such a header holds the caller's token too (audit V10).
+            // Each its own variable: a variable's setters are read across the estate.
+            ("variable", copy("a") + checkOf("a")),
+            ("variableheaderfirst", header + copy("b") + checkOf("b")),
+            ("variablefallback", copy("c").replacingOccurrences(of: "&quot;{{token-header}}&quot;, &quot;&quot;", with: "&quot;X-Token&quot;, &quot;{{token-header}}&quot;") + checkOf("c")),
         ]
         let gateway = RuleExample.baseGateway.replacingOccurrences(
             of: "secrets:\n", with: "secrets:\n  token-header: {keyVault: https://example-kv.vault.azure.net/secrets/token-header}\n")
@@ -3149,7 +3156,9 @@ final class RawPolicyTests: XCTestCase {
                 "LP001 defs/apis.yaml: raw 'set-header' in API 'headerfirst' replaces the caller's token before the token check of route 'list-headerfirst' reads it, so the check judges the gateway's credentials, not the caller's",
                 "LP001 defs/apis.yaml: route 'list-fallback' accepts requests without a token and gives no reason",
                 "LP001 defs/apis.yaml: route 'list-samefallback' accepts requests without a token and gives no reason",
-            ])
+                "LP001 defs/apis.yaml: route 'list-variablefallback' accepts requests without a token and gives no reason",
+                "LP001 defs/apis.yaml: raw 'set-header' in API 'variableheaderfirst' replaces the caller's token before the token check of route 'list-variableheaderfirst' reads it, so the check judges the gateway's credentials, not the caller's",
+            ].sorted())
     }
 
     /// Lints one API per entry of `apis`, each of one GET route, with the entry's statements

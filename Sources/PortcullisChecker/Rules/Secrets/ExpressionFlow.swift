@@ -380,11 +380,21 @@ enum ExpressionFlow {
     }
 
     /// The name a string written out holds, with nothing that would change it (no escape,
-    /// no quote, no hole).
+    /// no quote, no hole) but named values' references (`{{token-header}}`), which APIM puts
+    /// in before the code runs: a name holding one is some name the caller sends (audit V10
+    /// found a variable copying such a header read as the gateway's token).
     private static func writtenName(_ literal: Substring) -> String? {
         guard literal.count >= 3, literal.first == "\"", literal.last == "\"" else { return nil }
         let name = literal.dropFirst().dropLast()
-        guard !name.contains(where: { $0 == "\"" || $0 == "\\" || $0 == "{" || $0 == "}" }) else { return nil }
+        guard !name.contains(where: { $0 == "\"" || $0 == "\\" }) else { return nil }
+        var rest = name[...]
+        while let brace = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
+            rest = rest[brace...]
+            guard rest.hasPrefix("{{"), let close = rest.firstRange(of: "}}"), close.lowerBound > rest.index(rest.startIndex, offsetBy: 2),
+                !rest[rest.index(rest.startIndex, offsetBy: 2)..<close.lowerBound].contains(where: { $0 == "{" || $0 == "}" })
+            else { return nil }
+            rest = rest[close.upperBound...]
+        }
         return String(name)
     }
 
