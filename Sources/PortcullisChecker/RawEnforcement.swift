@@ -203,9 +203,9 @@ struct RawEnforcement: Sendable {
     private let writeCopies: (global: String?, products: [String?], apis: [String?])
     private let routesMayCopy: Bool
     private let runs = InboundRuns()
-    /// Whether a policy's inbound may remove `Authorization`, by document
-    /// (``mayRemoveAuthorization(on:before:in:)``).
-    private let authorizationRemovers = Memo<ObjectIdentifier, Bool>()
+    /// Whether a policy's inbound may write `Authorization`, by document, part and write
+    /// (``mayWriteAuthorization(_:on:before:)``).
+    private let authorizationWriters = Memo<AuthorizationWrites.Part, Bool>()
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -762,37 +762,65 @@ struct RawEnforcement: Sendable {
         return places(readByTheCheckIn: first)
     }
 
-    /// Whether every request of `route` carries the caller's own `Authorization` header,
-    /// which keeps it out of a cache lookup that does not allow private responses: some
-    /// token check every request meets reads that header alone (the generated one does; a
-    /// check after the first counts too: audit V12 found one after a check of another
-    /// header taken for none), and no policy on the route's way writes it, which would
-    /// let a caller without one pass a later check on the gateway's, or take it away.
-    func requiresTheCallersAuthorization(on route: EffectiveRoute) -> Bool {
-        let authorization = CredentialPlace.header("authorization")
-        let written = credentialPlaces(.given, onTheWayOf: route) + credentialPlaces(.removed, onTheWayOf: route)
-        guard !written.contains(where: { $0.mayBe(authorization) }) else { return false }
-        return inboundOrder(of: route).contains { entry in
-            holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) && places(readByTheCheckIn: entry) == [authorization]
+    /// How messages and inbound orders name a product's policy start: "product 'partners'".
+    private static let productOwner = "product '"
+
+    /// Whether a token check every request of `route` meets reads the caller's
+    /// `Authorization` alone: the generated one does, and a raw one after a check of
+    /// another header counts too (audit V12 found a route that must pass both taken for one
+    /// whose requests APIM caches).
+    func checksTheCallersAuthorization(on route: EffectiveRoute) -> Bool {
+        // A run's checks after its first are looked at too, once for every route; a
+        // product's are not, which its subscribers alone meet.
+        func checks(_ entries: [InboundRun.Entry]) -> Bool {
+            entries.contains { entry in
+                switch entry {
+                case .run(let run): return run.checksTheCallersAuthorization.value { checks(run.entries) }
+                case .statement(let owner, _) where owner.hasPrefix(Self.productOwner): return false
+                default: break
+                }
+                return holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) && places(readByTheCheckIn: entry) == [.header("authorization")]
+            }
         }
+        return checks(inboundOrder(of: route))
     }
 
-    /// Whether a statement may take the caller's `Authorization` header off a request of
-    /// `route` before it reaches `statement` of `scope`'s document: one before it there or
-    /// in a fragment included before it, or one anywhere in the inbound of another policy
-    /// on the route's way (the gateway's, its products', its API's, its own), whose order
-    /// against `statement` is not followed. Each other policy is read once.
-    func mayRemoveAuthorization(on route: EffectiveRoute, before statement: PolicyXMLElement, in scope: RawScope) -> Bool {
-        var removes = false
+    /// How the statements a request of `scope`'s routes meets before `statement`, of
+    /// `scope`'s document, may write the caller's `Authorization` header
+    /// (``mayWriteAuthorization(_:on:before:)``): the document's own are read here, once for
+    /// every route; one before `statement` there or in a fragment included before it counts.
+    func authorizationWrites(before statement: PolicyXMLElement, in scope: RawScope) -> AuthorizationWrites {
+        var own = Set<CredentialPlace.Write>()
         scope.forEachInboundStatement(before: statement, fragments: fragments) { element, _ in
-            if !removes { removes = checked.places(setBy: element, .removed).contains { $0.mayBe(.header("authorization")) } }
+            for write in AuthorizationWrites.kinds where checked.places(setBy: element, write).contains(where: { $0.mayBe(.header("authorization")) }) {
+                own.insert(write)
+            }
         }
-        guard !removes else { return true }
-        let documents = [global] + route.products.map { products[$0].document } + [apis[route.apiIndex], route.written.policy?.document]
-        return documents.contains { document in
-            guard let document, document !== scope.document else { return false }
-            return authorizationRemovers.value(for: ObjectIdentifier(document)) {
-                credentialPlacesWritten(inInboundOf: document, .removed).contains { $0.mayBe(.header("authorization")) }
+        // The broader policies run in place of the document's `<base />`: after a
+        // statement before it on every path, and for a fragment's, who knows where.
+        var broaderRunAfter = false
+        if scope.level != .fragment, let base = scope.document.inboundBaseStatement {
+            broaderRunAfter = statement.span.upperBound <= scope.document.inboundStatements[base].span.lowerBound
+        }
+        return AuthorizationWrites(own: own, document: scope.document, level: scope.level, broaderRunAfter: broaderRunAfter)
+    }
+
+    /// Whether a statement may write the caller's `Authorization` as `write` says before a
+    /// request of `route` reaches the statement `writes` was found for: the statement's own
+    /// policy as `writes` read it; in a narrower policy, a statement before its `<base />`
+    /// (where the broader policies run); in a broader policy, any, unless the broader
+    /// policies run after the statement. A product's policy beside another's, and every
+    /// policy on a fragment's way, are read whole. Each policy is read once.
+    func mayWriteAuthorization(_ write: CredentialPlace.Write, on route: EffectiveRoute, before writes: AuthorizationWrites) -> Bool {
+        if writes.own.contains(write) { return true }
+        let ranked: [(document: PolicyXMLDocument?, level: PolicyScope)] =
+            [(global, .global)] + route.products.map { (products[$0].document, .product) } + [(apis[route.apiIndex], .api), (route.written.policy?.document, .operation)]
+        return ranked.contains { document, level in
+            guard let document, document !== writes.document else { return false }
+            let narrower = writes.level != .fragment && level.rank > writes.level.rank
+            if writes.level != .fragment, level.rank < writes.level.rank, writes.broaderRunAfter { return false }
+            return authorizationWriters.value(for: .init(document: ObjectIdentifier(document), beforeBase: narrower, write: write)) {
+                credentialPlacesWritten(by: narrower ? Self.split(document).before : document.inboundStatements, write).contains { $0.mayBe(.header("authorization")) }
             }
         }
     }
@@ -878,7 +906,7 @@ struct RawEnforcement: Sendable {
         if let name = api.bypass { return ("API '\(apiNames[route.apiIndex])'", name) }
         guard api.keepsBase else { return nil }
         for index in route.products {
-            if let name = onError.products[index].bypass { return ("product '\(products[index].name)'", name) }
+            if let name = onError.products[index].bypass { return (Self.productOwner + "\(products[index].name)'", name) }
         }
         guard route.products.allSatisfy({ onError.products[$0].keepsBase }), let name = onError.global.bypass else { return nil }
         return ("the gateway", name)
@@ -926,7 +954,7 @@ struct RawEnforcement: Sendable {
         }
         if let name = writeCopies.apis[route.apiIndex] { return ("API '\(apiNames[route.apiIndex])'", name) }
         for index in route.products {
-            if let name = writeCopies.products[index] { return ("product '\(products[index].name)'", name) }
+            if let name = writeCopies.products[index] { return (Self.productOwner + "\(products[index].name)'", name) }
         }
         return writeCopies.global.map { ("the gateway", $0) }
     }
@@ -1100,7 +1128,7 @@ struct RawEnforcement: Sendable {
             let api = Self.split(apis[route.apiIndex])
             append(api.before[...], owner, to: &entries, expanded: &expanded)
             if api.keepsBase {
-                let products = route.products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
+                let products = route.products.map { (owner: Self.productOwner + "\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
                 for product in products { append(product.parts.before[...], product.owner, to: &entries, expanded: &expanded) }
                 if products.allSatisfy(\.parts.keepsBase), let global = gatewayRun() { entries.append(.run(global)) }
                 for product in products { append(product.parts.afterBase[...], product.owner, to: &entries, expanded: &expanded) }
@@ -2649,4 +2677,32 @@ extension Sequence {
         }
         return nil
     }
+}
+
+/// How the statements before one statement of a raw policy may write the caller's
+/// `Authorization` header (``RawEnforcement/authorizationWrites(before:in:)``).
+struct AuthorizationWrites {
+    static let kinds: [CredentialPlace.Write] = [.given, .replaced, .removed]
+
+    /// Where another policy's writes are read: its whole inbound, or what runs before its
+    /// `<base />`, as each write reads it.
+    struct Part: Hashable, Sendable {
+        let document: ObjectIdentifier
+        let beforeBase: Bool
+        let write: CredentialPlace.Write
+    }
+
+    /// The writes of the statement's own policy before it.
+    let own: Set<CredentialPlace.Write>
+    let document: PolicyXMLDocument
+    let level: PolicyScope
+    /// Whether the broader policies run after the statement: it stands before its
+    /// policy's `<base />` on every path.
+    let broaderRunAfter: Bool
+}
+
+extension PolicyScope {
+    /// How narrow the scope is: the global policy's 0, a route's 3 (a fragment's, 4, tells
+    /// nothing: it runs wherever it is included).
+    fileprivate var rank: Int { Self.allCases.firstIndex(of: self)! }
 }

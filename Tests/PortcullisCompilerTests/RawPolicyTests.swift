@@ -1464,6 +1464,49 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// What keeps a request out of a cache lookup is the caller's `Authorization` on it where
+    /// the lookup runs: a policy's statements after its `<base />` run after a broader
+    /// policy's lookup, those before it before (audit V15 found a removal in a route's policy
+    /// after the API's lookup reported, and a route that must pass a check of
+    /// `Authorization` reported where the token was taken off after the lookup), and a
+    /// lookup that allows private responses, varied by `Authorization` after a broader policy
+    /// took the caller's off, keys every caller alike (audit V15; predates round 50).
+    func testALookupJudgesTheAuthorizationARequestCarriesWhereTheLookupRuns() throws {
+        let jwt = { (header: String) in
+            #"<validate-jwt header-name="\#(header)"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        }
+        let plain = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>Accept</vary-by-header></cache-lookup>"#
+        let byToken = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true"><vary-by-header>Authorization</vary-by-header></cache-lookup>"#
+        let remove = #"<set-header name="Authorization" exists-action="delete" />"#
+        let identity = #"<authentication-managed-identity resource="https://orders.example.com" />"#
+        let cases: [(name: String, api: String, route: String)] = [
+            ("removedafter", jwt("Authorization") + "<base />" + plain, "<base />" + remove),
+            ("removedbefore", jwt("Authorization") + "<base />" + plain, remove + "<base />"),
+            ("bothremovedafter", jwt("X-Tok") + jwt("Authorization") + "<base />" + plain, "<base />" + remove),
+            ("bothidentityafter", jwt("X-Tok") + jwt("Authorization") + "<base />" + plain, "<base />" + identity),
+            ("bothremovedbefore", jwt("X-Tok") + jwt("Authorization") + "<base />" + plain, remove + "<base />"),
+            ("privateremoved", jwt("Authorization") + remove + "<base />", "<base />" + byToken),
+            ("privatereplaced", jwt("Authorization") + identity + "<base />", "<base />" + byToken),
+            ("privatekept", jwt("Authorization") + "<base />", "<base />" + byToken + identity),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, api, route) in cases {
+            let example = RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound>\(api)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound>\(route)</inbound></policies>'}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings().filter { $0.hasPrefix("CA001") }.map { $0.replacingOccurrences(of: "shares cached responses between the callers of route", with: "shares") }
+        XCTAssertEqual(
+            found.sorted(),
+            [
+                "CA001 defs/bothremovedbefore.yaml: raw 'cache-lookup' in API 'bothremovedbefore' shares 'list-bothremovedbefore', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
+                "CA001 defs/privateremoved.yaml: raw 'cache-lookup' in route 'privateremoved/list-privateremoved' shares 'list-privateremoved', which requires a token",
+                "CA001 defs/privatereplaced.yaml: raw 'cache-lookup' in route 'privatereplaced/list-privatereplaced' shares 'list-privatereplaced', which requires a token",
+                "CA001 defs/removedbefore.yaml: raw 'cache-lookup' in API 'removedbefore' shares 'list-removedbefore', whose 'Authorization' header a policy may remove before it, so APIM caches their requests",
+            ])
+    }
+
     /// A failed token check goes on to `on-error`; a raw `on-error` that answers there with
     /// another call's response, or sends the request on, served callers without a valid
     /// token while lint stayed clean (found by an audit). An answer written out, and a new

@@ -745,15 +745,6 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                             at: range)
                     ])
             }
-            // APIM caches no request that carries an 'Authorization' header, where tokens
-            // travel, unless the lookup allows private responses. Credentials read from
-            // another header, the query or a certificate do not keep a request out, unless a
-            // later check on every request wants the caller's 'Authorization' too.
-            let authorization: Set<CredentialPlace> = [.header("authorization")]
-            let places = checked.lazy.map { route in (route, context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks)) }
-            let elsewhere = places.lazy.compactMap { route, places in
-                places.flatMap { $0 == authorization || context.rawEnforcement.requiresTheCallersAuthorization(on: route) ? nil : (route, $0) }
-            }.first
             for store in stores {
                 let range = scope.document.range(store.nameSpan)
                 findings.report(
@@ -762,22 +753,39 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     at: range,
                     notes: [Diagnostic.Note("put the caller's identity in the key (the validated token's subject), or cache with the route's 'cache'", at: range)])
             }
+            // APIM caches no request that carries an 'Authorization' header, where tokens
+            // travel, unless the lookup allows private responses. Credentials read from
+            // another header, the query or a certificate do not keep a request out, unless a
+            // check on every request wants the caller's 'Authorization' too; one taken off
+            // before the lookup does not either.
+            let authorization: Set<CredentialPlace> = [.header("authorization")]
+            let places = checked.lazy.map { route in (route, context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks)) }
+            let enforcement = context.rawEnforcement
             for lookup in lookups {
                 let range = scope.document.range(lookup.nameSpan)
+                let writes = enforcement.authorizationWrites(before: lookup, in: scope)
+                func writesAuthorization(_ write: CredentialPlace.Write, on route: EffectiveRoute) -> Bool {
+                    enforcement.mayWriteAuthorization(write, on: route, before: writes)
+                }
+                // The caller's own 'Authorization' is on the request at the lookup: a check wants it, and nothing before the lookup writes it.
+                func carriesTheCallersAuthorization(_ route: EffectiveRoute) -> Bool {
+                    enforcement.checksTheCallersAuthorization(on: route) && !writesAuthorization(.given, on: route) && !writesAuthorization(.removed, on: route)
+                }
                 let message: String
                 var fix = "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions, not the users who call through one"
-                if let (route, places) = elsewhere, !Self.varies(lookup, onEachOf: places) {
+                if let (route, _) = places.first(where: { route, places in
+                    guard let places, places != authorization, !Self.varies(lookup, onEachOf: places) else { return false }
+                    return lookup.allowsPrivateResponses || !carriesTheCallersAuthorization(route)
+                }) {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
-                } else if !lookup.allowsPrivateResponses,
-                    let (route, _) = places.first(where: { route, places in
-                        places == authorization && context.rawEnforcement.mayRemoveAuthorization(on: route, before: lookup, in: scope)
-                    })
-                {
-                    // A request whose 'Authorization' is taken off before the lookup is one APIM caches.
-                    message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose 'Authorization' header a policy may remove before it, so APIM caches their requests"
-                    fix = "remove 'Authorization' after the lookup, or cache with the route's 'cache', which keys entries on the token's subject"
-                } else if lookup.allowsPrivateResponses, !scope.variesByToken(lookup, fragments: context.rawEnforcement.fragments) {
+                } else if lookup.allowsPrivateResponses {
+                    // Varied by 'Authorization' after another policy replaced it, every caller's key is the same (audit V15).
+                    guard !scope.variesByToken(lookup, fragments: enforcement.fragments) || checked.contains(where: { writesAuthorization(.replaced, on: $0) })
+                    else { continue }
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(checked[0].written.id.value)', which requires a token"
+                } else if let (route, _) = places.first(where: { route, places in places == authorization && writesAuthorization(.removed, on: route) }) {
+                    message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose 'Authorization' header a policy may remove before it, so APIM caches their requests"
+                    fix = "remove 'Authorization' after the lookup, where nothing runs before it, or cache with the route's 'cache', which keys entries on the token's subject"
                 } else {
                     continue
                 }
