@@ -65,9 +65,10 @@ final class InboundRun: Sendable {
     /// The credential places the run's statements write, by how they are written
     /// (``RawEnforcement/credentialPlaces(_:onTheWayOf:)``).
     let placesWritten = Memo<CredentialPlace.Write, [CredentialPlace]>()
-    /// Whether a token check of the run reads the caller's `Authorization` alone
-    /// (``RawEnforcement/checksTheCallersAuthorization(on:)``).
-    let checksTheCallersAuthorization = Lazy<Bool>()
+    /// Whether the run meets a token check that reads the caller's `Authorization` alone
+    /// (true) or a write of it (false) first, nil for neither
+    /// (``RawEnforcement/requiresTheCallersAuthorization(on:)``).
+    let requiresTheCallersAuthorization = Lazy<Bool?>()
     /// The run's rewrites of what the backend is asked for (``RawEnforcement/requestRewrites(on:)``).
     let requestRewrites = Lazy<[RequestRewrite]>()
     /// The answers to what rules ask of the run.

@@ -149,6 +149,8 @@ struct RawEnforcement: Sendable {
     private let broaderWhenAsked = BroaderWhenAsked()
     /// The holders of any answer (``Kind/reply``), found when first asked.
     private let replyHolders = Lazy<Holders>()
+    /// The holders of a token check (``Kind/tokenCheck``), found when first asked.
+    private let tokenCheckHolders = Lazy<Holders>()
     /// The holders of a rewrite (``Kind/requestRewrite``), found when first asked.
     private let rewriteHolders = Lazy<Holders>()
     /// The broader policies that answer every request (``answersEveryRequest(on:)``), found
@@ -762,27 +764,31 @@ struct RawEnforcement: Sendable {
         return places(readByTheCheckIn: first)
     }
 
-    /// How messages and inbound orders name a product's policy start: "product 'partners'".
-    private static let productOwner = "product '"
-
-    /// Whether a token check every request of `route` meets reads the caller's
-    /// `Authorization` alone: the generated one does, and a raw one after a check of
-    /// another header counts too (audit V12 found a route that must pass both taken for one
-    /// whose requests APIM caches).
-    func checksTheCallersAuthorization(on route: EffectiveRoute) -> Bool {
-        // A run's checks after its first are looked at too, once for every route; a
-        // product's are not, which its subscribers alone meet.
-        func checks(_ entries: [InboundRun.Entry]) -> Bool {
-            entries.contains { entry in
-                switch entry {
-                case .run(let run): return run.checksTheCallersAuthorization.value { checks(run.entries) }
-                case .statement(let owner, _) where owner.hasPrefix(Self.productOwner): return false
-                default: break
-                }
-                return holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) && places(readByTheCheckIn: entry) == [.header("authorization")]
+    /// Whether every request of `route` must bring the caller's own `Authorization` to pass
+    /// a token check that reads it alone, nothing having written it before: the generated
+    /// check, or a raw one after a check of another header (audit V12 found a route that
+    /// must pass both taken for one whose requests APIM caches). A write before the check
+    /// (a managed identity's token, a `set-header` even with `skip`) lets a caller without
+    /// one through on the gateway's (audit V16). A route whose product's policy holds a
+    /// token check is not judged: that policy runs for its subscribers alone, where the
+    /// inbound order runs it for every request (audit V16: a product's check counted).
+    func requiresTheCallersAuthorization(on route: EffectiveRoute) -> Bool {
+        let checkHolders = tokenCheckHolders.value { Self.holders(of: .tokenCheck, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
+        guard !route.products.contains(where: { checkHolders.products[$0] }) else { return false }
+        // The first of a check and a write decides; a run's is found once for every route.
+        func first(in entries: [InboundRun.Entry]) -> Bool? {
+            for entry in entries {
+                let found: Bool? =
+                    switch entry {
+                    case .run(let run): run.requiresTheCallersAuthorization.value { first(in: run.entries) }
+                    case .statement(_, let statement) where credentialPlacesWritten(by: CollectionOfOne(statement)).contains(where: { $0.mayBe(.header("authorization")) }): false
+                    default: holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) && places(readByTheCheckIn: entry) == [.header("authorization")] ? true : nil
+                    }
+                if let found { return found }
             }
+            return nil
         }
-        return checks(inboundOrder(of: route))
+        return first(in: inboundOrder(of: route)) ?? false
     }
 
     /// How the statements a request of `scope`'s routes meets before `statement`, of
@@ -798,9 +804,14 @@ struct RawEnforcement: Sendable {
         }
         // The broader policies run in place of the document's `<base />`: after a
         // statement before it on every path, and for a fragment's, who knows where.
+        // Before every `<base />` of the section, which may run on some paths only (audit V16).
         var broaderRunAfter = false
-        if scope.level != .fragment, let base = scope.document.inboundBaseStatement {
-            broaderRunAfter = statement.span.upperBound <= scope.document.inboundStatements[base].span.lowerBound
+        if scope.level != .fragment, scope.document.inboundBaseStatement != nil {
+            var firstBase = Int.max
+            for statement in scope.document.inboundStatements {
+                statement.forEachElement { if $0.name == "base" { firstBase = min(firstBase, $0.span.lowerBound) } }
+            }
+            broaderRunAfter = statement.span.upperBound <= firstBase
         }
         return AuthorizationWrites(own: own, document: scope.document, level: scope.level, broaderRunAfter: broaderRunAfter)
     }
@@ -906,7 +917,7 @@ struct RawEnforcement: Sendable {
         if let name = api.bypass { return ("API '\(apiNames[route.apiIndex])'", name) }
         guard api.keepsBase else { return nil }
         for index in route.products {
-            if let name = onError.products[index].bypass { return (Self.productOwner + "\(products[index].name)'", name) }
+            if let name = onError.products[index].bypass { return ("product '\(products[index].name)'", name) }
         }
         guard route.products.allSatisfy({ onError.products[$0].keepsBase }), let name = onError.global.bypass else { return nil }
         return ("the gateway", name)
@@ -954,7 +965,7 @@ struct RawEnforcement: Sendable {
         }
         if let name = writeCopies.apis[route.apiIndex] { return ("API '\(apiNames[route.apiIndex])'", name) }
         for index in route.products {
-            if let name = writeCopies.products[index] { return (Self.productOwner + "\(products[index].name)'", name) }
+            if let name = writeCopies.products[index] { return ("product '\(products[index].name)'", name) }
         }
         return writeCopies.global.map { ("the gateway", $0) }
     }
@@ -1128,7 +1139,7 @@ struct RawEnforcement: Sendable {
             let api = Self.split(apis[route.apiIndex])
             append(api.before[...], owner, to: &entries, expanded: &expanded)
             if api.keepsBase {
-                let products = route.products.map { (owner: Self.productOwner + "\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
+                let products = route.products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
                 for product in products { append(product.parts.before[...], product.owner, to: &entries, expanded: &expanded) }
                 if products.allSatisfy(\.parts.keepsBase), let global = gatewayRun() { entries.append(.run(global)) }
                 for product in products { append(product.parts.afterBase[...], product.owner, to: &entries, expanded: &expanded) }

@@ -1488,6 +1488,13 @@ final class RawPolicyTests: XCTestCase {
             ("privateremoved", jwt("Authorization") + remove + "<base />", "<base />" + byToken),
             ("privatereplaced", jwt("Authorization") + identity + "<base />", "<base />" + byToken),
             ("privatekept", jwt("Authorization") + "<base />", "<base />" + byToken + identity),
+            // Audit V16: the gateway's token given between the lookup and the check of
+            // `Authorization` passes a caller who sent none; a product's check is met by its
+            // subscribers alone, in a fragment too; a `<base />` on some paths before the
+            // lookup runs the broader policies before it there.
+            ("givenbetween", jwt("X-Tok") + "<base />" + plain, "<base />" + identity + jwt("Authorization")),
+            ("productcheck", jwt("X-Tok") + "<base />" + plain, "<base />"),
+            ("somepathsbase", jwt("Authorization") + remove + "<base />", #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Beta&quot;))"><base /></when></choose>"# + plain + "<base />"),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, api, route) in cases {
@@ -1496,14 +1503,32 @@ final class RawPolicyTests: XCTestCase {
                 routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound>\(route)</inbound></policies>'}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
+        try write(
+            """
+            apiVersion: portcullis/v1
+            kind: Product
+            name: partners
+            apis: [productcheck]
+            policy: '<policies><inbound><base /><include-fragment fragment-id="partner-check" /></inbound></policies>'
+            ---
+            apiVersion: portcullis/v1
+            kind: PolicyFragment
+            name: partner-check
+            policy: '<fragment>\(jwt("Authorization"))</fragment>'
+
+
+            """, to: "defs/product.yaml")
         let found = try lintFindings().filter { $0.hasPrefix("CA001") }.map { $0.replacingOccurrences(of: "shares cached responses between the callers of route", with: "shares") }
         XCTAssertEqual(
             found.sorted(),
             [
                 "CA001 defs/bothremovedbefore.yaml: raw 'cache-lookup' in API 'bothremovedbefore' shares 'list-bothremovedbefore', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
+                "CA001 defs/givenbetween.yaml: raw 'cache-lookup' in API 'givenbetween' shares 'list-givenbetween', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
                 "CA001 defs/privateremoved.yaml: raw 'cache-lookup' in route 'privateremoved/list-privateremoved' shares 'list-privateremoved', which requires a token",
                 "CA001 defs/privatereplaced.yaml: raw 'cache-lookup' in route 'privatereplaced/list-privatereplaced' shares 'list-privatereplaced', which requires a token",
+                "CA001 defs/productcheck.yaml: raw 'cache-lookup' in API 'productcheck' shares 'list-productcheck', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
                 "CA001 defs/removedbefore.yaml: raw 'cache-lookup' in API 'removedbefore' shares 'list-removedbefore', whose 'Authorization' header a policy may remove before it, so APIM caches their requests",
+                "CA001 defs/somepathsbase.yaml: raw 'cache-lookup' in route 'somepathsbase/list-somepathsbase' shares 'list-somepathsbase', whose 'Authorization' header a policy may remove before it, so APIM caches their requests",
             ])
     }
 

@@ -137,9 +137,10 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             """)
     }
 
-    /// Whether a lookup varies on every header and query parameter a check reads credentials
-    /// from, so each caller has entries of its own; never for a certificate.
-    private static func varies(_ lookup: PolicyXMLElement, onEachOf places: Set<CredentialPlace>) -> Bool {
+    /// The headers and query parameters a lookup varies on: one that varies on every place a
+    /// check reads credentials from gives each caller entries of its own (never for a
+    /// certificate, which is read from no place).
+    private static func placesVaried(by lookup: PolicyXMLElement) -> Set<CredentialPlace> {
         var varied = Set<CredentialPlace>()
         for element in lookup.elements {
             guard case .text(let written)? = element.textValue else { continue }
@@ -149,7 +150,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 for parameter in name.split(separator: ";") { varied.insert(.query(String(parameter).trimmingWhitespace)) }
             }
         }
-        return !places.isEmpty && places.isSubset(of: varied)
+        return varied
     }
 
     /// Whether `source`, a read of a variable, may read one of `names` (case-folded); nil
@@ -759,22 +760,44 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             // check on every request wants the caller's 'Authorization' too; one taken off
             // before the lookup does not either.
             let authorization: Set<CredentialPlace> = [.header("authorization")]
-            let places = checked.lazy.map { route in (route, context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks)) }
+            var placesRead: [ObjectIdentifier: Set<CredentialPlace>?] = [:]
+            func places(_ route: EffectiveRoute) -> Set<CredentialPlace>? {
+                if let known = placesRead[ObjectIdentifier(route)] { return known }
+                let found = context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks)
+                placesRead[ObjectIdentifier(route)] = found
+                return found
+            }
             let enforcement = context.rawEnforcement
+            // Found once for every route of the scope, not again for every lookup (audit V16: 200 lookups took 14 s).
+            var requiresAuthorization: [ObjectIdentifier: Bool] = [:]
+            func requiresTheCallersAuthorization(_ route: EffectiveRoute) -> Bool {
+                if let known = requiresAuthorization[ObjectIdentifier(route)] { return known }
+                let found = enforcement.requiresTheCallersAuthorization(on: route)
+                requiresAuthorization[ObjectIdentifier(route)] = found
+                return found
+            }
+            // What the other policies on a route's way write depends on the lookup only by where the broader ones run.
+            var othersWrite: [OthersWrite: Bool] = [:]
             for lookup in lookups {
                 let range = scope.document.range(lookup.nameSpan)
                 let writes = enforcement.authorizationWrites(before: lookup, in: scope)
+                let varied = Self.placesVaried(by: lookup)
                 func writesAuthorization(_ write: CredentialPlace.Write, on route: EffectiveRoute) -> Bool {
-                    enforcement.mayWriteAuthorization(write, on: route, before: writes)
+                    if writes.own.contains(write) { return true }
+                    let key = OthersWrite(route: ObjectIdentifier(route), write: write, broaderRunAfter: writes.broaderRunAfter)
+                    if let known = othersWrite[key] { return known }
+                    let found = enforcement.mayWriteAuthorization(write, on: route, before: writes)
+                    othersWrite[key] = found
+                    return found
                 }
-                // The caller's own 'Authorization' is on the request at the lookup: a check wants it, and nothing before the lookup writes it.
+                // The caller's own 'Authorization' is on the request at the lookup: a check wants it, and nothing before the lookup takes it off.
                 func carriesTheCallersAuthorization(_ route: EffectiveRoute) -> Bool {
-                    enforcement.checksTheCallersAuthorization(on: route) && !writesAuthorization(.given, on: route) && !writesAuthorization(.removed, on: route)
+                    requiresTheCallersAuthorization(route) && !writesAuthorization(.removed, on: route)
                 }
                 let message: String
                 var fix = "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions, not the users who call through one"
-                if let (route, _) = places.first(where: { route, places in
-                    guard let places, places != authorization, !Self.varies(lookup, onEachOf: places) else { return false }
+                if let route = checked.first(where: { route in
+                    guard let places = places(route), places != authorization, places.isEmpty || !places.isSubset(of: varied) else { return false }
                     return lookup.allowsPrivateResponses || !carriesTheCallersAuthorization(route)
                 }) {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
@@ -783,7 +806,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     guard !scope.variesByToken(lookup, fragments: enforcement.fragments) || checked.contains(where: { writesAuthorization(.replaced, on: $0) })
                     else { continue }
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(checked[0].written.id.value)', which requires a token"
-                } else if let (route, _) = places.first(where: { route, places in places == authorization && writesAuthorization(.removed, on: route) }) {
+                } else if let route = checked.first(where: { places($0) == authorization && writesAuthorization(.removed, on: $0) }) {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose 'Authorization' header a policy may remove before it, so APIM caches their requests"
                     fix = "remove 'Authorization' after the lookup, where nothing runs before it, or cache with the route's 'cache', which keys entries on the token's subject"
                 } else {
@@ -793,6 +816,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             }
         }
         reportLookupsOfCallersEntries(context, variables, into: &findings)
+    }
+
+    /// A route's other policies read for a write of `Authorization` before a lookup.
+    private struct OthersWrite: Hashable {
+        let route: ObjectIdentifier
+        let write: CredentialPlace.Write
+        let broaderRunAfter: Bool
     }
 
     /// Whether a semantic cache lookup in a scope keeps each caller's completions apart
