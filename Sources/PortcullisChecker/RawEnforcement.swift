@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// Rules that would report a missing token check or limit ask here first: an estate moved
 /// onto Portcullis keeps such checks raw until its definitions say them.
-struct RawEnforcement: Sendable {
+final class RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
         case tokenCheck, rateLimit, ipFilter, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate, requestCopied, call
@@ -118,6 +118,9 @@ struct RawEnforcement: Sendable {
     /// and those they override, by index.
     private let declaredHeaders: [Set<CredentialPlace>]
     private let declaredReplaced: [Set<CredentialPlace>]
+    /// By API, how its `request.headers` write `Authorization`
+    /// (``authorizationWritesGenerated(on:)``).
+    private let declaredAuthorizationWrites: [Set<CredentialPlace.Write>]
 
     /// The policy variables whose value the caller may choose, in every raw policy.
     var callerControlledVariables: CallerControlledVariables { checked.callerControlledVariables }
@@ -205,9 +208,11 @@ struct RawEnforcement: Sendable {
     private let writeCopies: (global: String?, products: [String?], apis: [String?])
     private let routesMayCopy: Bool
     private let runs = InboundRuns()
-    /// Whether a policy's inbound may write `Authorization`, by document, part and write
-    /// (``mayWriteAuthorization(_:on:before:)``).
-    private let authorizationWriters = Memo<AuthorizationWrites.Part, Bool>()
+    /// How a policy's inbound may write `Authorization`, by document and part
+    /// (``authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``).
+    private let authorizationWriters = Memo<AuthorizationWritesRead, Set<CredentialPlace.Write>>()
+    /// ``requiresTheCallersAuthorization(on:)``, by route.
+    private let routesRequiringAuthorization = Memo<ObjectIdentifier, Bool>()
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -232,6 +237,7 @@ struct RawEnforcement: Sendable {
         self.namedValues = namedValues
         declaredHeaders = project.apis.map { $0.request?.placesSet(resolving: namedValues.resolved) ?? [] }
         declaredReplaced = project.apis.map { $0.request?.placesSet(resolving: namedValues.resolved, replacing: true) ?? [] }
+        declaredAuthorizationWrites = project.apis.map { api in api.request.map { Self.authorizationWrites(of: $0, namedValues) } ?? [] }
         self.holders = Kind.atAnyDepth.map { kind in Self.holders(of: kind, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
         var broader: [BroaderStatement?] = []
         broader.reserveCapacity(project.apis.count * Kind.askedOfEveryRoute.count)
@@ -355,7 +361,7 @@ struct RawEnforcement: Sendable {
                     set.formUnion(placesSet(atAnyDepthIn: statement))
                     replaced.formUnion(placesReplaced(by: statement))
                     let isGate = { (element: PolicyXMLElement) in
-                        element.name == "ip-filter" || element.name == "check-header" || Kind.tokenCheck.matches(element, checked)
+                        element.name == "ip-filter" || element.name == "check-header" || Kind.tokenCheck.matches(element, self.checked)
                     }
                     guard !owner.hasPrefix("product "), let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: isGate)
                     else { continue }
@@ -587,7 +593,7 @@ struct RawEnforcement: Sendable {
             let checksAuthorization = met ?? false
             let spared = { (statement: PolicyXMLElement) in
                 guard walk.kind == .callerCredentialsReplaced else { return afterATokenCheck && checksAuthorization && Self.keysOnTheToken(statement) }
-                let places = checked.places(setBy: statement)
+                let places = self.checked.places(setBy: statement)
                 return !places.contains { place in read.contains { $0.mayBe(place) } }
             }
             for statement in statements {
@@ -773,6 +779,11 @@ struct RawEnforcement: Sendable {
     /// token check is not judged: that policy runs for its subscribers alone, where the
     /// inbound order runs it for every request (audit V16: a product's check counted).
     func requiresTheCallersAuthorization(on route: EffectiveRoute) -> Bool {
+        // Asked of every route again for each scope with a lookup (audit V17: 20 products' took 19 s).
+        routesRequiringAuthorization.value(for: ObjectIdentifier(route)) { findWhetherRequiresTheCallersAuthorization(on: route) }
+    }
+
+    private func findWhetherRequiresTheCallersAuthorization(on route: EffectiveRoute) -> Bool {
         let checkHolders = tokenCheckHolders.value { Self.holders(of: .tokenCheck, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
         guard !route.products.contains(where: { checkHolders.products[$0] }) else { return false }
         // The first of a check and a write decides; a run's is found once for every route.
@@ -782,6 +793,8 @@ struct RawEnforcement: Sendable {
                     switch entry {
                     case .run(let run): run.requiresTheCallersAuthorization.value { first(in: run.entries) }
                     case .statement(_, let statement) where credentialPlacesWritten(by: CollectionOfOne(statement)).contains(where: { $0.mayBe(.header("authorization")) }): false
+                    // The generated check comes before the generated header changes.
+                    case .generated where !route.isAuthenticated && !authorizationWritesGenerated(on: route).isEmpty: false
                     default: holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) && places(readByTheCheckIn: entry) == [.header("authorization")] ? true : nil
                     }
                 if let found { return found }
@@ -791,20 +804,18 @@ struct RawEnforcement: Sendable {
         return first(in: inboundOrder(of: route)) ?? false
     }
 
-    /// How the statements a request of `scope`'s routes meets before `statement`, of
-    /// `scope`'s document, may write the caller's `Authorization` header
-    /// (``mayWriteAuthorization(_:on:before:)``): the document's own are read here, once for
-    /// every route; one before `statement` there or in a fragment included before it counts.
-    func authorizationWrites(before statement: PolicyXMLElement, in scope: RawScope) -> AuthorizationWrites {
+    /// How the statements of `scope`'s document a request meets before `statement` may
+    /// write the caller's `Authorization` header: one before it there or in a fragment
+    /// included before it; with whether the broader policies run after `statement`, which
+    /// stands before every `<base />` of the section (one may run on some paths only:
+    /// audit V16), never for a fragment's, which runs wherever it is included.
+    func authorizationWrites(before statement: PolicyXMLElement, in scope: RawScope) -> (own: Set<CredentialPlace.Write>, broaderRunAfter: Bool) {
         var own = Set<CredentialPlace.Write>()
         scope.forEachInboundStatement(before: statement, fragments: fragments) { element, _ in
-            for write in AuthorizationWrites.kinds where checked.places(setBy: element, write).contains(where: { $0.mayBe(.header("authorization")) }) {
+            for write in Self.authorizationWriteKinds where checked.places(setBy: element, write).contains(where: { $0.mayBe(.header("authorization")) }) {
                 own.insert(write)
             }
         }
-        // The broader policies run in place of the document's `<base />`: after a
-        // statement before it on every path, and for a fragment's, who knows where.
-        // Before every `<base />` of the section, which may run on some paths only (audit V16).
         var broaderRunAfter = false
         if scope.level != .fragment, scope.document.inboundBaseStatement != nil {
             var firstBase = Int.max
@@ -813,27 +824,54 @@ struct RawEnforcement: Sendable {
             }
             broaderRunAfter = statement.span.upperBound <= firstBase
         }
-        return AuthorizationWrites(own: own, document: scope.document, level: scope.level, broaderRunAfter: broaderRunAfter)
+        return (own, broaderRunAfter)
     }
 
-    /// Whether a statement may write the caller's `Authorization` as `write` says before a
-    /// request of `route` reaches the statement `writes` was found for: the statement's own
-    /// policy as `writes` read it; in a narrower policy, a statement before its `<base />`
-    /// (where the broader policies run); in a broader policy, any, unless the broader
-    /// policies run after the statement. A product's policy beside another's, and every
-    /// policy on a fragment's way, are read whole. Each policy is read once.
-    func mayWriteAuthorization(_ write: CredentialPlace.Write, on route: EffectiveRoute, before writes: AuthorizationWrites) -> Bool {
-        if writes.own.contains(write) { return true }
-        let ranked: [(document: PolicyXMLDocument?, level: PolicyScope)] =
-            [(global, .global)] + route.products.map { (products[$0].document, .product) } + [(apis[route.apiIndex], .api), (route.written.policy?.document, .operation)]
-        return ranked.contains { document, level in
-            guard let document, document !== writes.document else { return false }
-            let narrower = writes.level != .fragment && level.rank > writes.level.rank
-            if writes.level != .fragment, level.rank < writes.level.rank, writes.broaderRunAfter { return false }
-            return authorizationWriters.value(for: .init(document: ObjectIdentifier(document), beforeBase: narrower, write: write)) {
-                credentialPlacesWritten(by: narrower ? Self.split(document).before : document.inboundStatements, write).contains { $0.mayBe(.header("authorization")) }
+    /// How the policies on `route`'s way other than `scope`'s may write the caller's
+    /// `Authorization` before a statement of `scope`'s: in a narrower policy, a statement
+    /// before its `<base />` (where the broader policies run); in a broader policy, any,
+    /// unless `broaderRunAfter` (``authorizationWrites(before:in:)``). A product's policy
+    /// beside another's, and every policy on a fragment's way, are read whole, each once.
+    func authorizationWrites(ofPoliciesBesides scope: RawScope, on route: EffectiveRoute, broaderRunAfter: Bool) -> Set<CredentialPlace.Write> {
+        // The generated statements run after the route's `<base />` at the top of its
+        // `inbound`, or first where none stands there: before a statement of its own after
+        // that `<base />`, of a broader policy only where they run first.
+        let generatedBefore =
+            switch scope.level {
+            case .fragment: true
+            case .operation: !broaderRunAfter
+            default: route.written.policy?.document.map(Self.runsGeneratedFirst) ?? false
             }
+        var writes = generatedBefore ? authorizationWritesGenerated(on: route) : []
+        func add(_ document: PolicyXMLDocument?, at level: PolicyScope) {
+            guard let document, document !== scope.document else { return }
+            let narrower = scope.level != .fragment && level.rank > scope.level.rank
+            if scope.level != .fragment, level.rank < scope.level.rank, broaderRunAfter { return }
+            writes.formUnion(authorizationWriters.value(for: .init(document: ObjectIdentifier(document), beforeBase: narrower)) {
+                let statements = narrower ? Self.split(document).before : document.inboundStatements
+                return Set(Self.authorizationWriteKinds.filter { write in credentialPlacesWritten(by: statements, write).contains { $0.mayBe(.header("authorization")) } })
+            })
         }
+        add(global, at: .global)
+        for product in route.products { add(products[product].document, at: .product) }
+        add(apis[route.apiIndex], at: .api)
+        add(route.written.policy?.document, at: .operation)
+        return writes
+    }
+
+    private static let authorizationWriteKinds: [CredentialPlace.Write] = [.given, .replaced, .removed]
+
+    /// How the statements generated for `route` write the caller's `Authorization`: its
+    /// API's and its own `request.headers` (audit V17 found a header removed or given there
+    /// read as no write).
+    func authorizationWritesGenerated(on route: EffectiveRoute) -> Set<CredentialPlace.Write> {
+        guard route.written.answer == nil else { return [] }
+        let own = route.written.request.map { Self.authorizationWrites(of: $0, namedValues) } ?? []
+        return declaredAuthorizationWrites[route.apiIndex].union(own)
+    }
+
+    private static func authorizationWrites(of request: RequestShaping, _ namedValues: KnownNamedValues) -> Set<CredentialPlace.Write> {
+        Set(authorizationWriteKinds.filter { request.places($0, resolving: namedValues.resolved).contains { $0.mayBe(.header("authorization")) } })
     }
 
     /// Where the token check `entry` holds reads the caller's credentials
@@ -1297,19 +1335,24 @@ struct RawEnforcement: Sendable {
         guard let document else { return InboundParts() }
         let statements = document.inboundStatements
         guard let base = document.inboundBaseStatement else {
-            // A policy without an `inbound` section gets one that starts with `<base />`.
-            return InboundParts(before: statements, keepsBase: document.keepsInboundBase, generatedFirst: !document.keepsInboundBase)
+            return InboundParts(before: statements, keepsBase: document.keepsInboundBase, generatedFirst: runsGeneratedFirst(document))
         }
         let (cutBefore, cutAfter) = cut(atBase: statements[base])
-        var parts = InboundParts(before: Array(statements[..<base]) + [cutBefore].compactMap { $0 })
+        var parts = InboundParts(before: Array(statements[..<base]) + [cutBefore].compactMap { $0 }, generatedFirst: runsGeneratedFirst(document))
         if let top = statements.firstIndex(where: { $0.name == "base" }) {
             parts.between = [cutAfter].compactMap { $0 } + statements[min(base + 1, top)..<top]
             parts.after = Array(statements[(top + 1)...])
         } else {
-            parts.generatedFirst = true
             parts.after = [cutAfter].compactMap { $0 } + statements[(base + 1)...]
         }
         return parts
+    }
+
+    /// Whether the statements generated for a route whose policy is `document` run before
+    /// its `inbound`: no `<base />` stands at its top (a policy without an `inbound` section
+    /// gets one that starts with `<base />`).
+    private static func runsGeneratedFirst(_ document: PolicyXMLDocument) -> Bool {
+        document.inboundBaseStatement == nil ? !document.keepsInboundBase : !document.inboundStatements.contains { $0.name == "base" }
     }
 
     /// A statement that runs `<base />` on every path, as what runs before the first
@@ -2507,11 +2550,26 @@ extension RequestShaping {
     /// `request.query`), their names read as ``PolicyXMLValue/name(resolving:)`` reads them.
     /// `replacing`: only those overridden whatever the caller sent (`set`).
     public func placesSet(resolving resolved: (String) -> String?, replacing: Bool = false) -> Set<CredentialPlace> {
-        let counted = { (change: MessageChange) in replacing ? change.action == .set : change.action != .remove }
-        let headers = self.headers.filter(counted).map { change in
+        places(resolving: resolved) { replacing ? $0 == .set : $0 != .remove }
+    }
+
+    /// The request's headers and query parameters the definitions write as `write` says: set
+    /// in any way; overridden or removed; removed.
+    func places(_ write: CredentialPlace.Write, resolving resolved: (String) -> String?) -> Set<CredentialPlace> {
+        places(resolving: resolved) { action in
+            switch write {
+            case .given: action != .remove
+            case .replaced: action == .set || action == .remove
+            case .removed: action == .remove
+            }
+        }
+    }
+
+    private func places(resolving resolved: (String) -> String?, counting counted: (MessageChange.Action) -> Bool) -> Set<CredentialPlace> {
+        let headers = self.headers.filter { counted($0.action) }.map { change in
             PolicyXMLValue.text(change.name.value).name(resolving: resolved).map(CredentialPlace.header) ?? .anyHeader
         }
-        let query = self.query.filter(counted).map { change in
+        let query = self.query.filter { counted($0.action) }.map { change in
             PolicyXMLValue.text(change.name.value).name(resolving: resolved).map(CredentialPlace.query) ?? .anyQuery
         }
         return Set(headers + query)
@@ -2690,26 +2748,12 @@ extension Sequence {
     }
 }
 
-/// How the statements before one statement of a raw policy may write the caller's
-/// `Authorization` header (``RawEnforcement/authorizationWrites(before:in:)``).
-struct AuthorizationWrites {
-    static let kinds: [CredentialPlace.Write] = [.given, .replaced, .removed]
-
-    /// Where another policy's writes are read: its whole inbound, or what runs before its
-    /// `<base />`, as each write reads it.
-    struct Part: Hashable, Sendable {
-        let document: ObjectIdentifier
-        let beforeBase: Bool
-        let write: CredentialPlace.Write
-    }
-
-    /// The writes of the statement's own policy before it.
-    let own: Set<CredentialPlace.Write>
-    let document: PolicyXMLDocument
-    let level: PolicyScope
-    /// Whether the broader policies run after the statement: it stands before its
-    /// policy's `<base />` on every path.
-    let broaderRunAfter: Bool
+/// Where a policy's writes of `Authorization` are read
+/// (``RawEnforcement/authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``): its whole
+/// inbound, or what runs before its `<base />`.
+private struct AuthorizationWritesRead: Hashable, Sendable {
+    let document: ObjectIdentifier
+    let beforeBase: Bool
 }
 
 extension PolicyScope {

@@ -1470,7 +1470,8 @@ final class RawPolicyTests: XCTestCase {
     /// after the API's lookup reported, and a route that must pass a check of
     /// `Authorization` reported where the token was taken off after the lookup), and a
     /// lookup that allows private responses, varied by `Authorization` after a broader policy
-    /// took the caller's off, keys every caller alike (audit V15; predates round 50).
+    /// took the caller's off, keys every caller alike (audit V15; predates round 50). The
+    /// definitions' header changes are writes too (audit V17; predates round 50).
     func testALookupJudgesTheAuthorizationARequestCarriesWhereTheLookupRuns() throws {
         let jwt = { (header: String) in
             #"<validate-jwt header-name="\#(header)"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
@@ -1479,7 +1480,15 @@ final class RawPolicyTests: XCTestCase {
         let byToken = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true"><vary-by-header>Authorization</vary-by-header></cache-lookup>"#
         let remove = #"<set-header name="Authorization" exists-action="delete" />"#
         let identity = #"<authentication-managed-identity resource="https://orders.example.com" />"#
+        // The header changes the definitions write run after the route's `<base />`, before
+        // the rest of its policy (audit V17 found them read as no write).
+        let definitions = [
+            "definitionsremove": "request:\n  headers:\n    remove: [Authorization]\n",
+            "definitionsgiven": "request:\n  headers:\n    setIfMissing: {Authorization: 'Bearer {{partner-secret}}'}\n",
+        ]
         let cases: [(name: String, api: String, route: String)] = [
+            ("definitionsremove", jwt("Authorization") + "<base />", "<base />" + plain),
+            ("definitionsgiven", jwt("X-Tok") + "<base />" + plain, "<base />" + jwt("Authorization")),
             ("removedafter", jwt("Authorization") + "<base />" + plain, "<base />" + remove),
             ("removedbefore", jwt("Authorization") + "<base />" + plain, remove + "<base />"),
             ("bothremovedafter", jwt("X-Tok") + jwt("Authorization") + "<base />" + plain, "<base />" + remove),
@@ -1499,7 +1508,7 @@ final class RawPolicyTests: XCTestCase {
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, api, route) in cases {
             let example = RuleExample.api(
-                name, fields: "auth: none\npolicy: '<policies><inbound>\(api)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound></policies>'\n",
+                name, fields: "auth: none\n\(definitions[name] ?? "")policy: '<policies><inbound>\(api)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound></policies>'\n",
                 routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound>\(route)</inbound></policies>'}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
@@ -1523,6 +1532,8 @@ final class RawPolicyTests: XCTestCase {
             found.sorted(),
             [
                 "CA001 defs/bothremovedbefore.yaml: raw 'cache-lookup' in API 'bothremovedbefore' shares 'list-bothremovedbefore', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
+                "CA001 defs/definitionsgiven.yaml: raw 'cache-lookup' in API 'definitionsgiven' shares 'list-definitionsgiven', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
+                "CA001 defs/definitionsremove.yaml: raw 'cache-lookup' in route 'definitionsremove/list-definitionsremove' shares 'list-definitionsremove', whose 'Authorization' header a policy may remove before it, so APIM caches their requests",
                 "CA001 defs/givenbetween.yaml: raw 'cache-lookup' in API 'givenbetween' shares 'list-givenbetween', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
                 "CA001 defs/privateremoved.yaml: raw 'cache-lookup' in route 'privateremoved/list-privateremoved' shares 'list-privateremoved', which requires a token",
                 "CA001 defs/privatereplaced.yaml: raw 'cache-lookup' in route 'privatereplaced/list-privatereplaced' shares 'list-privatereplaced', which requires a token",

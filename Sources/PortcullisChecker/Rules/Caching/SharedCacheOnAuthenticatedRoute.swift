@@ -760,53 +760,32 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             // check on every request wants the caller's 'Authorization' too; one taken off
             // before the lookup does not either.
             let authorization: Set<CredentialPlace> = [.header("authorization")]
-            var placesRead: [ObjectIdentifier: Set<CredentialPlace>?] = [:]
-            func places(_ route: EffectiveRoute) -> Set<CredentialPlace>? {
-                if let known = placesRead[ObjectIdentifier(route)] { return known }
-                let found = context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks)
-                placesRead[ObjectIdentifier(route)] = found
-                return found
-            }
             let enforcement = context.rawEnforcement
-            // Found once for every route of the scope, not again for every lookup (audit V16: 200 lookups took 14 s).
-            var requiresAuthorization: [ObjectIdentifier: Bool] = [:]
-            func requiresTheCallersAuthorization(_ route: EffectiveRoute) -> Bool {
-                if let known = requiresAuthorization[ObjectIdentifier(route)] { return known }
-                let found = enforcement.requiresTheCallersAuthorization(on: route)
-                requiresAuthorization[ObjectIdentifier(route)] = found
-                return found
-            }
-            // What the other policies on a route's way write depends on the lookup only by where the broader ones run.
-            var othersWrite: [OthersWrite: Bool] = [:]
+            let kinds = lookups.isEmpty ? [] : RouteKind.kinds(of: checked, in: scope, localChecks: localChecks, context)
             for lookup in lookups {
                 let range = scope.document.range(lookup.nameSpan)
-                let writes = enforcement.authorizationWrites(before: lookup, in: scope)
+                let (own, broaderRunAfter) = enforcement.authorizationWrites(before: lookup, in: scope)
                 let varied = Self.placesVaried(by: lookup)
-                func writesAuthorization(_ write: CredentialPlace.Write, on route: EffectiveRoute) -> Bool {
-                    if writes.own.contains(write) { return true }
-                    let key = OthersWrite(route: ObjectIdentifier(route), write: write, broaderRunAfter: writes.broaderRunAfter)
-                    if let known = othersWrite[key] { return known }
-                    let found = enforcement.mayWriteAuthorization(write, on: route, before: writes)
-                    othersWrite[key] = found
-                    return found
+                func writesAuthorization(_ write: CredentialPlace.Write, on kind: RouteKind) -> Bool {
+                    own.contains(write) || (broaderRunAfter ? kind.othersWriteWhenBroaderRunAfter : kind.othersWrite).contains(write)
                 }
                 // The caller's own 'Authorization' is on the request at the lookup: a check wants it, and nothing before the lookup takes it off.
-                func carriesTheCallersAuthorization(_ route: EffectiveRoute) -> Bool {
-                    requiresTheCallersAuthorization(route) && !writesAuthorization(.removed, on: route)
+                func carriesTheCallersAuthorization(_ kind: RouteKind) -> Bool {
+                    kind.requiresTheCallersAuthorization && !writesAuthorization(.removed, on: kind)
                 }
                 let message: String
                 var fix = "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions, not the users who call through one"
-                if let route = checked.first(where: { route in
-                    guard let places = places(route), places != authorization, places.isEmpty || !places.isSubset(of: varied) else { return false }
-                    return lookup.allowsPrivateResponses || !carriesTheCallersAuthorization(route)
-                }) {
+                if let route = kinds.first(where: { kind in
+                    guard let places = kind.places, places != authorization, places.isEmpty || !places.isSubset(of: varied) else { return false }
+                    return lookup.allowsPrivateResponses || !carriesTheCallersAuthorization(kind)
+                })?.route {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
                 } else if lookup.allowsPrivateResponses {
                     // Varied by 'Authorization' after another policy replaced it, every caller's key is the same (audit V15).
-                    guard !scope.variesByToken(lookup, fragments: enforcement.fragments) || checked.contains(where: { writesAuthorization(.replaced, on: $0) })
+                    guard !scope.variesByToken(lookup, fragments: enforcement.fragments) || kinds.contains(where: { writesAuthorization(.replaced, on: $0) })
                     else { continue }
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(checked[0].written.id.value)', which requires a token"
-                } else if let route = checked.first(where: { places($0) == authorization && writesAuthorization(.removed, on: $0) }) {
+                } else if let route = kinds.first(where: { $0.places == authorization && writesAuthorization(.removed, on: $0) })?.route {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose 'Authorization' header a policy may remove before it, so APIM caches their requests"
                     fix = "remove 'Authorization' after the lookup, where nothing runs before it, or cache with the route's 'cache', which keys entries on the token's subject"
                 } else {
@@ -818,11 +797,46 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         reportLookupsOfCallersEntries(context, variables, into: &findings)
     }
 
-    /// A route's other policies read for a write of `Authorization` before a lookup.
-    private struct OthersWrite: Hashable {
-        let route: ObjectIdentifier
-        let write: CredentialPlace.Write
-        let broaderRunAfter: Bool
+    /// What CA001 asks of a route for a scope's lookups, found once for each route: routes
+    /// alike are asked once for every lookup, by the first of them (audit V16: asking every
+    /// route's whole way again for each of 200 lookups over 4,000 routes took 14 s).
+    private struct RouteKind: Hashable {
+        /// The first such route, which messages name; not part of what makes a kind.
+        let route: EffectiveRoute
+        /// Where the first token check its requests meet reads credentials; nil for none.
+        let places: Set<CredentialPlace>?
+        let requiresTheCallersAuthorization: Bool
+        /// How its other policies write `Authorization` before the scope's statements, where
+        /// the broader ones run before them and where after
+        /// (``RawEnforcement/authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``).
+        let othersWrite: Set<CredentialPlace.Write>
+        let othersWriteWhenBroaderRunAfter: Set<CredentialPlace.Write>
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            (lhs.places, lhs.requiresTheCallersAuthorization, lhs.othersWrite, lhs.othersWriteWhenBroaderRunAfter)
+                == (rhs.places, rhs.requiresTheCallersAuthorization, rhs.othersWrite, rhs.othersWriteWhenBroaderRunAfter)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(places)
+            hasher.combine(requiresTheCallersAuthorization)
+            hasher.combine(othersWrite)
+            hasher.combine(othersWriteWhenBroaderRunAfter)
+        }
+
+        /// The kinds of `routes`, each once, in the order of the first route of each.
+        static func kinds(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> [RouteKind] {
+            var seen = Set<RouteKind>()
+            return routes.compactMap { route in
+                let enforcement = context.rawEnforcement
+                let kind = RouteKind(
+                    route: route, places: context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks),
+                    requiresTheCallersAuthorization: enforcement.requiresTheCallersAuthorization(on: route),
+                    othersWrite: enforcement.authorizationWrites(ofPoliciesBesides: scope, on: route, broaderRunAfter: false),
+                    othersWriteWhenBroaderRunAfter: enforcement.authorizationWrites(ofPoliciesBesides: scope, on: route, broaderRunAfter: true))
+                return seen.insert(kind).inserted ? kind : nil
+            }
+        }
     }
 
     /// Whether a semantic cache lookup in a scope keeps each caller's completions apart
