@@ -62,9 +62,9 @@ final class InboundRun: Sendable {
     /// (``RawEnforcement``'s `tokenReads`): found once for every set of variables, not
     /// again for every route, as the places read after it only add to it.
     let readsOn = Memo<Set<String>, TokenReads>()
-    /// The credential places the run's statements write, by how they are written
-    /// (``RawEnforcement/credentialPlaces(_:onTheWayOf:)``).
-    let placesWritten = Memo<CredentialPlace.Write, [CredentialPlace]>()
+    /// The credential places whose caller's value the run's statements replace
+    /// (``RawEnforcement/credentialPlacesReplaced(onTheWayOf:)``).
+    let placesReplaced = Lazy<[CredentialPlace]>()
     /// Whether the run meets a token check that reads the caller's `Authorization` alone
     /// (true) or a write of it (false) first, nil for neither
     /// (``RawEnforcement/requiresTheCallersAuthorization(on:)``).

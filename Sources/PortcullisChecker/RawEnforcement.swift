@@ -898,26 +898,27 @@ final class RawEnforcement: Sendable {
     }
 
     /// The places where token checks may read credentials that a statement of `document`'s
-    /// `inbound` writes as `write` says (``CheckedCredentials/places(setBy:_:)``: a managed
-    /// identity's token, a `set-header`), at any depth or in a fragment included there; not what a request
+    /// `inbound` writes (``CheckedCredentials/places(setBy:_:)``: a managed identity's token,
+    /// a `set-header`), at any depth or in a fragment included there; not what a request
     /// sent elsewhere or an answer holds. A check after one judges the gateway's credentials.
-    func credentialPlacesWritten(inInboundOf document: PolicyXMLDocument?, _ write: CredentialPlace.Write = .given) -> [CredentialPlace] {
-        credentialPlacesWritten(by: document?.inboundStatements ?? [], write)
+    func credentialPlacesWritten(inInboundOf document: PolicyXMLDocument?) -> [CredentialPlace] {
+        credentialPlacesWritten(by: document?.inboundStatements ?? [])
     }
 
-    /// The credential places a statement of the inbound of a policy on `route`'s way writes
-    /// as `write` says (``CredentialPlace/Write``): the gateway's, its products', its API's
-    /// and its own. A run shared by many routes is read once.
-    func credentialPlaces(_ write: CredentialPlace.Write, onTheWayOf route: EffectiveRoute) -> [CredentialPlace] {
-        inboundOrder(of: route).flatMap { credentialPlaces(write, in: $0) }
+    /// The credential places whose caller's value a statement of the inbound of a policy
+    /// on `route`'s way replaces or removes (``CheckedCredentials/Write/replaced``): the
+    /// gateway's, its products', its API's and its own. A run shared by many routes is
+    /// read once.
+    func credentialPlacesReplaced(onTheWayOf route: EffectiveRoute) -> [CredentialPlace] {
+        inboundOrder(of: route).flatMap { credentialPlacesReplaced(in: $0) }
     }
 
-    /// ``credentialPlaces(_:onTheWayOf:)`` of one entry of an inbound order.
-    private func credentialPlaces(_ write: CredentialPlace.Write, in entry: InboundRun.Entry) -> [CredentialPlace] {
+    /// ``credentialPlacesReplaced(onTheWayOf:)`` of one entry of an inbound order.
+    private func credentialPlacesReplaced(in entry: InboundRun.Entry) -> [CredentialPlace] {
         switch entry {
         case .generated: []
-        case .run(let run): run.placesWritten.value(for: write) { run.entries.flatMap { credentialPlaces(write, in: $0) } }
-        case .statement(_, let statement): credentialPlacesWritten(by: CollectionOfOne(statement), write)
+        case .run(let run): run.placesReplaced.value { run.entries.flatMap { credentialPlacesReplaced(in: $0) } }
+        case .statement(_, let statement): credentialPlacesWritten(by: CollectionOfOne(statement), .replaced)
         }
     }
 

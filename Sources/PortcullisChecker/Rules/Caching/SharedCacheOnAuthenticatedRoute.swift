@@ -680,7 +680,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 case .query, .anyQuery: continue
                 }
             }
-            let written = context.rawEnforcement.credentialPlaces(.replaced, onTheWayOf: route)
+            let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route)
             headers = headers.filter { header in !written.contains { $0.mayBe(header == anyHeader ? .anyHeader : .header(header)) } }
             common = common.map { $0.intersection(headers) } ?? headers
             if common?.isEmpty == true { break }
