@@ -72,7 +72,7 @@ public struct RawScope: Sendable {
     /// (found by an audit: both hid the replacement).
     private func replacesAuthorization(before lookup: PolicyXMLElement, fragments: [String: PolicyXMLDocument]) -> Bool {
         var replaces = false
-        forEachInboundStatement(before: lookup, fragments: fragments) { element, _ in
+        forEachInboundStatement(before: lookup, fragments: fragments) { element, _, _ in
             switch element.name {
             case "authentication-managed-identity", "authentication-basic":
                 if element.attribute("output-token-variable-name") == nil { replaces = true }
@@ -87,28 +87,32 @@ public struct RawScope: Sendable {
         return replaces
     }
 
-    /// Each statement of this policy's `inbound` that a request meets before `statement`,
-    /// at any depth and in the `fragments` (by id) included there, not inside a request sent
-    /// elsewhere or an answer; with whether every request that reaches `statement` runs it:
-    /// one at the top of the section, or of a fragment included there, does.
+    /// Each statement of this policy's `inbound` that a request meets before `statement`
+    /// (nil: all of them), at any depth and in the `fragments` (by id) included there, not
+    /// inside a request sent elsewhere or an answer; with whether every request that reaches
+    /// `statement` runs it (one at the top of the section, or of a fragment included there,
+    /// does) and where it stands in the document: its start, or for one in a fragment, the
+    /// start of the `include-fragment` that runs it.
     func forEachInboundStatement(
-        before statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ body: (_ element: PolicyXMLElement, _ everyRequest: Bool) -> Void
+        before statement: PolicyXMLElement?, fragments: [String: PolicyXMLDocument],
+        _ body: (_ element: PolicyXMLElement, _ everyRequest: Bool, _ standsAt: Int) -> Void
     ) {
         var included = Set<String>()
-        func visit(_ element: PolicyXMLElement, inFragment: Bool, top: Bool) {
-            guard inFragment || element.span.lowerBound < statement.span.lowerBound else { return }
+        func visit(_ element: PolicyXMLElement, including: Int?, top: Bool) {
+            let at = including ?? element.span.lowerBound
+            guard at < statement?.span.lowerBound ?? .max else { return }
             switch element.name {
             case "send-request", "send-one-way-request", "return-response":
                 return
             case "include-fragment":
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted, let fragment = fragments[id] else { return }
-                for root in fragment.rootElements { visit(root, inFragment: true, top: top) }
+                for root in fragment.rootElements { visit(root, including: at, top: top) }
             default:
-                body(element, top)
-                for child in element.elements { visit(child, inFragment: inFragment, top: false) }
+                body(element, top, at)
+                for child in element.elements { visit(child, including: including, top: false) }
             }
         }
-        for element in document.statements(in: "inbound") { visit(element, inFragment: false, top: true) }
+        for element in document.statements(in: "inbound") { visit(element, including: nil, top: true) }
     }
 
     /// Whether a `cache-lookup` keeps one entry per subscription owner, where every request

@@ -1485,10 +1485,13 @@ final class RawPolicyTests: XCTestCase {
         let definitions = [
             "definitionsremove": "request:\n  headers:\n    remove: [Authorization]\n",
             "definitionsgiven": "request:\n  headers:\n    setIfMissing: {Authorization: 'Bearer {{partner-secret}}'}\n",
+            "definitionsfirst": "request:\n  headers:\n    remove: [Authorization]\n",
         ]
         let cases: [(name: String, api: String, route: String)] = [
             ("definitionsremove", jwt("Authorization") + "<base />", "<base />" + plain),
             ("definitionsgiven", jwt("X-Tok") + "<base />" + plain, "<base />" + jwt("Authorization")),
+            // Without a `<base />` at the top of the route's policy they run first (audit V18).
+            ("definitionsfirst", jwt("Authorization") + "<base />", plain + #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Beta&quot;))"><base /></when><otherwise><base /></otherwise></choose>"#),
             ("removedafter", jwt("Authorization") + "<base />" + plain, "<base />" + remove),
             ("removedbefore", jwt("Authorization") + "<base />" + plain, remove + "<base />"),
             ("bothremovedafter", jwt("X-Tok") + jwt("Authorization") + "<base />" + plain, "<base />" + remove),
@@ -1532,6 +1535,7 @@ final class RawPolicyTests: XCTestCase {
             found.sorted(),
             [
                 "CA001 defs/bothremovedbefore.yaml: raw 'cache-lookup' in API 'bothremovedbefore' shares 'list-bothremovedbefore', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
+                "CA001 defs/definitionsfirst.yaml: raw 'cache-lookup' in route 'definitionsfirst/list-definitionsfirst' shares 'list-definitionsfirst', whose 'Authorization' header a policy may remove before it, so APIM caches their requests",
                 "CA001 defs/definitionsgiven.yaml: raw 'cache-lookup' in API 'definitionsgiven' shares 'list-definitionsgiven', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
                 "CA001 defs/definitionsremove.yaml: raw 'cache-lookup' in route 'definitionsremove/list-definitionsremove' shares 'list-definitionsremove', whose 'Authorization' header a policy may remove before it, so APIM caches their requests",
                 "CA001 defs/givenbetween.yaml: raw 'cache-lookup' in API 'givenbetween' shares 'list-givenbetween', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",

@@ -762,9 +762,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let authorization: Set<CredentialPlace> = [.header("authorization")]
             let enforcement = context.rawEnforcement
             let kinds = lookups.isEmpty ? [] : RouteKind.kinds(of: checked, in: scope, localChecks: localChecks, context)
-            for lookup in lookups {
+            let writesBefore = lookups.isEmpty ? [] : enforcement.authorizationWrites(beforeEachOf: lookups, in: scope)
+            for (lookup, (own, broaderRunAfter)) in zip(lookups, writesBefore) {
                 let range = scope.document.range(lookup.nameSpan)
-                let (own, broaderRunAfter) = enforcement.authorizationWrites(before: lookup, in: scope)
                 let varied = Self.placesVaried(by: lookup)
                 func writesAuthorization(_ write: CredentialPlace.Write, on kind: RouteKind) -> Bool {
                     own.contains(write) || (broaderRunAfter ? kind.othersWriteWhenBroaderRunAfter : kind.othersWrite).contains(write)

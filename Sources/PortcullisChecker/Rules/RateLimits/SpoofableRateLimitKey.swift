@@ -197,7 +197,7 @@ public enum SpoofableRateLimitKey: Rule {
         let resolved = { (text: String) in NamedValues.resolve(text, values) }
         var replaced = Set<String>()
         var chosenByTheCaller = false
-        scope.forEachInboundStatement(before: limit, fragments: context.rawEnforcement.fragments) { statement, everyRequest in
+        scope.forEachInboundStatement(before: limit, fragments: context.rawEnforcement.fragments) { statement, everyRequest, _ in
             if statement.placesSet(resolving: resolved).contains(where: { place in headers.contains { place.mayBe(.header($0)) } }),
                 statement.elements.contains(where: { value in
                     value.name == "value" && value.textValue.map { callerControlled.choosesTheValue(of: VariableSetters.code(of: $0, values)) } ?? false
