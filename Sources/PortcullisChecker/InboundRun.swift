@@ -97,13 +97,10 @@ final class Memo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
 /// A value found when first asked for, by whichever thread asks first.
 final class Lazy<Value: Sendable>: Sendable {
-    private let found = Mutex<Value?>(nil)
+    private let memo = Memo<Bool, Value>()
 
     func value(_ find: () -> Value) -> Value {
-        if let known = found.withLock({ $0 }) { return known }
-        let value = find()
-        found.withLock { $0 = value }
-        return value
+        memo.value(for: true, find)
     }
 }
 

@@ -761,22 +761,24 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             // before the lookup does not either.
             let authorization: Set<CredentialPlace> = [.header("authorization")]
             let enforcement = context.rawEnforcement
-            let kinds = lookups.isEmpty ? [] : RouteKind.kinds(of: checked, in: scope, localChecks: localChecks, context)
             let writesBefore = lookups.isEmpty ? [] : enforcement.authorizationWrites(beforeEachOf: lookups, in: scope)
+            let kinds =
+                lookups.isEmpty
+                ? [] : RouteKind.kinds(of: checked, in: scope, localChecks: localChecks, broaderRunAfter: Set(writesBefore.map(\.broaderRunAfter)), context)
             for (lookup, (own, broaderRunAfter)) in zip(lookups, writesBefore) {
                 let range = scope.document.range(lookup.nameSpan)
                 let varied = Self.placesVaried(by: lookup)
                 func writesAuthorization(_ write: CredentialPlace.Write, on kind: RouteKind) -> Bool {
-                    own.contains(write) || (broaderRunAfter ? kind.othersWriteWhenBroaderRunAfter : kind.othersWrite).contains(write)
+                    own.contains(write) || kind.answers.othersWrite[broaderRunAfter, default: []].contains(write)
                 }
                 // The caller's own 'Authorization' is on the request at the lookup: a check wants it, and nothing before the lookup takes it off.
                 func carriesTheCallersAuthorization(_ kind: RouteKind) -> Bool {
-                    kind.requiresTheCallersAuthorization && !writesAuthorization(.removed, on: kind)
+                    kind.answers.requiresTheCallersAuthorization && !writesAuthorization(.removed, on: kind)
                 }
                 let message: String
                 var fix = "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions, not the users who call through one"
                 if let route = kinds.first(where: { kind in
-                    guard let places = kind.places, places != authorization, places.isEmpty || !places.isSubset(of: varied) else { return false }
+                    guard let places = kind.answers.places, places != authorization, places.isEmpty || !places.isSubset(of: varied) else { return false }
                     return lookup.allowsPrivateResponses || !carriesTheCallersAuthorization(kind)
                 })?.route {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
@@ -785,7 +787,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     guard !scope.variesByToken(lookup, fragments: enforcement.fragments) || kinds.contains(where: { writesAuthorization(.replaced, on: $0) })
                     else { continue }
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(checked[0].written.id.value)', which requires a token"
-                } else if let route = kinds.first(where: { $0.places == authorization && writesAuthorization(.removed, on: $0) })?.route {
+                } else if let route = kinds.first(where: { $0.answers.places == authorization && writesAuthorization(.removed, on: $0) })?.route {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose 'Authorization' header a policy may remove before it, so APIM caches their requests"
                     fix = "remove 'Authorization' after the lookup, where nothing runs before it, or cache with the route's 'cache', which keys entries on the token's subject"
                 } else {
@@ -800,41 +802,35 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// What CA001 asks of a route for a scope's lookups, found once for each route: routes
     /// alike are asked once for every lookup, by the first of them (audit V16: asking every
     /// route's whole way again for each of 200 lookups over 4,000 routes took 14 s).
-    private struct RouteKind: Hashable {
-        /// The first such route, which messages name; not part of what makes a kind.
+    private struct RouteKind {
+        /// The first such route, which messages name.
         let route: EffectiveRoute
-        /// Where the first token check its requests meet reads credentials; nil for none.
-        let places: Set<CredentialPlace>?
-        let requiresTheCallersAuthorization: Bool
-        /// How its other policies write `Authorization` before the scope's statements, where
-        /// the broader ones run before them and where after
-        /// (``RawEnforcement/authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``).
-        let othersWrite: Set<CredentialPlace.Write>
-        let othersWriteWhenBroaderRunAfter: Set<CredentialPlace.Write>
+        /// What makes routes alike.
+        let answers: Answers
 
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            (lhs.places, lhs.requiresTheCallersAuthorization, lhs.othersWrite, lhs.othersWriteWhenBroaderRunAfter)
-                == (rhs.places, rhs.requiresTheCallersAuthorization, rhs.othersWrite, rhs.othersWriteWhenBroaderRunAfter)
+        struct Answers: Hashable {
+            /// Where the first token check its requests meet reads credentials; nil for none.
+            let places: Set<CredentialPlace>?
+            let requiresTheCallersAuthorization: Bool
+            /// How its other policies write `Authorization` before the scope's statements, by
+            /// whether the broader policies run after them; only for what the scope's lookups
+            /// ask (``RawEnforcement/authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``).
+            let othersWrite: [Bool: Set<CredentialPlace.Write>]
         }
 
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(places)
-            hasher.combine(requiresTheCallersAuthorization)
-            hasher.combine(othersWrite)
-            hasher.combine(othersWriteWhenBroaderRunAfter)
-        }
-
-        /// The kinds of `routes`, each once, in the order of the first route of each.
-        static func kinds(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> [RouteKind] {
-            var seen = Set<RouteKind>()
+        /// The kinds of `routes`, each once, in the order of the first route of each, asked
+        /// of the other policies' writes where the broader ones run as `broaderRunAfter` lists.
+        static func kinds(
+            of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], broaderRunAfter: Set<Bool>, _ context: CheckContext
+        ) -> [RouteKind] {
+            let enforcement = context.rawEnforcement
+            var seen = Set<Answers>()
             return routes.compactMap { route in
-                let enforcement = context.rawEnforcement
-                let kind = RouteKind(
-                    route: route, places: context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks),
+                let answers = Answers(
+                    places: context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks),
                     requiresTheCallersAuthorization: enforcement.requiresTheCallersAuthorization(on: route),
-                    othersWrite: enforcement.authorizationWrites(ofPoliciesBesides: scope, on: route, broaderRunAfter: false),
-                    othersWriteWhenBroaderRunAfter: enforcement.authorizationWrites(ofPoliciesBesides: scope, on: route, broaderRunAfter: true))
-                return seen.insert(kind).inserted ? kind : nil
+                    othersWrite: Dictionary(uniqueKeysWithValues: broaderRunAfter.map { ($0, enforcement.authorizationWrites(ofPoliciesBesides: scope, on: route, broaderRunAfter: $0)) }))
+                return seen.insert(answers).inserted ? RouteKind(route: route, answers: answers) : nil
             }
         }
     }
