@@ -179,10 +179,11 @@ public struct CheckContext: Sendable {
         rawEnforcement.onErrorBypass(on: route)
     }
 
-    /// Where `route`'s token check reads its callers' credentials (see
-    /// ``RawEnforcement/credentialPlaces(on:)``).
-    func credentialPlaces(on route: EffectiveRoute) -> Set<CredentialPlace>? {
-        rawEnforcement.credentialPlaces(on: route)
+    /// Where the first token check of each of `route`'s audiences reads its callers'
+    /// credentials, and whether it requires their own `Authorization` (see
+    /// ``RawEnforcement/callersCredentials(on:)``).
+    func callersCredentials(on route: EffectiveRoute) -> Set<RawEnforcement.CallersCredentials> {
+        rawEnforcement.callersCredentials(on: route)
     }
 
     /// The policy variables whose value the caller may choose.

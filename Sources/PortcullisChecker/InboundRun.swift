@@ -67,7 +67,7 @@ final class InboundRun: Sendable {
     let placesReplaced = Lazy<[CredentialPlace]>()
     /// Whether the run meets a token check that reads the caller's `Authorization` alone
     /// (true) or a write of it (false) first, nil for neither
-    /// (``RawEnforcement/requiresTheCallersAuthorization(on:)``).
+    /// (``RawEnforcement/CallersCredentials/requiresTheCallersAuthorization``).
     let requiresTheCallersAuthorization = Lazy<Bool?>()
     /// The run's rewrites of what the backend is asked for (``RawEnforcement/requestRewrites(on:)``).
     let requestRewrites = Lazy<[RequestRewrite]>()
@@ -108,7 +108,9 @@ final class Lazy<Value: Sendable>: Sendable {
 final class InboundRuns: Sendable {
     enum Scope: Hashable {
         case gateway
-        /// An API's policy (by index) for subscribers of the products (by index).
+        /// An API's policy (by index) with the policies of the products (by index) in place
+        /// of its `<base />`: one product's for its subscribers, none for other callers, or
+        /// all of the API's for what any request may meet.
         case api(Int, products: [Int])
     }
 

@@ -152,8 +152,6 @@ final class RawEnforcement: Sendable {
     private let broaderWhenAsked = BroaderWhenAsked()
     /// The holders of any answer (``Kind/reply``), found when first asked.
     private let replyHolders = Lazy<Holders>()
-    /// The holders of a token check (``Kind/tokenCheck``), found when first asked.
-    private let tokenCheckHolders = Lazy<Holders>()
     /// The holders of a rewrite (``Kind/requestRewrite``), found when first asked.
     private let rewriteHolders = Lazy<Holders>()
     /// The broader policies that answer every request (``answersEveryRequest(on:)``), found
@@ -211,8 +209,8 @@ final class RawEnforcement: Sendable {
     /// How a policy's inbound may write `Authorization`, by document and part
     /// (``authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``).
     private let authorizationWriters = Memo<AuthorizationWritesRead, Set<CredentialPlace.Write>>()
-    /// ``requiresTheCallersAuthorization(on:)``, by route.
-    private let routesRequiringAuthorization = Memo<ObjectIdentifier, Bool>()
+    /// ``callersCredentials(on:)``, by route.
+    private let routesCallersCredentials = Memo<ObjectIdentifier, Set<CallersCredentials>>()
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -762,30 +760,49 @@ final class RawEnforcement: Sendable {
         return .passed
     }
 
-    /// Where the first token check every request of `route` meets reads the caller's
-    /// credentials: `Authorization` for the generated check; for a raw one its header, query
-    /// parameter, or nothing of the request (a certificate). Nil where nothing checks a token.
-    func credentialPlaces(on route: EffectiveRoute) -> Set<CredentialPlace>? {
-        guard let first = inboundOrder(of: route).first(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated, method: nil) }) else { return nil }
-        return places(readByTheCheckIn: first)
+    /// What the first token check a request of `route` meets asks of its caller, for each
+    /// of the route's audiences (``audiences(of:)``) whose answer differs: a product's
+    /// check runs for that product's subscribers alone (audit V16 found one taken for every
+    /// caller's first check, where the callers of another product met a check of another
+    /// header first). Asked of every route again for each scope with a lookup or a store
+    /// (audit V17: 20 products' took 19 s), so found once for each route.
+    func callersCredentials(on route: EffectiveRoute) -> Set<CallersCredentials> {
+        routesCallersCredentials.value(for: ObjectIdentifier(route)) {
+            Set(Self.audiences(of: route).map { products in
+                let order = inboundOrder(of: route, products: products)
+                let first = order.first { holdsTokenCheck($0, authenticated: route.isAuthenticated, method: nil) }
+                return CallersCredentials(
+                    places: first.map(places(readByTheCheckIn:)), requiresTheCallersAuthorization: requiresTheCallersAuthorization(in: order, of: route))
+            })
+        }
     }
 
-    /// Whether every request of `route` must bring the caller's own `Authorization` to pass
-    /// a token check that reads it alone, nothing having written it before: the generated
-    /// check, or a raw one after a check of another header (audit V12 found a route that
-    /// must pass both taken for one whose requests APIM caches). A write before the check
-    /// (a managed identity's token, a `set-header` even with `skip`) lets a caller without
-    /// one through on the gateway's (audit V16). A route whose product's policy holds a
-    /// token check is not judged: that policy runs for its subscribers alone, where the
-    /// inbound order runs it for every request (audit V16: a product's check counted).
-    func requiresTheCallersAuthorization(on route: EffectiveRoute) -> Bool {
-        // Asked of every route again for each scope with a lookup (audit V17: 20 products' took 19 s).
-        routesRequiringAuthorization.value(for: ObjectIdentifier(route)) { findWhetherRequiresTheCallersAuthorization(on: route) }
+    /// What the first token check of one audience's requests asks of its callers
+    /// (``callersCredentials(on:)``).
+    struct CallersCredentials: Hashable, Sendable {
+        /// Where it reads the caller's credentials: `Authorization` for the generated check;
+        /// for a raw one its header, query parameter, or nothing of the request (a
+        /// certificate). Nil where nothing checks a token.
+        let places: Set<CredentialPlace>?
+        /// Whether every such request must bring the caller's own `Authorization` to pass a
+        /// token check that reads it alone, nothing having written it before: the generated
+        /// check, or a raw one after a check of another header (audit V12 found a route that
+        /// must pass both taken for one whose requests APIM caches). A write before the check
+        /// (a managed identity's token, a `set-header` even with `skip`) lets a caller without
+        /// one through on the gateway's (audit V16).
+        let requiresTheCallersAuthorization: Bool
     }
 
-    private func findWhetherRequiresTheCallersAuthorization(on route: EffectiveRoute) -> Bool {
-        let checkHolders = tokenCheckHolders.value { Self.holders(of: .tokenCheck, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
-        guard !route.products.contains(where: { checkHolders.products[$0] }) else { return false }
+    /// The sets of products whose policies a request of `route` runs: none, for a request
+    /// without a subscription or with one to all APIs or to the API alone (APIM runs no
+    /// product's policy for those), and each of its products alone, for that product's
+    /// subscribers.
+    private static func audiences(of route: EffectiveRoute) -> [[Int]] {
+        [[]] + route.products.map { [$0] }
+    }
+
+    /// ``CallersCredentials/requiresTheCallersAuthorization`` of the requests that meet `order`.
+    private func requiresTheCallersAuthorization(in order: [InboundRun.Entry], of route: EffectiveRoute) -> Bool {
         // The first of a check and a write decides; a run's is found once for every route.
         func first(in entries: [InboundRun.Entry]) -> Bool? {
             for entry in entries {
@@ -801,15 +818,17 @@ final class RawEnforcement: Sendable {
             }
             return nil
         }
-        return first(in: inboundOrder(of: route)) ?? false
+        return first(in: order) ?? false
     }
 
     /// How the statements of `scope`'s document a request meets before each of
     /// `statements` may write the caller's `Authorization` header: one before it there or in
     /// a fragment included before it; with whether the broader policies run after the
     /// statement, which stands before every `<base />` of the section (one may run on some
-    /// paths only: audit V16), never for a fragment's, which runs wherever it is included.
-    /// The document is read once for all of them (audit V18: 800 lookups in one policy).
+    /// paths only: audit V16), or which has none, where they never run (audit V16 found a
+    /// gateway's removal read before the lookup of a route policy without one); never for a
+    /// fragment's, which runs wherever it is included. The document is read once for all of
+    /// them (audit V18: 800 lookups in one policy).
     func authorizationWrites(beforeEachOf statements: [PolicyXMLElement], in scope: RawScope) -> [(own: Set<CredentialPlace.Write>, broaderRunAfter: Bool)] {
         var writes: [(at: Int, kinds: Set<CredentialPlace.Write>)] = []
         scope.forEachInboundStatement(before: nil, fragments: fragments) { element, _, at in
@@ -817,11 +836,13 @@ final class RawEnforcement: Sendable {
             if !kinds.isEmpty { writes.append((at, kinds)) }
         }
         var firstBase: Int?
-        if scope.level != .fragment, scope.document.inboundBaseStatement != nil {
-            firstBase = .max
+        if scope.level != .fragment {
+            var first = Int.max
             for statement in scope.document.inboundStatements {
-                statement.forEachElement { if $0.name == "base" { firstBase = min(firstBase!, $0.span.lowerBound) } }
+                statement.forEachElement { if $0.name == "base" { first = min(first, $0.span.lowerBound) } }
             }
+            // A `<base />` on some paths only runs the broader policies before any statement.
+            if scope.document.inboundBaseStatement != nil || first == .max { firstBase = first }
         }
         return statements.map { statement in
             let own = writes.reduce(into: Set<CredentialPlace.Write>()) { own, write in if write.at < statement.span.lowerBound { own.formUnion(write.kinds) } }
@@ -1149,12 +1170,14 @@ final class RawEnforcement: Sendable {
     /// the rest after; without `<base />` on every path no broader policy runs, and without
     /// one at the top of `inbound` the generated statements come first (``split(_:)``).
     /// What the broader policies run is one entry, a run shared by the routes that reach it.
-    /// `includesInPlace` keeps the route's own `include-fragment`s as statements, for a walk
+    /// `products`: the route's products whose policies run (``audiences(of:)``); nil for all
+    /// of them, as a walk for what any request may meet reads them. `includesInPlace` keeps the route's own `include-fragment`s as statements, for a walk
     /// that tells a fragment by its name (``requestRewrites(on:)``).
-    private func inboundOrder(of route: EffectiveRoute, includesInPlace: Bool = false) -> [InboundRun.Entry] {
+    private func inboundOrder(of route: EffectiveRoute, products: [Int]? = nil, includesInPlace: Bool = false) -> [InboundRun.Entry] {
+        let broader = { self.broaderRun(of: route, products: products ?? route.products) }
         // Most routes have no policy of their own: the broader policies run, then the
         // generated statements (without making the name messages would give the policy).
-        guard let document = route.written.policy?.document else { return [.run(broaderRun(of: route)), .generated] }
+        guard let document = route.written.policy?.document else { return [.run(broader()), .generated] }
         var order: [InboundRun.Entry] = []
         var expanded = Set<String>()
         let owner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
@@ -1164,7 +1187,7 @@ final class RawEnforcement: Sendable {
         }
         if own.generatedFirst { order.append(.generated) }
         add(own.before)
-        if own.keepsBase { order.append(.run(broaderRun(of: route))) }
+        if own.keepsBase { order.append(.run(broader())) }
         add(own.between)
         if !own.generatedFirst { order.append(.generated) }
         add(own.after)
@@ -1172,16 +1195,16 @@ final class RawEnforcement: Sendable {
     }
 
     /// What runs in place of the `<base />` of a route's policy: the API's policy, and in
-    /// place of its `<base />` the products' and the gateway's.
-    private func broaderRun(of route: EffectiveRoute) -> InboundRun {
-        runs.run(.api(route.apiIndex, products: route.products)) {
+    /// place of its `<base />` the policies of `products` (of the route's) and the gateway's.
+    private func broaderRun(of route: EffectiveRoute, products: [Int]) -> InboundRun {
+        runs.run(.api(route.apiIndex, products: products)) {
             var entries: [InboundRun.Entry] = []
             var expanded = Set<String>()
             let owner = "API '\(apiNames[route.apiIndex])'"
             let api = Self.split(apis[route.apiIndex])
             append(api.before[...], owner, to: &entries, expanded: &expanded)
             if api.keepsBase {
-                let products = route.products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
+                let products = products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
                 for product in products { append(product.parts.before[...], product.owner, to: &entries, expanded: &expanded) }
                 if products.allSatisfy(\.parts.keepsBase), let global = gatewayRun() { entries.append(.run(global)) }
                 for product in products { append(product.parts.afterBase[...], product.owner, to: &entries, expanded: &expanded) }

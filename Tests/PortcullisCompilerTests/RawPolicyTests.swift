@@ -1507,6 +1507,9 @@ final class RawPolicyTests: XCTestCase {
             ("givenbetween", jwt("X-Tok") + "<base />" + plain, "<base />" + identity + jwt("Authorization")),
             ("productcheck", jwt("X-Tok") + "<base />" + plain, "<base />"),
             ("somepathsbase", jwt("Authorization") + remove + "<base />", #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Beta&quot;))"><base /></when></choose>"# + plain + "<base />"),
+            // A route's policy without `<base />` runs none of the broader policies, whose
+            // removal its lookup never meets (audit V16, a false error).
+            ("withoutbase", jwt("Authorization") + remove + "<base />", jwt("Authorization") + plain),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, api, route) in cases {
@@ -1544,6 +1547,45 @@ final class RawPolicyTests: XCTestCase {
                 "CA001 defs/productcheck.yaml: raw 'cache-lookup' in API 'productcheck' shares 'list-productcheck', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
                 "CA001 defs/removedbefore.yaml: raw 'cache-lookup' in API 'removedbefore' shares 'list-removedbefore', whose 'Authorization' header a policy may remove before it, so APIM caches their requests",
                 "CA001 defs/somepathsbase.yaml: raw 'cache-lookup' in route 'somepathsbase/list-somepathsbase' shares 'list-somepathsbase', whose 'Authorization' header a policy may remove before it, so APIM caches their requests",
+            ])
+    }
+
+    /// A product's policy runs for that product's subscribers alone: a request with a
+    /// subscription to all APIs or to the API alone, or with none, runs no product's
+    /// policy, and meets the route's own first check first. Audit V16 found a product's
+    /// check of `Authorization` taken for every caller's first check, where other callers
+    /// met a check of `X-Tok` and APIM cached their requests (predates round 50); a store's
+    /// key of a header only a product's check reads told callers apart for everyone. A
+    /// product's check counts for its subscribers alone, where it runs (audit V17: one in
+    /// its `on-error` withheld the relief of a later check of `Authorization`).
+    func testAProductsCheckIsMetByItsSubscribersAlone() throws {
+        let jwt = { (header: String) in
+            #"<validate-jwt header-name="\#(header)"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        }
+        let lookup = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>Accept</vary-by-header></cache-lookup>"#
+        let store = #"<cache-store-value key="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;, &quot;&quot;))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />"#
+        let cases: [(name: String, product: String, route: String)] = [
+            ("firstcheck", "<inbound>\(jwt("Authorization"))<base /></inbound>", "<inbound><base />\(jwt("X-Tok"))\(lookup)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>"),
+            ("bothauthorization", "<inbound>\(jwt("Authorization"))<base /></inbound>", "<inbound><base />\(jwt("Authorization"))\(lookup)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>"),
+            ("storekey", "<inbound>\(jwt("X-Tok"))<base /></inbound>", "<inbound><base />\(jwt("Authorization"))</inbound><outbound><base />\(store)</outbound>"),
+            ("storekeyeveryone", "<inbound><base /></inbound>", "<inbound><base />\(jwt("X-Tok"))</inbound><outbound><base />\(store)</outbound>"),
+            ("onerrorcheck", #"<inbound><base /></inbound><on-error><base /><include-fragment fragment-id="late-check" /></on-error>"#, "<inbound><base />\(jwt("X-Tok"))\(lookup)\(jwt("Authorization"))</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>"),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, product, route) in cases {
+            let example = RuleExample.api(
+                name, fields: "auth: none\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies>\(route)</policies>'}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+            try write("apiVersion: portcullis/v1\nkind: Product\nname: \(name)-partners\napis: [\(name)]\npolicy: '<policies>\(product)</policies>'\n", to: "defs/\(name)-product.yaml")
+        }
+        try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: late-check\npolicy: '<fragment>\(jwt("Authorization"))</fragment>'\n", to: "defs/late-check.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("CA001") }
+        XCTAssertEqual(
+            found.sorted(),
+            [
+                "CA001 defs/firstcheck.yaml: raw 'cache-lookup' in route 'firstcheck/list-firstcheck' shares cached responses between the callers of route 'list-firstcheck', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
+                "CA001 defs/storekey.yaml: raw 'cache-store-value' in route 'storekey/list-storekey' keeps the answer to route 'list-storekey', which requires a token, under a key that does not tell its callers apart",
             ])
     }
 

@@ -672,17 +672,19 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     private static func credentialHeaders(of routes: [EffectiveRoute], localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
         var common: Set<String>?
         for route in routes {
-            var headers = Set<String>()
-            for place in context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks) ?? [] {
-                switch place {
-                case .header(let name): headers.insert(name)
-                case .anyHeader, .anyName: headers.insert(anyHeader)
-                case .query, .anyQuery: continue
-                }
-            }
             let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route)
-            headers = headers.filter { header in !written.contains { $0.mayBe(header == anyHeader ? .anyHeader : .header(header)) } }
-            common = common.map { $0.intersection(headers) } ?? headers
+            for callers in context.callersCredentials(on: route) {
+                var headers = Set<String>()
+                for place in callers.places ?? context.credentialPlaces(of: localChecks) ?? [] {
+                    switch place {
+                    case .header(let name): headers.insert(name)
+                    case .anyHeader, .anyName: headers.insert(anyHeader)
+                    case .query, .anyQuery: continue
+                    }
+                }
+                headers = headers.filter { header in !written.contains { $0.mayBe(header == anyHeader ? .anyHeader : .header(header)) } }
+                common = common.map { $0.intersection(headers) } ?? headers
+            }
             if common?.isEmpty == true { break }
         }
         return common ?? []
@@ -772,14 +774,16 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     own.contains(write) || kind.answers.othersWrite[broaderRunAfter, default: []].contains(write)
                 }
                 // The caller's own 'Authorization' is on the request at the lookup: a check wants it, and nothing before the lookup takes it off.
-                func carriesTheCallersAuthorization(_ kind: RouteKind) -> Bool {
-                    kind.answers.requiresTheCallersAuthorization && !writesAuthorization(.removed, on: kind)
+                func carriesTheCallersAuthorization(_ callers: RawEnforcement.CallersCredentials, on kind: RouteKind) -> Bool {
+                    callers.requiresTheCallersAuthorization && !writesAuthorization(.removed, on: kind)
                 }
                 let message: String
                 var fix = "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions, not the users who call through one"
                 if let route = kinds.first(where: { kind in
-                    guard let places = kind.answers.places, places != authorization, places.isEmpty || !places.isSubset(of: varied) else { return false }
-                    return lookup.allowsPrivateResponses || !carriesTheCallersAuthorization(kind)
+                    kind.answers.callers.contains { callers in
+                        guard let places = callers.places, places != authorization, places.isEmpty || !places.isSubset(of: varied) else { return false }
+                        return lookup.allowsPrivateResponses || !carriesTheCallersAuthorization(callers, on: kind)
+                    }
                 })?.route {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
                 } else if lookup.allowsPrivateResponses {
@@ -787,7 +791,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     guard !scope.variesByToken(lookup, fragments: enforcement.fragments) || kinds.contains(where: { writesAuthorization(.replaced, on: $0) })
                     else { continue }
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(checked[0].written.id.value)', which requires a token"
-                } else if let route = kinds.first(where: { $0.answers.places == authorization && writesAuthorization(.removed, on: $0) })?.route {
+                } else if let route = kinds.first(where: { kind in
+                    kind.answers.callers.contains { $0.places == authorization } && writesAuthorization(.removed, on: kind)
+                })?.route {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose 'Authorization' header a policy may remove before it, so APIM caches their requests"
                     fix = "remove 'Authorization' after the lookup, where nothing runs before it, or cache with the route's 'cache', which keys entries on the token's subject"
                 } else {
@@ -809,9 +815,10 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let answers: Answers
 
         struct Answers: Hashable {
-            /// Where the first token check its requests meet reads credentials; nil for none.
-            let places: Set<CredentialPlace>?
-            let requiresTheCallersAuthorization: Bool
+            /// What the first token check of each of its audiences asks of the callers, the
+            /// scope's own checks read where none checks
+            /// (``RawEnforcement/callersCredentials(on:)``).
+            let callers: Set<RawEnforcement.CallersCredentials>
             /// How its other policies write `Authorization` before the scope's statements, by
             /// whether the broader policies run after them; only for what the scope's lookups
             /// ask (``RawEnforcement/authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``).
@@ -826,9 +833,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let enforcement = context.rawEnforcement
             var seen = Set<Answers>()
             return routes.compactMap { route in
+                let callers = context.callersCredentials(on: route).map { callers in
+                    callers.places != nil ? callers : .init(places: context.credentialPlaces(of: localChecks), requiresTheCallersAuthorization: callers.requiresTheCallersAuthorization)
+                }
                 let answers = Answers(
-                    places: context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks),
-                    requiresTheCallersAuthorization: enforcement.requiresTheCallersAuthorization(on: route),
+                    callers: Set(callers),
                     othersWrite: Dictionary(uniqueKeysWithValues: broaderRunAfter.map { ($0, enforcement.authorizationWrites(ofPoliciesBesides: scope, on: route, broaderRunAfter: $0)) }))
                 return seen.insert(answers).inserted ? RouteKind(route: route, answers: answers) : nil
             }

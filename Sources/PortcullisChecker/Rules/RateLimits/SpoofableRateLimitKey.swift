@@ -287,7 +287,9 @@ public enum SpoofableRateLimitKey: Rule {
         else { return false }
         if Self.checksTheTokenFirst(limit, in: scope, context) { return true }
         guard scope.level == .operation, !scope.routes.isEmpty,
-            scope.routes.allSatisfy({ $0.isAuthenticated && context.credentialPlaces(on: $0)?.contains(.header("authorization")) == true })
+            scope.routes.allSatisfy({ route in
+                route.isAuthenticated && context.callersCredentials(on: route).allSatisfy { $0.places?.contains(.header("authorization")) == true }
+            })
         else { return false }
         let statements = scope.document.inboundStatements
         guard let base = statements.firstIndex(where: { $0.name == "base" }) else { return true }
