@@ -785,8 +785,8 @@ final class RawEnforcement: Sendable {
         /// certificate). Nil where nothing checks a token.
         let places: Set<CredentialPlace>?
         /// Whether every such request must bring the caller's own `Authorization` to pass a
-        /// token check that reads it alone, nothing having written it before: the generated
-        /// check, or a raw one after a check of another header (audit V12 found a route that
+        /// token check that reads it alone, or a `check-header` of it, nothing having written
+        /// it before: the generated check, or a raw one after a check of another header (audit V12 found a route that
         /// must pass both taken for one whose requests APIM caches). A write before the check
         /// (a managed identity's token, a `set-header` even with `skip`) lets a caller without
         /// one through on the gateway's (audit V16).
@@ -801,6 +801,16 @@ final class RawEnforcement: Sendable {
         [[]] + route.products.map { [$0] }
     }
 
+    /// Whether `statement` holds on every path a `check-header` of `Authorization`, which
+    /// refuses a request without the header.
+    private func checksTheAuthorizationHeader(onEveryPathOf statement: PolicyXMLElement) -> Bool {
+        var visited = Set<String>()
+        return Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited) { element in
+            guard element.name == "check-header", case .text(let name)? = element.attribute("name")?.value else { return false }
+            return name.trimmingWhitespace.lowercased() == "authorization"
+        } != nil
+    }
+
     /// ``CallersCredentials/requiresTheCallersAuthorization`` of the requests that meet `order`.
     private func requiresTheCallersAuthorization(in order: [InboundRun.Entry], of route: EffectiveRoute) -> Bool {
         // The first of a check and a write decides; a run's is found once for every route.
@@ -812,6 +822,8 @@ final class RawEnforcement: Sendable {
                     case .statement(_, let statement) where credentialPlacesWritten(by: CollectionOfOne(statement)).contains(where: { $0.mayBe(.header("authorization")) }): false
                     // The generated check comes before the generated header changes.
                     case .generated where !route.isAuthenticated && !authorizationWritesGenerated(on: route).isEmpty: false
+                    // A `check-header` refuses a request without it, as a token check does (audit V15, a false error).
+                    case .statement(_, let statement) where checksTheAuthorizationHeader(onEveryPathOf: statement): true
                     default: holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) && places(readByTheCheckIn: entry) == [.header("authorization")] ? true : nil
                     }
                 if let found { return found }

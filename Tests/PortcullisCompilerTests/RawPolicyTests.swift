@@ -1438,6 +1438,11 @@ final class RawPolicyTests: XCTestCase {
             ("removedafter", authorizationJWT + lookup("") + remove),
             ("alsoauthorization", jwt + authorizationJWT + lookup("")),
             ("alsoauthorizationremoved", jwt + authorizationJWT + remove + lookup("")),
+            // A `check-header` of `Authorization` refuses a request without one too (audit
+            // V15, a false error); a lookup that allows private responses caches requests
+            // with one, and says so (audit V16's N1).
+            ("alsocheckheader", jwt + #"<check-header name="Authorization" failed-check-httpcode="401" failed-check-error-message="Unauthorized" ignore-case="true" />"# + lookup("")),
+            ("private", jwt + authorizationJWT + #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true" />"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, inbound) in cases {
@@ -1459,7 +1464,10 @@ final class RawPolicyTests: XCTestCase {
                 found.contains("CA001 defs/\(shared).yaml: raw 'cache-lookup' in route '\(shared)/list-\(shared)' shares cached responses between the callers of route 'list-\(shared)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"),
                 "\(shared):\n" + found.joined(separator: "\n"))
         }
-        for kept in ["varied", "authorization", "queryvaried", "removedafter", "alsoauthorization"] {
+        XCTAssertTrue(
+            found.contains("CA001 defs/private.yaml: raw 'cache-lookup' in route 'private/list-private' shares cached responses between the callers of route 'list-private', whose credentials it does not vary by"),
+            found.joined(separator: "\n"))
+        for kept in ["varied", "authorization", "queryvaried", "removedafter", "alsoauthorization", "alsocheckheader"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(kept).yaml") }, found.joined(separator: "\n"))
         }
     }

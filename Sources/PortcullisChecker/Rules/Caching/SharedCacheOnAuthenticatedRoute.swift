@@ -785,7 +785,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                         return lookup.allowsPrivateResponses || !carriesTheCallersAuthorization(callers, on: kind)
                     }
                 })?.route {
-                    message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
+                    // A private lookup caches requests that carry 'Authorization' too (audit V16's N1).
+                    let why = lookup.allowsPrivateResponses ? "whose credentials it does not vary by" : "whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
+                    message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', \(why)"
                 } else if lookup.allowsPrivateResponses {
                     // Varied by 'Authorization' after another policy replaced it, every caller's key is the same (audit V15).
                     guard !scope.variesByToken(lookup, fragments: enforcement.fragments) || kinds.contains(where: { writesAuthorization(.replaced, on: $0) })
