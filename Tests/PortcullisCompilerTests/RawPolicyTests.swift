@@ -1597,6 +1597,41 @@ final class RawPolicyTests: XCTestCase {
             ])
     }
 
+    /// A product's check stops a walk to the token check for that product's subscribers
+    /// alone: the callers of no product meet the route's answer, or its replacement of the
+    /// header its check reads, before any check (round 51; both were hidden by a product's
+    /// check of `Authorization` before `<base />`). A product without a check leaves them
+    /// as they were.
+    func testAProductsCheckHidesNothingFromTheCallersOfNoProduct() throws {
+        let jwt = { (header: String) in
+            #"<validate-jwt header-name="\#(header)"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        }
+        let answer = #"<send-request mode="new" response-variable-name="kept"><set-url>https://orders.example.com/orders</set-url><authentication-managed-identity resource="api://orders" /></send-request><return-response response-variable-name="kept" />"#
+        let replace = #"<set-header name="X-Tok" exists-action="override"><value>{{partner-secret}}</value></set-header>"#
+        let cases: [(name: String, product: String, route: String)] = [
+            ("answer", jwt("Authorization") + "<base />", "<base />" + answer + jwt("X-Tok")),
+            ("replaced", jwt("Authorization") + "<base />", "<base />" + replace + jwt("X-Tok")),
+            ("answernocheck", "<base />", "<base />" + answer + jwt("X-Tok")),
+            ("answerafter", jwt("Authorization") + "<base />", "<base />" + jwt("X-Tok") + answer),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, product, route) in cases {
+            let example = RuleExample.api(
+                name, fields: "auth: none\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound>\(route)</inbound></policies>'}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+            try write("apiVersion: portcullis/v1\nkind: Product\nname: \(name)-partners\napis: [\(name)]\npolicy: '<policies><inbound>\(product)</inbound></policies>'\n", to: "defs/\(name)-product.yaml")
+        }
+        let found = try lintFindings().filter { $0.hasPrefix("LP001") }
+        XCTAssertEqual(
+            found.sorted(),
+            [
+                "LP001 defs/answer.yaml: raw 'return-response' in route 'answer/list-answer' may answer requests of route 'list-answer' before its token check, so callers need no token",
+                "LP001 defs/answernocheck.yaml: raw 'return-response' in route 'answernocheck/list-answernocheck' may answer requests of route 'list-answernocheck' before its token check, so callers need no token",
+                "LP001 defs/replaced.yaml: raw 'set-header' in route 'replaced/list-replaced' replaces the caller's token before the token check of route 'list-replaced' reads it, so the check judges the gateway's credentials, not the caller's",
+            ])
+    }
+
     /// A failed token check goes on to `on-error`; a raw `on-error` that answers there with
     /// another call's response, or sends the request on, served callers without a valid
     /// token while lint stayed clean (found by an audit). An answer written out, and a new
