@@ -714,7 +714,7 @@ final class RawEnforcement: Sendable {
     /// messages name the policy it is in.
     func callBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(.call, on: route) else { return nil }
-        return callBeforeRawLimit(in: inboundOrder(of: route), method: methodBranchesSee(on: route), api: route.apiIndex).statement
+        return firstFound(overTheAudiencesOf: route) { callBeforeRawLimit(in: $0, method: methodBranchesSee(on: route), api: route.apiIndex).statement }
     }
 
     private func callBeforeRawLimit(in entries: [InboundRun.Entry], method: HTTPMethod?, api: Int) -> InboundRun.Outcome {
@@ -744,7 +744,7 @@ final class RawEnforcement: Sendable {
     /// make it safer. With how messages name the policy it is in.
     func statementBeforeGenerated(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(kind, on: route) else { return nil }
-        return first(kind, in: inboundOrder(of: route), method: methodBranchesSee(on: route), toGenerated: true).statement
+        return firstFound(overTheAudiencesOf: route) { first(kind, in: $0, method: methodBranchesSee(on: route), toGenerated: true).statement }
     }
 
     /// The first statement of `kind` among `entries`, at any depth, on a request of `method`
@@ -843,7 +843,8 @@ final class RawEnforcement: Sendable {
     }
 
     /// The first answer `find` gives for the inbound order of one of `route`'s audiences
-    /// (``audiences(of:)``): a product's check stops a walk for its own subscribers alone.
+    /// (``audiences(of:)``): a product's check stops a walk for its own subscribers alone,
+    /// and a product without `<base />` drops the gateway's statements from theirs alone.
     private func firstFound<Found>(overTheAudiencesOf route: EffectiveRoute, _ find: ([InboundRun.Entry]) -> Found?) -> Found? {
         for products in audiences(of: route) {
             if let found = find(inboundOrder(of: route, products: products)) { return found }

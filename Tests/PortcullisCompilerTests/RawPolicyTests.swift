@@ -114,7 +114,8 @@ final class RawPolicyTests: XCTestCase {
     /// `cache-lookup`, or a gateway's answer, served every address before it, and lint was
     /// clean (from the audit of the emitted policies). A lookup in the route's own policy
     /// after `<base />` runs after the filter, and an answer of nothing but what is written
-    /// gives nothing away.
+    /// gives nothing away. A product without `<base />` drops the gateway's policy for its
+    /// own subscribers alone (round 51: it hid the gateway's answer from every caller).
     func testARawAnswerOrLookupBeforeAnIPFilterIsReported() throws {
         let lookup = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />"#
         try write(
@@ -138,6 +139,9 @@ final class RawPolicyTests: XCTestCase {
                 """),
         ]
         for api in apis { try write(api.text, to: "defs/\(api.text.split(separator: "\n")[2].dropFirst(6)).yaml") }
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [stock]\npolicy: '<policies><inbound><set-header name=\"X-Partner\" exists-action=\"override\"><value>1</value></set-header></inbound></policies>'\n",
+            to: "defs/partners.yaml")
         XCTAssertEqual(
             try lintFindings().filter { $0.hasPrefix("LP001") }.sorted(),
             [
