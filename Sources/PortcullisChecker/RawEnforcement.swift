@@ -487,7 +487,9 @@ final class RawEnforcement: Sendable {
     /// raw `set-method` or the route's own `rewrite` (whose generated `set-method` comes
     /// before the raw statements of its policy; found by an audit) may change it.
     private func methodBranchesSee(on route: EffectiveRoute) -> HTTPMethod? {
-        guard route.written.shaping?.rewrite?.method == nil, !inboundOrder(of: route).contains(where: setsMethod) else { return nil }
+        guard route.written.shaping?.rewrite?.method == nil, firstFound(overTheAudiencesOf: route, { $0.contains(where: setsMethod) ? true : nil }) == nil else {
+            return nil
+        }
         return route.written.method.value
     }
 
@@ -714,7 +716,8 @@ final class RawEnforcement: Sendable {
     /// messages name the policy it is in.
     func callBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(.call, on: route) else { return nil }
-        return firstFound(overTheAudiencesOf: route) { callBeforeRawLimit(in: $0, method: methodBranchesSee(on: route), api: route.apiIndex).statement }
+        let method = methodBranchesSee(on: route)
+        return firstFound(overTheAudiencesOf: route) { callBeforeRawLimit(in: $0, method: method, api: route.apiIndex).statement }
     }
 
     private func callBeforeRawLimit(in entries: [InboundRun.Entry], method: HTTPMethod?, api: Int) -> InboundRun.Outcome {
@@ -744,7 +747,8 @@ final class RawEnforcement: Sendable {
     /// make it safer. With how messages name the policy it is in.
     func statementBeforeGenerated(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(kind, on: route) else { return nil }
-        return firstFound(overTheAudiencesOf: route) { first(kind, in: $0, method: methodBranchesSee(on: route), toGenerated: true).statement }
+        let method = methodBranchesSee(on: route)
+        return firstFound(overTheAudiencesOf: route) { first(kind, in: $0, method: method, toGenerated: true).statement }
     }
 
     /// The first statement of `kind` among `entries`, at any depth, on a request of `method`
@@ -995,10 +999,10 @@ final class RawEnforcement: Sendable {
 
     /// The credential places whose caller's value a statement of the inbound of a policy
     /// on `route`'s way replaces or removes (``CheckedCredentials/Write/replaced``): the
-    /// gateway's, its products', its API's and its own. A run shared by many routes is
-    /// read once.
+    /// gateway's, its products', its API's and its own, on the way of any of its audiences.
+    /// A run shared by many routes is read once.
     func credentialPlacesReplaced(onTheWayOf route: EffectiveRoute) -> [CredentialPlace] {
-        inboundOrder(of: route).flatMap { credentialPlacesReplaced(in: $0) }
+        audiences(of: route).flatMap { products in inboundOrder(of: route, products: products).flatMap { credentialPlacesReplaced(in: $0) } }
     }
 
     /// ``credentialPlacesReplaced(onTheWayOf:)`` of one entry of an inbound order.
@@ -1132,7 +1136,8 @@ final class RawEnforcement: Sendable {
     /// in any policy and at any depth.
     func statementInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(kind, on: route) else { return nil }
-        return first(kind, in: inboundOrder(of: route), method: methodBranchesSee(on: route), toGenerated: false).statement
+        let method = methodBranchesSee(on: route)
+        return firstFound(overTheAudiencesOf: route) { first(kind, in: $0, method: method, toGenerated: false).statement }
     }
 
     /// Whether `statement` holds a `set-method` at any depth, or in a fragment it includes.

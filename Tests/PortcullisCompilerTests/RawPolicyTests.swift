@@ -1601,6 +1601,30 @@ final class RawPolicyTests: XCTestCase {
             ])
     }
 
+    /// A product without `<base />` drops the gateway's policy for its own subscribers
+    /// alone: every other caller still meets the gateway's statements. A gateway that
+    /// replaces the header a route checked, before the route's store keyed on it, keeps one
+    /// answer for every caller of no product (round 51: read as a way without the gateway,
+    /// the key told callers apart).
+    func testAProductWithoutBaseDropsTheGatewayForItsSubscribersAlone() throws {
+        let jwt = #"<validate-jwt header-name="X-Tok"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let store = #"<cache-store-value key="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;, &quot;&quot;))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />"#
+        try write(
+            RuleExample.baseGateway
+                + #"policy: '<policies><inbound><set-header name="X-Tok" exists-action="override"><value>{{partner-secret}}</value></set-header></inbound></policies>'"# + "\n",
+            to: "defs/gateway.yaml")
+        let example = RuleExample.api(
+            fields: "auth: none\n",
+            routes: "  - {id: list-orders, method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound>\(jwt)<base /></inbound><outbound><base />\(store)</outbound></policies>'}\n")
+        try write(example.text, to: "defs/orders.yaml")
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [orders]\npolicy: '<policies><inbound><set-header name=\"X-Partner\" exists-action=\"override\"><value>1</value></set-header></inbound></policies>'\n",
+            to: "defs/partners.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("CA001") },
+            ["CA001 defs/orders.yaml: raw 'cache-store-value' in route 'orders/list-orders' keeps the answer to route 'list-orders', which requires a token, under a key that does not tell its callers apart"])
+    }
+
     /// A product's check stops a walk to the token check for that product's subscribers
     /// alone: the callers of no product meet the route's answer, or its replacement of the
     /// header its check reads, before any check (round 51; both were hidden by a product's
