@@ -179,11 +179,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.onErrorBypass(on: route)
     }
 
-    /// Where the first token check of each of `route`'s audiences reads its callers'
-    /// credentials, and whether it requires their own `Authorization` (see
-    /// ``RawEnforcement/callersCredentials(on:)``).
-    func callersCredentials(on route: EffectiveRoute) -> Set<RawEnforcement.CallersCredentials> {
-        rawEnforcement.callersCredentials(on: route)
+    /// Where the first token check of each of `route`'s audiences (those whose requests
+    /// run `product`'s policy, where one is given) reads its callers' credentials, and
+    /// whether it requires their own `Authorization` (see
+    /// ``RawEnforcement/callersCredentials(on:runningTheProduct:)``).
+    func callersCredentials(on route: EffectiveRoute, runningTheProduct product: Int? = nil) -> Set<RawEnforcement.CallersCredentials> {
+        rawEnforcement.callersCredentials(on: route, runningTheProduct: product)
     }
 
     /// The policy variables whose value the caller may choose.

@@ -212,8 +212,13 @@ final class RawEnforcement: Sendable {
     /// By product, whether its policy may change what a token check asks of its subscribers
     /// (``audiences(of:)``), found when first asked.
     private let productsShapingCredentials = Lazy<[Bool]>()
-    /// ``callersCredentials(on:)``, by route.
-    private let routesCallersCredentials = Memo<ObjectIdentifier, Set<CallersCredentials>>()
+    /// ``callersCredentials(on:runningTheProduct:)``, by route and product.
+    private let routesCallersCredentials = Memo<RouteAndProduct, Set<CallersCredentials>>()
+
+    private struct RouteAndProduct: Hashable {
+        let route: ObjectIdentifier
+        let product: Int?
+    }
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -779,9 +784,12 @@ final class RawEnforcement: Sendable {
     /// header first). Asked of every route again for each scope with a lookup or a store
     /// (audit V17: 20 products' took 19 s), so found once for each route; only the run of
     /// the broader policies differs between audiences, so what the route's own policy runs
-    /// before and after it is read once.
-    func callersCredentials(on route: EffectiveRoute) -> Set<CallersCredentials> {
-        routesCallersCredentials.value(for: ObjectIdentifier(route)) {
+    /// before and after it is read once. Given `product`, only the audiences whose requests
+    /// run its policy: a statement there is met by no other caller (audit V19 found a
+    /// product's lookup after its check of `Authorization` judged by the callers of no
+    /// product).
+    func callersCredentials(on route: EffectiveRoute, runningTheProduct product: Int? = nil) -> Set<CallersCredentials> {
+        routesCallersCredentials.value(for: RouteAndProduct(route: ObjectIdentifier(route), product: product)) {
             let order = inboundOrder(of: route, products: [])
             let runAt = order.firstIndex { if case .run = $0 { true } else { false } } ?? order.endIndex
             let (before, after) = (order[..<runAt], order[min(runAt + 1, order.endIndex)...])
@@ -790,7 +798,7 @@ final class RawEnforcement: Sendable {
             let requiredBefore = requiresTheCallersAuthorization(in: before, of: route)
             lazy var placesAfter = after.first(where: holdsACheck).map(places(readByTheCheckIn:))
             lazy var requiredAfter = requiresTheCallersAuthorization(in: after, of: route)
-            return Set(audiences(of: route).map { products in
+            return Set(audiences(of: route).filter { product == nil || $0.contains(product!) }.map { products in
                 let run = runAt == order.endIndex ? nil : broaderRun(of: route, products: products)
                 let runPlaces = run.flatMap { run in run.checkPlaces.value { holdsACheck(.run(run)) ? places(readByTheCheckIn: .run(run)) : nil } }
                 return CallersCredentials(
@@ -801,7 +809,7 @@ final class RawEnforcement: Sendable {
     }
 
     /// What the first token check of one audience's requests asks of its callers
-    /// (``callersCredentials(on:)``).
+    /// (``callersCredentials(on:runningTheProduct:)``).
     struct CallersCredentials: Hashable, Sendable {
         /// Where it reads the caller's credentials: `Authorization` for the generated check;
         /// for a raw one its header, query parameter, or nothing of the request (a

@@ -19,6 +19,9 @@ public struct RawScope: Sendable {
     /// The API whose own policy the document is, its policy or a route's, by index; nil for
     /// the gateway's, a product's and a fragment, which any API's requests may run.
     public internal(set) var api: Int? = nil
+    /// The product whose policy the document is, by index: only its subscribers' requests
+    /// run it. Nil for every other document.
+    public internal(set) var product: Int? = nil
 
     /// The policy's `inbound` section when it keeps the broader scopes' statements from
     /// running on some requests or all (``PolicyXMLDocument/keepsInboundBase``), with how
@@ -207,7 +210,7 @@ public struct RawScope: Sendable {
         }
         for (index, product) in project.products.enumerated() {
             guard let document = product.policy?.document else { continue }
-            scopes.append(RawScope(document: document, owner: "product '\(product.name.value)'", level: .product, routes: byProduct[index] ?? []))
+            scopes.append(RawScope(document: document, owner: "product '\(product.name.value)'", level: .product, routes: byProduct[index] ?? [], product: index))
         }
         for (index, api) in project.apis.enumerated() where !api.hasErrors {
             guard let document = api.policy?.document else { continue }

@@ -1569,7 +1569,8 @@ final class RawPolicyTests: XCTestCase {
     /// met a check of `X-Tok` and APIM cached their requests (predates round 50); a store's
     /// key of a header only a product's check reads told callers apart for everyone. A
     /// product's check counts for its subscribers alone, where it runs (audit V17: one in
-    /// its `on-error` withheld the relief of a later check of `Authorization`).
+    /// its `on-error` withheld the relief of a later check of `Authorization`), and so does
+    /// a product's lookup, which no other caller meets (audit V19).
     func testAProductsCheckIsMetByItsSubscribersAlone() throws {
         let jwt = { (header: String) in
             #"<validate-jwt header-name="\#(header)"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
@@ -1581,6 +1582,10 @@ final class RawPolicyTests: XCTestCase {
             ("bothauthorization", "<inbound>\(jwt("Authorization"))<base /></inbound>", "<inbound><base />\(jwt("Authorization"))\(lookup)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>"),
             ("storekey", "<inbound>\(jwt("X-Tok"))<base /></inbound>", "<inbound><base />\(jwt("Authorization"))</inbound><outbound><base />\(store)</outbound>"),
             ("storekeyeveryone", "<inbound><base /></inbound>", "<inbound><base />\(jwt("X-Tok"))</inbound><outbound><base />\(store)</outbound>"),
+            // A product's lookup is met by its subscribers alone, and a route checked by a
+            // product alone shares its subscribers' answers (audit V19).
+            ("productlookup", "<inbound>\(jwt("Authorization"))\(lookup)<base /></inbound><outbound><base /><cache-store duration=\"30\" /></outbound>", "<inbound><base />\(jwt("X-Tok"))</inbound>"),
+            ("productonly", "<inbound>\(jwt("X-Tok"))<base /></inbound>", "<inbound><base />\(lookup)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>"),
             ("onerrorcheck", #"<inbound><base /></inbound><on-error><base /><include-fragment fragment-id="late-check" /></on-error>"#, "<inbound><base />\(jwt("X-Tok"))\(lookup)\(jwt("Authorization"))</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>"),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -1597,6 +1602,7 @@ final class RawPolicyTests: XCTestCase {
             found.sorted(),
             [
                 "CA001 defs/firstcheck.yaml: raw 'cache-lookup' in route 'firstcheck/list-firstcheck' shares cached responses between the callers of route 'list-firstcheck', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
+                "CA001 defs/productonly.yaml: raw 'cache-lookup' in route 'productonly/list-productonly' shares cached responses between the callers of route 'list-productonly', whose token check reads their credentials outside 'Authorization', so APIM caches their requests",
                 "CA001 defs/storekey.yaml: raw 'cache-store-value' in route 'storekey/list-storekey' keeps the answer to route 'list-storekey', which requires a token, under a key that does not tell its callers apart",
             ])
     }

@@ -668,14 +668,17 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// not read, `Authorization` beside a check of another, or the subscription key's (an
     /// application's, which may come in the query instead), is one a caller may leave out
     /// or set (the audits of the change). ``anyHeader`` stands for a check's header an
-    /// expression names.
-    private static func credentialHeaders(of routes: [EffectiveRoute], localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
+    /// expression names. Read for each audience of a route that meets the scope's
+    /// statements (``RawEnforcement/callersCredentials(on:runningTheProduct:)``) and a
+    /// check: callers who meet none present no credentials to keep apart.
+    private static func credentialHeaders(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
         var common: Set<String>?
         for route in routes {
             let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route)
-            for callers in context.callersCredentials(on: route) {
+            for callers in context.callersCredentials(on: route, runningTheProduct: scope.product) {
+                guard let places = callers.places ?? context.credentialPlaces(of: localChecks) else { continue }
                 var headers = Set<String>()
-                for place in callers.places ?? context.credentialPlaces(of: localChecks) ?? [] {
+                for place in places {
                     switch place {
                     case .header(let name): headers.insert(name)
                     case .anyHeader, .anyName: headers.insert(anyHeader)
@@ -732,7 +735,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
             guard !checked.isEmpty else { continue }
             if !stores.isEmpty || !semanticLookups.isEmpty {
-                let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
+                let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables)
                 stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope, keys) }
                 semanticLookups = semanticLookups.filter { !keys.partitionsByCaller($0, in: scope.api) }
             }
@@ -819,7 +822,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         struct Answers: Hashable {
             /// What the first token check of each of its audiences asks of the callers, the
             /// scope's own checks read where none checks
-            /// (``RawEnforcement/callersCredentials(on:)``).
+            /// (``RawEnforcement/callersCredentials(on:runningTheProduct:)``).
             let callers: Set<RawEnforcement.CallersCredentials>
             /// How its other policies write `Authorization` before the scope's statements, by
             /// whether the broader policies run after them; only for what the scope's lookups
@@ -835,7 +838,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let enforcement = context.rawEnforcement
             var seen = Set<Answers>()
             return routes.compactMap { route in
-                let callers = context.callersCredentials(on: route).map { callers in
+                let callers = context.callersCredentials(on: route, runningTheProduct: scope.product).map { callers in
                     callers.places != nil ? callers : .init(places: context.credentialPlaces(of: localChecks), requiresTheCallersAuthorization: callers.requiresTheCallersAuthorization)
                 }
                 let answers = Answers(
@@ -853,7 +856,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let variables = EstateVariables(context)
         return { lookup, scope in
             let (checked, localChecks) = checkedRoutes(of: scope, context)
-            let keys = StoreKeys(credentialHeaders: credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
+            let keys = StoreKeys(credentialHeaders: credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables)
             return keys.partitionsByCaller(lookup, in: scope.api)
         }
     }
@@ -866,12 +869,17 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     }
 
     /// The routes of `scope` whose callers present credentials: checked by the definitions
-    /// or a raw check on their way, or all of them where the scope's own policy checks
-    /// some (inside `choose`, a check that runs for some requests only still has callers
-    /// with credentials); with the scope's own raw checks.
+    /// or a raw check on their way, a product's too for its subscribers (audit V19: a
+    /// route whose only check was a product's shared its subscribers' answers unjudged),
+    /// or all of them where the scope's own policy checks some (inside `choose`, a check
+    /// that runs for some requests only still has callers with credentials); with the
+    /// scope's own raw checks.
     private static func checkedRoutes(of scope: RawScope, _ context: CheckContext) -> (checked: [EffectiveRoute], localChecks: [PolicyXMLElement]) {
         let localChecks = scope.elements(named: RawEnforcement.Kind.tokenChecks)
-        let checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
+        let checked = scope.routes.filter { route in
+            route.isAuthenticated || context.rawStatement(.tokenCheck, on: route) != nil
+                || context.callersCredentials(on: route, runningTheProduct: scope.product).contains { $0.places != nil }
+        }
         return (checked.isEmpty && !localChecks.isEmpty ? scope.routes : checked, localChecks)
     }
 
@@ -890,7 +898,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard !stores.isEmpty else { continue }
             let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
             guard !checked.isEmpty else { continue }
-            let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
+            let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables)
             for store in stores {
                 guard let key = store.attribute("key"), key.value.isExpression, case let written = key.value.resolved,
                     Self.namesTheCaller(written) || ExpressionFlow.reads(of: written).contains(where: { variables.namingTheCaller.read(by: $0, in: scope.api) }),
@@ -904,7 +912,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let lookups = scope.elements(named: Self.cacheLookupValue)
             guard !lookups.isEmpty else { continue }
             let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
-            let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
+            let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables)
             for lookup in lookups {
                 guard let key = lookup.attribute("key"), key.value.isExpression else { continue }
                 let written = key.value.resolved
