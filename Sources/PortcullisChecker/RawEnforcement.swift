@@ -212,12 +212,12 @@ final class RawEnforcement: Sendable {
     /// By product, whether its policy may change what a token check asks of its subscribers
     /// (``audiences(of:)``), found when first asked.
     private let productsShapingCredentials = Lazy<[Bool]>()
-    /// ``callersCredentials(on:runningTheProduct:)``, by route and product.
-    private let routesCallersCredentials = Memo<RouteAndProduct, Set<CallersCredentials>>()
+    /// ``callersCredentials(on:runningOneOf:)``, by route and products.
+    private let routesCallersCredentials = Memo<RouteAndProducts, Set<CallersCredentials>>()
 
-    private struct RouteAndProduct: Hashable {
+    private struct RouteAndProducts: Hashable {
         let route: ObjectIdentifier
-        let product: Int?
+        let products: Set<Int>?
     }
 
     private struct OnError {
@@ -784,12 +784,12 @@ final class RawEnforcement: Sendable {
     /// header first). Asked of every route again for each scope with a lookup or a store
     /// (audit V17: 20 products' took 19 s), so found once for each route; only the run of
     /// the broader policies differs between audiences, so what the route's own policy runs
-    /// before and after it is read once. Given `product`, only the audiences whose requests
-    /// run its policy: a statement there is met by no other caller (audit V19 found a
-    /// product's lookup after its check of `Authorization` judged by the callers of no
-    /// product).
-    func callersCredentials(on route: EffectiveRoute, runningTheProduct product: Int? = nil) -> Set<CallersCredentials> {
-        routesCallersCredentials.value(for: RouteAndProduct(route: ObjectIdentifier(route), product: product)) {
+    /// before and after it is read once. Given `products`, only the audiences whose
+    /// requests run one of their policies: a statement there is met by no other caller
+    /// (audit V19 found a product's lookup after its check of `Authorization` judged by the
+    /// callers of no product).
+    func callersCredentials(on route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> Set<CallersCredentials> {
+        routesCallersCredentials.value(for: RouteAndProducts(route: ObjectIdentifier(route), products: products)) {
             let order = inboundOrder(of: route, products: [])
             let runAt = order.firstIndex { if case .run = $0 { true } else { false } } ?? order.endIndex
             let (before, after) = (order[..<runAt], order[min(runAt + 1, order.endIndex)...])
@@ -798,7 +798,7 @@ final class RawEnforcement: Sendable {
             let requiredBefore = requiresTheCallersAuthorization(in: before, of: route)
             lazy var placesAfter = after.first(where: holdsACheck).map(places(readByTheCheckIn:))
             lazy var requiredAfter = requiresTheCallersAuthorization(in: after, of: route)
-            return Set(audiences(of: route).filter { product == nil || $0.contains(product!) }.map { products in
+            return Set(audiences(of: route).filter { audience in products.map { !$0.isDisjoint(with: audience) } ?? true }.map { products in
                 let run = runAt == order.endIndex ? nil : broaderRun(of: route, products: products)
                 let runPlaces = run.flatMap { run in run.checkPlaces.value { holdsACheck(.run(run)) ? places(readByTheCheckIn: .run(run)) : nil } }
                 return CallersCredentials(
@@ -809,7 +809,7 @@ final class RawEnforcement: Sendable {
     }
 
     /// What the first token check of one audience's requests asks of its callers
-    /// (``callersCredentials(on:runningTheProduct:)``).
+    /// (``callersCredentials(on:runningOneOf:)``).
     struct CallersCredentials: Hashable, Sendable {
         /// Where it reads the caller's credentials: `Authorization` for the generated check;
         /// for a raw one its header, query parameter, or nothing of the request (a

@@ -19,9 +19,10 @@ public struct RawScope: Sendable {
     /// The API whose own policy the document is, its policy or a route's, by index; nil for
     /// the gateway's, a product's and a fragment, which any API's requests may run.
     public internal(set) var api: Int? = nil
-    /// The product whose policy the document is, by index: only its subscribers' requests
-    /// run it. Nil for every other document.
-    public internal(set) var product: Int? = nil
+    /// Where only products' subscribers run the document, those products by index: a
+    /// product's own policy, or a fragment that only products' policies include, directly
+    /// or through other fragments. Nil where other callers run it too.
+    public internal(set) var products: Set<Int>? = nil
 
     /// The policy's `inbound` section when it keeps the broader scopes' statements from
     /// running on some requests or all (``PolicyXMLDocument/keepsInboundBase``), with how
@@ -210,7 +211,7 @@ public struct RawScope: Sendable {
         }
         for (index, product) in project.products.enumerated() {
             guard let document = product.policy?.document else { continue }
-            scopes.append(RawScope(document: document, owner: "product '\(product.name.value)'", level: .product, routes: byProduct[index] ?? [], product: index))
+            scopes.append(RawScope(document: document, owner: "product '\(product.name.value)'", level: .product, routes: byProduct[index] ?? [], products: [index]))
         }
         for (index, api) in project.apis.enumerated() where !api.hasErrors {
             guard let document = api.policy?.document else { continue }
@@ -258,10 +259,32 @@ public struct RawScope: Sendable {
             if fragmentIncludes[id] == nil { fragmentIncludes[id] = includes(document) }
             pending += (fragmentIncludes[id] ?? []).map { ($0, fresh) }
         }
+        // The products whose policies alone include each fragment pass along the same edges;
+        // one included by any other document runs for every caller.
+        var runByOthers = Set<String>()
+        var runByProducts: [String: Set<Int>] = [:]
+        var reaching: [(id: String, products: Set<Int>?)] = scopes.flatMap { scope in includes(scope.document).map { ($0, scope.products) } }
+        while let (id, products) = reaching.popLast() {
+            guard !runByOthers.contains(id) else { continue }
+            var passed: Set<Int>?
+            if let products {
+                passed = products.subtracting(runByProducts[id, default: []])
+                guard !passed!.isEmpty else { continue }
+                runByProducts[id, default: []].formUnion(passed!)
+            } else {
+                runByOthers.insert(id)
+            }
+            guard let document = fragments[id] else { continue }
+            if fragmentIncludes[id] == nil { fragmentIncludes[id] = includes(document) }
+            reaching += (fragmentIncludes[id] ?? []).map { ($0, passed) }
+        }
         for fragment in project.fragments {
             guard let document = fragment.policy.document else { continue }
+            let id = fragment.name.value
             scopes.append(
-                RawScope(document: document, owner: "fragment '\(fragment.name.value)'", level: .fragment, routes: includedBy[fragment.name.value] ?? []))
+                RawScope(
+                    document: document, owner: "fragment '\(id)'", level: .fragment, routes: includedBy[id] ?? [],
+                    products: runByOthers.contains(id) ? nil : runByProducts[id]))
         }
         guard !scopes.isEmpty else { return scopes }
         let keyless = Set(zip(project.routes, project.plans).compactMap { route, plan in plan?.keylessAccess.map { _ in ObjectIdentifier(route) } })

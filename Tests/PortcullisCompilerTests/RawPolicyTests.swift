@@ -1570,7 +1570,8 @@ final class RawPolicyTests: XCTestCase {
     /// key of a header only a product's check reads told callers apart for everyone. A
     /// product's check counts for its subscribers alone, where it runs (audit V17: one in
     /// its `on-error` withheld the relief of a later check of `Authorization`), and so does
-    /// a product's lookup, which no other caller meets (audit V19).
+    /// a product's lookup, or a store in a fragment only products include, which no other
+    /// caller meets (audit V19).
     func testAProductsCheckIsMetByItsSubscribersAlone() throws {
         let jwt = { (header: String) in
             #"<validate-jwt header-name="\#(header)"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
@@ -1586,6 +1587,8 @@ final class RawPolicyTests: XCTestCase {
             // product alone shares its subscribers' answers (audit V19).
             ("productlookup", "<inbound>\(jwt("Authorization"))\(lookup)<base /></inbound><outbound><base /><cache-store duration=\"30\" /></outbound>", "<inbound><base />\(jwt("X-Tok"))</inbound>"),
             ("productonly", "<inbound>\(jwt("X-Tok"))<base /></inbound>", "<inbound><base />\(lookup)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>"),
+            // A fragment only a product's policy includes runs for its subscribers alone.
+            ("productfragment", #"<inbound>\#(jwt("X-Tok"))<base /></inbound><outbound><base /><include-fragment fragment-id="keep-by-token" /></outbound>"#, "<inbound><base />\(jwt("Authorization"))</inbound>"),
             ("onerrorcheck", #"<inbound><base /></inbound><on-error><base /><include-fragment fragment-id="late-check" /></on-error>"#, "<inbound><base />\(jwt("X-Tok"))\(lookup)\(jwt("Authorization"))</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>"),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -1597,6 +1600,7 @@ final class RawPolicyTests: XCTestCase {
             try write("apiVersion: portcullis/v1\nkind: Product\nname: \(name)-partners\napis: [\(name)]\npolicy: '<policies>\(product)</policies>'\n", to: "defs/\(name)-product.yaml")
         }
         try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: late-check\npolicy: '<fragment>\(jwt("Authorization"))</fragment>'\n", to: "defs/late-check.yaml")
+        try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: keep-by-token\npolicy: '<fragment>\(store)</fragment>'\n", to: "defs/keep-by-token.yaml")
         let found = try lintFindings().filter { $0.hasPrefix("CA001") }
         XCTAssertEqual(
             found.sorted(),

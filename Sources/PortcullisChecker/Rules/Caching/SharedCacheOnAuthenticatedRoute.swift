@@ -669,13 +669,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// application's, which may come in the query instead), is one a caller may leave out
     /// or set (the audits of the change). ``anyHeader`` stands for a check's header an
     /// expression names. Read for each audience of a route that meets the scope's
-    /// statements (``RawEnforcement/callersCredentials(on:runningTheProduct:)``) and a
+    /// statements (``RawEnforcement/callersCredentials(on:runningOneOf:)``) and a
     /// check: callers who meet none present no credentials to keep apart.
     private static func credentialHeaders(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
         var common: Set<String>?
         for route in routes {
             let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route)
-            for callers in context.callersCredentials(on: route, runningTheProduct: scope.product) {
+            for callers in context.callersCredentials(on: route, runningOneOf: scope.products) {
                 guard let places = callers.places ?? context.credentialPlaces(of: localChecks) else { continue }
                 var headers = Set<String>()
                 for place in places {
@@ -822,7 +822,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         struct Answers: Hashable {
             /// What the first token check of each of its audiences asks of the callers, the
             /// scope's own checks read where none checks
-            /// (``RawEnforcement/callersCredentials(on:runningTheProduct:)``).
+            /// (``RawEnforcement/callersCredentials(on:runningOneOf:)``).
             let callers: Set<RawEnforcement.CallersCredentials>
             /// How its other policies write `Authorization` before the scope's statements, by
             /// whether the broader policies run after them; only for what the scope's lookups
@@ -838,7 +838,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let enforcement = context.rawEnforcement
             var seen = Set<Answers>()
             return routes.compactMap { route in
-                let callers = context.callersCredentials(on: route, runningTheProduct: scope.product).map { callers in
+                let callers = context.callersCredentials(on: route, runningOneOf: scope.products).map { callers in
                     callers.places != nil ? callers : .init(places: context.credentialPlaces(of: localChecks), requiresTheCallersAuthorization: callers.requiresTheCallersAuthorization)
                 }
                 let answers = Answers(
@@ -878,7 +878,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let localChecks = scope.elements(named: RawEnforcement.Kind.tokenChecks)
         let checked = scope.routes.filter { route in
             route.isAuthenticated || context.rawStatement(.tokenCheck, on: route) != nil
-                || context.callersCredentials(on: route, runningTheProduct: scope.product).contains { $0.places != nil }
+                || context.callersCredentials(on: route, runningOneOf: scope.products).contains { $0.places != nil }
         }
         return (checked.isEmpty && !localChecks.isEmpty ? scope.routes : checked, localChecks)
     }
