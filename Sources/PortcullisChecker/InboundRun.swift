@@ -65,9 +65,6 @@ final class InboundRun: Sendable {
     /// The credential places whose caller's value the run's statements replace
     /// (``RawEnforcement/credentialPlacesReplaced(onTheWayOf:)``).
     let placesReplaced = Lazy<[CredentialPlace]>()
-    /// Where the run's first token check on every request reads the caller's credentials,
-    /// nil for none (``RawEnforcement/callersCredentials(on:runningOneOf:)``).
-    let checkPlaces = Lazy<Set<CredentialPlace>?>()
     /// Whether the run meets a token check that reads the caller's `Authorization` alone
     /// (true) or a write of it (false) first, nil for neither
     /// (``RawEnforcement/CallersCredentials/requiresTheCallersAuthorization``).

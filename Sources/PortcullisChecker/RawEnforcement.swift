@@ -209,16 +209,20 @@ final class RawEnforcement: Sendable {
     /// How a policy's inbound may write `Authorization`, by document and part
     /// (``authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``).
     private let authorizationWriters = Memo<AuthorizationWritesRead, Set<CredentialPlace.Write>>()
+    /// How the products of an API write `Authorization` before a statement of another
+    /// document, by API, document and where the broader policies run.
+    private let productsAuthorizationWrites = Memo<ProductsWritesRead, Set<CredentialPlace.Write>>()
     /// By product, whether its policy may change what a token check asks of its subscribers
     /// (``audiences(of:)``), found when first asked.
     private let productsShapingCredentials = Lazy<[Bool]>()
-    /// ``callersCredentials(on:runningOneOf:)``, by route and products.
-    private let routesCallersCredentials = Memo<RouteAndProducts, Set<CallersCredentials>>()
-
-    private struct RouteAndProducts: Hashable {
-        let route: ObjectIdentifier
-        let products: Set<Int>?
-    }
+    /// Whether a statement on some audience's way may change a route's method
+    /// (``methodBranchesSee(on:)``), by route.
+    private let routesSettingMethod = Memo<ObjectIdentifier, Bool>()
+    /// ``callersCredentials(on:runningOneOf:)`` of every audience, by route, with the
+    /// products whose subscribers get each answer.
+    private let routesCallersCredentials = Memo<ObjectIdentifier, [CallersCredentials: Set<Int>]>()
+    /// ``broaderCredentials(of:)``, by API.
+    private let apisBroaderCredentials = Memo<Int, [BroaderCredentials: Set<Int>]>()
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -492,10 +496,10 @@ final class RawEnforcement: Sendable {
     /// raw `set-method` or the route's own `rewrite` (whose generated `set-method` comes
     /// before the raw statements of its policy; found by an audit) may change it.
     private func methodBranchesSee(on route: EffectiveRoute) -> HTTPMethod? {
-        guard route.written.shaping?.rewrite?.method == nil, firstFound(overTheAudiencesOf: route, { $0.contains(where: setsMethod) ? true : nil }) == nil else {
-            return nil
-        }
-        return route.written.method.value
+        guard route.written.shaping?.rewrite?.method == nil else { return nil }
+        // Asked for every question of every route: each audience's way is read once.
+        let set = routesSettingMethod.value(for: ObjectIdentifier(route)) { firstFound(overTheAudiencesOf: route, { $0.contains(where: setsMethod) ? true : nil }) != nil }
+        return set ? nil : route.written.method.value
     }
 
     /// The first statement `matches` picks on every request of `method` in the route's own
@@ -789,7 +793,7 @@ final class RawEnforcement: Sendable {
     /// (audit V19 found a product's lookup after its check of `Authorization` judged by the
     /// callers of no product).
     func callersCredentials(on route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> Set<CallersCredentials> {
-        routesCallersCredentials.value(for: RouteAndProducts(route: ObjectIdentifier(route), products: products)) {
+        let byAudience = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
             let order = inboundOrder(of: route, products: [])
             let runAt = order.firstIndex { if case .run = $0 { true } else { false } } ?? order.endIndex
             let (before, after) = (order[..<runAt], order[min(runAt + 1, order.endIndex)...])
@@ -798,14 +802,46 @@ final class RawEnforcement: Sendable {
             let requiredBefore = requiresTheCallersAuthorization(in: before, of: route)
             lazy var placesAfter = after.first(where: holdsACheck).map(places(readByTheCheckIn:))
             lazy var requiredAfter = requiresTheCallersAuthorization(in: after, of: route)
-            return Set(audiences(of: route).filter { audience in products.map { !$0.isDisjoint(with: audience) } ?? true }.map { products in
-                let run = runAt == order.endIndex ? nil : broaderRun(of: route, products: products)
-                let runPlaces = run.flatMap { run in run.checkPlaces.value { holdsACheck(.run(run)) ? places(readByTheCheckIn: .run(run)) : nil } }
-                return CallersCredentials(
-                    places: placesBefore ?? runPlaces ?? placesAfter,
-                    requiresTheCallersAuthorization: requiredBefore ?? run.flatMap { requiresTheCallersAuthorization(in: [.run($0)], of: route) } ?? requiredAfter ?? false)
-            })
+            // A policy without `<base />` runs no broader policy, for any audience.
+            let runs = runAt == order.endIndex ? [BroaderCredentials(): Set(route.products)] : broaderCredentials(of: route)
+            var byAudience: [CallersCredentials: Set<Int>] = [:]
+            for (run, products) in runs {
+                let credentials = CallersCredentials(
+                    places: placesBefore ?? run.places ?? placesAfter,
+                    requiresTheCallersAuthorization: requiredBefore ?? run.requiresTheCallersAuthorization ?? requiredAfter ?? false)
+                byAudience[credentials, default: []].formUnion(products)
+            }
+            return byAudience
         }
+        guard let products else { return Set(byAudience.keys) }
+        return Set(byAudience.compactMap { credentials, audience in audience.isDisjoint(with: products) ? nil : credentials })
+    }
+
+    /// What the broader policies' run asks of the callers of each of `route`'s audiences,
+    /// each answer once with the products whose subscribers get it (none for the callers of
+    /// no product alone): the same for every route of the API, whose products are the
+    /// API's, so found once for each (400 products holding checks over 4,000 routes looked
+    /// up 1.6 million runs).
+    private func broaderCredentials(of route: EffectiveRoute) -> [BroaderCredentials: Set<Int>] {
+        apisBroaderCredentials.value(for: route.apiIndex) {
+            var byAudience: [BroaderCredentials: Set<Int>] = [:]
+            for audience in audiences(of: route) {
+                let run = broaderRun(of: route, products: audience)
+                let checks = holdsTokenCheck(.run(run), authenticated: false, method: nil)
+                let credentials = BroaderCredentials(
+                    places: checks ? places(readByTheCheckIn: .run(run)) : nil, requiresTheCallersAuthorization: requiresTheCallersAuthorization(in: [.run(run)], of: route))
+                byAudience[credentials, default: []].formUnion(audience)
+            }
+            return byAudience
+        }
+    }
+
+    /// What one audience's run of the broader policies asks of its callers: where its
+    /// first token check reads their credentials, and whether it requires their own
+    /// `Authorization`; nil for what the run does not decide.
+    private struct BroaderCredentials: Hashable, Sendable {
+        var places: Set<CredentialPlace>?
+        var requiresTheCallersAuthorization: Bool?
     }
 
     /// What the first token check of one audience's requests asks of its callers
@@ -943,19 +979,23 @@ final class RawEnforcement: Sendable {
             default: route.written.policy?.document.map(Self.runsGeneratedFirst) ?? false
             }
         var writes = generatedBefore ? authorizationWritesGenerated(on: route) : []
-        func add(_ document: PolicyXMLDocument?, at level: PolicyScope) {
-            guard let document, document !== scope.document else { return }
+        func written(by document: PolicyXMLDocument?, at level: PolicyScope) -> Set<CredentialPlace.Write> {
+            guard let document, document !== scope.document else { return [] }
             let narrower = scope.level != .fragment && level.rank > scope.level.rank
-            if scope.level != .fragment, level.rank < scope.level.rank, broaderRunAfter { return }
-            writes.formUnion(authorizationWriters.value(for: .init(document: ObjectIdentifier(document), beforeBase: narrower)) {
+            if scope.level != .fragment, level.rank < scope.level.rank, broaderRunAfter { return [] }
+            return authorizationWriters.value(for: .init(document: ObjectIdentifier(document), beforeBase: narrower)) {
                 let statements = narrower ? Self.split(document).before : document.inboundStatements
                 return Set(Self.authorizationWriteKinds.filter { write in credentialPlacesWritten(by: statements, write).contains { $0.mayBe(.header("authorization")) } })
-            })
+            }
         }
-        add(global, at: .global)
-        for product in route.products { add(products[product].document, at: .product) }
-        add(apis[route.apiIndex], at: .api)
-        add(route.written.policy?.document, at: .operation)
+        writes.formUnion(written(by: global, at: .global))
+        // The products are the API's: read once for every route of it (audit V19: 200 products' lookups over 4,000 routes read every product again for each).
+        writes.formUnion(
+            productsAuthorizationWrites.value(for: .init(api: route.apiIndex, besides: ObjectIdentifier(scope.document), broaderRunAfter: broaderRunAfter)) {
+                route.products.reduce(into: []) { $0.formUnion(written(by: products[$1].document, at: .product)) }
+            })
+        writes.formUnion(written(by: apis[route.apiIndex], at: .api))
+        writes.formUnion(written(by: route.written.policy?.document, at: .operation))
         return writes
     }
 
@@ -2858,6 +2898,13 @@ extension Sequence {
 private struct AuthorizationWritesRead: Hashable, Sendable {
     let document: ObjectIdentifier
     let beforeBase: Bool
+}
+
+/// The products of an API, read for the statements of another document (``RawEnforcement/authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``).
+private struct ProductsWritesRead: Hashable, Sendable {
+    let api: Int
+    let besides: ObjectIdentifier
+    let broaderRunAfter: Bool
 }
 
 extension PolicyScope {
