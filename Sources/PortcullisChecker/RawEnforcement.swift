@@ -871,7 +871,21 @@ final class RawEnforcement: Sendable {
     /// finds more of what a walk looks for (an estate of 50 products over 4,000 routes
     /// walked every route's way 51 times with one set for each product).
     private func audiences(of route: EffectiveRoute) -> [[Int]] {
-        let shaping = productsShapingCredentials.value {
+        let shaping = productsShaping()
+        return [route.products.filter { !shaping[$0] }] + route.products.filter { shaping[$0] }.map { [$0] }
+    }
+
+    /// Whether a product of `route` is read apart (``audiences(of:)``): only then may its
+    /// subscribers meet a token check that the questions of every request do not find.
+    func hasAProductReadApart(_ route: EffectiveRoute) -> Bool {
+        let shaping = productsShaping()
+        return route.products.contains { shaping[$0] }
+    }
+
+    /// By product, whether its policy may change what a token check decides for its
+    /// subscribers (``audiences(of:)``).
+    private func productsShaping() -> [Bool] {
+        productsShapingCredentials.value {
             products.map { product in
                 guard let document = product.document else { return false }
                 guard document.keepsInboundBase else { return true }
@@ -887,7 +901,6 @@ final class RawEnforcement: Sendable {
                 }
             }
         }
-        return [route.products.filter { !shaping[$0] }] + route.products.filter { shaping[$0] }.map { [$0] }
     }
 
     /// The first answer `find` gives for the inbound order of one of `route`'s audiences

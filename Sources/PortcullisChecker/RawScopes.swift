@@ -240,10 +240,13 @@ public struct RawScope: Sendable {
         // route down the chain alone, reading each fragment's includes again.
         var batches: [String: [EffectiveRoute]] = [:]
         var order: [String] = []
+        // With the products whose policies alone run each include (nil: every caller).
+        var reaching: [(id: String, products: Set<Int>?)] = []
         for scope in scopes {
             for id in includes(scope.document) {
                 if batches[id] == nil { order.append(id) }
                 batches[id, default: []] += scope.routes
+                reaching.append((id, scope.products))
             }
         }
         var pending: [(id: String, routes: [EffectiveRoute])] = order.reversed().map { ($0, batches[$0] ?? []) }
@@ -263,7 +266,6 @@ public struct RawScope: Sendable {
         // one included by any other document runs for every caller.
         var runByOthers = Set<String>()
         var runByProducts: [String: Set<Int>] = [:]
-        var reaching: [(id: String, products: Set<Int>?)] = scopes.flatMap { scope in includes(scope.document).map { ($0, scope.products) } }
         while let (id, products) = reaching.popLast() {
             guard !runByOthers.contains(id) else { continue }
             var passed: Set<Int>?

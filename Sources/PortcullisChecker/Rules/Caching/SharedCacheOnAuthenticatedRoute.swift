@@ -878,7 +878,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let localChecks = scope.elements(named: RawEnforcement.Kind.tokenChecks)
         let checked = scope.routes.filter { route in
             route.isAuthenticated || context.rawStatement(.tokenCheck, on: route) != nil
-                || context.callersCredentials(on: route, runningOneOf: scope.products).contains { $0.places != nil }
+                || (context.rawEnforcement.hasAProductReadApart(route)
+                    && context.callersCredentials(on: route, runningOneOf: scope.products).contains { $0.places != nil })
         }
         return (checked.isEmpty && !localChecks.isEmpty ? scope.routes : checked, localChecks)
     }
