@@ -11,11 +11,20 @@ import Synchronization
 final class InboundRun: Sendable {
     /// One place in an inbound order.
     enum Entry: Sendable {
-        /// A raw statement, with how messages name the policy it is in.
-        case statement(owner: String, PolicyXMLElement)
+        /// A raw statement, with the policy it is in.
+        case statement(owner: Owner, PolicyXMLElement)
         /// The statements Portcullis generates for the route; only in a route's own order.
         case generated
         case run(InboundRun)
+    }
+
+    /// The policy a statement of an inbound order is in.
+    struct Owner: Sendable {
+        /// How messages name it: "product 'partners'", "fragment 'audit'".
+        let name: String
+        /// Whether only a product's subscribers run it: a product's policy, or a fragment
+        /// one includes. Its statements do not stand for every request's.
+        let isAProducts: Bool
     }
 
     /// What a rule asks of a run, with all that the answer depends on besides the run.
@@ -63,7 +72,7 @@ final class InboundRun: Sendable {
     /// again for every route, as the places read after it only add to it.
     let readsOn = Memo<Set<String>, TokenReads>()
     /// The credential places whose caller's value the run's statements replace
-    /// (``RawEnforcement/credentialPlacesReplaced(onTheWayOf:)``).
+    /// (``RawEnforcement/credentialPlacesReplaced(onTheWayOf:runningOneOf:)``).
     let placesReplaced = Lazy<[CredentialPlace]>()
     /// Whether the run meets a token check that reads the caller's `Authorization` alone
     /// (true) or a write of it (false) first, nil for neither

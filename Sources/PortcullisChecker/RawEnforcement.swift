@@ -215,14 +215,24 @@ final class RawEnforcement: Sendable {
     /// By product, whether its policy may change what a token check asks of its subscribers
     /// (``audiences(of:)``), found when first asked.
     private let productsShapingCredentials = Lazy<[Bool]>()
+    /// What a route's own statements replace of the caller's credentials, and whether it
+    /// runs the broader policies (``credentialPlacesReplaced(onTheWayOf:runningOneOf:)``), by route.
+    private let routesReplacedPlaces = Memo<ObjectIdentifier, (places: [CredentialPlace], reachesBroader: Bool)>()
+    /// What the broader runs of the audiences running one of some products replace, by API
+    /// and products.
+    private let apisReplacedPlaces = Memo<APIAndProducts, [CredentialPlace]>()
+
+    private struct APIAndProducts: Hashable {
+        let api: Int
+        let products: Set<Int>?
+    }
     /// Whether a statement on some audience's way may change a route's method
     /// (``methodBranchesSee(on:)``), by route.
     private let routesSettingMethod = Memo<ObjectIdentifier, Bool>()
-    /// ``callersCredentials(on:runningOneOf:)`` of every audience, by route, with the
-    /// products whose subscribers get each answer.
-    private let routesCallersCredentials = Memo<ObjectIdentifier, [CallersCredentials: Set<Int>]>()
+    /// ``callersCredentials(on:runningOneOf:)`` of every audience, by route.
+    private let routesCallersCredentials = Memo<ObjectIdentifier, RouteCredentials>()
     /// ``broaderCredentials(of:)``, by API.
-    private let apisBroaderCredentials = Memo<Int, [BroaderCredentials: Set<Int>]>()
+    private let apisBroaderCredentials = Memo<Int, BroaderAnswers>()
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -373,7 +383,7 @@ final class RawEnforcement: Sendable {
                     let isGate = { (element: PolicyXMLElement) in
                         element.name == "ip-filter" || element.name == "check-header" || Kind.tokenCheck.matches(element, self.checked)
                     }
-                    guard !owner.hasPrefix("product "), let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: isGate)
+                    guard !owner.isAProducts, let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: isGate)
                     else { continue }
                     let holder = check.name == statement.name ? nil : statement
                     let onTheWay = holder.map { placesSet(onTheWayIn: $0, to: isGate) } ?? []
@@ -633,7 +643,7 @@ final class RawEnforcement: Sendable {
                 if met == nil, isTokenCheck(statement, method: walk.method) {
                     var visited = Set<String>()
                     let read = readAfter.isEmpty ? [] : readAfter[index].places
-                    if let found = search(owner, leadingStatements(of: statement, method: walk.method, visited: &visited), reading: read, afterATokenCheck: false) {
+                    if let found = search(owner.name, leadingStatements(of: statement, method: walk.method, visited: &visited), reading: read, afterATokenCheck: false) {
                         return found
                     }
                     met = checked.tokenPlaces(of: statement) == [.header("authorization")]
@@ -644,7 +654,7 @@ final class RawEnforcement: Sendable {
                 // statement is not followed (audit V10: a header replaced, then copied, in
                 // one `choose` went unreported once order was read between statements).
                 let read = readAfter.isEmpty ? [] : readAfter[index + 1].places.union(placesCopied(within: statement, into: readAfter[index + 1].variables))
-                if let found = search(owner, [statement], reading: read, afterATokenCheck: met != nil) { return found }
+                if let found = search(owner.name, [statement], reading: read, afterATokenCheck: met != nil) { return found }
             case .run(let run):
                 let later = readAfter.isEmpty ? TokenReads() : readAfter[index + 1]
                 let question = InboundRun.Question.beforeTokenCheck(
@@ -736,11 +746,11 @@ final class RawEnforcement: Sendable {
             case .generated: continue
             case .statement(let owner, let statement):
                 var expanded = Set<String>()
-                if !owner.hasPrefix("product "), Self.onEveryPath(.rateLimit, statement, fragments: fragments, checked, method: method, api: api, visited: &expanded) != nil {
+                if !owner.isAProducts, Self.onEveryPath(.rateLimit, statement, fragments: fragments, checked, method: method, api: api, visited: &expanded) != nil {
                     return .stopped
                 }
                 if let found = first(.call, atAnyDepthIn: statement, visited: &visited, method: method) {
-                    return .found(owner: owner, name: found, afterATokenCheck: false)
+                    return .found(owner: owner.name, name: found, afterATokenCheck: false)
                 }
             case .run(let run):
                 let outcome = run.answers.value(for: .callBeforeRawLimit(method: method, api: api)) { callBeforeRawLimit(in: run.entries, method: method, api: api) }
@@ -770,7 +780,7 @@ final class RawEnforcement: Sendable {
             case .generated: if toGenerated { return .stopped }
             case .statement(let owner, let statement):
                 if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: method) {
-                    return .found(owner: owner, name: found, afterATokenCheck: false)
+                    return .found(owner: owner.name, name: found, afterATokenCheck: false)
                 }
             case .run(let run):
                 // A run holds no generated statements: the answer serves both walks.
@@ -793,7 +803,7 @@ final class RawEnforcement: Sendable {
     /// (audit V19 found a product's lookup after its check of `Authorization` judged by the
     /// callers of no product).
     func callersCredentials(on route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> Set<CallersCredentials> {
-        let byAudience = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
+        let byRun = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
             let order = inboundOrder(of: route, products: [])
             let runAt = order.firstIndex { if case .run = $0 { true } else { false } } ?? order.endIndex
             let (before, after) = (order[..<runAt], order[min(runAt + 1, order.endIndex)...])
@@ -802,38 +812,52 @@ final class RawEnforcement: Sendable {
             let requiredBefore = requiresTheCallersAuthorization(in: before, of: route)
             lazy var placesAfter = after.first(where: holdsACheck).map(places(readByTheCheckIn:))
             lazy var requiredAfter = requiresTheCallersAuthorization(in: after, of: route)
-            // A policy without `<base />` runs no broader policy, for any audience.
-            let runs = runAt == order.endIndex ? [BroaderCredentials(): Set(route.products)] : broaderCredentials(of: route)
-            var byAudience: [CallersCredentials: Set<Int>] = [:]
-            for (run, products) in runs {
-                let credentials = CallersCredentials(
+            func credentials(_ run: BroaderCredentials) -> CallersCredentials {
+                CallersCredentials(
                     places: placesBefore ?? run.places ?? placesAfter,
                     requiresTheCallersAuthorization: requiredBefore ?? run.requiresTheCallersAuthorization ?? requiredAfter ?? false)
-                byAudience[credentials, default: []].formUnion(products)
             }
-            return byAudience
+            // A policy without `<base />` runs no broader policy, for any audience.
+            guard runAt != order.endIndex else { return RouteCredentials(withoutBroader: credentials(BroaderCredentials())) }
+            return RouteCredentials(byRun: Dictionary(uniqueKeysWithValues: broaderCredentials(of: route).all.map { ($0, credentials($0)) }))
         }
-        guard let products else { return Set(byAudience.keys) }
-        return Set(byAudience.compactMap { credentials, audience in audience.isDisjoint(with: products) ? nil : credentials })
+        if let alone = byRun.withoutBroader { return [alone] }
+        guard let products else { return Set(byRun.byRun.values) }
+        let broader = broaderCredentials(of: route)
+        return Set(products.compactMap { broader.byProduct[$0].flatMap { byRun.byRun[$0] } })
     }
 
-    /// What the broader policies' run asks of the callers of each of `route`'s audiences,
-    /// each answer once with the products whose subscribers get it (none for the callers of
-    /// no product alone): the same for every route of the API, whose products are the
-    /// API's, so found once for each (400 products holding checks over 4,000 routes looked
-    /// up 1.6 million runs).
-    private func broaderCredentials(of route: EffectiveRoute) -> [BroaderCredentials: Set<Int>] {
+    /// ``callersCredentials(on:runningOneOf:)`` of a route: for each answer of the broader
+    /// runs of its API's audiences, or alone where it runs none.
+    private struct RouteCredentials: Sendable {
+        var byRun: [BroaderCredentials: CallersCredentials] = [:]
+        var withoutBroader: CallersCredentials?
+    }
+
+    /// What the broader policies' run asks of the callers of each of `route`'s audiences:
+    /// every answer, and each product's subscribers'. The same for every route of the API,
+    /// whose products are the API's, so found once for each (400 products holding checks
+    /// over 4,000 routes looked up 1.6 million runs).
+    private func broaderCredentials(of route: EffectiveRoute) -> BroaderAnswers {
         apisBroaderCredentials.value(for: route.apiIndex) {
-            var byAudience: [BroaderCredentials: Set<Int>] = [:]
+            var answers = BroaderAnswers()
             for audience in audiences(of: route) {
                 let run = broaderRun(of: route, products: audience)
                 let checks = holdsTokenCheck(.run(run), authenticated: false, method: nil)
                 let credentials = BroaderCredentials(
                     places: checks ? places(readByTheCheckIn: .run(run)) : nil, requiresTheCallersAuthorization: requiresTheCallersAuthorization(in: [.run(run)], of: route))
-                byAudience[credentials, default: []].formUnion(audience)
+                answers.all.insert(credentials)
+                for product in audience { answers.byProduct[product] = credentials }
             }
-            return byAudience
+            return answers
         }
+    }
+
+    /// ``broaderCredentials(of:)``: every audience's answer, and each product's subscribers'
+    /// (the callers of no product meet one of the first alone).
+    private struct BroaderAnswers: Sendable {
+        var all: Set<BroaderCredentials> = []
+        var byProduct: [Int: BroaderCredentials] = [:]
     }
 
     /// What one audience's run of the broader policies asks of its callers: where its
@@ -1003,9 +1027,12 @@ final class RawEnforcement: Sendable {
         }
         writes.formUnion(written(by: global, at: .global))
         // The products are the API's: read once for every route of it (audit V19: 200 products' lookups over 4,000 routes read every product again for each).
+        // Of a product's statement, only that product's way (audit V20: another product's removal counted).
         writes.formUnion(
             productsAuthorizationWrites.value(for: .init(api: route.apiIndex, besides: ObjectIdentifier(scope.document), broaderRunAfter: broaderRunAfter)) {
-                route.products.reduce(into: []) { $0.formUnion(written(by: products[$1].document, at: .product)) }
+                route.products.reduce(into: []) { writes, product in
+                    if scope.products?.contains(product) ?? true { writes.formUnion(written(by: products[product].document, at: .product)) }
+                }
             })
         writes.formUnion(written(by: apis[route.apiIndex], at: .api))
         writes.formUnion(written(by: route.written.policy?.document, at: .operation))
@@ -1060,13 +1087,29 @@ final class RawEnforcement: Sendable {
 
     /// The credential places whose caller's value a statement of the inbound of a policy
     /// on `route`'s way replaces or removes (``CheckedCredentials/Write/replaced``): the
-    /// gateway's, its products', its API's and its own, on the way of any of its audiences.
-    /// A run shared by many routes is read once.
-    func credentialPlacesReplaced(onTheWayOf route: EffectiveRoute) -> [CredentialPlace] {
-        audiences(of: route).flatMap { products in inboundOrder(of: route, products: products).flatMap { credentialPlacesReplaced(in: $0) } }
+    /// gateway's, its products', its API's and its own, on the way of those of its
+    /// audiences that run one of `products` (all, where nil): a product's statements are
+    /// met by its subscribers alone (audit V20: another product's replacement of the header
+    /// a product checks counted against that product's store). The route's own statements
+    /// are read once for each route, the audiences' broader runs once for each API (audit
+    /// V20: 200 products' stores over 2,000 routes read every audience's way again for
+    /// each, 100 s).
+    func credentialPlacesReplaced(onTheWayOf route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> [CredentialPlace] {
+        let own = routesReplacedPlaces.value(for: ObjectIdentifier(route)) {
+            let order = inboundOrder(of: route, products: [])
+            let isRun = { (entry: InboundRun.Entry) in if case .run = entry { true } else { false } }
+            return (order.filter { !isRun($0) }.flatMap { credentialPlacesReplaced(in: $0) }, order.contains(where: isRun))
+        }
+        guard own.reachesBroader else { return own.places }
+        let broader = apisReplacedPlaces.value(for: APIAndProducts(api: route.apiIndex, products: products)) {
+            audiences(of: route).flatMap { audience in
+                products.map { $0.isDisjoint(with: audience) } ?? false ? [] : credentialPlacesReplaced(in: .run(broaderRun(of: route, products: audience)))
+            }
+        }
+        return own.places + broader
     }
 
-    /// ``credentialPlacesReplaced(onTheWayOf:)`` of one entry of an inbound order.
+    /// ``credentialPlacesReplaced(onTheWayOf:runningOneOf:)`` of one entry of an inbound order.
     private func credentialPlacesReplaced(in entry: InboundRun.Entry) -> [CredentialPlace] {
         switch entry {
         case .generated: []
@@ -1310,7 +1353,7 @@ final class RawEnforcement: Sendable {
         guard let document = route.written.policy?.document else { return [.run(broader()), .generated] }
         var order: [InboundRun.Entry] = []
         var expanded = Set<String>()
-        let owner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
+        let owner = InboundRun.Owner(name: "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", isAProducts: false)
         let own = Self.split(document)
         func add(_ statements: [PolicyXMLElement]) {
             if includesInPlace { order += statements.map { .statement(owner: owner, $0) } } else { append(statements[...], owner, to: &order, expanded: &expanded) }
@@ -1330,11 +1373,13 @@ final class RawEnforcement: Sendable {
         runs.run(.api(route.apiIndex, products: products)) {
             var entries: [InboundRun.Entry] = []
             var expanded = Set<String>()
-            let owner = "API '\(apiNames[route.apiIndex])'"
+            let owner = InboundRun.Owner(name: "API '\(apiNames[route.apiIndex])'", isAProducts: false)
             let api = Self.split(apis[route.apiIndex])
             append(api.before[...], owner, to: &entries, expanded: &expanded)
             if api.keepsBase {
-                let products = products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
+                let products = products.map {
+                    (owner: InboundRun.Owner(name: "product '\(self.products[$0].name)'", isAProducts: true), parts: Self.split(self.products[$0].document))
+                }
                 for product in products { append(product.parts.before[...], product.owner, to: &entries, expanded: &expanded) }
                 if products.allSatisfy(\.parts.keepsBase), let global = gatewayRun() { entries.append(.run(global)) }
                 for product in products { append(product.parts.afterBase[...], product.owner, to: &entries, expanded: &expanded) }
@@ -1349,7 +1394,7 @@ final class RawEnforcement: Sendable {
         return runs.run(.gateway) {
             var entries: [InboundRun.Entry] = []
             var expanded = Set<String>()
-            append(global.inboundStatements[...], "the gateway", to: &entries, expanded: &expanded)
+            append(global.inboundStatements[...], InboundRun.Owner(name: "the gateway", isAProducts: false), to: &entries, expanded: &expanded)
             return run(of: entries)
         }
     }
@@ -1387,12 +1432,14 @@ final class RawEnforcement: Sendable {
     /// Appends `statements` to an inbound order. A fragment included at the top runs its
     /// statements in its place: a check inside it is met after what comes before the check
     /// in the fragment too. Each once in an order, so an include cycle ends.
-    private func append(_ statements: ArraySlice<PolicyXMLElement>, _ owner: String, to order: inout [InboundRun.Entry], expanded: inout Set<String>) {
+    private func append(_ statements: ArraySlice<PolicyXMLElement>, _ owner: InboundRun.Owner, to order: inout [InboundRun.Entry], expanded: inout Set<String>) {
         for statement in statements {
             if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
                 let fragment = fragments[id], expanded.insert(id).inserted
             {
-                append(fragment.rootElements[...], "fragment '\(id)'", to: &order, expanded: &expanded)
+                // A product's fragment runs for its subscribers alone (audit V20: a product's
+                // limit written in one stopped RL001's walk for every caller).
+                append(fragment.rootElements[...], InboundRun.Owner(name: "fragment '\(id)'", isAProducts: owner.isAProducts), to: &order, expanded: &expanded)
             } else {
                 order.append(.statement(owner: owner, statement))
             }

@@ -1635,6 +1635,44 @@ final class RawPolicyTests: XCTestCase {
             ["CA001 defs/orders.yaml: raw 'cache-store-value' in route 'orders/list-orders' keeps the answer to route 'list-orders', which requires a token, under a key that does not tell its callers apart"])
     }
 
+    /// A product's statements are on its own subscribers' way alone, in a fragment it
+    /// includes too (audit V20): a product's limit in a fragment stopped RL001's walk for
+    /// every caller, hiding an API's call before the API's limit; another product's
+    /// replacement of the header a product checks counted against that product's store,
+    /// and another product's removal of `Authorization` against its lookup (two false
+    /// errors older than round 51).
+    func testAnotherProductsStatementsAreNotOnAProductsWay() throws {
+        let jwt = { (header: String) in
+            #"<validate-jwt header-name="\#(header)"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        }
+        let limit = #"<rate-limit-by-key calls="100" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#
+        let call = #"<send-request mode="new" response-variable-name="stock"><set-url>https://stock.example.com/levels</set-url></send-request>"#
+        let store = #"<cache-store-value key="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;, &quot;&quot;))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />"#
+        let lookup = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>Accept</vary-by-header></cache-lookup>"#
+        let route = { (name: String, inbound: String) in
+            "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base />\(inbound)</inbound></policies>'}\n"
+        }
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(RuleExample.api("limited", fields: "rateLimit: none", rawInbound: call + limit, routes: "  - {id: list-limited, method: GET, path: /orders, scopes: [orders.read]}\n").text, to: "defs/limited.yaml")
+        try write(RuleExample.api("stored", fields: "auth: none\n", routes: route("stored", jwt("Authorization"))).text, to: "defs/stored.yaml")
+        try write(RuleExample.api("looked", fields: "auth: none\n", routes: route("looked", jwt("X-Tok"))).text, to: "defs/looked.yaml")
+        func product(_ name: String, _ api: String, _ policy: String) -> String {
+            "apiVersion: portcullis/v1\nkind: Product\nname: \(name)\napis: [\(api)]\npolicy: '<policies>\(policy)</policies>'\n---\n"
+        }
+        try write(
+            product("limiting", "limited", #"<inbound><include-fragment fragment-id="partner-limit" /><base /></inbound>"#)
+                + product("storing", "stored", "<inbound>\(jwt("X-Tok"))<base /></inbound><outbound><base />\(store)</outbound>")
+                + product("replacing", "stored", #"<inbound><set-header name="X-Tok" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault(&quot;t&quot;,&quot;&quot;))</value></set-header><base /></inbound>"#)
+                + product("looking", "looked", "<inbound>\(jwt("Authorization"))<base />\(lookup)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>")
+                + product("removing", "looked", #"<inbound><base /><set-header name="Authorization" exists-action="delete" /></inbound>"#)
+                + "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: partner-limit\npolicy: '<fragment>\(limit)</fragment>'\n",
+            to: "defs/products.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("RL001") || $0.hasPrefix("CA001") }
+        XCTAssertEqual(
+            found,
+            ["RL001 defs/limited.yaml: route 'list-limited' is limited only by raw 'rate-limit-by-key' in API 'limited', and raw 'send-request' in API 'limited' runs before it, so its calls go uncounted"])
+    }
+
     /// A product's check stops a walk to the token check for that product's subscribers
     /// alone: the callers of no product meet the route's answer, or its replacement of the
     /// header its check reads, before any check (round 51; both were hidden by a product's

@@ -674,7 +674,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     private static func credentialHeaders(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
         var common: Set<String>?
         for route in routes {
-            let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route)
+            let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route, runningOneOf: scope.products)
             for callers in context.callersCredentials(on: route, runningOneOf: scope.products) {
                 guard let places = callers.places ?? context.credentialPlaces(of: localChecks) else { continue }
                 var headers = Set<String>()
