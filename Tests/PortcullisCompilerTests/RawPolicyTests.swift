@@ -1562,6 +1562,19 @@ final class RawPolicyTests: XCTestCase {
             ])
     }
 
+    /// Writes the base gateway and, for each case, an API `name` of one public route whose
+    /// policy holds the sections `route`, in a product of its own whose policy holds `product`.
+    private func writeRoutesInProducts(_ cases: [(name: String, product: String, route: String)]) throws {
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, product, route) in cases {
+            let example = RuleExample.api(
+                name, fields: "auth: none\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies>\(route)</policies>'}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+            try write("apiVersion: portcullis/v1\nkind: Product\nname: \(name)-partners\napis: [\(name)]\npolicy: '<policies>\(product)</policies>'\n", to: "defs/\(name)-product.yaml")
+        }
+    }
+
     /// A product's policy runs for that product's subscribers alone: a request with a
     /// subscription to all APIs or to the API alone, or with none, runs no product's
     /// policy, and meets the route's own first check first. Audit V16 found a product's
@@ -1591,14 +1604,7 @@ final class RawPolicyTests: XCTestCase {
             ("productfragment", #"<inbound>\#(jwt("X-Tok"))<base /></inbound><outbound><base /><include-fragment fragment-id="keep-by-token" /></outbound>"#, "<inbound><base />\(jwt("Authorization"))</inbound>"),
             ("onerrorcheck", #"<inbound><base /></inbound><on-error><base /><include-fragment fragment-id="late-check" /></on-error>"#, "<inbound><base />\(jwt("X-Tok"))\(lookup)\(jwt("Authorization"))</inbound><outbound><base /><cache-store duration=\"30\" /></outbound>"),
         ]
-        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
-        for (name, product, route) in cases {
-            let example = RuleExample.api(
-                name, fields: "auth: none\n",
-                routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies>\(route)</policies>'}\n")
-            try write(example.text, to: "defs/\(name).yaml")
-            try write("apiVersion: portcullis/v1\nkind: Product\nname: \(name)-partners\napis: [\(name)]\npolicy: '<policies>\(product)</policies>'\n", to: "defs/\(name)-product.yaml")
-        }
+        try writeRoutesInProducts(cases)
         try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: late-check\npolicy: '<fragment>\(jwt("Authorization"))</fragment>'\n", to: "defs/late-check.yaml")
         try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: keep-by-token\npolicy: '<fragment>\(store)</fragment>'\n", to: "defs/keep-by-token.yaml")
         let found = try lintFindings().filter { $0.hasPrefix("CA001") }
@@ -1690,14 +1696,7 @@ final class RawPolicyTests: XCTestCase {
             ("answernocheck", "<base />", "<base />" + answer + jwt("X-Tok")),
             ("answerafter", jwt("Authorization") + "<base />", "<base />" + jwt("X-Tok") + answer),
         ]
-        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
-        for (name, product, route) in cases {
-            let example = RuleExample.api(
-                name, fields: "auth: none\n",
-                routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound>\(route)</inbound></policies>'}\n")
-            try write(example.text, to: "defs/\(name).yaml")
-            try write("apiVersion: portcullis/v1\nkind: Product\nname: \(name)-partners\napis: [\(name)]\npolicy: '<policies><inbound>\(product)</inbound></policies>'\n", to: "defs/\(name)-product.yaml")
-        }
+        try writeRoutesInProducts(cases.map { ($0.name, "<inbound>\($0.product)</inbound>", "<inbound>\($0.route)</inbound>") })
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
         XCTAssertEqual(
             found.sorted(),
