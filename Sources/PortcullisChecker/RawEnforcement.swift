@@ -877,10 +877,10 @@ final class RawEnforcement: Sendable {
         let places: Set<CredentialPlace>?
         /// Whether every such request must bring the caller's own `Authorization` to pass a
         /// token check that reads it alone, or a `check-header` of it, nothing having written
-        /// it before: the generated check, or a raw one after a check of another header (audit V12 found a route that
-        /// must pass both taken for one whose requests APIM caches). A write before the check
-        /// (a managed identity's token, a `set-header` even with `skip`) lets a caller without
-        /// one through on the gateway's (audit V16).
+        /// it before: the generated check, or a raw one after a check of another header
+        /// (audit V12 found a route that must pass both taken for one whose requests APIM
+        /// caches). A write before the check (a managed identity's token, a `set-header` even
+        /// with `skip`) lets a caller without one through on the gateway's (audit V16).
         let requiresTheCallersAuthorization: Bool
     }
 
