@@ -221,11 +221,6 @@ final class RawEnforcement: Sendable {
     /// What the broader runs of the audiences running one of some products replace, by API
     /// and products.
     private let apisReplacedPlaces = Memo<APIAndProducts, [CredentialPlace]>()
-
-    private struct APIAndProducts: Hashable {
-        let api: Int
-        let products: Set<Int>?
-    }
     /// Whether a statement on some audience's way may change a route's method
     /// (``methodBranchesSee(on:)``), by route.
     private let routesSettingMethod = Memo<ObjectIdentifier, Bool>()
@@ -804,9 +799,7 @@ final class RawEnforcement: Sendable {
     /// callers of no product).
     func callersCredentials(on route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> Set<CallersCredentials> {
         let byRun = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
-            let order = inboundOrder(of: route, products: [])
-            let runAt = order.firstIndex { if case .run = $0 { true } else { false } } ?? order.endIndex
-            let (before, after) = (order[..<runAt], order[min(runAt + 1, order.endIndex)...])
+            let (before, after, reachesBroader) = ownWay(of: route)
             let holdsACheck = { (entry: InboundRun.Entry) in self.holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) }
             let placesBefore = before.first(where: holdsACheck).map(places(readByTheCheckIn:))
             let requiredBefore = requiresTheCallersAuthorization(in: before, of: route)
@@ -818,20 +811,32 @@ final class RawEnforcement: Sendable {
                     requiresTheCallersAuthorization: requiredBefore ?? run.requiresTheCallersAuthorization ?? requiredAfter ?? false)
             }
             // A policy without `<base />` runs no broader policy, for any audience.
-            guard runAt != order.endIndex else { return RouteCredentials(withoutBroader: credentials(BroaderCredentials())) }
-            return RouteCredentials(byRun: Dictionary(uniqueKeysWithValues: broaderCredentials(of: route).all.map { ($0, credentials($0)) }))
+            guard reachesBroader else { return .alone(credentials(BroaderCredentials())) }
+            return .byRun(Dictionary(uniqueKeysWithValues: broaderCredentials(of: route).all.map { ($0, credentials($0)) }))
         }
-        if let alone = byRun.withoutBroader { return [alone] }
-        guard let products else { return Set(byRun.byRun.values) }
-        let broader = broaderCredentials(of: route)
-        return Set(products.compactMap { broader.byProduct[$0].flatMap { byRun.byRun[$0] } })
+        switch byRun {
+        case .alone(let credentials): return [credentials]
+        case .byRun(let byRun):
+            guard let products else { return Set(byRun.values) }
+            let broader = broaderCredentials(of: route)
+            return Set(products.compactMap { broader.byProduct[$0].flatMap { byRun[$0] } })
+        }
     }
 
-    /// ``callersCredentials(on:runningOneOf:)`` of a route: for each answer of the broader
-    /// runs of its API's audiences, or alone where it runs none.
-    private struct RouteCredentials: Sendable {
-        var byRun: [BroaderCredentials: CallersCredentials] = [:]
-        var withoutBroader: CallersCredentials?
+    /// ``callersCredentials(on:runningOneOf:)`` of a route: alone where it runs no broader
+    /// policy, otherwise for each answer of the broader runs of its API's audiences.
+    private enum RouteCredentials: Sendable {
+        case alone(CallersCredentials)
+        case byRun([BroaderCredentials: CallersCredentials])
+    }
+
+    /// The entries of `route`'s inbound order besides the broader policies' run, which are
+    /// the same for every audience: those before the run and those after it, with whether
+    /// the route reaches the run at all (a policy without `<base />` does not).
+    private func ownWay(of route: EffectiveRoute) -> (before: ArraySlice<InboundRun.Entry>, after: ArraySlice<InboundRun.Entry>, reachesBroader: Bool) {
+        let order = inboundOrder(of: route, products: [])
+        guard let run = order.firstIndex(where: { if case .run = $0 { true } else { false } }) else { return (order[...], [], false) }
+        return (order[..<run], order[(run + 1)...], true)
     }
 
     /// What the broader policies' run asks of the callers of each of `route`'s audiences:
@@ -1096,9 +1101,8 @@ final class RawEnforcement: Sendable {
     /// each, 100 s).
     func credentialPlacesReplaced(onTheWayOf route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> [CredentialPlace] {
         let own = routesReplacedPlaces.value(for: ObjectIdentifier(route)) {
-            let order = inboundOrder(of: route, products: [])
-            let isRun = { (entry: InboundRun.Entry) in if case .run = entry { true } else { false } }
-            return (order.filter { !isRun($0) }.flatMap { credentialPlacesReplaced(in: $0) }, order.contains(where: isRun))
+            let way = ownWay(of: route)
+            return ([way.before, way.after].joined().flatMap { credentialPlacesReplaced(in: $0) }, way.reachesBroader)
         }
         guard own.reachesBroader else { return own.places }
         let broader = apisReplacedPlaces.value(for: APIAndProducts(api: route.apiIndex, products: products)) {
@@ -2958,6 +2962,13 @@ extension Sequence {
 private struct AuthorizationWritesRead: Hashable, Sendable {
     let document: ObjectIdentifier
     let beforeBase: Bool
+}
+
+/// An API with some of its products (nil: all), whose audiences' broader runs
+/// ``RawEnforcement/credentialPlacesReplaced(onTheWayOf:runningOneOf:)`` reads.
+private struct APIAndProducts: Hashable, Sendable {
+    let api: Int
+    let products: Set<Int>?
 }
 
 /// The products of an API, read for the statements of another document (``RawEnforcement/authorizationWrites(ofPoliciesBesides:on:broaderRunAfter:)``).

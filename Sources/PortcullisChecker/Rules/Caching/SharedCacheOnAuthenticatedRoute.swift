@@ -675,8 +675,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         var common: Set<String>?
         for route in routes {
             let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route, runningOneOf: scope.products)
-            for callers in context.callersCredentials(on: route, runningOneOf: scope.products) {
-                guard let places = callers.places ?? context.credentialPlaces(of: localChecks) else { continue }
+            for callers in Self.callers(of: route, in: scope, localChecks: localChecks, context) {
+                guard let places = callers.places else { continue }
                 var headers = Set<String>()
                 for place in places {
                     switch place {
@@ -691,6 +691,18 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             if common?.isEmpty == true { break }
         }
         return common ?? []
+    }
+
+    /// What the first token check of each audience of `route` that meets `scope`'s
+    /// statements asks of its callers (``RawEnforcement/callersCredentials(on:runningOneOf:)``),
+    /// the scope's own checks, `localChecks`, read where none checks.
+    private static func callers(
+        of route: EffectiveRoute, in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext
+    ) -> [RawEnforcement.CallersCredentials] {
+        context.callersCredentials(on: route, runningOneOf: scope.products).map { callers in
+            callers.places != nil
+                ? callers : .init(places: context.credentialPlaces(of: localChecks), requiresTheCallersAuthorization: callers.requiresTheCallersAuthorization)
+        }
     }
 
     /// Not a header's name (names hold no space).
@@ -838,11 +850,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let enforcement = context.rawEnforcement
             var seen = Set<Answers>()
             return routes.compactMap { route in
-                let callers = context.callersCredentials(on: route, runningOneOf: scope.products).map { callers in
-                    callers.places != nil ? callers : .init(places: context.credentialPlaces(of: localChecks), requiresTheCallersAuthorization: callers.requiresTheCallersAuthorization)
-                }
                 let answers = Answers(
-                    callers: Set(callers),
+                    callers: Set(SharedCacheOnAuthenticatedRoute.callers(of: route, in: scope, localChecks: localChecks, context)),
                     othersWrite: Dictionary(uniqueKeysWithValues: broaderRunAfter.map { ($0, enforcement.authorizationWrites(ofPoliciesBesides: scope, on: route, broaderRunAfter: $0)) }))
                 return seen.insert(answers).inserted ? RouteKind(route: route, answers: answers) : nil
             }
