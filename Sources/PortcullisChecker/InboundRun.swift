@@ -119,8 +119,9 @@ final class InboundRuns: Sendable {
         case gateway
         /// An API's policy (by index) with the policies of the products (by index) in place
         /// of its `<base />`: one product's for its subscribers, none for other callers, or
-        /// all of the API's for what any request may meet.
-        case api(Int, products: [Int])
+        /// all of the API's for what any request may meet; each `<base />` on some paths
+        /// only read as `through` says (its `route` unread).
+        case api(Int, products: [Int], through: PartialBases)
     }
 
     private let runs = Mutex<[Scope: InboundRun]>([:])

@@ -798,43 +798,56 @@ final class RawEnforcement: Sendable {
     /// (audit V19 found a product's lookup after its check of `Authorization` judged by the
     /// callers of no product).
     func callersCredentials(on route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> Set<CallersCredentials> {
-        let byRun = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
-            let (before, after, reachesBroader) = ownWay(of: route)
-            let holdsACheck = { (entry: InboundRun.Entry) in self.holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) }
-            let placesBefore = before.first(where: holdsACheck).map(places(readByTheCheckIn:))
-            let requiredBefore = requiresTheCallersAuthorization(in: before, of: route)
-            lazy var placesAfter = after.first(where: holdsACheck).map(places(readByTheCheckIn:))
-            lazy var requiredAfter = requiresTheCallersAuthorization(in: after, of: route)
-            func credentials(_ run: BroaderCredentials) -> CallersCredentials {
-                CallersCredentials(
-                    places: placesBefore ?? run.places ?? placesAfter,
-                    requiresTheCallersAuthorization: requiredBefore ?? run.requiresTheCallersAuthorization ?? requiredAfter ?? false)
-            }
-            // A policy without `<base />` runs no broader policy, for any audience.
-            guard reachesBroader else { return .alone(credentials(BroaderCredentials())) }
-            return .byRun(Dictionary(uniqueKeysWithValues: broaderCredentials(of: route).all.map { ($0, credentials($0)) }))
+        let found = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
+            var found = RouteCredentials()
+            for throughOwnBase in ownReadings(of: route) { found.add(callersCredentials(on: route, throughPartialBase: throughOwnBase)) }
+            return found
         }
-        switch byRun {
-        case .alone(let credentials): return [credentials]
-        case .byRun(let byRun):
-            guard let products else { return Set(byRun.values) }
-            let broader = broaderCredentials(of: route)
-            return Set(products.compactMap { broader.byProduct[$0].flatMap { byRun[$0] } })
-        }
+        guard let products else { return Set(found.byRun.values).union(found.alone.map { [$0] } ?? []) }
+        let broader = broaderCredentials(of: route)
+        return Set(products.flatMap { broader.byProduct[$0] ?? [] }.compactMap { found.byRun[$0] })
     }
 
-    /// ``callersCredentials(on:runningOneOf:)`` of a route: alone where it runs no broader
-    /// policy, otherwise for each answer of the broader runs of its API's audiences.
-    private enum RouteCredentials: Sendable {
-        case alone(CallersCredentials)
-        case byRun([BroaderCredentials: CallersCredentials])
+    /// ``callersCredentials(on:runningOneOf:)`` of a route read one way through its own
+    /// policy's `<base />` on some paths only.
+    private func callersCredentials(on route: EffectiveRoute, throughPartialBase: Bool) -> RouteCredentials {
+        let (before, after, reachesBroader) = ownWay(of: route, throughPartialBase: throughPartialBase)
+        let holdsACheck = { (entry: InboundRun.Entry) in self.holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) }
+        let placesBefore = before.first(where: holdsACheck).map(places(readByTheCheckIn:))
+        let requiredBefore = requiresTheCallersAuthorization(in: before, of: route)
+        lazy var placesAfter = after.first(where: holdsACheck).map(places(readByTheCheckIn:))
+        lazy var requiredAfter = requiresTheCallersAuthorization(in: after, of: route)
+        func credentials(_ run: BroaderCredentials) -> CallersCredentials {
+            CallersCredentials(
+                places: placesBefore ?? run.places ?? placesAfter,
+                requiresTheCallersAuthorization: requiredBefore ?? run.requiresTheCallersAuthorization ?? requiredAfter ?? false)
+        }
+        // A policy without `<base />` runs no broader policy, for any audience, nor one read past it.
+        guard reachesBroader else { return RouteCredentials(alone: credentials(BroaderCredentials())) }
+        return RouteCredentials(byRun: Dictionary(uniqueKeysWithValues: broaderCredentials(of: route).all.map { ($0, credentials($0)) }))
+    }
+
+    /// ``callersCredentials(on:runningOneOf:)`` of a route: for the requests that run no
+    /// broader policy, and for each answer of the broader runs of its API's audiences. A
+    /// policy with `<base />` on some paths only has both.
+    private struct RouteCredentials: Sendable {
+        var alone: CallersCredentials?
+        var byRun: [BroaderCredentials: CallersCredentials] = [:]
+
+        mutating func add(_ other: RouteCredentials) {
+            alone = alone ?? other.alone
+            byRun.merge(other.byRun) { first, _ in first }
+        }
     }
 
     /// The entries of `route`'s inbound order besides the broader policies' run, which are
     /// the same for every audience: those before the run and those after it, with whether
-    /// the route reaches the run at all (a policy without `<base />` does not).
-    private func ownWay(of route: EffectiveRoute) -> (before: ArraySlice<InboundRun.Entry>, after: ArraySlice<InboundRun.Entry>, reachesBroader: Bool) {
-        let order = inboundOrder(of: route, products: [])
+    /// the route reaches the run at all (a policy without `<base />` does not, nor one read
+    /// past its `<base />` on some paths only).
+    private func ownWay(of route: EffectiveRoute, throughPartialBase: Bool = false)
+        -> (before: ArraySlice<InboundRun.Entry>, after: ArraySlice<InboundRun.Entry>, reachesBroader: Bool)
+    {
+        let order = inboundOrder(of: route, products: [], through: PartialBases(route: throughPartialBase))
         guard let run = order.firstIndex(where: { if case .run = $0 { true } else { false } }) else { return (order[...], [], false) }
         return (order[..<run], order[(run + 1)...], true)
     }
@@ -847,12 +860,16 @@ final class RawEnforcement: Sendable {
         apisBroaderCredentials.value(for: route.apiIndex) {
             var answers = BroaderAnswers()
             for audience in audiences(of: route) {
-                let run = broaderRun(of: route, products: audience)
-                let checks = holdsTokenCheck(.run(run), authenticated: false, method: nil)
-                let credentials = BroaderCredentials(
-                    places: checks ? places(readByTheCheckIn: .run(run)) : nil, requiresTheCallersAuthorization: requiresTheCallersAuthorization(in: [.run(run)], of: route))
-                answers.all.insert(credentials)
-                for product in audience { answers.byProduct[product] = credentials }
+                for through in broaderReadings(of: route, products: audience) {
+                    let run = broaderRun(of: route, products: audience, through: through)
+                    let checks = holdsTokenCheck(.run(run), authenticated: false, method: nil)
+                    let credentials = BroaderCredentials(
+                        places: checks ? places(readByTheCheckIn: .run(run)) : nil,
+                        requiresTheCallersAuthorization: requiresTheCallersAuthorization(in: [.run(run)], of: route))
+                    answers.all.insert(credentials)
+                    guard runsProducts(of: route, through: through) else { continue }
+                    for product in audience { answers.byProduct[product, default: []].insert(credentials) }
+                }
             }
             return answers
         }
@@ -862,7 +879,7 @@ final class RawEnforcement: Sendable {
     /// (the callers of no product meet one of the first alone).
     private struct BroaderAnswers: Sendable {
         var all: Set<BroaderCredentials> = []
-        var byProduct: [Int: BroaderCredentials] = [:]
+        var byProduct: [Int: Set<BroaderCredentials>] = [:]
     }
 
     /// What one audience's run of the broader policies asks of its callers: where its
@@ -935,11 +952,61 @@ final class RawEnforcement: Sendable {
     /// The first answer `find` gives for the inbound order of one of `route`'s audiences
     /// (``audiences(of:)``): a product's check stops a walk for its own subscribers alone,
     /// and a product without `<base />` drops the gateway's statements from theirs alone.
+    /// Each audience's way is read through every `<base />` that runs on some paths only
+    /// and past it (``readings(of:products:)``).
     private func firstFound<Found>(overTheAudiencesOf route: EffectiveRoute, _ find: ([InboundRun.Entry]) -> Found?) -> Found? {
         for products in audiences(of: route) {
-            if let found = find(inboundOrder(of: route, products: products)) { return found }
+            for through in readings(of: route, products: products) {
+                if let found = find(inboundOrder(of: route, products: products, through: through)) { return found }
+            }
         }
         return nil
+    }
+
+    /// The ways the requests of an audience running `products` may take through the
+    /// policies on `route`'s way that run `<base />` on some paths only: past each, and
+    /// through it, in every combination; one way where none does, as on most estates.
+    /// Read past it alone, the broader policies' statements went unseen by the requests
+    /// that run them (audit V20 found the gateway's replacement of the header a product
+    /// checks, where the product runs `<base />` in one branch).
+    private func readings(of route: EffectiveRoute, products: [Int]) -> [PartialBases] {
+        let broader = broaderReadings(of: route, products: products)
+        return ownReadings(of: route).flatMap { throughOwnBase in
+            broader.map { reading in
+                var through = reading
+                through.route = throughOwnBase
+                return through
+            }
+        }
+    }
+
+    /// Whether ways are read past the `<base />` of `route`'s own policy (false) and through
+    /// it (true): both where it runs on some paths only.
+    private func ownReadings(of route: EffectiveRoute) -> [Bool] {
+        route.written.policy?.document?.inboundStatementHoldingBaseOnSomePaths == nil ? [false] : [false, true]
+    }
+
+    /// ``readings(of:products:)`` of the broader policies alone.
+    private func broaderReadings(of route: EffectiveRoute, products: [Int]) -> [PartialBases] {
+        var readings = [PartialBases()]
+        func fork(_ partial: Bool, _ path: WritableKeyPath<PartialBases, Bool>) {
+            guard partial else { return }
+            readings += readings.map { reading in
+                var through = reading
+                through[keyPath: path] = true
+                return through
+            }
+        }
+        fork(apis[route.apiIndex]?.inboundStatementHoldingBaseOnSomePaths != nil, \.api)
+        // Such a product is read apart (``audiences(of:)``): only an audience of one holds it.
+        fork(products.count == 1 && self.products[products[0]].document?.inboundStatementHoldingBaseOnSomePaths != nil, \.products)
+        return readings
+    }
+
+    /// Whether the products of an audience run on the way `through` reads: the API's
+    /// policy runs `<base />`, on every path or on the paths the reading takes.
+    private func runsProducts(of route: EffectiveRoute, through: PartialBases) -> Bool {
+        (apis[route.apiIndex]?.keepsInboundBase ?? true) || through.api
     }
 
     /// Whether `statement` holds on every path a `check-header` of `Authorization`, which
@@ -1101,13 +1168,18 @@ final class RawEnforcement: Sendable {
     /// each, 100 s).
     func credentialPlacesReplaced(onTheWayOf route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> [CredentialPlace] {
         let own = routesReplacedPlaces.value(for: ObjectIdentifier(route)) {
+            // Read past a `<base />` on some paths only, the route's statements stand whole.
             let way = ownWay(of: route)
-            return ([way.before, way.after].joined().flatMap { credentialPlacesReplaced(in: $0) }, way.reachesBroader)
+            return ([way.before, way.after].joined().flatMap { credentialPlacesReplaced(in: $0) }, way.reachesBroader || ownReadings(of: route).count > 1)
         }
         guard own.reachesBroader else { return own.places }
         let broader = apisReplacedPlaces.value(for: APIAndProducts(api: route.apiIndex, products: products)) {
             audiences(of: route).flatMap { audience in
-                products.map { $0.isDisjoint(with: audience) } ?? false ? [] : credentialPlacesReplaced(in: .run(broaderRun(of: route, products: audience)))
+                guard products.map({ !$0.isDisjoint(with: audience) }) ?? true else { return [CredentialPlace]() }
+                return broaderReadings(of: route, products: audience).flatMap { through in
+                    products != nil && !runsProducts(of: route, through: through)
+                        ? [] : credentialPlacesReplaced(in: .run(broaderRun(of: route, products: audience, through: through)))
+                }
             }
         }
         return own.places + broader
@@ -1350,15 +1422,17 @@ final class RawEnforcement: Sendable {
     /// `products`: the route's products whose policies run (``audiences(of:)``); nil for all
     /// of them, as a walk for what any request may meet reads them. `includesInPlace` keeps the route's own `include-fragment`s as statements, for a walk
     /// that tells a fragment by its name (``requestRewrites(on:)``).
-    private func inboundOrder(of route: EffectiveRoute, products: [Int]? = nil, includesInPlace: Bool = false) -> [InboundRun.Entry] {
-        let broader = { self.broaderRun(of: route, products: products ?? route.products) }
+    private func inboundOrder(
+        of route: EffectiveRoute, products: [Int]? = nil, through: PartialBases = PartialBases(), includesInPlace: Bool = false
+    ) -> [InboundRun.Entry] {
+        let broader = { self.broaderRun(of: route, products: products ?? route.products, through: through) }
         // Most routes have no policy of their own: the broader policies run, then the
         // generated statements (without making the name messages would give the policy).
         guard let document = route.written.policy?.document else { return [.run(broader()), .generated] }
         var order: [InboundRun.Entry] = []
         var expanded = Set<String>()
         let owner = InboundRun.Owner(name: "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", isAProducts: false)
-        let own = Self.split(document)
+        let own = Self.split(document, throughPartialBase: through.route)
         func add(_ statements: [PolicyXMLElement]) {
             if includesInPlace { order += statements.map { .statement(owner: owner, $0) } } else { append(statements[...], owner, to: &order, expanded: &expanded) }
         }
@@ -1372,17 +1446,23 @@ final class RawEnforcement: Sendable {
     }
 
     /// What runs in place of the `<base />` of a route's policy: the API's policy, and in
-    /// place of its `<base />` the policies of `products` (of the route's) and the gateway's.
-    private func broaderRun(of route: EffectiveRoute, products: [Int]) -> InboundRun {
-        runs.run(.api(route.apiIndex, products: products)) {
+    /// place of its `<base />` the policies of `products` (of the route's) and the gateway's,
+    /// each `<base />` on some paths only read as `through` says.
+    private func broaderRun(of route: EffectiveRoute, products: [Int], through: PartialBases) -> InboundRun {
+        var broader = through
+        broader.route = false
+        return runs.run(.api(route.apiIndex, products: products, through: broader)) {
             var entries: [InboundRun.Entry] = []
             var expanded = Set<String>()
             let owner = InboundRun.Owner(name: "API '\(apiNames[route.apiIndex])'", isAProducts: false)
-            let api = Self.split(apis[route.apiIndex])
+            let api = Self.split(apis[route.apiIndex], throughPartialBase: through.api)
             append(api.before[...], owner, to: &entries, expanded: &expanded)
             if api.keepsBase {
                 let products = products.map {
-                    (owner: InboundRun.Owner(name: "product '\(self.products[$0].name)'", isAProducts: true), parts: Self.split(self.products[$0].document))
+                    (
+                        owner: InboundRun.Owner(name: "product '\(self.products[$0].name)'", isAProducts: true),
+                        parts: Self.split(self.products[$0].document, throughPartialBase: through.products)
+                    )
                 }
                 for product in products { append(product.parts.before[...], product.owner, to: &entries, expanded: &expanded) }
                 if products.allSatisfy(\.parts.keepsBase), let global = gatewayRun() { entries.append(.run(global)) }
@@ -1539,10 +1619,20 @@ final class RawEnforcement: Sendable {
     /// read as running before the broader check (a false error), and a statement between
     /// it and a later `<base />` at the top as running after the generated check (an
     /// answer before the token check passed: the audit of the change).
-    private static func split(_ document: PolicyXMLDocument?) -> InboundParts {
+    /// `throughPartialBase` reads a `<base />` that runs on some paths only as running: its
+    /// statement is cut there, and the broader policies run between the parts, as they do
+    /// for the requests that take those paths; otherwise the reading is of the requests
+    /// that skip it, which meet no broader policy.
+    private static func split(_ document: PolicyXMLDocument?, throughPartialBase: Bool = false) -> InboundParts {
         guard let document else { return InboundParts() }
         let statements = document.inboundStatements
         guard let base = document.inboundBaseStatement else {
+            if throughPartialBase, let holder = document.inboundStatementHoldingBaseOnSomePaths {
+                let (cutBefore, cutAfter) = cut(atBase: statements[holder], where: { $0.holdsBase })
+                return InboundParts(
+                    before: statements[..<holder] + [cutBefore].compactMap { $0 }, after: [cutAfter].compactMap { $0 } + statements[(holder + 1)...],
+                    generatedFirst: runsGeneratedFirst(document))
+            }
             return InboundParts(before: statements, keepsBase: document.keepsInboundBase, generatedFirst: runsGeneratedFirst(document))
         }
         let (cutBefore, cutAfter) = cut(atBase: statements[base])
@@ -1565,13 +1655,16 @@ final class RawEnforcement: Sendable {
 
     /// A statement that runs `<base />` on every path, as what runs before the first
     /// `<base />` of each path and what runs after it: a `choose`'s branches or a `retry`'s
-    /// statements cut there (nil for `<base />` itself).
-    private static func cut(atBase statement: PolicyXMLElement) -> (before: PolicyXMLElement?, after: PolicyXMLElement?) {
+    /// statements cut at their first statement `holdsIt` picks (nil for `<base />` itself).
+    /// Another statement holding one stays whole before it.
+    private static func cut(
+        atBase statement: PolicyXMLElement, where holdsIt: (PolicyXMLElement) -> Bool = { $0.runsBaseOnEveryPath }
+    ) -> (before: PolicyXMLElement?, after: PolicyXMLElement?) {
         func cutStatements(_ nodes: [PolicyXMLNode]) -> (before: [PolicyXMLNode], after: [PolicyXMLNode]) {
-            guard let base = nodes.firstIndex(where: { if case .element(let element) = $0 { element.runsBaseOnEveryPath } else { false } }),
+            guard let base = nodes.firstIndex(where: { if case .element(let element) = $0 { holdsIt(element) } else { false } }),
                 case .element(let holder) = nodes[base]
             else { return (nodes, []) }
-            let (before, after) = cut(atBase: holder)
+            let (before, after) = cut(atBase: holder, where: holdsIt)
             return (nodes[..<base] + [before].compactMap { $0.map(PolicyXMLNode.element) }, [after].compactMap { $0.map(PolicyXMLNode.element) } + nodes[(base + 1)...])
         }
         var (before, after) = (statement, statement)
@@ -1592,8 +1685,10 @@ final class RawEnforcement: Sendable {
             }
         case "retry":
             (before.children, after.children) = cutStatements(statement.children)
-        default:
+        case "base":
             return (nil, nil)
+        default:
+            return (statement, nil)
         }
         return (before, after)
     }
@@ -2966,6 +3061,18 @@ private struct AuthorizationWritesRead: Hashable, Sendable {
 
 /// An API with some of its products (nil: all), whose audiences' broader runs
 /// ``RawEnforcement/credentialPlacesReplaced(onTheWayOf:runningOneOf:)`` reads.
+/// Which way an inbound order reads each policy on it that runs `<base />` on some paths
+/// only (``PolicyXMLDocument/inboundStatementHoldingBaseOnSomePaths``): through it, where
+/// the broader policies run, or past it (false), where they do not.
+struct PartialBases: Hashable, Sendable {
+    /// The route's own policy's.
+    var route = false
+    /// The API's policy's.
+    var api = false
+    /// The product's policy's, where an audience runs one product.
+    var products = false
+}
+
 private struct APIAndProducts: Hashable, Sendable {
     let api: Int
     let products: Set<Int>?

@@ -68,6 +68,15 @@ public final class PolicyXMLDocument: Sendable {
         keepsInboundBase = document.keepsInboundBase
     }
 
+    /// Where `inbound` runs `<base />` on some paths only (``keepsInboundBase`` is false, yet
+    /// a statement there holds one at some depth), the index in ``inboundStatements`` of
+    /// the first statement that holds one; nil otherwise. Rules read such a policy both
+    /// ways: through that `<base />`, and past it.
+    public var inboundStatementHoldingBaseOnSomePaths: Int? {
+        guard !keepsInboundBase else { return nil }
+        return inboundStatements.firstIndex(where: \.holdsBase)
+    }
+
     /// Whether the statements the build generates for `inbound` come after a `<base />`: the
     /// document writes one directly in `inbound` (``PolicyXMLElement/holdsBaseDirectly``),
     /// or has no `inbound`, which the build starts with `<base />`. Otherwise they come
@@ -190,6 +199,11 @@ public struct PolicyXMLElement: Sendable {
     /// the statements it generates for a section; one inside a `choose` does not count.
     public var holdsBaseDirectly: Bool {
         children.contains { if case .element(let element) = $0 { element.name == "base" } else { false } }
+    }
+
+    /// Whether this element is `<base />` or holds one at some depth.
+    public var holdsBase: Bool {
+        name == "base" || children.contains { if case .element(let element) = $0 { element.holdsBase } else { false } }
     }
 
     /// Whether every path through this statement runs `<base />`, and with it the broader
