@@ -1653,10 +1653,11 @@ final class RawEnforcement: Sendable {
         document.inboundBaseStatement == nil ? !document.keepsInboundBase : !document.inboundStatements.contains { $0.name == "base" }
     }
 
-    /// A statement that runs `<base />` on every path, as what runs before the first
-    /// `<base />` of each path and what runs after it: a `choose`'s branches or a `retry`'s
-    /// statements cut at their first statement `holdsIt` picks (nil for `<base />` itself).
-    /// Another statement holding one stays whole before it.
+    /// A statement holding `<base />`, as what runs before the first `<base />` of each
+    /// path and what runs after it: a `choose`'s branches or a `retry`'s statements cut at
+    /// their first statement `holdsIt` picks (one that runs it on every path, unless the
+    /// reading is through one on some paths only); nil for `<base />` itself. Another
+    /// statement holding one stays whole before it.
     private static func cut(
         atBase statement: PolicyXMLElement, where holdsIt: (PolicyXMLElement) -> Bool = { $0.runsBaseOnEveryPath }
     ) -> (before: PolicyXMLElement?, after: PolicyXMLElement?) {

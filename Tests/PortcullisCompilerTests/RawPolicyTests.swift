@@ -1641,6 +1641,43 @@ final class RawPolicyTests: XCTestCase {
             ["CA001 defs/orders.yaml: raw 'cache-store-value' in route 'orders/list-orders' keeps the answer to route 'list-orders', which requires a token, under a key that does not tell its callers apart"])
     }
 
+    /// A policy that runs `<base />` in one branch only runs the broader policies for the
+    /// requests that take it, and none for the others: rules read its way both through that
+    /// `<base />` and past it, at the route's, the API's and a product's scope alike. Read
+    /// past it alone, the gateway's replacement of the header each policy's check reads went
+    /// unseen (audit V20 B3, older than round 51); read through it alone, the gateway's
+    /// check would pass for requests that never meet it.
+    func testABaseOnSomePathsOnlyIsReadBothWays() throws {
+        let jwt = #"<validate-jwt header-name="X-Tok"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let somePaths = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Region&quot;))"><base /></when></choose>"#
+        try write(
+            RuleExample.baseGateway
+                + #"policy: '<policies><inbound><set-header name="X-Tok" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault(&quot;t&quot;,&quot;&quot;))</value></set-header></inbound></policies>'"# + "\n",
+            to: "defs/gateway.yaml")
+        let publicRoute = { (name: String, policy: String) in
+            "  - {id: list-\(name), method: GET, path: /\(name), public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}\(policy)}\n"
+        }
+        let own = "<policies><inbound>\(somePaths)\(jwt)</inbound></policies>"
+        try write(RuleExample.api("own", fields: "auth: none\n", routes: publicRoute("own", ", policy: '\(own)'")).text, to: "defs/own.yaml")
+        try write(RuleExample.api("scoped", fields: "auth: none\npolicy: '\(own)'\n", routes: publicRoute("scoped", "")).text, to: "defs/scoped.yaml")
+        try write(RuleExample.api("sold", fields: "auth: none\n", routes: publicRoute("sold", "")).text, to: "defs/sold.yaml")
+        try write("apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [sold]\npolicy: '\(own)'\n", to: "defs/partners.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("LP001") }.sorted(),
+            ["own", "scoped", "sold"].map {
+                "LP001 defs/\($0).yaml: raw 'set-header' in the gateway replaces the caller's token before the token check of route 'list-\($0)' reads it, so the check judges the gateway's credentials, not the caller's"
+            })
+
+        // Past it: the gateway's check leaves unchecked the requests that skip it.
+        try write(RuleExample.baseGateway + "policy: '<policies><inbound>\(jwt)</inbound></policies>'\n", to: "defs/gateway.yaml")
+        let unchecked = { (name: String, inbound: String) in
+            "  - {id: list-\(name), method: GET, path: /\(name), policy: '<policies><inbound>\(inbound)</inbound></policies>'}\n"
+        }
+        try write(RuleExample.api("own", fields: "auth: none\n", routes: unchecked("own", somePaths) + unchecked("all", "<base />")).text, to: "defs/own.yaml")
+        for name in ["scoped", "sold", "partners"] { try FileManager.default.removeItem(at: file("defs/\(name).yaml")) }
+        XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("LP001") }, ["LP001 defs/own.yaml: route 'list-own' accepts requests without a token and gives no reason"])
+    }
+
     /// A product's statements are on its own subscribers' way alone, in a fragment it
     /// includes too (audit V20): a product's limit in a fragment stopped RL001's walk for
     /// every caller, hiding an API's call before the API's limit; another product's
