@@ -180,11 +180,11 @@ public struct CheckContext: Sendable {
     }
 
     /// Where the first token check of each of `route`'s audiences (those whose requests
-    /// run the policy of one of `products`, where they are given) reads its callers'
-    /// credentials, and whether it requires their own `Authorization` (see
-    /// ``RawEnforcement/callersCredentials(on:runningOneOf:)``).
-    func callersCredentials(on route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> Set<RawEnforcement.CallersCredentials> {
-        rawEnforcement.callersCredentials(on: route, runningOneOf: products)
+    /// run `scope`'s policy, where it is given) reads its callers' credentials, and whether
+    /// it requires their own `Authorization` (see
+    /// ``RawEnforcement/callersCredentials(on:meeting:)``).
+    func callersCredentials(on route: EffectiveRoute, meeting scope: RawScope? = nil) -> Set<RawEnforcement.CallersCredentials> {
+        rawEnforcement.callersCredentials(on: route, meeting: scope)
     }
 
     /// The policy variables whose value the caller may choose.

@@ -224,7 +224,7 @@ final class RawEnforcement: Sendable {
     /// Whether a statement on some audience's way may change a route's method
     /// (``methodBranchesSee(on:)``), by route.
     private let routesSettingMethod = Memo<ObjectIdentifier, Bool>()
-    /// ``callersCredentials(on:runningOneOf:)`` of every audience, by route.
+    /// ``callersCredentials(on:meeting:)`` of every audience, by route.
     private let routesCallersCredentials = Memo<ObjectIdentifier, RouteCredentials>()
     /// ``broaderCredentials(of:)``, by API.
     private let apisBroaderCredentials = Memo<Int, BroaderAnswers>()
@@ -793,22 +793,27 @@ final class RawEnforcement: Sendable {
     /// header first). Asked of every route again for each scope with a lookup or a store
     /// (audit V17: 20 products' took 19 s), so found once for each route; only the run of
     /// the broader policies differs between audiences, so what the route's own policy runs
-    /// before and after it is read once. Given `products`, only the audiences whose
-    /// requests run one of their policies: a statement there is met by no other caller
-    /// (audit V19 found a product's lookup after its check of `Authorization` judged by the
-    /// callers of no product).
-    func callersCredentials(on route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> Set<CallersCredentials> {
+    /// before and after it is read once. Given `scope`, only the audiences whose requests
+    /// run its policy: a statement there is met by no other caller (audit V19 found a
+    /// product's lookup after its check of `Authorization` judged by the callers of no
+    /// product, and an API's or the gateway's lookup judged by callers whose route's or
+    /// product's policy skips it).
+    func callersCredentials(on route: EffectiveRoute, meeting scope: RawScope? = nil) -> Set<CallersCredentials> {
         let found = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
             var found = RouteCredentials()
             for throughOwnBase in ownReadings(of: route) { found.add(callersCredentials(on: route, throughPartialBase: throughOwnBase)) }
             return found
         }
-        guard let products else { return Set(found.byRun.values).union(found.alone.map { [$0] } ?? []) }
-        let broader = broaderCredentials(of: route)
-        return Set(products.flatMap { broader.byProduct[$0] ?? [] }.compactMap { found.byRun[$0] })
+        let broader = { self.broaderCredentials(of: route) }
+        if let products = scope?.products { return Set(products.flatMap { broader().byProduct[$0] ?? [] }.compactMap { found.byRun[$0] }) }
+        switch scope?.level {
+        case .global?: return Set(broader().reachingTheGateway.compactMap { found.byRun[$0] })
+        case .api?: return Set(found.byRun.values)
+        default: return Set(found.byRun.values).union(found.alone.map { [$0] } ?? [])
+        }
     }
 
-    /// ``callersCredentials(on:runningOneOf:)`` of a route read one way through its own
+    /// ``callersCredentials(on:meeting:)`` of a route read one way through its own
     /// policy's `<base />` on some paths only.
     private func callersCredentials(on route: EffectiveRoute, throughPartialBase: Bool) -> RouteCredentials {
         let (before, after, reachesBroader) = ownWay(of: route, throughPartialBase: throughPartialBase)
@@ -827,7 +832,7 @@ final class RawEnforcement: Sendable {
         return RouteCredentials(byRun: Dictionary(uniqueKeysWithValues: broaderCredentials(of: route).all.map { ($0, credentials($0)) }))
     }
 
-    /// ``callersCredentials(on:runningOneOf:)`` of a route: for the requests that run no
+    /// ``callersCredentials(on:meeting:)`` of a route: for the requests that run no
     /// broader policy, and for each answer of the broader runs of its API's audiences. A
     /// policy with `<base />` on some paths only has both.
     private struct RouteCredentials: Sendable {
@@ -869,17 +874,22 @@ final class RawEnforcement: Sendable {
                     answers.all.insert(credentials)
                     guard runsProducts(of: route, through: through) else { continue }
                     for product in audience { answers.byProduct[product, default: []].insert(credentials) }
+                    if audience.allSatisfy({ (products[$0].document?.keepsInboundBase ?? true) || through.products }) {
+                        answers.reachingTheGateway.insert(credentials)
+                    }
                 }
             }
             return answers
         }
     }
 
-    /// ``broaderCredentials(of:)``: every audience's answer, and each product's subscribers'
-    /// (the callers of no product meet one of the first alone).
+    /// ``broaderCredentials(of:)``: every audience's answer, each product's subscribers'
+    /// (the callers of no product meet one of the first alone), and those of the requests
+    /// whose way runs the gateway's policy.
     private struct BroaderAnswers: Sendable {
         var all: Set<BroaderCredentials> = []
         var byProduct: [Int: Set<BroaderCredentials>] = [:]
+        var reachingTheGateway: Set<BroaderCredentials> = []
     }
 
     /// What one audience's run of the broader policies asks of its callers: where its
@@ -891,7 +901,7 @@ final class RawEnforcement: Sendable {
     }
 
     /// What the first token check of one audience's requests asks of its callers
-    /// (``callersCredentials(on:runningOneOf:)``).
+    /// (``callersCredentials(on:meeting:)``).
     struct CallersCredentials: Hashable, Sendable {
         /// Where it reads the caller's credentials: `Authorization` for the generated check;
         /// for a raw one its header, query parameter, or nothing of the request (a

@@ -1415,6 +1415,39 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: file("bundle").path))
     }
 
+    /// A lookup in a broader policy is judged only for the requests that run it: a route
+    /// whose policy has no `<base />` never runs its API's, nor the gateway's, and a
+    /// product's subscribers run no gateway policy where the product's has none. Judged
+    /// for them too, both were CA001 (audit V19 F3, false errors older than round 51; the
+    /// first named the route that skips the lookup).
+    func testABroaderLookupIsJudgedForTheRequestsThatRunIt() throws {
+        let jwt = { (header: String) in
+            #"<validate-jwt header-name="\#(header)"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        }
+        let lookup = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>Accept</vary-by-header></cache-lookup>"#
+        let route = { (name: String, inbound: String) in
+            "  - {id: list-\(name), method: GET, path: /\(name), public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound>\(inbound)</inbound><outbound><base /><cache-store duration=\"60\" /></outbound></policies>'}\n"
+        }
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(
+            RuleExample.api(
+                "orders", fields: "auth: none\npolicy: '<policies><inbound><base />\(lookup)</inbound></policies>'\n",
+                routes: route("skipped", jwt("X-Tok")) + route("kept", "<base />\(jwt("X-Tok"))")
+            ).text, to: "defs/orders.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("CA001") },
+            ["CA001 defs/orders.yaml: raw 'cache-lookup' in API 'orders' shares cached responses between the callers of route 'list-kept', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"])
+
+        // The callers of no product meet the gateway's check of `Authorization` first.
+        try FileManager.default.removeItem(at: file("defs/orders.yaml"))
+        try write(RuleExample.baseGateway + "policy: '<policies><inbound>\(jwt("Authorization"))\(lookup)</inbound></policies>'\n", to: "defs/gateway.yaml")
+        try write(RuleExample.api("partners", fields: "auth: none\n", routes: route("sold", "<base />\(jwt("X-Tok"))")).text, to: "defs/partners.yaml")
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: resellers\napis: [partners]\npolicy: '<policies><inbound><set-header name=\"X-Partner\" exists-action=\"override\"><value>1</value></set-header></inbound></policies>'\n",
+            to: "defs/resellers.yaml")
+        XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("CA001") }, [])
+    }
+
     /// APIM keeps a request out of a cache that does not allow private responses only when
     /// it carries an `Authorization` header: a raw check that reads its token from another
     /// header, or a client certificate, left a plain lookup sharing one caller's answer with

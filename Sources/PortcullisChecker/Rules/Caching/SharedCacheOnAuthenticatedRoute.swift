@@ -669,7 +669,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// application's, which may come in the query instead), is one a caller may leave out
     /// or set (the audits of the change). ``anyHeader`` stands for a check's header an
     /// expression names. Read for each audience of a route that meets the scope's
-    /// statements (``RawEnforcement/callersCredentials(on:runningOneOf:)``) and a
+    /// statements (``RawEnforcement/callersCredentials(on:meeting:)``) and a
     /// check: callers who meet none present no credentials to keep apart.
     private static func credentialHeaders(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
         var common: Set<String>?
@@ -694,12 +694,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     }
 
     /// What the first token check of each audience of `route` that meets `scope`'s
-    /// statements asks of its callers (``RawEnforcement/callersCredentials(on:runningOneOf:)``),
+    /// statements asks of its callers (``RawEnforcement/callersCredentials(on:meeting:)``),
     /// the scope's own checks, `localChecks`, read where none checks.
     private static func callers(
         of route: EffectiveRoute, in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext
     ) -> [RawEnforcement.CallersCredentials] {
-        context.callersCredentials(on: route, runningOneOf: scope.products).map { callers in
+        context.callersCredentials(on: route, meeting: scope).map { callers in
             callers.places != nil
                 ? callers : .init(places: context.credentialPlaces(of: localChecks), requiresTheCallersAuthorization: callers.requiresTheCallersAuthorization)
         }
@@ -834,7 +834,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         struct Answers: Hashable {
             /// What the first token check of each of its audiences asks of the callers, the
             /// scope's own checks read where none checks
-            /// (``RawEnforcement/callersCredentials(on:runningOneOf:)``).
+            /// (``RawEnforcement/callersCredentials(on:meeting:)``).
             let callers: Set<RawEnforcement.CallersCredentials>
             /// How its other policies write `Authorization` before the scope's statements, by
             /// whether the broader policies run after them; only for what the scope's lookups
@@ -888,7 +888,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let checked = scope.routes.filter { route in
             route.isAuthenticated || context.rawStatement(.tokenCheck, on: route) != nil
                 || (context.rawEnforcement.hasAProductReadApart(route)
-                    && context.callersCredentials(on: route, runningOneOf: scope.products).contains { $0.places != nil })
+                    && context.callersCredentials(on: route, meeting: scope).contains { $0.places != nil })
         }
         return (checked.isEmpty && !localChecks.isEmpty ? scope.routes : checked, localChecks)
     }
