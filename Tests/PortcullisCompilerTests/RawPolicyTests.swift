@@ -3331,6 +3331,8 @@ final class RawPolicyTests: XCTestCase {
             RuleExample.api("unchecked", fields: "auth: none\n", routes: "  - {id: list-unchecked, method: GET, path: /unchecked, public: health checks, policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'}\n"),
             RuleExample.api("otherheader", routes: "  - {id: list-otherheader, method: GET, path: /otherheader, scopes: [orders.read], policy: '<policies><inbound><base />\(claim("X-Token"))</inbound></policies>'}\n"),
             RuleExample.api("before", fields: "policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'\n", routes: "  - {id: list-before, method: GET, path: /before, scopes: [orders.read]}\n"),
+            // After the generated check, where a product checks another header first (audit V19 F4).
+            RuleExample.api("sold", routes: "  - {id: list-sold, method: GET, path: /sold, scopes: [orders.read], policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'}\n"),
             // After a raw check of the token in the same policy (Microsoft's example); not
             // before it, nor after one that runs for some requests only.
             RuleExample.api("rawchecked", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)\(claim("Authorization"))</inbound></policies>'\n", routes: "  - {id: list-rawchecked, method: GET, path: /rawchecked}\n"),
@@ -3373,6 +3375,9 @@ final class RawPolicyTests: XCTestCase {
         ].map(\.text)
         // A plain-http backend makes the lint fail, as the helper expects.
         try write(documents.joined(separator: "---\n").replacingOccurrences(of: "https://before.example.com", with: "http://before.example.com"), to: "defs/apis.yaml")
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [sold]\npolicy: '<policies><inbound>\(jwt.replacingOccurrences(of: "Authorization", with: "X-Tok"))<base /></inbound></policies>'\n",
+            to: "defs/partners.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("RL004") }
         XCTAssertEqual(findings.sorted(), [
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'before' counts by a request header, which callers choose",
