@@ -696,8 +696,11 @@ final class RawEnforcement: Sendable {
         }
         if answering.apis[route.apiIndex] { return true }
         guard apis[route.apiIndex]?.keepsInboundBase ?? true else { return false }
-        if route.products.contains(where: { answering.products[$0] }) { return true }
-        return route.products.allSatisfy { products[$0].document?.keepsInboundBase ?? true } && answering.global
+        // A product's policy runs for its subscribers alone: its answer leaves the callers of
+        // no product calling the backend (taken for every caller's, it hid a public route's
+        // `respond` removed); one without `<base />` keeps its own from the gateway's answer,
+        // unless it answers them itself.
+        return answering.global && route.products.allSatisfy { (products[$0].document?.keepsInboundBase ?? true) || answering.products[$0] }
     }
 
     /// Whether a statement of `document`'s `inbound` answers on every path a request takes.

@@ -453,12 +453,26 @@ final class RawPolicyDiffTests: XCTestCase {
             try writeSide(side, "---\n" + RuleExample.api("status", routes: route + fields).text, in: directory)
         }
         try gate("responds", "raw", widens: false)
-        for answered in ["raw", "mocked"] {
-            let removed = try gate(answered, "calls", widens: true)
+        // A product's answer is its subscribers' alone: the callers of no product reach the
+        // backend (round 52; it was taken for every caller's).
+        let product = { (name: String, inbound: String) in
+            "---\napiVersion: portcullis/v1\nkind: Product\nname: \(name)\napis: [status]\npolicy: '<policies><inbound>\(inbound)</inbound></policies>'\n"
+        }
+        try writeSide("sold", "---\n" + RuleExample.api("status", routes: route).text + product("probes", "<base />\(answer)"), in: directory)
+        for answered in ["raw", "mocked", "responds"] {
+            let removed = try gate(answered, answered == "responds" ? "sold" : "calls", widens: true)
             XCTAssertTrue(
                 removed.contains("privilege increase: route 'status/health' is public and now calls its backend instead of the gateway answering\n"),
                 removed)
         }
+        // Nor does the gateway's answer every caller's where a product drops it for its own.
+        let gatewayAnswers = RuleExample.baseGateway + "policy: '<policies><inbound>\(answer)</inbound></policies>'\n"
+        let folder = directory.appendingPathComponent("gateway")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try (gatewayAnswers + "---\n" + RuleExample.api("status", routes: route).text + product("probes", #"<set-header name="X-Probe" exists-action="override"><value>1</value></set-header>"#))
+            .write(to: folder.appendingPathComponent("defs.yaml"), atomically: true, encoding: .utf8)
+        let dropped = try gate("responds", "gateway", widens: true)
+        XCTAssertTrue(dropped.contains("privilege increase: route 'status/health' is public and now calls its backend instead of the gateway answering\n"), dropped)
     }
 
     /// A route moved to another API leaves its old API's raw token check behind: the move
