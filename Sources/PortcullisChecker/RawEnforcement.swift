@@ -1350,17 +1350,26 @@ final class RawEnforcement: Sendable {
     /// and in the branches of `choose`, which some requests take. (Read from the route's
     /// own policy alone, a rewrite in its API's policy or a fragment sent it elsewhere
     /// unseen, and one in a branch or a `retry` was a change for review only: audits.)
+    /// A product's rewrites are a branch, which its subscribers alone take; a policy whose
+    /// `<base />` runs on some paths only gives each way through it a branch of its own.
     /// A route none of whose policies holds a rewrite has the generated statements alone,
     /// found without walking its order (2,000 routes each including 50 large fragments
     /// took over 20 s walked).
     func requestRewrites(on route: EffectiveRoute) -> [RequestRewrite] {
         let holders = rewriteHolders.value { Self.holders(of: .requestRewrite, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
         guard mayMeet(.requestRewrite, on: route, holders) else { return [.generated] }
-        var rewrites: [RequestRewrite] = []
-        // The route's own includes are read by name: a fragment without a rewrite is passed
-        // over whole, however large, on every route that includes it.
-        for entry in inboundOrder(of: route, includesInPlace: true) { collectRewrites(in: entry, into: &rewrites, holdingFragments: holders.fragments) }
-        return rewrites
+        // Each way through a `<base />` on some paths only is one a request may take
+        // (``readings(of:products:)``).
+        let ways = readings(of: route, products: route.products).map { through in
+            var rewrites: [RequestRewrite] = []
+            // The route's own includes are read by name: a fragment without a rewrite is passed
+            // over whole, however large, on every route that includes it.
+            for entry in inboundOrder(of: route, through: through, includesInPlace: true) {
+                collectRewrites(in: entry, into: &rewrites, holdingFragments: holders.fragments)
+            }
+            return rewrites
+        }
+        return ways.count == 1 ? ways[0] : [.branches(ways, everyRequestTakesOne: true)]
     }
 
     private func collectRewrites(in entry: InboundRun.Entry, into rewrites: inout [RequestRewrite], holdingFragments: Set<String>) {
@@ -1372,9 +1381,13 @@ final class RawEnforcement: Sendable {
                 for entry in run.entries { collectRewrites(in: entry, into: &found, holdingFragments: holdingFragments) }
                 return found
             }
-        case .statement(_, let statement):
+        case .statement(let owner, let statement):
             var included = Set<String>()
-            collectRewrites(in: statement, into: &rewrites, included: &included, holdingFragments: holdingFragments)
+            guard owner.isAProducts else { return collectRewrites(in: statement, into: &rewrites, included: &included, holdingFragments: holdingFragments) }
+            // A product's statements run for its subscribers alone: other callers pass them by.
+            var taken: [RequestRewrite] = []
+            collectRewrites(in: statement, into: &taken, included: &included, holdingFragments: holdingFragments)
+            if !taken.isEmpty { rewrites.append(.branches([taken], everyRequestTakesOne: false)) }
         }
     }
 

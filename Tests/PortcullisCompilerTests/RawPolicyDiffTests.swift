@@ -475,6 +475,22 @@ final class RawPolicyDiffTests: XCTestCase {
         XCTAssertTrue(dropped.contains("privilege increase: route 'status/health' is public and now calls its backend instead of the gateway answering\n"), dropped)
     }
 
+    /// A product's rewrite sends its subscribers alone elsewhere: the callers of no product
+    /// reach the route's own operation. Read as every caller's, a public route added at a
+    /// new path, which a product's rewrite sends where a removed route went, was paired with
+    /// that route as reaching the same operation, and never reported as added (round 52).
+    func testAProductsRewriteSendsItsSubscribersAloneElsewhere() throws {
+        let product = { (inbound: String) in
+            "---\napiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [orders]\napprovalRequired: true\npolicy: '<policies><inbound><base />\(inbound)</inbound></policies>'\n"
+        }
+        let api = { (route: String) in RuleExample.api("orders", fields: "auth: none\n", routes: "  - {id: \(route), method: GET, path: /\(route), public: a catalogue}\n").text }
+        try writeSide("base", "---\n" + api("x") + product(""), in: directory)
+        try writeSide("head", "---\n" + api("y") + product(#"<rewrite-uri template="/x" />"#), in: directory)
+        let report = try gate("base", "head", widens: true)
+        XCTAssertTrue(report.contains("privilege increase: route 'orders/y' was added; it is public\n"), report)
+        XCTAssertFalse(report.contains("as 'orders/x' did"), report)
+    }
+
     /// A route moved to another API leaves its old API's raw token check behind: the move
     /// was "reaches the operation, as the old route did" (`other`), with the check gone
     /// (the audit of `diff`).
