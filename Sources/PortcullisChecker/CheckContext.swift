@@ -180,11 +180,11 @@ public struct CheckContext: Sendable {
     }
 
     /// Where the first token check of each of `route`'s audiences (those whose requests
-    /// run `scope`'s policy, where it is given) reads its callers' credentials, and whether
-    /// it requires their own `Authorization` (see
-    /// ``RawEnforcement/callersCredentials(on:meeting:)``).
-    func callersCredentials(on route: EffectiveRoute, meeting scope: RawScope? = nil) -> Set<RawEnforcement.CallersCredentials> {
-        rawEnforcement.callersCredentials(on: route, meeting: scope)
+    /// run `scope`'s statements, in `inbound` or not, where it is given) reads its callers'
+    /// credentials, and whether it requires their own `Authorization` (see
+    /// ``RawEnforcement/callersCredentials(on:meeting:inInbound:)``).
+    func callersCredentials(on route: EffectiveRoute, meeting scope: RawScope? = nil, inInbound: Bool = true) -> Set<RawEnforcement.CallersCredentials> {
+        rawEnforcement.callersCredentials(on: route, meeting: scope, inInbound: inInbound)
     }
 
     /// The policy variables whose value the caller may choose.

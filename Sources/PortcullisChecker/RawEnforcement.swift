@@ -224,7 +224,7 @@ final class RawEnforcement: Sendable {
     /// Whether a statement on some audience's way may change a route's method
     /// (``methodBranchesSee(on:)``), by route.
     private let routesSettingMethod = Memo<ObjectIdentifier, Bool>()
-    /// ``callersCredentials(on:meeting:)`` of every audience, by route.
+    /// ``callersCredentials(on:meeting:inInbound:)`` of every audience, by route.
     private let routesCallersCredentials = Memo<ObjectIdentifier, RouteCredentials>()
     /// ``broaderCredentials(of:)``, by API.
     private let apisBroaderCredentials = Memo<Int, BroaderAnswers>()
@@ -800,23 +800,32 @@ final class RawEnforcement: Sendable {
     /// run its policy: a statement there is met by no other caller (audit V19 found a
     /// product's lookup after its check of `Authorization` judged by the callers of no
     /// product, and an API's or the gateway's lookup judged by callers whose route's or
-    /// product's policy skips it).
-    func callersCredentials(on route: EffectiveRoute, meeting scope: RawScope? = nil) -> Set<CallersCredentials> {
+    /// product's policy skips it). Only `inbound`'s `<base />` decides who runs a statement
+    /// of `inbound`; a statement elsewhere (a store in `outbound`) runs for each audience
+    /// whose products hold it, however the request went through `inbound` (audit V21: a
+    /// product's store went unjudged where an API's `<base />` runs on some paths only).
+    func callersCredentials(on route: EffectiveRoute, meeting scope: RawScope? = nil, inInbound: Bool = true) -> Set<CallersCredentials> {
         let found = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
             var found = RouteCredentials()
             for throughOwnBase in ownReadings(of: route) { found.add(callersCredentials(on: route, throughPartialBase: throughOwnBase)) }
             return found
         }
+        let everyCaller = Set(found.byRun.values).union(found.alone.map { [$0] } ?? [])
+        guard let scope else { return everyCaller }
         let broader = { self.broaderCredentials(of: route) }
-        if let products = scope?.products { return Set(products.flatMap { broader().byProduct[$0] ?? [] }.compactMap { found.byRun[$0] }) }
-        switch scope?.level {
-        case .global?: return Set(broader().reachingTheGateway.compactMap { found.byRun[$0] })
-        case .api?: return Set(found.byRun.values)
-        default: return Set(found.byRun.values).union(found.alone.map { [$0] } ?? [])
+        if let products = scope.products {
+            guard inInbound else { return Set(products.flatMap { broader().byProduct[$0]?.onEveryWay ?? [] }.compactMap { found.byRun[$0] }).union(found.alone.map { [$0] } ?? []) }
+            return Set(products.flatMap { broader().byProduct[$0]?.runningIt ?? [] }.compactMap { found.byRun[$0] })
+        }
+        guard inInbound else { return everyCaller }
+        switch scope.level {
+        case .global: return Set(broader().reachingTheGateway.compactMap { found.byRun[$0] })
+        case .api: return Set(found.byRun.values)
+        default: return everyCaller
         }
     }
 
-    /// ``callersCredentials(on:meeting:)`` of a route read one way through its own
+    /// ``callersCredentials(on:meeting:inInbound:)`` of a route read one way through its own
     /// policy's `<base />` on some paths only.
     private func callersCredentials(on route: EffectiveRoute, throughPartialBase: Bool) -> RouteCredentials {
         let (before, after, reachesBroader) = ownWay(of: route, throughPartialBase: throughPartialBase)
@@ -835,7 +844,7 @@ final class RawEnforcement: Sendable {
         return RouteCredentials(byRun: Dictionary(uniqueKeysWithValues: broaderCredentials(of: route).all.map { ($0, credentials($0)) }))
     }
 
-    /// ``callersCredentials(on:meeting:)`` of a route: for the requests that run no
+    /// ``callersCredentials(on:meeting:inInbound:)`` of a route: for the requests that run no
     /// broader policy, and for each answer of the broader runs of its API's audiences. A
     /// policy with `<base />` on some paths only has both.
     private struct RouteCredentials: Sendable {
@@ -875,8 +884,12 @@ final class RawEnforcement: Sendable {
                         places: checks ? places(readByTheCheckIn: .run(run)) : nil,
                         requiresTheCallersAuthorization: requiresTheCallersAuthorization(in: [.run(run)], of: route))
                     answers.all.insert(credentials)
-                    guard runsProducts(of: route, through: through) else { continue }
-                    for product in audience { answers.byProduct[product, default: []].insert(credentials) }
+                    let running = runsProducts(of: route, through: through)
+                    for product in audience {
+                        answers.byProduct[product, default: ProductsAnswers()].onEveryWay.insert(credentials)
+                        if running { answers.byProduct[product, default: ProductsAnswers()].runningIt.insert(credentials) }
+                    }
+                    guard running else { continue }
                     if audience.allSatisfy({ (products[$0].document?.keepsInboundBase ?? true) || through.products }) {
                         answers.reachingTheGateway.insert(credentials)
                     }
@@ -891,8 +904,15 @@ final class RawEnforcement: Sendable {
     /// whose way runs the gateway's policy.
     private struct BroaderAnswers: Sendable {
         var all: Set<BroaderCredentials> = []
-        var byProduct: [Int: Set<BroaderCredentials>] = [:]
+        var byProduct: [Int: ProductsAnswers] = [:]
         var reachingTheGateway: Set<BroaderCredentials> = []
+    }
+
+    /// The answers of the broader runs of the audiences holding one product: on every way,
+    /// and on the ways whose `inbound` runs its policy.
+    private struct ProductsAnswers: Sendable {
+        var onEveryWay: Set<BroaderCredentials> = []
+        var runningIt: Set<BroaderCredentials> = []
     }
 
     /// What one audience's run of the broader policies asks of its callers: where its
@@ -904,7 +924,7 @@ final class RawEnforcement: Sendable {
     }
 
     /// What the first token check of one audience's requests asks of its callers
-    /// (``callersCredentials(on:meeting:)``).
+    /// (``callersCredentials(on:meeting:inInbound:)``).
     struct CallersCredentials: Hashable, Sendable {
         /// Where it reads the caller's credentials: `Authorization` for the generated check;
         /// for a raw one its header, query parameter, or nothing of the request (a
@@ -967,13 +987,30 @@ final class RawEnforcement: Sendable {
     /// and a product without `<base />` drops the gateway's statements from theirs alone.
     /// Each audience's way is read through every `<base />` that runs on some paths only
     /// and past it (``readings(of:products:)``).
+    /// A way alike for several audiences (one that meets no product's policy) is read once.
     private func firstFound<Found>(overTheAudiencesOf route: EffectiveRoute, _ find: ([InboundRun.Entry]) -> Found?) -> Found? {
-        for products in audiences(of: route) {
-            for through in readings(of: route, products: products) {
+        let audiences = audiences(of: route)
+        var read = Set<WayRead>()
+        for products in audiences {
+            let readings = readings(of: route, products: products)
+            for through in readings {
+                if audiences.count > 1 || readings.count > 1 {
+                    let own = route.written.policy?.document
+                    let reachesBroader = own.map { $0.keepsInboundBase || through.route } ?? true
+                    let broader = reachesBroader ? ObjectIdentifier(broaderRun(of: route, products: products, through: through)) : nil
+                    guard read.insert(WayRead(throughOwnBase: through.route, broader: broader)).inserted else { continue }
+                }
                 if let found = find(inboundOrder(of: route, products: products, through: through)) { return found }
             }
         }
         return nil
+    }
+
+    /// What tells one way of a route from another: how it reads the route's own policy,
+    /// and the broader run it meets, if any.
+    private struct WayRead: Hashable {
+        let throughOwnBase: Bool
+        let broader: ObjectIdentifier?
     }
 
     /// The ways the requests of an audience running `products` may take through the
@@ -1475,9 +1512,11 @@ final class RawEnforcement: Sendable {
     /// place of its `<base />` the policies of `products` (of the route's) and the gateway's,
     /// each `<base />` on some paths only read as `through` says.
     private func broaderRun(of route: EffectiveRoute, products: [Int], through: PartialBases) -> InboundRun {
-        var broader = through
-        broader.route = false
-        return runs.run(.api(route.apiIndex, products: products, through: broader)) {
+        // The ways that run no product's policy share one run, whatever products they stand for.
+        let runsProducts = runsProducts(of: route, through: through)
+        let products = runsProducts ? products : []
+        let through = PartialBases(api: through.api, products: runsProducts && through.products)
+        return runs.run(.api(route.apiIndex, products: products, through: through)) {
             var entries: [InboundRun.Entry] = []
             var expanded = Set<String>()
             let owner = InboundRun.Owner(name: "API '\(apiNames[route.apiIndex])'", isAProducts: false)
@@ -1682,15 +1721,15 @@ final class RawEnforcement: Sendable {
     /// A statement holding `<base />`, as what runs before the first `<base />` of each
     /// path and what runs after it: a `choose`'s branches or a `retry`'s statements cut at
     /// their first statement `holdsIt` picks (one that runs it on every path, unless the
-    /// reading is through one on some paths only); nil for `<base />` itself. Another
-    /// statement holding one stays whole before it.
+    /// reading is through one on some paths only), a branch that holds none left out; nil
+    /// for `<base />` itself. Another statement holding one stays whole before it.
     private static func cut(
         atBase statement: PolicyXMLElement, where holdsIt: (PolicyXMLElement) -> Bool = { $0.runsBaseOnEveryPath }
     ) -> (before: PolicyXMLElement?, after: PolicyXMLElement?) {
-        func cutStatements(_ nodes: [PolicyXMLNode]) -> (before: [PolicyXMLNode], after: [PolicyXMLNode]) {
+        func cutStatements(_ nodes: [PolicyXMLNode]) -> (before: [PolicyXMLNode], after: [PolicyXMLNode])? {
             guard let base = nodes.firstIndex(where: { if case .element(let element) = $0 { holdsIt(element) } else { false } }),
                 case .element(let holder) = nodes[base]
-            else { return (nodes, []) }
+            else { return nil }
             let (before, after) = cut(atBase: holder, where: holdsIt)
             return (nodes[..<base] + [before].compactMap { $0.map(PolicyXMLNode.element) }, [after].compactMap { $0.map(PolicyXMLNode.element) } + nodes[(base + 1)...])
         }
@@ -1704,14 +1743,17 @@ final class RawEnforcement: Sendable {
                     after.children.append(node)
                     continue
                 }
-                let (first, then) = cutStatements(branch.children)
+                // A branch without one is a way past it, which a reading through it does not
+                // take (an audit found an answer there read as one before the broader check).
+                guard let (first, then) = cutStatements(branch.children) else { continue }
                 branch.children = first
                 before.children.append(.element(branch))
                 branch.children = then
                 after.children.append(.element(branch))
             }
         case "retry":
-            (before.children, after.children) = cutStatements(statement.children)
+            guard let cut = cutStatements(statement.children) else { return (statement, nil) }
+            (before.children, after.children) = cut
         case "base":
             return (nil, nil)
         default:

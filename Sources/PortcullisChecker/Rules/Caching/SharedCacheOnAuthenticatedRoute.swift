@@ -669,13 +669,14 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// application's, which may come in the query instead), is one a caller may leave out
     /// or set (the audits of the change). ``anyHeader`` stands for a check's header an
     /// expression names. Read for each audience of a route that meets the scope's
-    /// statements (``RawEnforcement/callersCredentials(on:meeting:)``) and a
-    /// check: callers who meet none present no credentials to keep apart.
+    /// statements (``RawEnforcement/callersCredentials(on:meeting:inInbound:)``; a store
+    /// may stand in `outbound`, which runs however the request went through `inbound`) and
+    /// a check: callers who meet none present no credentials to keep apart.
     private static func credentialHeaders(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
         var common: Set<String>?
         for route in routes {
             let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route, runningOneOf: scope.products)
-            for callers in Self.callers(of: route, in: scope, localChecks: localChecks, context) {
+            for callers in Self.callers(of: route, in: scope, localChecks: localChecks, inInbound: false, context) {
                 guard let places = callers.places else { continue }
                 var headers = Set<String>()
                 for place in places {
@@ -694,12 +695,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     }
 
     /// What the first token check of each audience of `route` that meets `scope`'s
-    /// statements asks of its callers (``RawEnforcement/callersCredentials(on:meeting:)``),
-    /// the scope's own checks, `localChecks`, read where none checks.
+    /// statements, in `inbound` or not, asks of its callers
+    /// (``RawEnforcement/callersCredentials(on:meeting:inInbound:)``), the scope's own checks,
+    /// `localChecks`, read where none checks.
     private static func callers(
-        of route: EffectiveRoute, in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext
+        of route: EffectiveRoute, in scope: RawScope, localChecks: [PolicyXMLElement], inInbound: Bool, _ context: CheckContext
     ) -> [RawEnforcement.CallersCredentials] {
-        context.callersCredentials(on: route, meeting: scope).map { callers in
+        context.callersCredentials(on: route, meeting: scope, inInbound: inInbound).map { callers in
             callers.places != nil
                 ? callers : .init(places: context.credentialPlaces(of: localChecks), requiresTheCallersAuthorization: callers.requiresTheCallersAuthorization)
         }
@@ -834,7 +836,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         struct Answers: Hashable {
             /// What the first token check of each of its audiences asks of the callers, the
             /// scope's own checks read where none checks
-            /// (``RawEnforcement/callersCredentials(on:meeting:)``).
+            /// (``RawEnforcement/callersCredentials(on:meeting:inInbound:)``).
             let callers: Set<RawEnforcement.CallersCredentials>
             /// How its other policies write `Authorization` before the scope's statements, by
             /// whether the broader policies run after them; only for what the scope's lookups
@@ -851,7 +853,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             var seen = Set<Answers>()
             return routes.compactMap { route in
                 let answers = Answers(
-                    callers: Set(SharedCacheOnAuthenticatedRoute.callers(of: route, in: scope, localChecks: localChecks, context)),
+                    callers: Set(SharedCacheOnAuthenticatedRoute.callers(of: route, in: scope, localChecks: localChecks, inInbound: true, context)),
                     othersWrite: Dictionary(uniqueKeysWithValues: broaderRunAfter.map { ($0, enforcement.authorizationWrites(ofPoliciesBesides: scope, on: route, broaderRunAfter: $0)) }))
                 return seen.insert(answers).inserted ? RouteKind(route: route, answers: answers) : nil
             }
@@ -888,7 +890,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let checked = scope.routes.filter { route in
             route.isAuthenticated || context.rawStatement(.tokenCheck, on: route) != nil
                 || (context.rawEnforcement.hasAProductReadApart(route)
-                    && context.callersCredentials(on: route, meeting: scope).contains { $0.places != nil })
+                    && context.callersCredentials(on: route, meeting: scope, inInbound: false).contains { $0.places != nil })
         }
         return (checked.isEmpty && !localChecks.isEmpty ? scope.routes : checked, localChecks)
     }
