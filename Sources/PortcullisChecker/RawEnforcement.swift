@@ -808,20 +808,23 @@ final class RawEnforcement: Sendable {
         let found = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
             var found = RouteCredentials()
             for throughOwnBase in ownReadings(of: route) { found.add(callersCredentials(on: route, throughPartialBase: throughOwnBase)) }
+            found.reachingBroader = Set(found.byRun.values)
+            found.everyCaller = found.reachingBroader.union(found.alone.map { [$0] } ?? [])
             return found
         }
-        let everyCaller = Set(found.byRun.values).union(found.alone.map { [$0] } ?? [])
-        guard let scope else { return everyCaller }
+        guard let scope else { return found.everyCaller }
         let broader = { self.broaderCredentials(of: route) }
         if let products = scope.products {
-            guard inInbound else { return Set(products.flatMap { broader().byProduct[$0]?.onEveryWay ?? [] }.compactMap { found.byRun[$0] }).union(found.alone.map { [$0] } ?? []) }
-            return Set(products.flatMap { broader().byProduct[$0]?.runningIt ?? [] }.compactMap { found.byRun[$0] })
+            let answers = broader().byProduct
+            var callers = Set(products.flatMap { (inInbound ? answers[$0]?.runningIt : answers[$0]?.onEveryWay) ?? [] }.compactMap { found.byRun[$0] })
+            if !inInbound, let alone = found.alone { callers.insert(alone) }
+            return callers
         }
-        guard inInbound else { return everyCaller }
+        guard inInbound else { return found.everyCaller }
         switch scope.level {
         case .global: return Set(broader().reachingTheGateway.compactMap { found.byRun[$0] })
-        case .api: return Set(found.byRun.values)
-        default: return everyCaller
+        case .api: return found.reachingBroader
+        default: return found.everyCaller
         }
     }
 
@@ -850,6 +853,9 @@ final class RawEnforcement: Sendable {
     private struct RouteCredentials: Sendable {
         var alone: CallersCredentials?
         var byRun: [BroaderCredentials: CallersCredentials] = [:]
+        /// The answers of ``byRun``, and with ``alone``: asked of every route for each scope.
+        var reachingBroader: Set<CallersCredentials> = []
+        var everyCaller: Set<CallersCredentials> = []
 
         mutating func add(_ other: RouteCredentials) {
             alone = alone ?? other.alone
@@ -987,18 +993,14 @@ final class RawEnforcement: Sendable {
     /// and a product without `<base />` drops the gateway's statements from theirs alone.
     /// Each audience's way is read through every `<base />` that runs on some paths only
     /// and past it (``readings(of:products:)``).
-    /// A way alike for several audiences (one that meets no product's policy) is read once.
+    /// A way alike for every audience, one that meets no product's policy, is read once.
     private func firstFound<Found>(overTheAudiencesOf route: EffectiveRoute, _ find: ([InboundRun.Entry]) -> Found?) -> Found? {
-        let audiences = audiences(of: route)
-        var read = Set<WayRead>()
-        for products in audiences {
-            let readings = readings(of: route, products: products)
-            for through in readings {
-                if audiences.count > 1 || readings.count > 1 {
-                    let own = route.written.policy?.document
-                    let reachesBroader = own.map { $0.keepsInboundBase || through.route } ?? true
-                    let broader = reachesBroader ? ObjectIdentifier(broaderRun(of: route, products: products, through: through)) : nil
-                    guard read.insert(WayRead(throughOwnBase: through.route, broader: broader)).inserted else { continue }
+        var read = Set<WayWithoutProducts>()
+        for products in audiences(of: route) {
+            for through in readings(of: route, products: products) {
+                let reachesBroader = route.written.policy?.document.map { $0.keepsInboundBase || through.route } ?? true
+                if !reachesBroader || !runsProducts(of: route, through: through) {
+                    guard read.insert(WayWithoutProducts(throughOwnBase: through.route, reachesBroader: reachesBroader)).inserted else { continue }
                 }
                 if let found = find(inboundOrder(of: route, products: products, through: through)) { return found }
             }
@@ -1006,11 +1008,11 @@ final class RawEnforcement: Sendable {
         return nil
     }
 
-    /// What tells one way of a route from another: how it reads the route's own policy,
-    /// and the broader run it meets, if any.
-    private struct WayRead: Hashable {
+    /// A way of a route that meets no product's policy, the same for every audience: how it
+    /// reads the route's own policy, and whether it meets the API's.
+    private struct WayWithoutProducts: Hashable {
         let throughOwnBase: Bool
-        let broader: ObjectIdentifier?
+        let reachesBroader: Bool
     }
 
     /// The ways the requests of an audience running `products` may take through the
@@ -2246,6 +2248,9 @@ extension PolicyXMLElement {
     /// `||`, holds for those; `!=` joined by `&&` for every other. Nil for any other
     /// condition.
     public func runs(forMethod method: String, testedBy attribute: String = "condition") -> Bool? {
+        // Most conditions test something else: told by their bytes, before their characters
+        // are read (each `when` on every walk of every audience's way read them: audit V21).
+        guard self.attribute(attribute)?.value.resolved.holds("Method") == true else { return nil }
         let subject = "context.Request.Method"
         for (joiner, comparison, runsForThem) in [("||", "==", true), ("&&", "!=", false)] {
             guard let methods = comparedTexts(subject, comparison, joinedBy: joiner, in: attribute) else { continue }

@@ -1709,6 +1709,29 @@ final class RawPolicyTests: XCTestCase {
         try write(RuleExample.api("own", fields: "auth: none\n", routes: unchecked("own", somePaths) + unchecked("all", "<base />")).text, to: "defs/own.yaml")
         for name in ["scoped", "sold", "partners"] { try FileManager.default.removeItem(at: file("defs/\(name).yaml")) }
         XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("LP001") }, ["LP001 defs/own.yaml: route 'list-own' accepts requests without a token and gives no reason"])
+
+        // Through it, a branch that skips it is not taken: a product's answer there is met
+        // by no request that meets the gateway's check (audit V21, a false error of the
+        // round's first form).
+        let answerOtherwise = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Region&quot;))"><base /></when><otherwise><mock-response status-code="200" content-type="application/json" /></otherwise></choose>"#
+        try write(RuleExample.api("own", fields: "auth: none\n", routes: publicRoute("own", "")).text, to: "defs/own.yaml")
+        try write("apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [own]\npolicy: '<policies><inbound>\(answerOtherwise)</inbound></policies>'\n", to: "defs/partners.yaml")
+        XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("LP001") }, [])
+
+        // A product's `outbound` runs whichever way its subscribers took through `inbound`:
+        // its store is judged where the API's `<base />` runs on some paths only (audit V21:
+        // unjudged in the round's first form).
+        let store = #"<cache-store-value key="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tok&quot;, &quot;&quot;))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />"#
+        try write(RuleExample.baseGateway, to: "defs/gateway.yaml")
+        try write(
+            RuleExample.api("own", fields: "policy: '<policies><inbound>\(somePaths)</inbound></policies>'\n", routes: "  - {id: list-own, method: GET, path: /own, scopes: [orders.read]}\n").text,
+            to: "defs/own.yaml")
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [own]\npolicy: '<policies><inbound>\(jwt)<base /></inbound><outbound><base />\(store)</outbound></policies>'\n",
+            to: "defs/partners.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("CA001") },
+            ["CA001 defs/partners.yaml: raw 'cache-store-value' in product 'partners' keeps the answer to route 'list-own', which requires a token, under a key that does not tell its callers apart"])
     }
 
     /// A product's statements are on its own subscribers' way alone, in a fragment it
