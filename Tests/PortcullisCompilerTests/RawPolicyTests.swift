@@ -27,6 +27,11 @@ final class RawPolicyTests: XCTestCase {
         try text.write(to: file(path), atomically: true, encoding: .utf8)
     }
 
+    /// A Product document over `apis` (a YAML list's items) whose raw policy holds `policy`.
+    private static func product(_ name: String, apis: String, policy: String) -> String {
+        "apiVersion: portcullis/v1\nkind: Product\nname: \(name)\napis: [\(apis)]\npolicy: '<policies>\(policy)</policies>'\n"
+    }
+
     /// The findings of `lint defs`, which must fail, as `CODE file: message` lines.
     /// The findings of a lint of `defs`, which exits with `status` (1: an error among them).
     private func lintFindings(status: Int32 = 1, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
@@ -1443,7 +1448,7 @@ final class RawPolicyTests: XCTestCase {
         try write(RuleExample.baseGateway + "policy: '<policies><inbound>\(jwt("Authorization"))\(lookup)</inbound></policies>'\n", to: "defs/gateway.yaml")
         try write(RuleExample.api("partners", fields: "auth: none\n", routes: route("sold", "<base />\(jwt("X-Tok"))")).text, to: "defs/partners.yaml")
         try write(
-            "apiVersion: portcullis/v1\nkind: Product\nname: resellers\napis: [partners]\npolicy: '<policies><inbound><set-header name=\"X-Partner\" exists-action=\"override\"><value>1</value></set-header></inbound></policies>'\n",
+            Self.product("resellers", apis: "partners", policy: #"<inbound><set-header name="X-Partner" exists-action="override"><value>1</value></set-header></inbound>"#),
             to: "defs/resellers.yaml")
         XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("CA001") }, [])
     }
@@ -1667,7 +1672,7 @@ final class RawPolicyTests: XCTestCase {
             routes: "  - {id: list-orders, method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound>\(jwt)<base /></inbound><outbound><base />\(store)</outbound></policies>'}\n")
         try write(example.text, to: "defs/orders.yaml")
         try write(
-            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [orders]\npolicy: '<policies><inbound><set-header name=\"X-Partner\" exists-action=\"override\"><value>1</value></set-header></inbound></policies>'\n",
+            Self.product("partners", apis: "orders", policy: #"<inbound><set-header name="X-Partner" exists-action="override"><value>1</value></set-header></inbound>"#),
             to: "defs/partners.yaml")
         XCTAssertEqual(
             try lintFindings().filter { $0.hasPrefix("CA001") },
@@ -1694,7 +1699,7 @@ final class RawPolicyTests: XCTestCase {
         try write(RuleExample.api("own", fields: "auth: none\n", routes: publicRoute("own", ", policy: '\(own)'")).text, to: "defs/own.yaml")
         try write(RuleExample.api("scoped", fields: "auth: none\npolicy: '\(own)'\n", routes: publicRoute("scoped", "")).text, to: "defs/scoped.yaml")
         try write(RuleExample.api("sold", fields: "auth: none\n", routes: publicRoute("sold", "")).text, to: "defs/sold.yaml")
-        try write("apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [sold]\npolicy: '\(own)'\n", to: "defs/partners.yaml")
+        try write(Self.product("partners", apis: "sold", policy: "<inbound>\(somePaths)\(jwt)</inbound>"), to: "defs/partners.yaml")
         XCTAssertEqual(
             try lintFindings().filter { $0.hasPrefix("LP001") }.sorted(),
             ["own", "scoped", "sold"].map {
@@ -1715,7 +1720,7 @@ final class RawPolicyTests: XCTestCase {
         // round's first form).
         let answerOtherwise = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Region&quot;))"><base /></when><otherwise><mock-response status-code="200" content-type="application/json" /></otherwise></choose>"#
         try write(RuleExample.api("own", fields: "auth: none\n", routes: publicRoute("own", "")).text, to: "defs/own.yaml")
-        try write("apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [own]\npolicy: '<policies><inbound>\(answerOtherwise)</inbound></policies>'\n", to: "defs/partners.yaml")
+        try write(Self.product("partners", apis: "own", policy: "<inbound>\(answerOtherwise)</inbound>"), to: "defs/partners.yaml")
         XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("LP001") }, [])
 
         // A product's `outbound` runs whichever way its subscribers took through `inbound`:
@@ -1726,9 +1731,7 @@ final class RawPolicyTests: XCTestCase {
         try write(
             RuleExample.api("own", fields: "policy: '<policies><inbound>\(somePaths)</inbound></policies>'\n", routes: "  - {id: list-own, method: GET, path: /own, scopes: [orders.read]}\n").text,
             to: "defs/own.yaml")
-        try write(
-            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [own]\npolicy: '<policies><inbound>\(jwt)<base /></inbound><outbound><base />\(store)</outbound></policies>'\n",
-            to: "defs/partners.yaml")
+        try write(Self.product("partners", apis: "own", policy: "<inbound>\(jwt)<base /></inbound><outbound><base />\(store)</outbound>"), to: "defs/partners.yaml")
         XCTAssertEqual(
             try lintFindings().filter { $0.hasPrefix("CA001") },
             ["CA001 defs/partners.yaml: raw 'cache-store-value' in product 'partners' keeps the answer to route 'list-own', which requires a token, under a key that does not tell its callers apart"])
@@ -3399,7 +3402,7 @@ final class RawPolicyTests: XCTestCase {
         // A plain-http backend makes the lint fail, as the helper expects.
         try write(documents.joined(separator: "---\n").replacingOccurrences(of: "https://before.example.com", with: "http://before.example.com"), to: "defs/apis.yaml")
         try write(
-            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [sold]\npolicy: '<policies><inbound>\(jwt.replacingOccurrences(of: "Authorization", with: "X-Tok"))<base /></inbound></policies>'\n",
+            Self.product("partners", apis: "sold", policy: "<inbound>\(jwt.replacingOccurrences(of: "Authorization", with: "X-Tok"))<base /></inbound>"),
             to: "defs/partners.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("RL004") }
         XCTAssertEqual(findings.sorted(), [
