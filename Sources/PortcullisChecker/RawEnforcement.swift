@@ -857,6 +857,7 @@ final class RawEnforcement: Sendable {
         var reachingBroader: Set<CallersCredentials> = []
         var everyCaller: Set<CallersCredentials> = []
 
+        /// One way through the route's own policy reaches the broader runs, the other not.
         mutating func add(_ other: RouteCredentials) {
             alone = alone ?? other.alone
             byRun.merge(other.byRun) { first, _ in first }
@@ -992,8 +993,8 @@ final class RawEnforcement: Sendable {
     /// (``audiences(of:)``): a product's check stops a walk for its own subscribers alone,
     /// and a product without `<base />` drops the gateway's statements from theirs alone.
     /// Each audience's way is read through every `<base />` that runs on some paths only
-    /// and past it (``readings(of:products:)``).
-    /// A way alike for every audience, one that meets no product's policy, is read once.
+    /// and past it (``readings(of:products:)``); a way alike for every audience, one that
+    /// meets no product's policy, is read once.
     private func firstFound<Found>(overTheAudiencesOf route: EffectiveRoute, _ find: ([InboundRun.Entry]) -> Found?) -> Found? {
         var read = Set<WayWithoutProducts>()
         for products in audiences(of: route) {
@@ -3133,8 +3134,6 @@ private struct AuthorizationWritesRead: Hashable, Sendable {
     let beforeBase: Bool
 }
 
-/// An API with some of its products (nil: all), whose audiences' broader runs
-/// ``RawEnforcement/credentialPlacesReplaced(onTheWayOf:runningOneOf:)`` reads.
 /// Which way an inbound order reads each policy on it that runs `<base />` on some paths
 /// only (``PolicyXMLDocument/inboundStatementHoldingBaseOnSomePaths``): through it, where
 /// the broader policies run, or past it (false), where they do not.
@@ -3147,6 +3146,8 @@ struct PartialBases: Hashable, Sendable {
     var products = false
 }
 
+/// An API with some of its products (nil: all), whose audiences' broader runs
+/// ``RawEnforcement/credentialPlacesReplaced(onTheWayOf:runningOneOf:)`` reads.
 private struct APIAndProducts: Hashable, Sendable {
     let api: Int
     let products: Set<Int>?
