@@ -489,6 +489,21 @@ final class RawPolicyDiffTests: XCTestCase {
         let report = try gate("base", "head", widens: true)
         XCTAssertTrue(report.contains("privilege increase: route 'orders/y' was added; it is public\n"), report)
         XCTAssertFalse(report.contains("as 'orders/x' did"), report)
+
+        // A product that drops the gateway's policy drops its rewrite for its own
+        // subscribers alone: the callers of no product are sent where it says (audit V22,
+        // older than the round; the gateway's rewrite was read for no caller).
+        let routes = "  - {id: pub, method: GET, path: /pub, public: a catalogue}\n  - {id: adm, method: GET, path: /adm, auth: entra, scopes: [orders.read]}\n"
+        let estate = RuleExample.api("orders", fields: "auth: none\n", routes: routes).text + product(#"<set-header name="X-Partner" exists-action="override"><value>1</value></set-header>"#)
+            .replacingOccurrences(of: "<base />", with: "")
+        try writeSide("dropped", "---\n" + estate, in: directory)
+        let rewrite = #"<choose><when condition="@(context.Operation.Id == &quot;pub&quot;)"><rewrite-uri template="/adm" /></when></choose>"#
+        let folder = directory.appendingPathComponent("rewritten")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try (RuleExample.baseGateway + "policy: '<policies><inbound>\(rewrite)</inbound></policies>'\n---\n" + estate)
+            .write(to: folder.appendingPathComponent("defs.yaml"), atomically: true, encoding: .utf8)
+        let rewritten = try gate("dropped", "rewritten", widens: true)
+        XCTAssertTrue(rewritten.contains("privilege increase: route 'orders/pub' now reaches 'GET /adm or GET /pub' on its backend instead of 'GET /pub'"), rewritten)
     }
 
     /// A route moved to another API leaves its old API's raw token check behind: the move

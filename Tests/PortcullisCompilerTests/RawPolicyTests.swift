@@ -3357,6 +3357,11 @@ final class RawPolicyTests: XCTestCase {
             RuleExample.api("unchecked", fields: "auth: none\n", routes: "  - {id: list-unchecked, method: GET, path: /unchecked, public: health checks, policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'}\n"),
             RuleExample.api("otherheader", routes: "  - {id: list-otherheader, method: GET, path: /otherheader, scopes: [orders.read], policy: '<policies><inbound><base />\(claim("X-Token"))</inbound></policies>'}\n"),
             RuleExample.api("before", fields: "policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'\n", routes: "  - {id: list-before, method: GET, path: /before, scopes: [orders.read]}\n"),
+            // Not where the route's `<base />` runs on some paths only: the generated check runs
+            // first, and the broader policies after it may put the caller's text there (audit V22).
+            RuleExample.api(
+                "partial",
+                routes: "  - {id: list-partial, method: GET, path: /partial, scopes: [orders.read], policy: '<policies><inbound><choose><when condition=\"@(context.Request.Headers.ContainsKey(&quot;X-Region&quot;))\"><base /></when></choose>\(claim("Authorization"))</inbound></policies>'}\n"),
             // After the generated check, where a product checks another header first (audit V19 F4).
             RuleExample.api("sold", routes: "  - {id: list-sold, method: GET, path: /sold, scopes: [orders.read], policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'}\n"),
             // After a raw check of the token in the same policy (Microsoft's example); not
@@ -3414,6 +3419,7 @@ final class RawPolicyTests: XCTestCase {
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawvariable' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'apivariable/list-apivariable' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'otherheader/list-otherheader' counts by a request header, which callers choose",
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'partial/list-partial' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'routeswap/list-routeswap' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'unchecked/list-unchecked' counts by a request header, which callers choose",
         ])

@@ -290,7 +290,13 @@ public enum SpoofableRateLimitKey: Rule {
         // before it (a product's: audit V19 F4, a false warning).
         guard scope.level == .operation, !scope.routes.isEmpty, scope.routes.allSatisfy(\.isAuthenticated) else { return false }
         let statements = scope.document.inboundStatements
-        guard let base = statements.firstIndex(where: { $0.name == "base" }) else { return true }
+        guard let base = statements.firstIndex(where: { $0.name == "base" }) else {
+            // The generated check then runs first; a `<base />` on some paths before the limit
+            // runs the broader policies after it, which may put the caller's text in
+            // `Authorization` (audit V22).
+            guard let holder = scope.document.inboundStatementHoldingBaseOnSomePaths else { return true }
+            return statements[holder].nameSpan.lowerBound > limit.nameSpan.lowerBound
+        }
         return limit.nameSpan.lowerBound > statements[base].nameSpan.lowerBound && !puts(theCallersTextIn: statements[(base + 1)...], before: limit, context)
     }
 
