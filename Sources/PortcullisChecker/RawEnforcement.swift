@@ -1002,7 +1002,7 @@ final class RawEnforcement: Sendable {
         var read = Set<WayWithoutProducts>()
         for products in audiences(of: route) {
             for through in readings(of: route, products: products) {
-                let reachesBroader = route.written.policy?.document.map { $0.keepsInboundBase || through.route } ?? true
+                let reachesBroader = reachesBroader(route, throughOwnBase: through.route)
                 if !reachesBroader || !runsProducts(of: route, through: through) {
                     guard read.insert(WayWithoutProducts(throughOwnBase: through.route, reachesBroader: reachesBroader)).inserted else { continue }
                 }
@@ -1057,6 +1057,12 @@ final class RawEnforcement: Sendable {
         // Such a product is read apart (``audiences(of:)``): only an audience of one holds it.
         fork(products.count == 1 && self.products[products[0]].document?.inboundStatementHoldingBaseOnSomePaths != nil, \.products)
         return readings
+    }
+
+    /// Whether a way through `route`'s own policy, read through its `<base />` on some paths
+    /// only or past it, meets the broader policies: none without a policy of its own.
+    private func reachesBroader(_ route: EffectiveRoute, throughOwnBase: Bool) -> Bool {
+        route.written.policy?.document.map { $0.keepsInboundBase || (throughOwnBase && $0.inboundStatementHoldingBaseOnSomePaths != nil) } ?? true
     }
 
     /// Whether the products of an audience run on the way `through` reads: the API's
@@ -1215,8 +1221,8 @@ final class RawEnforcement: Sendable {
 
     /// The credential places whose caller's value a statement of the inbound of a policy
     /// on `route`'s way replaces or removes (``CheckedCredentials/Write/replaced``): the
-    /// gateway's, its products', its API's and its own, on the way of those of its
-    /// audiences that run one of `products` (all, where nil): a product's statements are
+    /// gateway's, its products', its API's and its own, on every way of those of its
+    /// audiences that hold one of `products` (all, where nil): a product's statements are
     /// met by its subscribers alone (audit V20: another product's replacement of the header
     /// a product checks counted against that product's store). The route's own statements
     /// are read once for each route, the audiences' broader runs once for each API (audit
@@ -1226,15 +1232,17 @@ final class RawEnforcement: Sendable {
         let own = routesReplacedPlaces.value(for: ObjectIdentifier(route)) {
             // Read past a `<base />` on some paths only, the route's statements stand whole.
             let way = ownWay(of: route)
-            return ([way.before, way.after].joined().flatMap { credentialPlacesReplaced(in: $0) }, way.reachesBroader || ownReadings(of: route).count > 1)
+            return ([way.before, way.after].joined().flatMap { credentialPlacesReplaced(in: $0) }, ownReadings(of: route).contains { reachesBroader(route, throughOwnBase: $0) })
         }
         guard own.reachesBroader else { return own.places }
         let broader = apisReplacedPlaces.value(for: APIAndProducts(api: route.apiIndex, products: products)) {
             audiences(of: route).flatMap { audience in
                 guard products.map({ !$0.isDisjoint(with: audience) }) ?? true else { return [CredentialPlace]() }
+                // Every way, those past a partial `<base />` that runs no product's `inbound`
+                // too: a store in a product's `outbound` runs on each, and is judged by their
+                // callers (``callersCredentials(on:meeting:inInbound:)``).
                 return broaderReadings(of: route, products: audience).flatMap { through in
-                    products != nil && !runsProducts(of: route, through: through)
-                        ? [] : credentialPlacesReplaced(in: .run(broaderRun(of: route, products: audience, through: through)))
+                    credentialPlacesReplaced(in: .run(broaderRun(of: route, products: audience, through: through)))
                 }
             }
         }

@@ -1735,6 +1735,17 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(
             try lintFindings().filter { $0.hasPrefix("CA001") },
             ["CA001 defs/partners.yaml: raw 'cache-store-value' in product 'partners' keeps the answer to route 'list-own', which requires a token, under a key that does not tell its callers apart"])
+
+        // Nor is the header it keeps answers by the caller's where the requests that skip the
+        // API's `<base />` have it replaced there (the round's re-reading: that way was left
+        // out of what is replaced, though its callers judge the store).
+        let replacedOtherwise = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Region&quot;))"><base /></when><otherwise><set-header name="X-Tok" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault(&quot;t&quot;,&quot;&quot;))</value></set-header></otherwise></choose>"#
+        try write(
+            RuleExample.api("own", fields: "auth: none\npolicy: '<policies><inbound>\(replacedOtherwise)</inbound></policies>'\n", routes: publicRoute("own", ", policy: '<policies><inbound><base />\(jwt)</inbound></policies>'")).text,
+            to: "defs/own.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("CA001") },
+            ["CA001 defs/partners.yaml: raw 'cache-store-value' in product 'partners' keeps the answer to route 'list-own', which requires a token, under a key that does not tell its callers apart"])
     }
 
     /// A product's statements are on its own subscribers' way alone, in a fragment it
