@@ -97,6 +97,21 @@ public final class PolicyXMLDocument: Sendable {
         return true
     }
 
+    /// Whether some request may run the broader scope's `section`: some path through its own
+    /// runs `<base />`, or it has no such section. A section without one on any path keeps
+    /// every broader policy's statements there from running.
+    public func mayRunBase(in section: String) -> Bool {
+        for case .element(let found) in root.children where found.name == section { return found.holdsBase }
+        return true
+    }
+
+    /// The section (`inbound`, `backend`, `outbound`, `on-error`) that holds `element` at
+    /// some depth; nil for a fragment's, which stands in no section of its own.
+    public func section(holding element: PolicyXMLElement) -> String? {
+        guard root.name == "policies" else { return nil }
+        return rootElements.first { $0.span.contains(element.span.lowerBound) }?.name
+    }
+
     /// The same document written at `placement`: the same text reads to the same tree, so
     /// a second copy of a text can share the first one's reading.
     public func placed(at placement: TextPlacement) -> PolicyXMLDocument {

@@ -1453,6 +1453,30 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("CA001") }, [])
     }
 
+    /// A broader policy's `outbound` runs for a route only where the narrower policies'
+    /// `outbound` runs `<base />`: a product's store there was judged for routes whose own
+    /// `outbound`, or their API's, has none (audit V22, a false error).
+    func testABroaderStoreIsJudgedForTheRoutesWhoseOutboundRunsIt() throws {
+        let jwt = #"<validate-jwt header-name="X-Tok"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let store = #"<cache-store-value key="@(&quot;resp:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Partner&quot;, &quot;&quot;))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />"#
+        let route = { (name: String, outbound: String) in
+            "  - {id: list-\(name), method: GET, path: /\(name), public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base /></inbound><outbound>\(outbound)</outbound></policies>'}\n"
+        }
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(Self.product("partners", apis: "orders, catalog", policy: "<inbound><base />\(jwt)</inbound><outbound><base />\(store)</outbound>"), to: "defs/partners.yaml")
+        try write(RuleExample.api("orders", fields: "auth: none\n", routes: route("dropped", "")).text, to: "defs/orders.yaml")
+        // An API whose `outbound` drops the broader policies' drops them for every route.
+        try write(
+            RuleExample.api("catalog", fields: "auth: none\npolicy: '<policies><outbound /></policies>'\n", routes: route("items", "<base />")).text,
+            to: "defs/catalog.yaml")
+        XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("CA001") }, [])
+
+        try write(RuleExample.api("orders", fields: "auth: none\n", routes: route("dropped", "") + route("kept", "<base />")).text, to: "defs/orders.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("CA001") },
+            ["CA001 defs/partners.yaml: raw 'cache-store-value' in product 'partners' keeps the answer to route 'list-kept', which requires a token, under a key that does not tell its callers apart"])
+    }
+
     /// APIM keeps a request out of a cache that does not allow private responses only when
     /// it carries an `Authorization` header: a raw check that reads its token from another
     /// header, or a client certificate, left a plain lookup sharing one caller's answer with

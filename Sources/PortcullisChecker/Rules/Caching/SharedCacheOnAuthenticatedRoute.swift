@@ -188,7 +188,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard value.resolved.mayReadAVariable else { return false }
             let variables = keys.variables.answer
             let callersAnswers =
-                isInOutbound(store, of: scope.document)
+                scope.document.section(holding: store) == "outbound"
                 ? keys.variables.callersAnswers(beforeTheOutboundOf: scope) : keys.variables.callersAnswers(in: scope.document)
             guard
                 ExpressionFlow.sources(of: value.resolved, typedReads: true).contains(where: { source in
@@ -199,9 +199,19 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         return RawScope.constant(key) != nil || !keys.tellsCallersApart(key.resolved, in: api)
     }
 
-    /// Whether `element` stands in `document`'s `outbound` section, at any depth.
-    private static func isInOutbound(_ element: PolicyXMLElement, of document: PolicyXMLDocument) -> Bool {
-        document.root.elements.contains { $0.name == "outbound" && $0.span.contains(element.span.lowerBound) }
+    /// The routes of `checked` whose requests run `section` of `scope`'s policy. Outside
+    /// `inbound`, a narrower policy whose section runs `<base />` on no path keeps the
+    /// broader one's statements there from running (audit V22: a product's store in
+    /// `outbound` was judged for the routes whose `outbound` drops it, a false error); who
+    /// runs `inbound` is read with the callers' credentials
+    /// (``RawEnforcement/callersCredentials(on:meeting:inInbound:)``).
+    private static func routes(_ checked: [EffectiveRoute], runningSection section: String, of scope: RawScope, _ context: CheckContext) -> [EffectiveRoute] {
+        guard section != "inbound", scope.level == .global || scope.level == .product || scope.level == .api else { return checked }
+        let apis = context.project.apis
+        return checked.filter { route in
+            let runs = { (document: PolicyXMLDocument?) in document?.mayRunBase(in: section) ?? true }
+            return runs(route.written.policy?.document) && (scope.level == .api || runs(apis[route.apiIndex].policy?.document))
+        }
     }
 
     /// How the keys of a scope's stores are judged: by the headers that carry every one of
@@ -748,10 +758,25 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard !lookups.isEmpty || !stores.isEmpty || !semanticLookups.isEmpty else { continue }
             let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
             guard !checked.isEmpty else { continue }
+            // Each store with the checked routes whose requests run it, by its section.
+            var storesJudged: [(store: PolicyXMLElement, routes: [EffectiveRoute])] = []
             if !stores.isEmpty || !semanticLookups.isEmpty {
-                let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables)
-                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope, keys) }
-                semanticLookups = semanticLookups.filter { !keys.partitionsByCaller($0, in: scope.api) }
+                var keysBySection: [String: (routes: [EffectiveRoute], keys: StoreKeys)] = [:]
+                func keys(running section: String) -> (routes: [EffectiveRoute], keys: StoreKeys) {
+                    if let known = keysBySection[section] { return known }
+                    let routes = Self.routes(checked, runningSection: section, of: scope, context)
+                    let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: routes, in: scope, localChecks: localChecks, context), variables: variables)
+                    keysBySection[section] = (routes, keys)
+                    return (routes, keys)
+                }
+                for store in stores {
+                    let (routes, keys) = keys(running: scope.document.section(holding: store) ?? "inbound")
+                    if !routes.isEmpty, Self.keepsTheAnswerForEveryone(store, in: scope, keys) { storesJudged.append((store, routes)) }
+                }
+                if !semanticLookups.isEmpty {
+                    let keys = keys(running: "inbound").keys
+                    semanticLookups = semanticLookups.filter { !keys.partitionsByCaller($0, in: scope.api) }
+                }
             }
             for lookup in semanticLookups {
                 let range = scope.document.range(lookup.nameSpan)
@@ -765,11 +790,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                             at: range)
                     ])
             }
-            for store in stores {
+            for (store, routes) in storesJudged {
                 let range = scope.document.range(store.nameSpan)
                 findings.report(
                     code,
-                    "raw 'cache-store-value' in \(scope.owner) keeps the answer to route '\(checked[0].written.id.value)', which requires a token, under a key that does not tell its callers apart",
+                    "raw 'cache-store-value' in \(scope.owner) keeps the answer to route '\(routes[0].written.id.value)', which requires a token, under a key that does not tell its callers apart",
                     at: range,
                     notes: [Diagnostic.Note("put the caller's identity in the key (the validated token's subject), or cache with the route's 'cache'", at: range)])
             }

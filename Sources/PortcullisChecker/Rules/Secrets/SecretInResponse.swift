@@ -119,7 +119,7 @@ public enum SecretInResponse: Rule {
         func judgeCarriers(_ element: PolicyXMLElement, in document: PolicyXMLDocument, owner: String, of scope: RawScope) {
             if carriers == nil { carriers = SecretCarriers(context, secrets: secrets) }
             // A fragment's statements stand in no section of their own.
-            let inInbound = document !== scope.document ? false : document.rootElements.first { $0.name == "inbound" }?.span.contains(element.span.lowerBound) ?? false
+            let inInbound = document === scope.document && document.section(holding: element) == "inbound"
             guard let (holding, all) = carriers?.sent(by: element, in: document, of: scope, inInbound: inInbound) else { return }
             let through: String
             switch (holding.kind, all) {
