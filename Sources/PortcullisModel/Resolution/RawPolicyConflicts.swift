@@ -7,10 +7,23 @@ import PortcullisPolicyXML
 /// that says what a route enforces, since every output and rule reads them.
 extension Resolver {
     mutating func checkRawConflicts(_ gateway: Gateway?, routes: [EffectiveRoute], plans: [EnforcementPlan?]) {
-        if let gateway, case .present = gateway.cors, let document = gateway.policy?.document {
-            conflicts(
-                in: document, section: "inbound", names: ["cors"], with: "the gateway's 'cors'",
-                fix: "declare origins, methods and headers under the gateway's 'cors', or remove 'cors' there and keep this one")
+        if let gateway, case .present = gateway.cors {
+            if let document = gateway.policy?.document {
+                conflicts(
+                    in: document, section: "inbound", names: ["cors"], with: "the gateway's 'cors'",
+                    fix: "declare origins, methods and headers under the gateway's 'cors', or remove 'cors' there and keep this one")
+            }
+            // The generated `cors` hands a request from an origin it does not list on to the
+            // narrower scopes' `cors` (`terminate-unmatched-request="false"`), which may admit
+            // it, with credentials, beyond what the gateway's list and `gateway.json` say
+            // (audit V23).
+            var seen = Set<ObjectIdentifier>()
+            let documents = definitions.apis.map { $0.policy?.document } + definitions.products.map { $0.policy?.document } + routes.map { $0.written.policy?.document }
+            for case let document? in documents where seen.insert(ObjectIdentifier(document)).inserted {
+                conflicts(
+                    anywhereIn: document, sections: ["inbound"], names: ["cors"], with: "the gateway's 'cors', which hands it the requests from origins the gateway does not list",
+                    fix: "declare every origin, method and header under the gateway's 'cors', or remove 'cors' there and keep the narrower scopes' own")
+            }
         }
         // A URL backend of an API with its own policy is its `serviceUrl` alone, which a raw
         // `set-backend-service` overrides as it does in APIM; a backend entity is set by a
