@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisChecker
 import XCTest
 
 #if canImport(Glibc)
@@ -242,6 +243,34 @@ final class BuildCommandTests: XCTestCase {
         // Listed, not keyed by name: a dictionary of paths takes the two copies for one.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: apis.path).count, 2, "both copies are left")
         XCTAssertTrue(FileManager.default.fileExists(atPath: apis.appendingPathComponent("\(kelvin)/policy.xml").path))
+    }
+
+    /// A budget keyed by a claim counts the callers a token names; two providers' tokens
+    /// may name one subject, so where an API's routes name two, each provider's callers
+    /// count on a counter of their own (audit V23: a partner whose introspection answers
+    /// name any subject spent an Entra user's budget). An API of one provider keeps `API:`.
+    func testEachIdentityProvidersCallersCountApart() throws {
+        let defs = directory.appendingPathComponent("defs")
+        try FileManager.default.createDirectory(at: defs, withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(to: defs.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let route = { (id: String, auth: String) in "  - {id: \(id), method: GET, path: /\(id), scopes: [orders.read], auth: \(auth)}\n" }
+        for (name, routes) in [("mixed", route("staff", "entra") + route("partners", "partner")), ("single", route("staff", "entra") + route("more", "entra"))] {
+            let api = RuleExample.api(name, fields: "rateLimit: {calls: 10, per: 60s, key: user}\nquota: {calls: 1000, per: 7d, key: user}\n", routes: routes)
+            try api.text.write(to: defs.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
+        }
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", defs.path, "--out", out.path, "--quiet"])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        func counterPrefixes(_ api: String, _ route: String) throws -> [String] {
+            let policy = try String(contentsOf: out.appendingPathComponent("apim/apis/\(api)/operations/\(route)/policy.xml"), encoding: .utf8)
+            return policy.components(separatedBy: "counter-key=\"@(\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }.filter { !$0.contains("introspection") }
+        }
+        XCTAssertEqual(try counterPrefixes("mixed", "staff"), ["mixed#by-entra:", "mixed#by-entra#quota:"])
+        XCTAssertEqual(try counterPrefixes("mixed", "partners"), ["mixed#by-partner:", "mixed#by-partner#quota:"])
+        XCTAssertEqual(try counterPrefixes("single", "staff"), ["single:", "single#quota:"])
+        XCTAssertEqual(try counterPrefixes("single", "more"), ["single:", "single#quota:"])
+        let runtime = try String(contentsOf: out.appendingPathComponent("gateway.json"), encoding: .utf8)
+        XCTAssertTrue(runtime.contains("\"counterKeyPrefix\" : \"mixed#by-partner:\""), "gateway.json gives the runtime another prefix than the policies")
     }
 
     func testErrorsWriteNothing() throws {

@@ -207,7 +207,9 @@ public struct PlannedLimit: Sendable {
     /// Names, not an array of them: every planned limit has one, and an array would be
     /// one more allocation per route.
     enum Namespace: Sendable {
-        case api(String)
+        /// The API's counter; for a caller a token names, the provider's where the API's
+        /// routes name more than one (``counterPrefix``).
+        case api(String, provider: String?)
         case route(api: String, route: String)
         /// Calls to the identity provider (see ``EnforcementPlan/providerCallBudget``).
         case providerCalls(api: String, route: String)
@@ -228,11 +230,14 @@ public struct PlannedLimit: Sendable {
     /// (`orders#quota:`), so that a rate limit and a quota over the same callers never count
     /// on one counter, in APIM or in a runtime that keeps both in one Redis database. Names
     /// hold no `:` or `#`, and the caller part is encoded so that it holds neither, so two
-    /// budgets never share a counter.
+    /// budgets never share a counter. Where an API's routes name several identity
+    /// providers, a token-named caller counts on its provider's counter (`orders#by-entra:`):
+    /// one provider's `sub` is no other's, and a provider whose tokens name any subject
+    /// would otherwise spend another provider's user's budget (audit V23).
     public var counterPrefix: String {
         let kind = kind == .quota ? "#quota:" : ":"
         return switch namespace {
-        case .api(let api): api + kind
+        case .api(let api, let provider): api + (provider.map { "#by-" + $0 } ?? "") + kind
         case .route(let api, let route): api + ":" + route + kind
         case .providerCalls(let api, let route): api + ":" + route + ":introspection:"
         }

@@ -29,13 +29,27 @@ public struct EnforcementPlanner: Sendable {
     /// What planning an API's routes carries from one route to the next.
     public struct APIMemory {
         /// The limits of the API's routes that write none of their own, which are the same
-        /// for all of them: made for the first, shared by the others' plans.
-        var inheritedLimits: [PlannedLimit]?
+        /// for all of them naming one provider: made for the first, shared by the others' plans.
+        var inheritedLimits: (provider: String?, limits: [PlannedLimit])?
+        /// Whether the API's routes name more than one identity provider, whose callers then
+        /// count on counters of their own (``PlannedLimit/counterPrefix``).
+        var providersCountApart = false
         /// The token check found last: route after route names the same provider, and
         /// comparing its name costs less than hashing it to look the check up.
         var lastTokenCheck: (provider: String, check: TokenCheck)?
 
-        public init() {}
+        /// The memory of planning `routes`, one API's, whose identity providers `auth` tells.
+        public init<Routes: Sequence>(routes: Routes, auth: (Routes.Element) -> AuthSetting) {
+            var first: String?
+            for route in routes {
+                guard case .provider(let name) = auth(route) else { continue }
+                if let first, first != name {
+                    providersCountApart = true
+                    break
+                }
+                first = name
+            }
+        }
     }
 
     /// The plan of one effective route; nil when the route names an identity provider the
@@ -54,14 +68,15 @@ public struct EnforcementPlanner: Sendable {
                 token = check
             }
         }
+        let provider: String? = if memory.providersCountApart, case .provider(let name) = route.auth.value { name } else { nil }
         let limits: [PlannedLimit]
         if route.rateLimit?.origin == .route || route.quota?.origin == .route {
-            limits = plannedLimits(route, api: api)
-        } else if let inherited = memory.inheritedLimits {
-            limits = inherited
+            limits = plannedLimits(route, api: api, provider: provider)
+        } else if let inherited = memory.inheritedLimits, inherited.provider == provider {
+            limits = inherited.limits
         } else {
-            limits = plannedLimits(route, api: api)
-            memory.inheritedLimits = limits
+            limits = plannedLimits(route, api: api, provider: provider)
+            memory.inheritedLimits = (provider, limits)
         }
         let beforeToken = limits.prefix { !$0.caller.needsToken }.count
         let shaping = route.written.shaping
@@ -74,14 +89,17 @@ public struct EnforcementPlanner: Sendable {
             answer: shaping?.answer)
     }
 
-    /// The route's rate limit and quota, in the order a request meets them.
-    private func plannedLimits(_ route: EffectiveRoute, api: API) -> [PlannedLimit] {
+    /// The route's rate limit and quota, in the order a request meets them; `provider`
+    /// names the route's identity provider where its API's routes name several.
+    private func plannedLimits(_ route: EffectiveRoute, api: API, provider: String?) -> [PlannedLimit] {
         var limits: [PlannedLimit] = []
         func add(_ kind: PlannedLimit.Kind, _ limit: Limit?, _ origin: Origin?) {
             guard let limit, let origin else { return }
-            let namespace: PlannedLimit.Namespace = origin == .route ? .route(api: api.name.value, route: route.written.id.value) : .api(api.name.value)
             let key = limit.effectiveKey
-            limits.append(PlannedLimit(kind: kind, written: limit, key: key, caller: Caller(key), origin: origin, namespace: namespace))
+            let caller = Caller(key)
+            let namespace: PlannedLimit.Namespace =
+                origin == .route ? .route(api: api.name.value, route: route.written.id.value) : .api(api.name.value, provider: caller.needsToken ? provider : nil)
+            limits.append(PlannedLimit(kind: kind, written: limit, key: key, caller: caller, origin: origin, namespace: namespace))
         }
         add(.rateLimit, route.activeRateLimit, route.rateLimit?.origin)
         add(.quota, route.activeQuota, route.quota?.origin)

@@ -39,18 +39,9 @@ struct RoutePlanning: Sendable {
             Resolver.checkReferences(of: api, declared, required: &references.requiredScopes, into: &references.findings)
         }
         let products = productsByAPI[api.name.value] ?? []
-        var memory = EnforcementPlanner.APIMemory()
+        var memory = EnforcementPlanner.APIMemory(routes: api.routes) { auth(of: $0, in: api).value }
         for route in api.routes {
-            let auth: Inherited<AuthSetting> =
-                if let own = route.auth {
-                    Inherited(value: own.value, origin: .route, range: own.range)
-                } else if let apiAuth = api.auth {
-                    Inherited(value: apiAuth.value, origin: .api, range: apiAuth.range)
-                } else if let gatewayAuth = defaults.auth {
-                    Inherited(value: gatewayAuth.value, origin: .gatewayDefaults, range: gatewayAuth.range)
-                } else {
-                    Inherited(value: .none, origin: .unset, range: route.itemStart)
-                }
+            let auth = auth(of: route, in: api)
             let effective = EffectiveRoute(
                 apiIndex: apiIndex,
                 written: route,
@@ -61,6 +52,14 @@ struct RoutePlanning: Sendable {
             deliver(effective, planner?.plan(effective, api: api, memory: &memory))
         }
         return references
+    }
+
+    /// The identity provider a route names: its own, else its API's, else the gateway default.
+    private func auth(of route: Route, in api: API) -> Inherited<AuthSetting> {
+        if let own = route.auth { return Inherited(value: own.value, origin: .route, range: own.range) }
+        if let apiAuth = api.auth { return Inherited(value: apiAuth.value, origin: .api, range: apiAuth.range) }
+        if let gatewayAuth = defaults.auth { return Inherited(value: gatewayAuth.value, origin: .gatewayDefaults, range: gatewayAuth.range) }
+        return Inherited(value: .none, origin: .unset, range: route.itemStart)
     }
 
     /// The value a route inherits: its own, else its API's, else the gateway default.
