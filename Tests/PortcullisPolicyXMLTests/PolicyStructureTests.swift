@@ -263,6 +263,25 @@ final class PolicyStructureTests: XCTestCase {
         XCTAssertEqual(found.last?.notes.first?.range.start.line, 3, "the note points at the first section")
     }
 
+    /// APIM runs the broader scopes' section wherever `<base />` stands: two on one path run
+    /// them twice (or are refused), one in each branch of a `choose` once (audit V23).
+    func testASecondBaseOnOnePathIsPX003() {
+        let when = { (body: String) in #"<choose><when condition="@(true)">\#(body)</when><otherwise><base /></otherwise></choose>"# }
+        let cases: [(inbound: String, found: [String])] = [
+            ("<base /><base />", ["PX003 1:29: 'base' runs a second time on a path through the 'inbound' section"]),
+            ("<base /><set-variable name=\"a\" value=\"b\" />", []),
+            (when("<base />"), []),
+            (when("<base />") + "<base />", ["PX003 1:110: 'base' runs a second time on a path through the 'inbound' section"]),
+            ("<base />" + when("<set-variable name=\"a\" value=\"b\" />"), ["PX003 1:116: 'base' runs a second time on a path through the 'inbound' section"]),
+            (when("<base /><base />"), ["PX003 1:63: 'base' runs a second time on a path through the 'inbound' section"]),
+            (#"<retry condition="@(false)" count="1" interval="1"><base /></retry><base />"#, ["PX003 1:88: 'base' runs a second time on a path through the 'inbound' section"]),
+        ]
+        for (inbound, found) in cases {
+            XCTAssertEqual(check("<policies><inbound>\(inbound)</inbound></policies>").map { $0.components(separatedBy: " | ")[0] }, found, inbound)
+        }
+        XCTAssertEqual(check("<policies><backend><base /><base /></backend></policies>").count, 1)
+    }
+
     func testSectionsAndTheRootTakeNoAttributes() {
         XCTAssertEqual(check("<policies version=\"1\"><inbound mode=\"x\" /></policies>"), [
             "PX002 1:11: 'policies' has no attribute 'version' | 'policies' takes no attributes; remove it",
