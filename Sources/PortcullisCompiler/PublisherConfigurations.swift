@@ -83,42 +83,71 @@ package struct PublisherConfigurations {
     }
 
     /// Whether a file found in a folder, not Portcullis's, is a publisher configuration:
-    /// named as APIOps names them, or holding a top-level `apimServiceName` (in any case,
-    /// block or flow style). A file that mentions the key and cannot be read is one too, so
-    /// that the run says it could not check it.
+    /// named as APIOps names them, holding a top-level `apimServiceName` (in any case,
+    /// block or flow style), or shaped as one: a top-level section of the publisher's
+    /// (besides `tags`, which OpenAPI has too) listing entries by `name`. The publisher
+    /// takes its file from wherever the pipeline says, under any name, JSON too (audit V24:
+    /// `overrides-prod.yaml` replaced the issuer unseen). A file that mentions the key and
+    /// cannot be read is one too, so that the run says it could not check it.
     static func isConfiguration(_ file: SourceFile, limits: InputLimits) -> Bool {
-        guard !file.isPolicyXML, !file.path.hasByteSuffix(".json") else { return false }
+        guard !file.isPolicyXML else { return false }
         let named = isConfigurationName(file.path.utf8)
-        guard named || mentionsServiceName(file.bytes) else { return false }
+        let mentionsServiceName = mentionsServiceName(file.bytes)
+        guard named || mentionsServiceName || mentionsASection(file.bytes) else { return false }
         var ignored = DiagnosticCollector()
         let read = YAMLReader(file: FileID(0), limits: limits).readSideFile(file, diagnostics: &ignored)
-        guard read.complete else { return true }
-        let keys = read.roots.flatMap { root -> [String] in
+        guard read.complete else { return named || mentionsServiceName }
+        let fields = read.roots.flatMap { root -> [YAMLEntry] in
             guard case .mapping(let fields) = root.content else { return [] }
-            return fields.map { $0.key.propertyNameFolded }
+            return fields
         }
-        guard named else { return keys.contains("apimservicename") }
+        let keys = fields.map { $0.key.propertyNameFolded }
+        guard named else { return keys.contains("apimservicename") || fields.contains(where: Self.listsEntriesByName) }
         // So named, an OpenAPI document is not one, unless it also holds a section of the
         // publisher's other than 'tags', which OpenAPI has too.
         guard keys.contains(where: { $0 == "openapi" || $0 == "swagger" }) else { return true }
         return keys.contains { $0 != "tags" && sectionKeys.contains($0) }
     }
 
-    /// `configuration.NAME.yaml` (or `.yml`), the last part of `path`, in any letter case:
-    /// the names APIOps gives publisher configurations, one per environment.
+    /// Whether `field` is a section of the publisher's, besides `tags`, that lists entries,
+    /// each a mapping with a `name`.
+    private static func listsEntriesByName(_ field: YAMLEntry) -> Bool {
+        let key = field.key.propertyNameFolded
+        guard key != "tags", sectionKeys.contains(key), case .sequence(let entries) = field.value.content, !entries.isEmpty else { return false }
+        return entries.allSatisfy { entry in
+            guard case .mapping(let fields) = entry.content else { return false }
+            return fields.contains { $0.key.propertyNameFolded == "name" }
+        }
+    }
+
+    /// Whether `bytes` may spell a section of the publisher's that ``listsEntriesByName(_:)``
+    /// reads: its name in any letter case, or an escape, which may spell it; most files
+    /// found are not read further.
+    private static func mentionsASection(_ bytes: [UInt8]) -> Bool {
+        bytes.contains(UInt8(ascii: "\\")) || sectionWords.contains { mentions($0, in: bytes) }
+    }
+
+    private static let sectionWords: [[UInt8]] = Section.allCases.filter { $0 != .tags }.map { Array($0.rawValue.utf8) }
+
+    /// `configuration.NAME.yaml` (or `.yml`, or `.json`, which the publisher reads as YAML),
+    /// the last part of `path`, in any letter case: the names APIOps gives publisher
+    /// configurations, one per environment.
     static func isConfigurationName(_ path: some BidirectionalCollection<UInt8>) -> Bool {
         let name = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last.map { $0.map(\.asciiLowercased) } ?? []
-        let suffix = name.reversed().starts(with: "lmay.".utf8) ? 5 : name.reversed().starts(with: "lmy.".utf8) ? 4 : nil
+        let suffix = [".yaml", ".yml", ".json"].first { name.reversed().starts(with: $0.utf8.reversed()) }?.utf8.count
         guard let suffix, name.starts(with: "configuration.".utf8) else { return false }
         return name.count > "configuration.".utf8.count + suffix
     }
 
-    /// Whether `bytes` hold `apimservicename` in any letter case, as the publisher's reader
-    /// compares keys (``Swift/String/propertyNameFolded``): a dotless `ı` is an `i` there,
-    /// and a long `ſ` an `s`.
     private static func mentionsServiceName(_ bytes: [UInt8]) -> Bool {
-        let needle = Array("apimservicename".utf8)
-        return bytes.withUnsafeBufferPointer { haystack in
+        mentions(Array("apimservicename".utf8), in: bytes)
+    }
+
+    /// Whether `bytes` hold `needle`, lowercase letters, in any letter case, as the
+    /// publisher's reader compares keys (``Swift/String/propertyNameFolded``): a dotless `ı`
+    /// is an `i` there, and a long `ſ` an `s`.
+    private static func mentions(_ needle: [UInt8], in bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { haystack in
             func matches(at start: Int) -> Bool {
                 var position = start
                 for letter in needle {

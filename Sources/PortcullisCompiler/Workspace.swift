@@ -60,9 +60,12 @@ public struct Workspace: Sendable {
             found.removeAll { input in
                 let absolute = files.absolutePath(ofDiscovered: input.path)
                 guard let relative = absolute.removingPrefix(prefix), patterns.contains(where: { Glob.matches($0, relative) }) else { return false }
-                // Said, since the configuration that excludes it may change in the same pull request.
+                // The publisher deploys it with the bundle, whatever `exclude` says, which may
+                // change in the same pull request (audit V24: a gate passed a configuration
+                // that the change both added and excluded).
                 if PublisherConfigurations.isConfigurationName(input.path.utf8) {
-                    files.warn("'\(input.path)' is excluded, so its overrides as an APIOps publisher configuration are not checked")
+                    files.warn("'\(input.path)' matches 'exclude' but is checked: as an APIOps publisher configuration it changes what the bundle deploys")
+                    return false
                 }
                 return true
             }
@@ -116,7 +119,9 @@ public struct Workspace: Sendable {
 
     /// Where a file goes: one place for the rule, for files found on disk and in memory.
     private static func place(_ source: SourceFile, namedOnCommandLine: Bool, limits: InputLimits) -> Placement {
-        if !namedOnCommandLine, source.path.hasByteSuffix(".json") { return .side }
+        if !namedOnCommandLine, source.path.hasByteSuffix(".json") {
+            return PublisherConfigurations.isConfiguration(source, limits: limits) ? .publisherConfiguration : .side
+        }
         let verdict = FileRecognition.classify(source)
         // A publisher configuration is read after all, however its text is laid out: it can
         // change what the bundle publishes.

@@ -129,16 +129,19 @@ final class PublisherConfigurationTests: XCTestCase {
             lint.stdout)
     }
 
-    /// Excluding a configuration is said, since `portcullis.yaml` can change in the same
-    /// pull request; a file that only mentions `apimServiceName` and cannot be read is a
-    /// warning that its overrides go unchecked, not an error that blocks an unrelated chart.
+    /// `exclude` does not keep a configuration so named from being checked: the publisher
+    /// deploys it whatever `portcullis.yaml` says, which may change in the same pull request
+    /// (audit V24: a change that added one and excluded it passed the gate). A file that
+    /// only mentions `apimServiceName` and cannot be read is a warning that its overrides
+    /// go unchecked, not an error that blocks an unrelated chart.
     func testWhatIsNotCheckedIsSaid() throws {
         let excluded = try project("excluded", configuration: "apis: [{name: orders, properties: {}}]\n")
         try "exclude: ['configuration.*.yaml']\n".write(to: excluded.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
         let lint = try ToolProcess.run(["lint", "."], in: excluded)
-        XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(lint.stdout.contains("configuration.prod.yaml:1:23: error: publisher configuration overrides 'properties' of API 'orders'"), lint.stdout)
         XCTAssertTrue(
-            lint.stderr.contains("'configuration.prod.yaml' is excluded, so its overrides as an APIOps publisher configuration are not checked"),
+            lint.stderr.contains("'configuration.prod.yaml' matches 'exclude' but is checked: as an APIOps publisher configuration it changes what the bundle deploys"),
             lint.stderr)
 
         let chart = try project("chart", configuration: "{{- if .Values.apim }}\napimServiceName: {{ .Values.name }}\n{{- end }}\n", at: "deploy/apim.yaml")
@@ -190,6 +193,26 @@ final class PublisherConfigurationTests: XCTestCase {
         for folder in [openAPI, chart] {
             let clean = try ToolProcess.run(["lint", "."], in: folder)
             XCTAssertEqual(clean.status, 0, clean.stdout + clean.stderr)
+        }
+    }
+
+    /// The pipeline names the publisher's file, under any name, JSON too: a file shaped as
+    /// one, a section of the publisher's listing entries by `name`, is one (audit V24: an
+    /// `overrides-prod.yaml` and a `configuration.prod.json` replaced the issuer unseen).
+    /// A section so named that lists no such entries is someone else's YAML.
+    func testAConfigurationIsKnownByItsShapeAndAsJSON() throws {
+        let override = "namedValues:\n  - name: tenant-id\n    properties: {value: 00000000-0000-0000-0000-000000000000}\n"
+        let json = #"{"namedValues": [{"name": "tenant-id", "properties": {"value": "00000000-0000-0000-0000-000000000000"}}]}"#
+        for (name, text, path) in [("shaped", override, "overrides-prod.yaml"), ("nested", override, "config/prod.yml"), ("json", json, "configuration.prod.json"), ("shapedjson", json, "prod.json")] {
+            let folder = try project(name, configuration: text, at: path)
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(lint.status, 1, "\(name): \(lint.stdout)\(lint.stderr)")
+            XCTAssertTrue(lint.stdout.contains("\(path):") && lint.stdout.contains("overrides 'properties' of named value 'tenant-id'"), "\(name): \(lint.stdout)")
+        }
+        for (name, text) in [("list", "apis:\n  - orders\n  - invoices\n"), ("map", "products:\n  gold: {price: 10}\n")] {
+            let folder = try project(name, configuration: text, at: "catalogue.yaml")
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(lint.status, 0, "\(name): \(lint.stdout)\(lint.stderr)")
         }
     }
 
