@@ -59,6 +59,24 @@ final class DiffGateTests: XCTestCase {
         try gate(BundleTests.contoso, try copy(of: BundleTests.contoso, edits), file: file, line: line)
     }
 
+    /// APIM may take the first server of an API's own OpenAPI document for its `serviceUrl`
+    /// when the publisher imports it, and requests no policy sends elsewhere go there: a
+    /// server moved to another host, or to plain HTTP, passed as no change (audit V24). One
+    /// that names the API's own `backend` is no increase.
+    func testAServerOfAnAPIsOwnDocumentMovedIsWeighed() throws {
+        let server = "  - url: https://api.fabrikam.com/invoices\n"
+        for moved in ["https://collector.example.net/invoices", "http://api.fabrikam.com/invoices"] {
+            let head = try copy(of: BundleTests.fabrikam, [("specs/invoices.yaml", server, "  - url: \(moved)\n")])
+            XCTAssertEqual(
+                try gate(BundleTests.fabrikam, head),
+                [
+                    "privilege-increase: the OpenAPI document of API 'invoices' now names server '\(moved)' instead of 'https://api.fabrikam.com/invoices', which APIM may take for the API's serviceUrl when it imports the document"
+                ])
+        }
+        let backend = try copy(of: BundleTests.fabrikam, [("specs/invoices.yaml", server, "  - url: https://invoices.internal.fabrikam.com/api/\n")])
+        XCTAssertTrue(try passes(BundleTests.fabrikam, backend).contains("other: the OpenAPI document of API 'invoices' now names server"))
+    }
+
     /// A raw limit or IP filter that reads a named value, loosened by changing the value
     /// alone (in an environment's file too), was "reads named values that changed"
     /// (`other`), and the gate passed a budget raised 450 times and a filter opened to every

@@ -674,6 +674,24 @@ public enum AccessDiff {
 
     static func subject(_ key: String) -> String { "'\(key)'" }
 
+    /// The first server of an API's own OpenAPI document, changed: APIM may take it for the
+    /// API's `serviceUrl` when the publisher imports the document (Azure/apiops#832), and
+    /// requests that no policy sends elsewhere go there, with their credentials. One that
+    /// names the API's own `backend` changes nothing the definitions do not say (audit V24:
+    /// a server moved to another host passed as no change).
+    private static func serverChange(from previous: API, to api: API, at head: Side) -> AccessChange? {
+        let (was, now) = (previous.openapi?.document?.about.serverURLs.first, api.openapi?.document?.about.serverURLs.first)
+        guard let now, let written = api.openapi?.written, now != was else { return nil }
+        func normalized(_ url: String) -> String { (url.hasSuffix("/") ? String(url.dropLast()) : url).lowercased() }
+        let isTheBackend = if case .url(let backend) = api.backend { normalized(backend.value) == normalized(now) } else { false }
+        let instead = was.map { " instead of \(GatewayComparison.shown($0))" } ?? ""
+        return AccessChange(
+            category: isTheBackend ? .other : .privilegeIncrease, subject: AccessChange.Subject(kind: .api, name: api.name.value),
+            message:
+                "the OpenAPI document of API '\(api.name.value)' now names server \(GatewayComparison.shown(now))\(instead), which APIM may take for the API's serviceUrl when it imports the document",
+            place: head.location(written.range))
+    }
+
     /// Where an API is served, over which schemes and in which revision: plain HTTP lets
     /// tokens and keys cross the network unencrypted.
     static func apiChanges(base: Side, head: Side, renames: Renames) -> [AccessChange] {
@@ -704,6 +722,7 @@ public enum AccessDiff {
                     message: "API '\(api.name.value)' is now revision \(isRevision) instead of \(wasRevision); revision \(wasRevision) stays callable at '\(api.path.value);rev=\(wasRevision)' with the policies it has until it is taken offline or deleted",
                     place: head.location(api.revision?.range ?? api.name.range)))
             }
+            if let change = serverChange(from: previous, to: api, at: head) { changes.append(change) }
             func acceptsHTTP(_ api: API) -> Bool { api.protocols?.contains { $0.value == .http } ?? false }
             if !acceptsHTTP(previous), acceptsHTTP(api) {
                 changes.append(AccessChange(
