@@ -133,7 +133,8 @@ final class OwnOpenAPITests: XCTestCase {
 
     /// Operations APIM imports from where routes were not matched with: `x-ms-paths`, and a
     /// path item given by `$ref`. Both linted clean and built, and APIM would publish them
-    /// without a token check (the audit of the bundle, forty-fifth round).
+    /// without a token check (the audit of the bundle, forty-fifth round). A method written
+    /// in capitals is no operation OpenAPI reads, but one an importer may (audit V24).
     func testOperationsOutsideWhatRoutesAreMatchedWithAreRefused() throws {
         let extra = "x-ms-paths:\n  /orders?all=true:\n    delete: {operationId: purge-orders, responses: {'204': {description: Gone}}}\n"
         let referenced = "  /admin: {$ref: '#/components/pathItems/admin'}\ncomponents:\n  pathItems:\n    admin:\n      delete: {operationId: purge, responses: {'204': {description: Gone}}}\n"
@@ -141,6 +142,8 @@ final class OwnOpenAPITests: XCTestCase {
             (ordersSpecification + extra, "defs/specs/orders.yaml:13:1: error: 'defs/specs/orders.yaml' holds 'x-ms-paths', whose operations APIM would publish without the checks of a route [YS004]"),
             (ordersSpecification.replacingOccurrences(of: "openapi: 3.0.3", with: "openapi: 3.1.0") + referenced,
              "defs/specs/orders.yaml:13:12: error: path '/admin' of 'defs/specs/orders.yaml' is given by '$ref', whose operations routes are not matched with [YS004]"),
+            (ordersSpecification.replacingOccurrences(of: "  /orders:\n", with: "  /orders:\n    DELETE: {operationId: purge, responses: {'204': {description: Gone}}}\n"),
+             "defs/specs/orders.yaml:7:5: error: 'DELETE' under path '/orders' of 'defs/specs/orders.yaml' is no operation OpenAPI reads, and one an importer may publish without a route's checks [YS004]"),
         ] {
             try write(document, to: "defs/specs/orders.yaml")
             try writeAPI(openapi: "specs/orders.yaml", routes: ordersRoutes)

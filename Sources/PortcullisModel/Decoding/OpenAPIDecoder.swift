@@ -83,6 +83,13 @@ public enum OpenAPIReader {
                     .invalidValue, "path '\(DisplayText.escaped(pathEntry.key.utf8))' of \(what) is not a path a route can have",
                     at: pathEntry.keyRange, notes: [Diagnostic.Note(invalid.reason, at: pathEntry.keyRange)])
             }
+            // OpenAPI's keys are lowercase, but an importer that reads methods in any case
+            // would publish `DELETE:` without a route's checks (audit V24).
+            for item in items where !methods.contains(item.key) && methods.contains(item.key.lowercased()) {
+                diagnostics.report(
+                    .invalidValue, "'\(DisplayText.escaped(item.key.utf8))' under path '\(DisplayText.escaped(pathEntry.key.utf8))' of \(what) is no operation OpenAPI reads, and one an importer may publish without a route's checks",
+                    at: item.keyRange, notes: [Diagnostic.Note("write the method in lowercase, with a route for the operation, or leave it out", at: item.keyRange)])
+            }
             for item in items where methods.contains(item.key) {
                 guard case .mapping(let fields) = item.value.content else {
                     diagnostics.report(
