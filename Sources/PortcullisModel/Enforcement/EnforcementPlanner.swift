@@ -38,11 +38,11 @@ public struct EnforcementPlanner: Sendable {
         /// comparing its name costs less than hashing it to look the check up.
         var lastTokenCheck: (provider: String, check: TokenCheck)?
 
-        /// The memory of planning `routes`, one API's, whose identity providers `auth` tells.
-        public init<Routes: Sequence>(routes: Routes, auth: (Routes.Element) -> AuthSetting) {
+        /// The memory of planning one API's routes, which name `providers` (by route, nil
+        /// for none).
+        public init(providers: some Sequence<String?>) {
             var first: String?
-            for route in routes {
-                guard case .provider(let name) = auth(route) else { continue }
+            for case let name? in providers {
                 if let first, first != name {
                     providersCountApart = true
                     break

@@ -19,7 +19,7 @@ extension Resolver {
             // (audit V23).
             var seen = Set<ObjectIdentifier>()
             let documents = definitions.apis.map { $0.policy?.document } + definitions.products.map { $0.policy?.document } + routes.map { $0.written.policy?.document }
-            for case let document? in documents where seen.insert(ObjectIdentifier(document)).inserted {
+            for case let document? in documents where document.has(anyOf: Self.corsOrIncludes) && seen.insert(ObjectIdentifier(document)).inserted {
                 conflicts(
                     anywhereIn: document, sections: ["inbound"], names: ["cors"], with: "the gateway's 'cors', which hands it the requests from origins the gateway does not list",
                     fix: "declare every origin, method and header under the gateway's 'cors', or remove 'cors' there and keep the narrower scopes' own")
@@ -149,6 +149,9 @@ extension Resolver {
                 return Self.namesAuthorization(NamedValues.resolve(header, values) ?? header)
             })
     }
+
+    /// What a policy that may hold `cors` holds, itself or in a fragment it includes.
+    private static let corsOrIncludes: Set<String> = ["cors", "include-fragment"]
 
     /// Statements whose content shapes a message of their own: a request they send, or
     /// the answer they give the caller.

@@ -39,7 +39,12 @@ struct RoutePlanning: Sendable {
             Resolver.checkReferences(of: api, declared, required: &references.requiredScopes, into: &references.findings)
         }
         let products = productsByAPI[api.name.value] ?? []
-        var memory = EnforcementPlanner.APIMemory(routes: api.routes) { auth(of: $0, in: api).value }
+        let apiAuth = api.auth?.value ?? defaults.auth?.value
+        var memory = EnforcementPlanner.APIMemory(
+            providers: api.routes.lazy.map { route in
+                guard case .provider(let name)? = route.auth?.value ?? apiAuth else { return nil }
+                return name
+            })
         for route in api.routes {
             let auth = auth(of: route, in: api)
             let effective = EffectiveRoute(

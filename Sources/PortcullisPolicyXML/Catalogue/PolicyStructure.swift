@@ -79,7 +79,7 @@ private struct StructureWalker {
             seen[section] = element
             checkAttributes(of: element, against: ElementSpec(section.rawValue))
             checkStatements(in: element, section: section)
-            if let (first, second) = Self.basesOnOnePath(element.elements) {
+            if let (first, second) = Self.basesOnOnePath(element.children) {
                 report(
                     .misplacedPolicyElement, "'base' runs a second time on a path through the '\(section.rawValue)' section", at: second.nameSpan,
                     note: "APIM runs the broader scopes' '\(section.rawValue)' where each '<base />' stands, so a request would meet their statements twice; keep one on each path",
@@ -91,24 +91,26 @@ private struct StructureWalker {
     /// Two `<base />` that one path through `statements` meets, the first and the second
     /// (audit V23: a section holding two ran or refused the broader scopes twice, unseen);
     /// one in each branch of a `choose` is one on each path.
-    private static func basesOnOnePath(_ statements: [PolicyXMLElement]) -> (PolicyXMLElement, PolicyXMLElement)? {
+    /// Read from the children as they are, past those that hold none: every section of
+    /// every document is asked.
+    private static func basesOnOnePath(_ statements: [PolicyXMLNode]) -> (PolicyXMLElement, PolicyXMLElement)? {
         var found: (PolicyXMLElement, PolicyXMLElement)?
         /// The first `<base />` some path through `statements` has met after starting with
         /// `met`; stops at a second.
-        func walk(_ statements: [PolicyXMLElement], met: PolicyXMLElement?) -> PolicyXMLElement? {
+        func walk(_ statements: [PolicyXMLNode], met: PolicyXMLElement?) -> PolicyXMLElement? {
             var met = met
-            for statement in statements where found == nil {
+            for case .element(let statement) in statements where found == nil && statement.holdsBase {
                 switch statement.name {
                 case "base":
                     if let first = met { found = (first, statement) } else { met = statement }
                 case "choose":
                     // Each branch starts from what the path met before the `choose`.
                     let before = met
-                    for branch in statement.elements where found == nil && (branch.name == "when" || branch.name == "otherwise") {
-                        if let after = walk(branch.elements, met: before), met == nil { met = after }
+                    for case .element(let branch) in statement.children where found == nil && (branch.name == "when" || branch.name == "otherwise") {
+                        if let after = walk(branch.children, met: before), met == nil { met = after }
                     }
                 default:
-                    met = walk(statement.elements, met: met)
+                    met = walk(statement.children, met: met)
                 }
             }
             return met

@@ -753,7 +753,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let variables = EstateVariables(context)
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
-            var stores = scope.elements(named: Self.cacheStoreValue)
+            let stores = scope.elements(named: Self.cacheStoreValue)
             var semanticLookups = scope.elements(named: Self.semanticCacheLookups)
             guard !lookups.isEmpty || !stores.isEmpty || !semanticLookups.isEmpty else { continue }
             let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
