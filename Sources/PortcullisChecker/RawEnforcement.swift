@@ -810,7 +810,7 @@ final class RawEnforcement: Sendable {
     func callersCredentials(on route: EffectiveRoute, meeting scope: RawScope? = nil, inInbound: Bool = true) -> Set<CallersCredentials> {
         let found = routesCallersCredentials.value(for: ObjectIdentifier(route)) {
             var found = RouteCredentials()
-            for throughOwnBase in ownReadings(of: route) { found.add(callersCredentials(on: route, through: throughOwnBase)) }
+            for throughOwnBase in ownReadings(of: route) { found.add(callersCredentials(on: route, throughPartialBase: throughOwnBase)) }
             found.reachingBroader = Set(found.byRun.values)
             found.everyCaller = found.reachingBroader.union(found.alone.map { [$0] } ?? [])
             return found
@@ -833,8 +833,8 @@ final class RawEnforcement: Sendable {
 
     /// ``callersCredentials(on:meeting:inInbound:)`` of a route read one way through its own
     /// policy's `<base />` on some paths only.
-    private func callersCredentials(on route: EffectiveRoute, through: BaseReading) -> RouteCredentials {
-        let (before, after, reachesBroader) = ownWay(of: route, through: through)
+    private func callersCredentials(on route: EffectiveRoute, throughPartialBase: Bool) -> RouteCredentials {
+        let (before, after, reachesBroader) = ownWay(of: route, throughPartialBase: throughPartialBase)
         let holdsACheck = { (entry: InboundRun.Entry) in self.holdsTokenCheck(entry, authenticated: route.isAuthenticated, method: nil) }
         let placesBefore = before.first(where: holdsACheck).map(places(readByTheCheckIn:))
         let requiredBefore = requiresTheCallersAuthorization(in: before, of: route)
@@ -871,10 +871,10 @@ final class RawEnforcement: Sendable {
     /// the same for every audience: those before the run and those after it, with whether
     /// the route reaches the run at all (a policy without `<base />` does not, nor one read
     /// past its `<base />` on some paths only).
-    private func ownWay(of route: EffectiveRoute, through: BaseReading)
+    private func ownWay(of route: EffectiveRoute, throughPartialBase: Bool = false)
         -> (before: ArraySlice<InboundRun.Entry>, after: ArraySlice<InboundRun.Entry>, reachesBroader: Bool)
     {
-        let order = inboundOrder(of: route, products: [], through: PartialBases(route: through))
+        let order = inboundOrder(of: route, products: [], through: PartialBases(route: throughPartialBase))
         guard let run = order.firstIndex(where: { if case .run = $0 { true } else { false } }) else { return (order[...], [], false) }
         return (order[..<run], order[(run + 1)...], true)
     }
@@ -900,7 +900,7 @@ final class RawEnforcement: Sendable {
                         if running { answers.byProduct[product, default: ProductsAnswers()].runningIt.insert(credentials) }
                     }
                     guard running else { continue }
-                    if audience.allSatisfy({ (products[$0].document?.keepsInboundBase ?? true) || through.products != .past }) {
+                    if audience.allSatisfy({ (products[$0].document?.keepsInboundBase ?? true) || through.products }) {
                         answers.reachingTheGateway.insert(credentials)
                     }
                 }
@@ -1002,7 +1002,7 @@ final class RawEnforcement: Sendable {
         var read = Set<WayWithoutProducts>()
         for products in audiences(of: route) {
             for through in readings(of: route, products: products) {
-                let reachesBroader = reachesBroader(route, through: through.route)
+                let reachesBroader = reachesBroader(route, throughOwnBase: through.route)
                 if !reachesBroader || !runsProducts(of: route, through: through) {
                     guard read.insert(WayWithoutProducts(throughOwnBase: through.route, reachesBroader: reachesBroader)).inserted else { continue }
                 }
@@ -1015,7 +1015,7 @@ final class RawEnforcement: Sendable {
     /// A way of a route that meets no product's policy, the same for every audience: how it
     /// reads the route's own policy, and whether it meets the API's.
     private struct WayWithoutProducts: Hashable {
-        let throughOwnBase: BaseReading
+        let throughOwnBase: Bool
         let reachesBroader: Bool
     }
 
@@ -1036,40 +1036,39 @@ final class RawEnforcement: Sendable {
         }
     }
 
-    /// How ways are read through the `<base />` of `route`'s own policy
-    /// (``BaseReading/ways(through:)``).
-    private func ownReadings(of route: EffectiveRoute) -> [BaseReading] {
-        BaseReading.ways(through: route.written.policy?.document)
+    /// Whether ways are read past the `<base />` of `route`'s own policy (false) and through
+    /// it (true): both where it runs on some paths only.
+    private func ownReadings(of route: EffectiveRoute) -> [Bool] {
+        route.written.policy?.document?.inboundStatementHoldingBaseOnSomePaths == nil ? [false] : [false, true]
     }
 
     /// ``readings(of:products:)`` of the broader policies alone.
     private func broaderReadings(of route: EffectiveRoute, products: [Int]) -> [PartialBases] {
         var readings = [PartialBases()]
-        func fork(_ document: PolicyXMLDocument?, _ path: WritableKeyPath<PartialBases, BaseReading>) {
-            readings = BaseReading.ways(through: document).flatMap { way in
-                readings.map { reading in
-                    var through = reading
-                    through[keyPath: path] = way
-                    return through
-                }
+        func fork(_ partial: Bool, _ path: WritableKeyPath<PartialBases, Bool>) {
+            guard partial else { return }
+            readings += readings.map { reading in
+                var through = reading
+                through[keyPath: path] = true
+                return through
             }
         }
-        fork(apis[route.apiIndex], \.api)
+        fork(apis[route.apiIndex]?.inboundStatementHoldingBaseOnSomePaths != nil, \.api)
         // Such a product is read apart (``audiences(of:)``): only an audience of one holds it.
-        if products.count == 1 { fork(self.products[products[0]].document, \.products) }
+        fork(products.count == 1 && self.products[products[0]].document?.inboundStatementHoldingBaseOnSomePaths != nil, \.products)
         return readings
     }
 
     /// Whether a way through `route`'s own policy, read through its `<base />` on some paths
-    /// only or past it, meets the broader policies: every one without a policy of its own.
-    private func reachesBroader(_ route: EffectiveRoute, through: BaseReading) -> Bool {
-        route.written.policy?.document.map { $0.keepsInboundBase || (through != .past && $0.inboundStatementsHoldingBaseOnSomePaths != nil) } ?? true
+    /// only or past it, meets the broader policies: none without a policy of its own.
+    private func reachesBroader(_ route: EffectiveRoute, throughOwnBase: Bool) -> Bool {
+        route.written.policy?.document.map { $0.keepsInboundBase || (throughOwnBase && $0.inboundStatementHoldingBaseOnSomePaths != nil) } ?? true
     }
 
     /// Whether the products of an audience run on the way `through` reads: the API's
     /// policy runs `<base />`, on every path or on the paths the reading takes.
     private func runsProducts(of route: EffectiveRoute, through: PartialBases) -> Bool {
-        (apis[route.apiIndex]?.keepsInboundBase ?? true) || through.api != .past
+        (apis[route.apiIndex]?.keepsInboundBase ?? true) || through.api
     }
 
     /// Whether `statement` holds on every path a `check-header` of `Authorization`, which
@@ -1232,8 +1231,8 @@ final class RawEnforcement: Sendable {
     func credentialPlacesReplaced(onTheWayOf route: EffectiveRoute, runningOneOf products: Set<Int>? = nil) -> [CredentialPlace] {
         let own = routesReplacedPlaces.value(for: ObjectIdentifier(route)) {
             // Read past a `<base />` on some paths only, the route's statements stand whole.
-            let way = ownWay(of: route, through: .past)
-            return ([way.before, way.after].joined().flatMap { credentialPlacesReplaced(in: $0) }, ownReadings(of: route).contains { reachesBroader(route, through: $0) })
+            let way = ownWay(of: route)
+            return ([way.before, way.after].joined().flatMap { credentialPlacesReplaced(in: $0) }, ownReadings(of: route).contains { reachesBroader(route, throughOwnBase: $0) })
         }
         guard own.reachesBroader else { return own.places }
         let broader = apisReplacedPlaces.value(for: APIAndProducts(api: route.apiIndex, products: products)) {
@@ -1531,7 +1530,7 @@ final class RawEnforcement: Sendable {
         var order: [InboundRun.Entry] = []
         var expanded = Set<String>()
         let owner = InboundRun.Owner(name: "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", isAProducts: false)
-        let own = Self.split(document, through: through.route)
+        let own = Self.split(document, throughPartialBase: through.route)
         func add(_ statements: [PolicyXMLElement]) {
             if includesInPlace { order += statements.map { .statement(owner: owner, $0) } } else { append(statements[...], owner, to: &order, expanded: &expanded) }
         }
@@ -1551,18 +1550,18 @@ final class RawEnforcement: Sendable {
         // The ways that run no product's policy share one run, whatever products they stand for.
         let runsProducts = runsProducts(of: route, through: through)
         let products = runsProducts ? products : []
-        let through = PartialBases(api: through.api, products: runsProducts ? through.products : .past)
+        let through = PartialBases(api: through.api, products: runsProducts && through.products)
         return runs.run(.api(route.apiIndex, products: products, through: through)) {
             var entries: [InboundRun.Entry] = []
             var expanded = Set<String>()
             let owner = InboundRun.Owner(name: "API '\(apiNames[route.apiIndex])'", isAProducts: false)
-            let api = Self.split(apis[route.apiIndex], through: through.api)
+            let api = Self.split(apis[route.apiIndex], throughPartialBase: through.api)
             append(api.before[...], owner, to: &entries, expanded: &expanded)
             if api.keepsBase {
                 let products = products.map {
                     (
                         owner: InboundRun.Owner(name: "product '\(self.products[$0].name)'", isAProducts: true),
-                        parts: Self.split(self.products[$0].document, through: through.products)
+                        parts: Self.split(self.products[$0].document, throughPartialBase: through.products)
                     )
                 }
                 for product in products { append(product.parts.before[...], product.owner, to: &entries, expanded: &expanded) }
@@ -1720,16 +1719,15 @@ final class RawEnforcement: Sendable {
     /// read as running before the broader check (a false error), and a statement between
     /// it and a later `<base />` at the top as running after the generated check (an
     /// answer before the token check passed: the audit of the change).
-    /// `through` reads a `<base />` that runs on some paths only as running
-    /// (``BaseReading``): its statement is cut there, and the broader policies run between
-    /// the parts, as they do for the requests that take those paths; read past it, the
-    /// reading is of the requests that skip it, which meet no broader policy.
-    private static func split(_ document: PolicyXMLDocument?, through: BaseReading = .past) -> InboundParts {
+    /// `throughPartialBase` reads a `<base />` that runs on some paths only as running: its
+    /// statement is cut there, and the broader policies run between the parts, as they do
+    /// for the requests that take those paths; otherwise the reading is of the requests
+    /// that skip it, which meet no broader policy.
+    private static func split(_ document: PolicyXMLDocument?, throughPartialBase: Bool = false) -> InboundParts {
         guard let document else { return InboundParts() }
         let statements = document.inboundStatements
         guard let base = document.inboundBaseStatement else {
-            if through != .past, let holders = document.inboundStatementsHoldingBaseOnSomePaths {
-                let holder = through == .throughLast ? holders.upperBound : holders.lowerBound
+            if throughPartialBase, let holder = document.inboundStatementHoldingBaseOnSomePaths {
                 let (cutBefore, cutAfter) = cut(atBase: statements[holder], where: { $0.holdsBase })
                 return InboundParts(
                     before: statements[..<holder] + [cutBefore].compactMap { $0 }, after: [cutAfter].compactMap { $0 } + statements[(holder + 1)...],
@@ -3169,36 +3167,15 @@ private struct AuthorizationWritesRead: Hashable, Sendable {
 }
 
 /// Which way an inbound order reads each policy on it that runs `<base />` on some paths
-/// only (``PolicyXMLDocument/inboundStatementsHoldingBaseOnSomePaths``).
+/// only (``PolicyXMLDocument/inboundStatementHoldingBaseOnSomePaths``): through it, where
+/// the broader policies run, or past it (false), where they do not.
 struct PartialBases: Hashable, Sendable {
     /// The route's own policy's.
-    var route = BaseReading.past
+    var route = false
     /// The API's policy's.
-    var api = BaseReading.past
+    var api = false
     /// The product's policy's, where an audience runs one product.
-    var products = BaseReading.past
-}
-
-/// How a reading of a policy's `inbound` takes its `<base />` that runs on some paths only.
-enum BaseReading: Hashable, Sendable {
-    /// Past it: the requests that run none meet no broader policy.
-    case past
-    /// Through the first statement that holds one, where the broader policies run.
-    case throughFirst
-    /// Through the last, where more than one holds one: a request that skips the first and
-    /// takes a later one meets the statements between before the broader policies (audit
-    /// V21: read through the first alone, an answer there passed as one after the
-    /// gateway's check). Read through the last, every such statement stands before them,
-    /// and read through the first, every one after them: the two hold what each way
-    /// through a statement between meets before and after.
-    case throughLast
-
-    /// The ways a reading takes through `document`'s `inbound`: past its `<base />`, and
-    /// through it where it runs on some paths only.
-    static func ways(through document: PolicyXMLDocument?) -> [BaseReading] {
-        guard let holders = document?.inboundStatementsHoldingBaseOnSomePaths else { return [.past] }
-        return holders.count == 1 ? [.past, .throughFirst] : [.past, .throughFirst, .throughLast]
-    }
+    var products = false
 }
 
 /// An API with some of its products (nil: all), whose audiences' broader runs

@@ -29,8 +29,8 @@ public struct RawScope: Sendable {
     /// messages say why, and whether they never run: no `<base />` at all.
     public var inboundSkippingBase: (section: PolicyXMLElement, reason: String, never: Bool)? {
         guard !document.keepsInboundBase, let inbound = document.root.elements.first(where: { $0.name == "inbound" }) else { return nil }
-        guard let holders = document.inboundStatementsHoldingBaseOnSomePaths else { return (inbound, "has no '<base />'", true) }
-        return (inbound, "has '<base />' on some paths only, inside '\(document.inboundStatements[holders.lowerBound].name)'", false)
+        guard let holder = document.inboundStatementHoldingBaseOnSomePaths else { return (inbound, "has no '<base />'", true) }
+        return (inbound, "has '<base />' on some paths only, inside '\(document.inboundStatements[holder].name)'", false)
     }
 
     /// Every element of the document with the raw statements' name `name`.

@@ -32,12 +32,12 @@ public final class PolicyXMLDocument: Sendable {
     /// inbound statements, for some requests or for all.
     public let keepsInboundBase: Bool
     /// Where `inbound` runs `<base />` on some paths only (``keepsInboundBase`` is false, yet
-    /// a statement there holds one at some depth), the indexes in ``inboundStatements`` of
-    /// the first and the last statements that hold one; nil otherwise. Rules read such a
-    /// policy both ways: through a `<base />`, and past it. Found once: rules ask it of
-    /// every route's policies for every walk (an audit found a policy of thousands of
-    /// statements without `<base />` walked for each).
-    public let inboundStatementsHoldingBaseOnSomePaths: ClosedRange<Int>?
+    /// a statement there holds one at some depth), the index in ``inboundStatements`` of
+    /// the first statement that holds one; nil otherwise. Rules read such a policy both
+    /// ways: through that `<base />`, and past it. Found once: rules ask it of every
+    /// route's policies for every walk (an audit found a policy of thousands of statements
+    /// without `<base />` walked for each).
+    public let inboundStatementHoldingBaseOnSomePaths: Int?
     /// Every element, the root included, depth first in document order. Found once while
     /// the document is read on all cores: the resolver, the secret scan and many rules each
     /// look at every element of every document, which walked the tree again for each.
@@ -60,9 +60,7 @@ public final class PolicyXMLDocument: Sendable {
         inboundStatements = inbound?.elements ?? []
         inboundBaseStatement = inboundStatements.firstIndex(where: \.runsBaseOnEveryPath)
         keepsInboundBase = inbound == nil || inboundBaseStatement != nil
-        let statements = inboundStatements
-        inboundStatementsHoldingBaseOnSomePaths =
-            keepsInboundBase ? nil : statements.firstIndex(where: \.holdsBase).map { $0...statements.lastIndex(where: \.holdsBase)! }
+        inboundStatementHoldingBaseOnSomePaths = keepsInboundBase ? nil : inboundStatements.firstIndex(where: \.holdsBase)
     }
 
     private init(_ document: PolicyXMLDocument, placement: TextPlacement) {
@@ -76,7 +74,7 @@ public final class PolicyXMLDocument: Sendable {
         inboundStatements = document.inboundStatements
         inboundBaseStatement = document.inboundBaseStatement
         keepsInboundBase = document.keepsInboundBase
-        inboundStatementsHoldingBaseOnSomePaths = document.inboundStatementsHoldingBaseOnSomePaths
+        inboundStatementHoldingBaseOnSomePaths = document.inboundStatementHoldingBaseOnSomePaths
     }
 
     /// Whether the statements the build generates for `inbound` come after a `<base />`: the

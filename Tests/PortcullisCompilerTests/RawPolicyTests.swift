@@ -1772,43 +1772,6 @@ final class RawPolicyTests: XCTestCase {
             ["CA001 defs/partners.yaml: raw 'cache-store-value' in product 'partners' keeps the answer to route 'list-own', which requires a token, under a key that does not tell its callers apart"])
     }
 
-    /// A request that skips a policy's first `<base />` on some paths and takes a later one
-    /// meets the statements between before the broader policies: read through the first
-    /// alone, a product's answer there passed as one after the gateway's check, and a
-    /// route's replacement of the header its API checks as one after that check (audit
-    /// V21, older than round 52).
-    func testAStatementBetweenTwoPartialBasesRunsBeforeTheLaterOne() throws {
-        let jwt = #"<validate-jwt header-name="X-Tok"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
-        let somePaths = { (header: String) in
-            #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;\#(header)&quot;))"><base /></when></choose>"#
-        }
-        let between = { (statement: String) in somePaths("X-A") + statement + somePaths("X-B") }
-        let mock = #"<mock-response status-code="200" content-type="application/json" />"#
-        let replace = #"<set-header name="X-Tok" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault(&quot;t&quot;,&quot;&quot;))</value></set-header>"#
-        let publicRoute = { (name: String, policy: String) in
-            "  - {id: list-\(name), method: GET, path: /\(name), public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}\(policy)}\n"
-        }
-        try write(RuleExample.baseGateway + "policy: '<policies><inbound>\(jwt)</inbound></policies>'\n", to: "defs/gateway.yaml")
-        try write(RuleExample.api("sold", fields: "auth: none\n", routes: publicRoute("sold", "")).text, to: "defs/sold.yaml")
-        try write(Self.product("partners", apis: "sold", policy: "<inbound>\(between(mock))</inbound>"), to: "defs/partners.yaml")
-        try write(
-            RuleExample.api(
-                "own", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)</inbound></policies>'\n",
-                routes: publicRoute("own", ", policy: '<policies><inbound>\(between(replace))</inbound></policies>'")
-            ).text, to: "defs/own.yaml")
-        XCTAssertEqual(
-            try lintFindings().filter { $0.hasPrefix("LP001") }.sorted(),
-            [
-                "LP001 defs/own.yaml: raw 'set-header' in route 'own/list-own' replaces the caller's token before the token check of route 'list-own' reads it, so the check judges the gateway's credentials, not the caller's",
-                "LP001 defs/sold.yaml: raw 'mock-response' in product 'partners' may answer requests of route 'list-sold' before its token check, so callers need no token",
-            ])
-
-        // After the last, every way that runs the broader policies has met their check first.
-        try write(Self.product("partners", apis: "sold", policy: "<inbound>\(between(""))\(mock)</inbound>"), to: "defs/partners.yaml")
-        try FileManager.default.removeItem(at: file("defs/own.yaml"))
-        XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("LP001") }, [])
-    }
-
     /// A product's statements are on its own subscribers' way alone, in a fragment it
     /// includes too (audit V20): a product's limit in a fragment stopped RL001's walk for
     /// every caller, hiding an API's call before the API's limit; another product's

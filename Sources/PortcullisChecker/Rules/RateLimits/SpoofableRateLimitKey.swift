@@ -294,8 +294,8 @@ public enum SpoofableRateLimitKey: Rule {
             // The generated check then runs first; a `<base />` on some paths before the limit
             // runs the broader policies after it, which may put the caller's text in
             // `Authorization` (audit V22).
-            guard let holders = scope.document.inboundStatementsHoldingBaseOnSomePaths else { return true }
-            return statements[holders.lowerBound].nameSpan.lowerBound > limit.nameSpan.lowerBound
+            guard let holder = scope.document.inboundStatementHoldingBaseOnSomePaths else { return true }
+            return statements[holder].nameSpan.lowerBound > limit.nameSpan.lowerBound
         }
         return limit.nameSpan.lowerBound > statements[base].nameSpan.lowerBound && !puts(theCallersTextIn: statements[(base + 1)...], before: limit, context)
     }
