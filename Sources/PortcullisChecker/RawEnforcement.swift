@@ -171,11 +171,14 @@ final class RawEnforcement: Sendable {
         var global: Bool
     }
 
-    /// Whether the gateway's policy, each product's and each API's answers every request.
+    /// Whether the gateway's policy answers every request, and each product's and each
+    /// API's answers every request or passes it on to the broader policies
+    /// (``answersOrRunsBase(_:)``).
     private struct AnsweringPolicies: Sendable {
         var global: Bool
-        var products: [Bool]
+        var productsPassOn: [Bool]
         var apis: [Bool]
+        var apisPassOn: [Bool]
     }
 
     /// The broader statements of each kind on requests of one method, by API, found once
@@ -692,18 +695,33 @@ final class RawEnforcement: Sendable {
     func answersEveryRequest(on route: EffectiveRoute) -> Bool {
         let holders = replyHolders.value { Self.holders(of: .reply, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
         guard mayMeet(.reply, on: route, holders) else { return false }
-        let answering = everyPathReplies.value { AnsweringPolicies(global: answers(global), products: products.map { answers($0.1) }, apis: apis.map(answers)) }
+        let answering = everyPathReplies.value {
+            AnsweringPolicies(
+                global: answers(global), productsPassOn: products.map { answersOrRunsBase($0.1) }, apis: apis.map(answers), apisPassOn: apis.map(answersOrRunsBase))
+        }
         if let own = route.written.policy?.document {
             if answers(own) { return true }
-            guard own.keepsInboundBase else { return false }
+            guard answersOrRunsBase(own) else { return false }
         }
         if answering.apis[route.apiIndex] { return true }
-        guard apis[route.apiIndex]?.keepsInboundBase ?? true else { return false }
+        guard answering.apisPassOn[route.apiIndex] else { return false }
         // A product's policy runs for its subscribers alone: its answer leaves the callers of
         // no product calling the backend (taken for every caller's, it hid a public route's
         // `respond` removed); one without `<base />` keeps its own from the gateway's answer,
         // unless it answers them itself.
-        return answering.global && route.products.allSatisfy { (products[$0].document?.keepsInboundBase ?? true) || answering.products[$0] }
+        return answering.global && route.products.allSatisfy { answering.productsPassOn[$0] }
+    }
+
+    /// Whether every path through `document`'s `inbound` answers or runs `<base />`, so that
+    /// the broader policies' answer answers what it does not: one with `<base />` in a
+    /// `when` and an answer in its `otherwise` passes none on to the backend (audit V22, a
+    /// false increase in `diff`).
+    private func answersOrRunsBase(_ document: PolicyXMLDocument?) -> Bool {
+        guard let document, !document.keepsInboundBase else { return true }
+        var visited = Set<String>()
+        return document.inboundStatements.contains { statement in
+            Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited) { $0.name == "base" || Kind.reply.matches($0, checked) } != nil
+        }
     }
 
     /// Whether a statement of `document`'s `inbound` answers on every path a request takes.
@@ -1060,7 +1078,7 @@ final class RawEnforcement: Sendable {
     }
 
     /// Whether a way through `route`'s own policy, read through its `<base />` on some paths
-    /// only or past it, meets the broader policies: none without a policy of its own.
+    /// only or past it, meets the broader policies: every one without a policy of its own.
     private func reachesBroader(_ route: EffectiveRoute, throughOwnBase: Bool) -> Bool {
         route.written.policy?.document.map { $0.keepsInboundBase || (throughOwnBase && $0.inboundStatementHoldingBaseOnSomePaths != nil) } ?? true
     }

@@ -473,6 +473,21 @@ final class RawPolicyDiffTests: XCTestCase {
             .write(to: folder.appendingPathComponent("defs.yaml"), atomically: true, encoding: .utf8)
         let dropped = try gate("responds", "gateway", widens: true)
         XCTAssertTrue(dropped.contains("privilege increase: route 'status/health' is public and now calls its backend instead of the gateway answering\n"), dropped)
+
+        // A product that runs `<base />` in a `when` and answers in its `otherwise` passes
+        // no request on to the backend: the gateway answers the others (audit V22, a false
+        // increase). A policy so written at the route's or the API's scope is read alike.
+        let baseOrAnswer = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-A&quot;))"><base /></when><otherwise>\#(answer)</otherwise></choose>"#
+        for (name, estate) in [
+            ("productanswers", RuleExample.api("status", routes: route).text + product("probes", baseOrAnswer)),
+            ("routeanswers", RuleExample.api("status", routes: route + "    policy: '<policies><inbound>\(baseOrAnswer)</inbound></policies>'\n").text),
+        ] {
+            let folder = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try (gatewayAnswers + "---\n" + estate).write(to: folder.appendingPathComponent("defs.yaml"), atomically: true, encoding: .utf8)
+            let answered = try ToolProcess.run(["diff", "responds", name], in: directory)
+            XCTAssertFalse(answered.stdout.contains("now calls its backend"), "\(name): \(answered.stdout)")
+        }
     }
 
     /// A product's rewrite sends its subscribers alone elsewhere: the callers of no product

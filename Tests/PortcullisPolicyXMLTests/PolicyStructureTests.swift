@@ -274,6 +274,9 @@ final class PolicyStructureTests: XCTestCase {
             (when("<base />") + "<base />", ["PX003 1:110: 'base' runs a second time on a path through the 'inbound' section"]),
             ("<base />" + when("<set-variable name=\"a\" value=\"b\" />"), ["PX003 1:116: 'base' runs a second time on a path through the 'inbound' section"]),
             (when("<base /><base />"), ["PX003 1:63: 'base' runs a second time on a path through the 'inbound' section"]),
+            // Two statements each holding one on some paths: a request may take both.
+            (#"<choose><when condition="@(true)"><base /></when></choose><choose><when condition="@(false)"><base /></when></choose>"#,
+             ["PX003 1:114: 'base' runs a second time on a path through the 'inbound' section"]),
             (#"<retry condition="@(false)" count="1" interval="1"><base /></retry><base />"#, ["PX003 1:88: 'base' runs a second time on a path through the 'inbound' section"]),
         ]
         for (inbound, found) in cases {
