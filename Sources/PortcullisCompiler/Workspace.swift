@@ -27,6 +27,17 @@ public struct Workspace: Sendable {
     /// bundle publishes (``PublisherConfigurations``); never definitions, nor side files an
     /// `openapi` field could name.
     public var publisherConfigurations: [SourceFile] = []
+    /// The files found that `exclude` removed, which nothing reads: `diff` weighs an
+    /// exclusion the change itself makes.
+    public var excluded: [Exclusion] = []
+
+    /// A file `exclude` removed: its path as reports show it, relative to the
+    /// configuration's folder as patterns match it, and the first pattern that matched.
+    public struct Exclusion: Sendable {
+        public var path: String
+        public var relative: String
+        public var pattern: String
+    }
 
     /// Every file of a run in file-number order (the configuration first, when there is
     /// one), each with its project-relative path: what a bundle or a diff records.
@@ -55,11 +66,12 @@ public struct Workspace: Sendable {
             let path = files.absolutePath(configuration.source.path)
             found.removeAll { files.absolutePath(ofDiscovered: $0.path) == path }
         }
+        var excluded: [Exclusion] = []
         if let patterns = configuration?.configuration.exclude, !patterns.isEmpty, let directory = configDirectory {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
             found.removeAll { input in
                 let absolute = files.absolutePath(ofDiscovered: input.path)
-                guard let relative = absolute.removingPrefix(prefix), patterns.contains(where: { Glob.matches($0, relative) }) else { return false }
+                guard let relative = absolute.removingPrefix(prefix), let pattern = patterns.first(where: { Glob.matches($0, relative) }) else { return false }
                 // The publisher deploys it with the bundle, whatever `exclude` says, which may
                 // change in the same pull request (audit V24: a gate passed a configuration
                 // that the change both added and excluded).
@@ -67,6 +79,7 @@ public struct Workspace: Sendable {
                     files.warn("'\(input.path)' matches 'exclude' but is checked: as an APIOps publisher configuration it changes what the bundle deploys")
                     return false
                 }
+                excluded.append(Exclusion(path: input.path, relative: relative, pattern: pattern))
                 return true
             }
         }
@@ -101,7 +114,7 @@ public struct Workspace: Sendable {
             configuration: configuration, inputs: inputs,
             projectPaths: kept.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
             configurationPath: configuration.map { Self.recordedPath(files.absolutePath($0.source.path), from: root) }, skipped: skipped,
-            sideFiles: sideFiles, publisherConfigurations: publisherConfigurations)
+            sideFiles: sideFiles, publisherConfigurations: publisherConfigurations, excluded: excluded)
     }
 
     private enum Placement: Sendable {

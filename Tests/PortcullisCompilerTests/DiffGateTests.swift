@@ -59,6 +59,21 @@ final class DiffGateTests: XCTestCase {
         try gate(BundleTests.contoso, try copy(of: BundleTests.contoso, edits), file: file, line: line)
     }
 
+    /// A file the change excludes is checked by nothing, and the publisher may still deploy
+    /// what it says: a publisher configuration known by its shape, added with a pattern
+    /// that excludes it, passed the gate (audit V25). A pattern BASE has already is no change.
+    func testAnExclusionTheChangeMakesIsWeighed() throws {
+        let overrides = "namedValues:\n  - name: tenant-id\n    properties: {value: 00000000-0000-0000-0000-000000000000}\n"
+        let head = try copy(of: BundleTests.contoso, [("portcullis.yaml", "", "exclude: ['deploy/**']\n")])
+        try FileManager.default.createDirectory(at: head.appendingPathComponent("deploy"), withIntermediateDirectories: true)
+        try overrides.write(to: head.appendingPathComponent("deploy/prod-overrides.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(
+            try gate(BundleTests.contoso, head),
+            ["privilege-increase: '\(head.path)/deploy/prod-overrides.yaml' is now excluded by 'deploy/**', so nothing in it is checked"])
+        let base = try copy(of: BundleTests.contoso, [("portcullis.yaml", "", "exclude: ['deploy/**']\n")])
+        try passes(base, head)
+    }
+
     /// APIM may take the first server of an API's own OpenAPI document for its `serviceUrl`
     /// when the publisher imports it, and requests no policy sends elsewhere go there: a
     /// server moved to another host, or to plain HTTP, passed as no change (audit V24). One
@@ -75,6 +90,20 @@ final class DiffGateTests: XCTestCase {
         }
         let backend = try copy(of: BundleTests.fabrikam, [("specs/invoices.yaml", server, "  - url: https://invoices.internal.fabrikam.com/api/\n")])
         XCTAssertTrue(try passes(BundleTests.fabrikam, backend).contains("other: the OpenAPI document of API 'invoices' now names server"))
+
+        // An API added with such a document is weighed so too (audit V25: not mentioned).
+        let invoices = try String(contentsOf: BundleTests.fabrikam.appendingPathComponent("apis/invoices.yaml"), encoding: .utf8)
+        let billing = invoices.replacingOccurrences(of: "name: invoices\n", with: "name: billing\n").replacingOccurrences(of: "path: invoices\n", with: "path: billing\n")
+            .replacingOccurrences(of: "openapi: ../specs/invoices.yaml", with: "openapi: ../specs/billing.yaml")
+        let added = try copy(of: BundleTests.fabrikam, [
+            ("apis/billing.yaml", "", billing),
+            ("specs/billing.yaml", "", try String(contentsOf: BundleTests.fabrikam.appendingPathComponent("specs/invoices.yaml"), encoding: .utf8)),
+        ])
+        XCTAssertEqual(
+            try gate(BundleTests.fabrikam, added).filter { $0.contains("server") },
+            [
+                "privilege-increase: API 'billing' was added with an OpenAPI document that names server 'https://api.fabrikam.com/invoices', not its backend, which APIM may take for the API's serviceUrl when it imports the document"
+            ])
     }
 
     /// A raw limit or IP filter that reads a named value, loosened by changing the value

@@ -203,13 +203,20 @@ final class PublisherConfigurationTests: XCTestCase {
     func testAConfigurationIsKnownByItsShapeAndAsJSON() throws {
         let override = "namedValues:\n  - name: tenant-id\n    properties: {value: 00000000-0000-0000-0000-000000000000}\n"
         let json = #"{"namedValues": [{"name": "tenant-id", "properties": {"value": "00000000-0000-0000-0000-000000000000"}}]}"#
-        for (name, text, path) in [("shaped", override, "overrides-prod.yaml"), ("nested", override, "config/prod.yml"), ("json", json, "configuration.prod.json"), ("shapedjson", json, "prod.json")] {
+        // The publisher passes over an entry without a name (audit V25: one hid the file).
+        let nameless = override + "  - {}\n  - placeholder\n"
+        for (name, text, path) in [
+            ("shaped", override, "overrides-prod.yaml"), ("nested", override, "config/prod.yml"), ("json", json, "configuration.prod.json"),
+            ("shapedjson", json, "prod.json"), ("nameless", nameless, "overrides-prod.yaml"),
+        ] {
             let folder = try project(name, configuration: text, at: path)
             let lint = try ToolProcess.run(["lint", "."], in: folder)
             XCTAssertEqual(lint.status, 1, "\(name): \(lint.stdout)\(lint.stderr)")
             XCTAssertTrue(lint.stdout.contains("\(path):") && lint.stdout.contains("overrides 'properties' of named value 'tenant-id'"), "\(name): \(lint.stdout)")
         }
-        for (name, text) in [("list", "apis:\n  - orders\n  - invoices\n"), ("map", "products:\n  gold: {price: 10}\n")] {
+        // Nor are rule groups of monitoring tools, which name entries but override nothing.
+        let rules = "groups:\n  - name: orders\n    rules:\n      - alert: OrdersDown\n        expr: up == 0\n"
+        for (name, text) in [("list", "apis:\n  - orders\n  - invoices\n"), ("map", "products:\n  gold: {price: 10}\n"), ("rules", rules)] {
             let folder = try project(name, configuration: text, at: "catalogue.yaml")
             let lint = try ToolProcess.run(["lint", "."], in: folder)
             XCTAssertEqual(lint.status, 0, "\(name): \(lint.stdout)\(lint.stderr)")

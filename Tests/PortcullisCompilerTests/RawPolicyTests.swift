@@ -1453,6 +1453,30 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("CA001") }, [])
     }
 
+    /// The generated `cors` hands requests from origins it does not list on to any other
+    /// `cors` of the request's way: a raw one at a narrower scope (audit V23), or in the
+    /// gateway's own policy inside a `choose` or a fragment (audit V25), admitted origins
+    /// the gateway's list and `gateway.json` do not show.
+    func testARawCorsBesideTheGatewaysIsPX004() throws {
+        let cors = #"<cors allow-credentials="true"><allowed-origins><origin>https://evil.example.com</origin></allowed-origins><allowed-methods><method>GET</method></allowed-methods></cors>"#
+        let declared = "cors:\n  allowedOrigins: [https://shop.example.com]\n  allowedMethods: [GET]\n  allowedHeaders: [Authorization]\n"
+        try write(
+            RuleExample.baseGateway + declared
+                + "policy: '<policies><inbound><base /><choose><when condition=\"@(true)\">\(cors)</when></choose><include-fragment fragment-id=\"origins\" /></inbound></policies>'\n",
+            to: "defs/gateway.yaml")
+        try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: origins\npolicy: '<fragment>\(cors)</fragment>'\n", to: "defs/origins.yaml")
+        try write(
+            RuleExample.api("orders", fields: "policy: '<policies><inbound><base />\(cors)</inbound></policies>'\n", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text,
+            to: "defs/orders.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("PX004") }.sorted(),
+            [
+                "PX004 defs/gateway.yaml: raw 'cors' conflicts with the gateway's 'cors'",
+                "PX004 defs/orders.yaml: raw 'cors' conflicts with the gateway's 'cors', which hands it the requests from origins the gateway does not list",
+                "PX004 defs/origins.yaml: raw 'cors' conflicts with the gateway's 'cors'",
+            ])
+    }
+
     /// A broader policy's `outbound` runs for a route only where the narrower policies'
     /// `outbound` runs `<base />`: a product's store there was judged for routes whose own
     /// `outbound`, or their API's, has none (audit V22, a false error).

@@ -277,7 +277,9 @@ final class PolicyStructureTests: XCTestCase {
             // Two statements each holding one on some paths: a request may take both.
             (#"<choose><when condition="@(true)"><base /></when></choose><choose><when condition="@(false)"><base /></when></choose>"#,
              ["PX003 1:114: 'base' runs a second time on a path through the 'inbound' section"]),
-            (#"<retry condition="@(false)" count="1" interval="1"><base /></retry><base />"#, ["PX003 1:88: 'base' runs a second time on a path through the 'inbound' section"]),
+            // A `retry` runs what it holds again on every retry (audit V25).
+            (#"<retry condition="@(false)" count="1" interval="1"><base /></retry>"#, ["PX003 1:72: 'base' inside 'retry' runs the broader scopes' 'inbound' again on every retry"]),
+            (#"<retry condition="@(false)" count="1" interval="1"><set-variable name="a" value="b" /></retry><base />"#, []),
         ]
         for (inbound, found) in cases {
             XCTAssertEqual(check("<policies><inbound>\(inbound)</inbound></policies>").map { $0.components(separatedBy: " | ")[0] }, found, inbound)

@@ -24,6 +24,8 @@ public struct AccessChange: Sendable, Equatable {
     public struct Subject: Sendable, Equatable {
         public enum Kind: String, Sendable {
             case route, api, product, backend, identityProvider = "identity-provider", secret, gateway
+            /// A file of the project.
+            case file
             case fragment = "policy-fragment"
             /// A rule's finding, by its code.
             case finding
@@ -86,6 +88,9 @@ public enum AccessDiff {
         public var paths: [String]
         /// This is the BASE side, whose places are marked as such.
         public var isBase: Bool
+        /// The files the side's `exclude` removed, and its patterns.
+        var exclusions: [Workspace.Exclusion] = []
+        var excludePatterns: [String] = []
         /// What the rules of access, secrets, caching, limits and Redis find, silenced or not.
         public var findings: [Finding] = []
         /// HEAD's findings with BASE's standards laid over its gateway, when its own differ
@@ -266,6 +271,7 @@ public enum AccessDiff {
         let standards = StandardChanges(base: base.project.gateway, head: head.project.gateway)
         changes += standards.reported(at: head)
         changes += silencedFindings(base: base, head: head, renames: renames, standards: standards)
+        changes += exclusionChanges(base: base, head: head)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
@@ -674,21 +680,44 @@ public enum AccessDiff {
 
     static func subject(_ key: String) -> String { "'\(key)'" }
 
-    /// The first server of an API's own OpenAPI document, changed: APIM may take it for the
-    /// API's `serviceUrl` when the publisher imports the document (Azure/apiops#832), and
-    /// requests that no policy sends elsewhere go there, with their credentials. One that
-    /// names the API's own `backend` changes nothing the definitions do not say (audit V24:
-    /// a server moved to another host passed as no change).
-    private static func serverChange(from previous: API, to api: API, at head: Side) -> AccessChange? {
-        let (was, now) = (previous.openapi?.document?.about.serverURLs.first, api.openapi?.document?.about.serverURLs.first)
+    /// HEAD's files that a pattern BASE's `exclude` does not have removes: nothing in them
+    /// is checked, and the publisher may still deploy what they say (audit V25: a
+    /// publisher configuration added with a pattern that excluded it passed the gate), as
+    /// a rule silenced in the same change is weighed.
+    static func exclusionChanges(base: Side, head: Side) -> [AccessChange] {
+        head.exclusions.filter { file in !base.excludePatterns.contains { Glob.matches($0, file.relative) } }.map { file in
+            AccessChange(
+                category: .privilegeIncrease, subject: AccessChange.Subject(kind: .file, name: file.path),
+                message: "'\(file.path)' is now excluded by '\(file.pattern)', so nothing in it is checked",
+                place: AccessChange.Place(file: file.path, line: 1, column: 1, inBase: false))
+        }
+    }
+
+    /// The first server of an API's own OpenAPI document, changed (`previous` nil: the API
+    /// was added): APIM may take it for the API's `serviceUrl` when the publisher imports
+    /// the document (Azure/apiops#832), and requests that no policy sends elsewhere go
+    /// there, with their credentials (audit V24: a server moved to another host passed as
+    /// no change; audit V25: an added API's went unmentioned). One that names the API's own
+    /// URL `backend` changes nothing the definitions do not say, and a backend entity is set
+    /// by the API's generated statement: those are `other`, and an added API's is not shown.
+    private static func serverChange(from previous: API?, to api: API, at head: Side) -> AccessChange? {
+        let (was, now) = (previous?.openapi?.document?.about.serverURLs.first, api.openapi?.document?.about.serverURLs.first)
         guard let now, let written = api.openapi?.written, now != was else { return nil }
         func normalized(_ url: String) -> String { (url.hasSuffix("/") ? String(url.dropLast()) : url).lowercased() }
-        let isTheBackend = if case .url(let backend) = api.backend { normalized(backend.value) == normalized(now) } else { false }
-        let instead = was.map { " instead of \(GatewayComparison.shown($0))" } ?? ""
+        let routedByServiceURL: Bool
+        switch api.backend {
+        case .url(let backend): routedByServiceURL = normalized(backend.value) != normalized(now)
+        case .named: routedByServiceURL = false
+        }
+        guard routedByServiceURL || previous != nil else { return nil }
+        let change =
+            previous == nil
+            ? "was added with an OpenAPI document that names server \(GatewayComparison.shown(now)), not its backend"
+            : "now names server \(GatewayComparison.shown(now))" + (was.map { " instead of \(GatewayComparison.shown($0))" } ?? "")
         return AccessChange(
-            category: isTheBackend ? .other : .privilegeIncrease, subject: AccessChange.Subject(kind: .api, name: api.name.value),
-            message:
-                "the OpenAPI document of API '\(api.name.value)' now names server \(GatewayComparison.shown(now))\(instead), which APIM may take for the API's serviceUrl when it imports the document",
+            category: routedByServiceURL ? .privilegeIncrease : .other, subject: AccessChange.Subject(kind: .api, name: api.name.value),
+            message: (previous == nil ? "API '\(api.name.value)' " : "the OpenAPI document of API '\(api.name.value)' ")
+                + change + ", which APIM may take for the API's serviceUrl when it imports the document",
             place: head.location(written.range))
     }
 
@@ -698,7 +727,10 @@ public enum AccessDiff {
         let before = Dictionary(base.project.apis.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         var changes: [AccessChange] = []
         for api in head.project.apis {
-            guard let previous = before[renames.apiBefore(api.name.value).lowercased()] else { continue }
+            guard let previous = before[renames.apiBefore(api.name.value).lowercased()] else {
+                if let change = serverChange(from: nil, to: api, at: head) { changes.append(change) }
+                continue
+            }
             let subject = AccessChange.Subject(kind: .api, name: api.name.value)
             if previous.name.value.lowercased() != api.name.value.lowercased() {
                 changes.append(AccessChange(

@@ -216,6 +216,8 @@ public enum DiffPipeline {
             return .errors(DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions))
         }
         var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
+        side.exclusions = workspace.excluded.map { Workspace.Exclusion(path: shownAs($0.path), relative: $0.relative, pattern: $0.pattern) }
+        side.excludePatterns = configured.exclude
         let routes = RouteExtents(result.project, overrides: result.checkedEnvironments.flatMap(\.routeOverrides))
         side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes) }
         // The second reading reads the same files: its findings lie in the same routes.

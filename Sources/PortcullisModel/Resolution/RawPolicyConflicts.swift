@@ -8,9 +8,11 @@ import PortcullisPolicyXML
 extension Resolver {
     mutating func checkRawConflicts(_ gateway: Gateway?, routes: [EffectiveRoute], plans: [EnforcementPlan?]) {
         if let gateway, case .present = gateway.cors {
+            // At any depth and in the fragments it includes (audit V25: one in a `choose` ran
+            // after the generated one).
             if let document = gateway.policy?.document {
                 conflicts(
-                    in: document, section: "inbound", names: ["cors"], with: "the gateway's 'cors'",
+                    anywhereIn: document, sections: ["inbound"], names: ["cors"], with: "the gateway's 'cors'",
                     fix: "declare origins, methods and headers under the gateway's 'cors', or remove 'cors' there and keep this one")
             }
             // The generated `cors` hands a request from an origin it does not list on to the

@@ -79,19 +79,28 @@ private struct StructureWalker {
             seen[section] = element
             checkAttributes(of: element, against: ElementSpec(section.rawValue))
             checkStatements(in: element, section: section)
-            if let (first, second) = Self.basesOnOnePath(element.children) {
+            switch Self.basesOnOnePath(element.children) {
+            case (let retry, let base)? where retry.name == "retry":
+                report(
+                    .misplacedPolicyElement, "'base' inside 'retry' runs the broader scopes' '\(section.rawValue)' again on every retry", at: base.nameSpan,
+                    note: "APIM runs what 'retry' holds again until its condition is false or its count is spent; keep '<base />' outside it",
+                    noteAt: retry.nameSpan)
+            case (let first, let second)?:
                 report(
                     .misplacedPolicyElement, "'base' runs a second time on a path through the '\(section.rawValue)' section", at: second.nameSpan,
                     note: "APIM runs the broader scopes' '\(section.rawValue)' where each '<base />' stands, so a request would meet their statements twice; keep one on each path",
                     noteAt: first.nameSpan)
+            case nil:
+                break
             }
         }
     }
 
     /// Two `<base />` that one path through `statements` meets, the first and the second
     /// (audit V23: a section holding two ran or refused the broader scopes twice, unseen);
-    /// one in each branch of a `choose` is one on each path.
-    /// Read from the children as they are, past those that hold none: every section of
+    /// one in each branch of a `choose` is one on each path. A `retry` runs what it holds
+    /// again on every retry: one holding a `<base />` is given with that `<base />` (audit
+    /// V25). Read from the children as they are, past those that hold none: every section of
     /// every document is asked.
     private static func basesOnOnePath(_ statements: [PolicyXMLNode]) -> (PolicyXMLElement, PolicyXMLElement)? {
         var found: (PolicyXMLElement, PolicyXMLElement)?
@@ -103,6 +112,10 @@ private struct StructureWalker {
                 switch statement.name {
                 case "base":
                     if let first = met { found = (first, statement) } else { met = statement }
+                case "retry":
+                    var inside: PolicyXMLElement?
+                    statement.forEachElement { if inside == nil, $0.name == "base" { inside = $0 } }
+                    if let inside { found = (statement, inside) }
                 case "choose":
                     // Each branch starts from what the path met before the `choose`.
                     let before = met
