@@ -128,17 +128,22 @@ struct QuotedLines: Sendable {
     /// A secret's text is looked for in the parts of a word too, between `/`, `:`, `?`,
     /// `&`, `;` and `.` (a secret in a URL's path; found by the audit of the change), as
     /// ``SecretTexts`` looks for it in a message's quoted parts.
+    /// The words are read again joined at `=`: a connection string
+    /// (`Server=db;Password=…`) written as a key is a credential whole, and none of its
+    /// parts is one (audit V26: such a key showed on a line the reader could not take apart).
     private func hiddenWords(in text: [Unicode.Scalar]) -> [Range<Int>] {
         var hidden: [Range<Int>] = []
-        var start = 0
-        func close(at end: Int) {
-            defer { start = end + 1 }
-            guard end - start >= 4 else { return }
-            let word = String(String.UnicodeScalarView(text[start..<end]))
-            if CredentialScanner.looksLikeCredential(word) || (!secretTexts.isEmpty && secretTexts.shows(word[...])) { hidden.append(start..<end) }
+        for joinedAtEquals in [false, true] {
+            var start = 0
+            func close(at end: Int) {
+                defer { start = end + 1 }
+                guard end - start >= 4 else { return }
+                let word = String(String.UnicodeScalarView(text[start..<end]))
+                if CredentialScanner.looksLikeCredential(word) || (!secretTexts.isEmpty && secretTexts.shows(word[...])) { hidden.append(start..<end) }
+            }
+            for (index, scalar) in text.enumerated() where Self.endsAWord(scalar) && !(joinedAtEquals && scalar == "=") { close(at: index) }
+            close(at: text.count)
         }
-        for (index, scalar) in text.enumerated() where Self.endsAWord(scalar) { close(at: index) }
-        close(at: text.count)
         return hidden
     }
 

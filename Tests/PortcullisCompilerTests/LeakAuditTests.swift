@@ -56,6 +56,15 @@ final class LeakAuditTests: XCTestCase {
         ])
         try assertLintHides("S3cr3tV4lue", in: inPath, code: "YS004", status: 1)
         try assertLintHides("dozjgNry", in: try contoso(files: [("portcullis.yaml", "\(jwt): 1\n")]), code: "YS003", status: 1)
+        // A connection string as a key is a credential whole, though none of its parts
+        // between '=' is one: in the configuration, repeated, and on a line the reader could
+        // not take apart (audit V26).
+        let connection = "Server=db;Password=\(Self.password)"
+        try assertLintHides(Self.password, in: try contoso(files: [("portcullis.yaml", "\"\(connection)\": 1\n")]), code: "YS003", status: 1)
+        let repeated = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: x\npolicy: '<fragment />'\n\"\(connection)\": 1\n\"\(connection)\": 2\n"
+        try assertLintHides(Self.password, in: try contoso(files: [("fragments.yaml", repeated)]), code: "YS002", status: 1)
+        let unread = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: x\npolicy: '<fragment />'\n\"\(connection)\": *undefined\n"
+        try assertLintHides(Self.password, in: try contoso(files: [("fragments.yaml", unread)]), code: "YS001", status: 1)
         let element = try contoso(files: [("apis/raw.yaml", """
             apiVersion: portcullis/v1
             kind: API
