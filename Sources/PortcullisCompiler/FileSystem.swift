@@ -72,6 +72,12 @@ package enum FileSystem {
         return (kind(status.st_mode), UInt32(status.st_mode & 0o7777))
     }
 
+    /// Whether `path` itself is an empty regular file (a symbolic link is not).
+    static func isEmptyFile(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && kind(status.st_mode) == .file && status.st_size == 0
+    }
+
     private static func kind(_ mode: mode_t) -> Kind {
         switch mode & S_IFMT {
         case S_IFREG: .file
