@@ -112,7 +112,10 @@ final class HostileInputSuiteTests: XCTestCase {
         let body = "apiVersion: portcullis/v1\nkind: API\nname: a\nowner: x\n"
         try lint(["bom.yaml": [0xEF, 0xBB, 0xBF] + Array(body.utf8)], expect: ["bom.yaml:4:1: error: unknown field 'owner'"])
         try lint(["be.yaml": [0xFE, 0xFF, 0x00, 0x61]], expect: ["UTF-16 big-endian byte-order mark; inputs must be UTF-8 [YS001]"])
-        try lint(["utf32.yaml": [0x00, 0x00, 0xFE, 0xFF, 0x00, 0x00, 0x00, 0x61]], expect: ["utf32.yaml:1:1: error: control character U+0000"])
+        // UTF-32 is named as such (audit V26: its NUL was a control character, and its
+        // little-endian mark UTF-16's).
+        try lint(["utf32.yaml": [0x00, 0x00, 0xFE, 0xFF, 0x00, 0x00, 0x00, 0x61]], expect: ["utf32.yaml:1:1: error: file starts with a UTF-32 big-endian byte-order mark"])
+        try lint(["utf32le.yaml": [0xFF, 0xFE, 0x00, 0x00, 0x61, 0x00, 0x00, 0x00]], expect: ["utf32le.yaml:1:1: error: file starts with a UTF-32 little-endian byte-order mark"])
         try lint(["crlf.yaml": Array(body.replacingOccurrences(of: "\n", with: "\r\n").utf8)], expect: ["crlf.yaml:4:1: error: unknown field 'owner'"])
         try lint(["cr.yaml": Array(body.replacingOccurrences(of: "\n", with: "\r").utf8)], expect: ["cr.yaml:4:1: error: unknown field 'owner'"])
     }
