@@ -1731,8 +1731,8 @@ final class RawEnforcement: Sendable {
         var afterBase: [PolicyXMLElement] { between + after }
     }
 
-    /// `document`'s ``InboundParts``. A `choose` or `retry` that runs `<base />` on every
-    /// path (``PolicyXMLElement/runsBaseOnEveryPath``) is cut there too, each branch at its
+    /// `document`'s ``InboundParts``. A `choose`, `retry` or `limit-concurrency` that runs
+    /// `<base />` on every path (``PolicyXMLElement/runsBaseOnEveryPath``) is cut there too, each branch at its
     /// own: taken whole on either side, a statement after the `<base />` of a branch was
     /// read as running before the broader check (a false error), and a statement between
     /// it and a later `<base />` at the top as running after the generated check (an
@@ -1804,7 +1804,7 @@ final class RawEnforcement: Sendable {
                 branch.children = then
                 after.children.append(.element(branch))
             }
-        case "retry":
+        case "retry", "limit-concurrency":
             guard let cut = cutStatements(statement.children) else { return (statement, nil) }
             (before.children, after.children) = cut
         case "base":

@@ -224,7 +224,8 @@ public struct PolicyXMLElement: Sendable {
     /// Whether every path through this statement runs `<base />`, and with it the broader
     /// scope's section: it is one; a `choose` with an `otherwise` each of whose branches runs
     /// one (a `when` may or may not be taken, whatever its condition); or a `retry`, whose
-    /// statements run once before any retry. APIM runs `<base />` where it stands (Microsoft
+    /// statements run once before any retry, or a `limit-concurrency`, whose statements run
+    /// once (audit V21: one holding `<base />` was read whole before it). APIM runs `<base />` where it stands (Microsoft
     /// Learn's "choose" and "retry" pages put no limit on the statements inside, and
     /// Microsoft's policy toolkit writes `<base />` in branches); a branch without one
     /// skips the broader scopes for the requests it takes.
@@ -239,7 +240,7 @@ public struct PolicyXMLElement: Sendable {
                 if branch.name == "otherwise" { otherwise = true }
             }
             return otherwise
-        case "retry":
+        case "retry", "limit-concurrency":
             return Self.runBaseOnEveryPath(children)
         default:
             return false

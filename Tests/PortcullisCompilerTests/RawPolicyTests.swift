@@ -1796,6 +1796,25 @@ final class RawPolicyTests: XCTestCase {
             ["CA001 defs/partners.yaml: raw 'cache-store-value' in product 'partners' keeps the answer to route 'list-own', which requires a token, under a key that does not tell its callers apart"])
     }
 
+    /// A `limit-concurrency` runs what it holds once, as a `retry` does before any retry:
+    /// a `<base />` in it runs the broader policies there, before the check after it. Read
+    /// whole before them, the gateway's replacement of the header the check reads passed
+    /// (audit V21).
+    func testABaseInsideLimitConcurrencyRunsTheBroaderPoliciesThere() throws {
+        let jwt = #"<validate-jwt header-name="X-Tok"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        try write(
+            RuleExample.baseGateway
+                + #"policy: '<policies><inbound><set-header name="X-Tok" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault(&quot;t&quot;,&quot;&quot;))</value></set-header></inbound></policies>'"# + "\n",
+            to: "defs/gateway.yaml")
+        try write(
+            RuleExample.api("sold", fields: "auth: none\n", routes: "  - {id: list-sold, method: GET, path: /sold, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}}\n").text,
+            to: "defs/sold.yaml")
+        try write(Self.product("partners", apis: "sold", policy: #"<inbound><limit-concurrency key="partners" max-count="10"><base />\#(jwt)</limit-concurrency></inbound>"#), to: "defs/partners.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("LP001") },
+            ["LP001 defs/sold.yaml: raw 'set-header' in the gateway replaces the caller's token before the token check of route 'list-sold' reads it, so the check judges the gateway's credentials, not the caller's"])
+    }
+
     /// A product's statements are on its own subscribers' way alone, in a fragment it
     /// includes too (audit V20): a product's limit in a fragment stopped RL001's walk for
     /// every caller, hiding an API's call before the API's limit; another product's
