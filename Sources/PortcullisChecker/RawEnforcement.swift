@@ -1740,15 +1740,17 @@ final class RawEnforcement: Sendable {
     /// `throughPartialBase` reads a `<base />` that runs on some paths only as running: its
     /// statement is cut there, and the broader policies run between the parts, as they do
     /// for the requests that take those paths; otherwise the reading is of the requests
-    /// that skip it, which meet no broader policy.
+    /// that skip it, which meet no broader policy. Where each of those paths answers after
+    /// its `<base />`, no request of the reading goes on past the statement.
     private static func split(_ document: PolicyXMLDocument?, throughPartialBase: Bool = false) -> InboundParts {
         guard let document else { return InboundParts() }
         let statements = document.inboundStatements
         guard let base = document.inboundBaseStatement else {
             if throughPartialBase, let holder = document.inboundStatementHoldingBaseOnSomePaths {
                 let (cutBefore, cutAfter) = cut(atBase: statements[holder], where: { $0.holdsBase })
+                let rest = cutAfter.map(answersEveryPathTaken) == true ? [] : statements[(holder + 1)...]
                 return InboundParts(
-                    before: statements[..<holder] + [cutBefore].compactMap { $0 }, after: [cutAfter].compactMap { $0 } + statements[(holder + 1)...],
+                    before: statements[..<holder] + [cutBefore].compactMap { $0 }, after: [cutAfter].compactMap { $0 } + rest,
                     generatedFirst: runsGeneratedFirst(document))
             }
             return InboundParts(before: statements, keepsBase: document.keepsInboundBase, generatedFirst: runsGeneratedFirst(document))
@@ -1762,6 +1764,33 @@ final class RawEnforcement: Sendable {
             parts.after = [cutAfter].compactMap { $0 } + statements[(base + 1)...]
         }
         return parts
+    }
+
+    /// Whether every request that runs `statement`, the part of a statement after a
+    /// `<base />` on some paths (``cut(atBase:where:)``, which keeps only the branches that
+    /// hold one: each is taken by some request of the reading), is answered there: the
+    /// statements after it run for none of them (audit V21: a product's check after a
+    /// branch that ran `<base />` and answered was read as meeting the gateway's
+    /// replacement of its header, a false error).
+    private static func answersEveryPathTaken(_ statement: PolicyXMLElement) -> Bool {
+        func answers(_ statements: [PolicyXMLElement]) -> Bool { statements.contains(where: answersEveryPath) }
+        func answersEveryPath(_ statement: PolicyXMLElement) -> Bool {
+            switch statement.name {
+            case "return-response", "mock-response": return true
+            case "choose":
+                let branches = statement.elements.filter { $0.name == "when" || $0.name == "otherwise" }
+                return branches.contains { $0.name == "otherwise" } && branches.allSatisfy { answers($0.elements) }
+            case "retry", "limit-concurrency": return answers(statement.elements)
+            default: return false
+            }
+        }
+        switch statement.name {
+        case "choose":
+            let branches = statement.elements.filter { $0.name == "when" || $0.name == "otherwise" }
+            return !branches.isEmpty && branches.allSatisfy { answers($0.elements) }
+        default:
+            return answersEveryPath(statement)
+        }
     }
 
     /// Whether the statements generated for a route whose policy is `document` run before

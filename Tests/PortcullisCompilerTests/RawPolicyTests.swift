@@ -1796,6 +1796,31 @@ final class RawPolicyTests: XCTestCase {
             ["CA001 defs/partners.yaml: raw 'cache-store-value' in product 'partners' keeps the answer to route 'list-own', which requires a token, under a key that does not tell its callers apart"])
     }
 
+    /// Read through a `<base />` on some paths, a branch that runs it and answers passes no
+    /// request on: a product's check after it was read as meeting the gateway's replacement
+    /// of the header it reads (audit V21, a false error). A branch that may go on does.
+    func testABranchThatRunsBaseAndAnswersPassesNoRequestOn() throws {
+        let jwt = #"<validate-jwt header-name="X-Tok"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        try write(
+            RuleExample.baseGateway
+                + #"policy: '<policies><inbound><set-header name="X-Tok" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault(&quot;t&quot;,&quot;&quot;))</value></set-header></inbound></policies>'"# + "\n",
+            to: "defs/gateway.yaml")
+        try write(
+            RuleExample.api("sold", fields: "auth: none\n", routes: "  - {id: list-sold, method: GET, path: /sold, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}}\n").text,
+            to: "defs/sold.yaml")
+        let branch = { (after: String) in
+            #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-A&quot;))"><base />\#(after)</when></choose>"#
+        }
+        let answer = #"<return-response><set-status code="200" reason="OK" /></return-response>"#
+        try write(Self.product("partners", apis: "sold", policy: "<inbound>\(branch(answer))\(jwt)</inbound>"), to: "defs/partners.yaml")
+        XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("LP001") }, [])
+        let maybe = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-B&quot;))">\#(answer)</when></choose>"#
+        try write(Self.product("partners", apis: "sold", policy: "<inbound>\(branch(maybe))\(jwt)</inbound>"), to: "defs/partners.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("LP001") },
+            ["LP001 defs/sold.yaml: raw 'set-header' in the gateway replaces the caller's token before the token check of route 'list-sold' reads it, so the check judges the gateway's credentials, not the caller's"])
+    }
+
     /// A `limit-concurrency` runs what it holds once, as a `retry` does before any retry:
     /// a `<base />` in it runs the broader policies there, before the check after it. Read
     /// whole before them, the gateway's replacement of the header the check reads passed
