@@ -1796,11 +1796,10 @@ final class RawPolicyTests: XCTestCase {
             ["CA001 defs/partners.yaml: raw 'cache-store-value' in product 'partners' keeps the answer to route 'list-own', which requires a token, under a key that does not tell its callers apart"])
     }
 
-    /// Read through a `<base />` on some paths, a branch that runs it and answers passes no
-    /// request on: a product's check after it was read as meeting the gateway's replacement
-    /// of the header it reads (audit V21, a false error). A branch that may go on does.
-    func testABranchThatRunsBaseAndAnswersPassesNoRequestOn() throws {
-        let jwt = #"<validate-jwt header-name="X-Tok"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+    /// Writes a gateway whose policy replaces `X-Tok` with the caller's query parameter `t`,
+    /// and a public route `sold/list-sold`; returns a token check of `X-Tok`, which after
+    /// the gateway's policy judges the gateway's value.
+    private func writeAGatewayReplacingXTokBeforeAPublicRoute() throws -> String {
         try write(
             RuleExample.baseGateway
                 + #"policy: '<policies><inbound><set-header name="X-Tok" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault(&quot;t&quot;,&quot;&quot;))</value></set-header></inbound></policies>'"# + "\n",
@@ -1808,6 +1807,14 @@ final class RawPolicyTests: XCTestCase {
         try write(
             RuleExample.api("sold", fields: "auth: none\n", routes: "  - {id: list-sold, method: GET, path: /sold, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}}\n").text,
             to: "defs/sold.yaml")
+        return #"<validate-jwt header-name="X-Tok"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+    }
+
+    /// Read through a `<base />` on some paths, a branch that runs it and answers passes no
+    /// request on: a product's check after it was read as meeting the gateway's replacement
+    /// of the header it reads (audit V21, a false error). A branch that may go on does.
+    func testABranchThatRunsBaseAndAnswersPassesNoRequestOn() throws {
+        let jwt = try writeAGatewayReplacingXTokBeforeAPublicRoute()
         let branch = { (after: String) in
             #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-A&quot;))"><base />\#(after)</when></choose>"#
         }
@@ -1826,14 +1833,7 @@ final class RawPolicyTests: XCTestCase {
     /// whole before them, the gateway's replacement of the header the check reads passed
     /// (audit V21).
     func testABaseInsideLimitConcurrencyRunsTheBroaderPoliciesThere() throws {
-        let jwt = #"<validate-jwt header-name="X-Tok"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
-        try write(
-            RuleExample.baseGateway
-                + #"policy: '<policies><inbound><set-header name="X-Tok" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault(&quot;t&quot;,&quot;&quot;))</value></set-header></inbound></policies>'"# + "\n",
-            to: "defs/gateway.yaml")
-        try write(
-            RuleExample.api("sold", fields: "auth: none\n", routes: "  - {id: list-sold, method: GET, path: /sold, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}}\n").text,
-            to: "defs/sold.yaml")
+        let jwt = try writeAGatewayReplacingXTokBeforeAPublicRoute()
         try write(Self.product("partners", apis: "sold", policy: #"<inbound><limit-concurrency key="partners" max-count="10"><base />\#(jwt)</limit-concurrency></inbound>"#), to: "defs/partners.yaml")
         XCTAssertEqual(
             try lintFindings().filter { $0.hasPrefix("LP001") },
