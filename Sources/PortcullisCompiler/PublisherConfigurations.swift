@@ -121,12 +121,22 @@ package struct PublisherConfigurations {
         guard key != "tags", sectionKeys.contains(key), case .sequence(let entries) = field.value.content else { return false }
         return entries.contains { entry in
             guard case .mapping(let fields) = entry.content, fields.contains(where: { $0.key.propertyNameFolded == "name" && $0.value.scalar != nil }) else { return false }
-            return fields.contains { overrideKeys.contains($0.key.propertyNameFolded) }
+            return fields.contains { Self.overrides($0.key.propertyNameFolded, in: key) }
         }
     }
 
-    /// What an entry of the publisher's configuration merges into the resource it names.
-    private static let overrideKeys: Set<String> = ["properties", "policies", "operations", "diagnostics"]
+    /// Whether `key` of an entry of `section` (both folded) is what the publisher merges
+    /// into the resource the entry names: `properties` anywhere, an API's operations and
+    /// diagnostics, and the policies of an API, a product and the gateway (audit V27: the
+    /// `policies` of a vault's group, which overrides nothing, was taken for an override).
+    private static func overrides(_ key: String, in section: String) -> Bool {
+        switch key {
+        case "properties": true
+        case "operations", "diagnostics": section == "apis"
+        case "policies": ["apis", "products", "servicepolicies", "policies"].contains(section)
+        default: false
+        }
+    }
 
     /// Whether `bytes` write a section of the publisher's that ``listsOverrides(_:)``
     /// reads as a key: its name in any letter case, quoted or not, then `:`. Most files
@@ -157,13 +167,22 @@ package struct PublisherConfigurations {
     /// Whether `bytes` hold `needle`, lowercase letters, in any letter case, as the
     /// publisher's reader compares keys (``Swift/String/propertyNameFolded``): a dotless `ı`
     /// is an `i` there, and a long `ſ` an `s`.
-    /// `asAKey`: followed by a closing quote, if any, blanks and `:`.
+    /// `asAKey`: standing alone, after an opening quote if any (at the start, after a line
+    /// break, a blank, `{` or `,`: `"/products":`, an OpenAPI path, is no key of its own),
+    /// and followed by a closing quote, if any, blanks and `:`.
     private static func mentions(_ needle: [UInt8], in bytes: [UInt8], asAKey: Bool = false) -> Bool {
         bytes.withUnsafeBufferPointer { haystack in
+            func isQuote(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") }
+            func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+            func startsAKey(at start: Int) -> Bool {
+                var position = start
+                if position > 0, isQuote(haystack[position - 1]) { position -= 1 }
+                return position == 0 || isBlank(haystack[position - 1]) || haystack[position - 1] == UInt8(ascii: "{") || haystack[position - 1] == UInt8(ascii: ",")
+            }
             func endsAKey(at start: Int) -> Bool {
                 var position = start
-                if position < haystack.count, haystack[position] == UInt8(ascii: "\"") || haystack[position] == UInt8(ascii: "'") { position += 1 }
-                while position < haystack.count, [0x20, 0x09, 0x0D, 0x0A].contains(haystack[position]) { position += 1 }
+                if position < haystack.count, isQuote(haystack[position]) { position += 1 }
+                while position < haystack.count, isBlank(haystack[position]) { position += 1 }
                 return position < haystack.count && haystack[position] == UInt8(ascii: ":")
             }
             func matches(at start: Int) -> Bool {
@@ -178,7 +197,7 @@ package struct PublisherConfigurations {
                     guard let folded, position + 1 < haystack.count, haystack[position] == folded.0, haystack[position + 1] == folded.1 else { return false }
                     position += 2
                 }
-                return !asAKey || endsAKey(at: position)
+                return !asAKey || (startsAKey(at: start) && endsAKey(at: position))
             }
             return haystack.indices.contains { haystack[$0] | 0x20 == needle[0] && matches(at: $0) }
         }

@@ -128,23 +128,57 @@ struct QuotedLines: Sendable {
     /// A secret's text is looked for in the parts of a word too, between `/`, `:`, `?`,
     /// `&`, `;` and `.` (a secret in a URL's path; found by the audit of the change), as
     /// ``SecretTexts`` looks for it in a message's quoted parts.
-    /// The words are read again joined at `=`: a connection string
-    /// (`Server=db;Password=…`) written as a key is a credential whole, and none of its
-    /// parts is one (audit V26: such a key showed on a line the reader could not take apart).
+    /// The words are read again joined at `=`, and so are a quoted text and the key a line
+    /// starts with, whole: a connection string written as a key (`Server=db;Password=…`,
+    /// `Password = …`, `Password='…'`) or `Authorization=Bearer …` is a credential whole,
+    /// and none of its parts is one (audits V26 and V27: such a key showed on a line the
+    /// reader could not take apart, which the message hid).
     private func hiddenWords(in text: [Unicode.Scalar]) -> [Range<Int>] {
         var hidden: [Range<Int>] = []
+        func judge(_ range: Range<Int>) {
+            guard range.count >= 4 else { return }
+            let word = String(String.UnicodeScalarView(text[range]))
+            if CredentialScanner.looksLikeCredential(word) || (!secretTexts.isEmpty && secretTexts.shows(word[...])) { hidden.append(range) }
+        }
         for joinedAtEquals in [false, true] {
             var start = 0
-            func close(at end: Int) {
-                defer { start = end + 1 }
-                guard end - start >= 4 else { return }
-                let word = String(String.UnicodeScalarView(text[start..<end]))
-                if CredentialScanner.looksLikeCredential(word) || (!secretTexts.isEmpty && secretTexts.shows(word[...])) { hidden.append(start..<end) }
+            for (index, scalar) in text.enumerated() where Self.endsAWord(scalar) && !(joinedAtEquals && scalar == "=") {
+                judge(start..<index)
+                start = index + 1
             }
-            for (index, scalar) in text.enumerated() where Self.endsAWord(scalar) && !(joinedAtEquals && scalar == "=") { close(at: index) }
-            close(at: text.count)
+            judge(start..<text.count)
         }
+        for range in Self.quotedTexts(in: text) + [Self.leadingKey(in: text)].compactMap({ $0 }) { judge(range) }
         return hidden
+    }
+
+    /// The texts between a quote and the next of its kind.
+    private static func quotedTexts(in text: [Unicode.Scalar]) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = 0
+        while index < text.count {
+            guard text[index] == "\"" || text[index] == "'", let close = text[(index + 1)...].firstIndex(of: text[index]) else {
+                index += 1
+                continue
+            }
+            found.append((index + 1)..<close)
+            index = close + 1
+        }
+        return found
+    }
+
+    /// The plain key a line starts with, after blanks and a sequence's `- `: to the first `:`
+    /// that ends it (before a blank or the line's end); a quoted one is a quoted text.
+    private static func leadingKey(in text: [Unicode.Scalar]) -> Range<Int>? {
+        var start = 0
+        while start < text.count, text[start] == " " || text[start] == "\t" || (text[start] == "-" && start + 1 < text.count && text[start + 1] == " ") { start += 1 }
+        guard start < text.count, text[start] != "\"", text[start] != "'" else { return nil }
+        var index = start
+        while index < text.count {
+            if text[index] == ":", index + 1 == text.count || text[index + 1] == " " || text[index + 1] == "\t" { return start < index ? start..<index : nil }
+            index += 1
+        }
+        return nil
     }
 
     private static func endsAWord(_ scalar: Unicode.Scalar) -> Bool {

@@ -104,6 +104,14 @@ final class DiffGateTests: XCTestCase {
             [
                 "privilege-increase: API 'billing' was added with an OpenAPI document that names server 'https://api.fabrikam.com/invoices', not its backend, which APIM may take for the API's serviceUrl when it imports the document"
             ])
+        // A relative server, or a loopback host, serves nothing (audit V27: both failed the gate).
+        for harmless in ["/billing", "http://localhost:8080"] {
+            let added = try copy(of: BundleTests.fabrikam, [
+                ("apis/billing.yaml", "", billing),
+                ("specs/billing.yaml", "", try String(contentsOf: BundleTests.fabrikam.appendingPathComponent("specs/invoices.yaml"), encoding: .utf8).replacingOccurrences(of: server, with: "  - url: \(harmless)\n")),
+            ])
+            try passes(BundleTests.fabrikam, added)
+        }
     }
 
     /// A raw limit or IP filter that reads a named value, loosened by changing the value

@@ -65,6 +65,12 @@ final class LeakAuditTests: XCTestCase {
         try assertLintHides(Self.password, in: try contoso(files: [("fragments.yaml", repeated)]), code: "YS002", status: 1)
         let unread = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: x\npolicy: '<fragment />'\n\"\(connection)\": *undefined\n"
         try assertLintHides(Self.password, in: try contoso(files: [("fragments.yaml", unread)]), code: "YS001", status: 1)
+        // Nor with blanks around its '=', a quoted value, or a token after 'Bearer' (audit V27).
+        for key in ["\"Server=db; Password = \(Self.password)\"", "\"Password='\(Self.password)'\"", "Server=db; Password = \(Self.password)"] {
+            try assertLintHides(Self.password, in: try contoso(files: [("portcullis.yaml", "\(key): 1\n")]), code: "YS003", status: 1)
+        }
+        let bearer = "Qx7mP2vK9tR4wZ8nB3cL6hJ1"
+        try assertLintHides(bearer, in: try contoso(files: [("portcullis.yaml", "\"Authorization=Bearer \(bearer)\": 1\n")]), code: "YS003", status: 1)
         let element = try contoso(files: [("apis/raw.yaml", """
             apiVersion: portcullis/v1
             kind: API

@@ -216,7 +216,11 @@ final class PublisherConfigurationTests: XCTestCase {
         }
         // Nor are rule groups of monitoring tools, which name entries but override nothing.
         let rules = "groups:\n  - name: orders\n    rules:\n      - alert: OrdersDown\n        expr: up == 0\n"
-        for (name, text) in [("list", "apis:\n  - orders\n  - invoices\n"), ("map", "products:\n  gold: {price: 10}\n"), ("rules", rules)] {
+        // Nor is a vault's group with its `policies`: the publisher merges no policies into a
+        // group (audit V27), nor is an OpenAPI path `/products` a section.
+        let vault = "groups:\n  - name: developers\n    policies: [admin]\n"
+        let paths = #"{"openapi": "3.0.3", "paths": {"/products": {}, "/apis": {}}}"#
+        for (name, text) in [("list", "apis:\n  - orders\n  - invoices\n"), ("map", "products:\n  gold: {price: 10}\n"), ("rules", rules), ("vault", vault), ("paths", paths)] {
             let folder = try project(name, configuration: text, at: "catalogue.yaml")
             let lint = try ToolProcess.run(["lint", "."], in: folder)
             XCTAssertEqual(lint.status, 0, "\(name): \(lint.stdout)\(lint.stderr)")

@@ -285,6 +285,8 @@ final class PolicyStructureTests: XCTestCase {
             XCTAssertEqual(check("<policies><inbound>\(inbound)</inbound></policies>").map { $0.components(separatedBy: " | ")[0] }, found, inbound)
         }
         XCTAssertEqual(check("<policies><backend><base /><base /></backend></policies>").count, 1)
+        // In `backend`, a `retry` of the broader scopes' `forward-request` is what it is for (audit V27).
+        XCTAssertEqual(check(#"<policies><backend><retry condition="@(false)" count="2" interval="1"><base /></retry></backend></policies>"#), [])
     }
 
     func testSectionsAndTheRootTakeNoAttributes() {

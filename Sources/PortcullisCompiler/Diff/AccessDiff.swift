@@ -1,3 +1,4 @@
+import FoundationEssentials
 import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
@@ -700,13 +701,22 @@ public enum AccessDiff {
     /// no change; audit V25: an added API's went unmentioned). One that names the API's own
     /// URL `backend` changes nothing the definitions do not say, and a backend entity is set
     /// by the API's generated statement: those are `other`, and an added API's is not shown.
+    /// Whether a document's server may become a `serviceUrl` that serves requests: an
+    /// absolute URL of another machine. A relative one is applied to the source file's URL,
+    /// which a document imported inline has none of, and a loopback host (what springdoc
+    /// writes by default) serves nothing (audit V27: both failed the gate for an added API).
+    private static func mayServe(_ server: String) -> Bool {
+        guard let host = URL(string: server)?.host, !host.isEmpty else { return false }
+        return !["localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"].contains(host.lowercased())
+    }
+
     private static func serverChange(from previous: API?, to api: API, at head: Side) -> AccessChange? {
         let (was, now) = (previous?.openapi?.document?.about.serverURLs.first, api.openapi?.document?.about.serverURLs.first)
         guard let now, let written = api.openapi?.written, now != was else { return nil }
         func normalized(_ url: String) -> String { (url.hasSuffix("/") ? String(url.dropLast()) : url).lowercased() }
         let routedByServiceURL: Bool
         switch api.backend {
-        case .url(let backend): routedByServiceURL = normalized(backend.value) != normalized(now)
+        case .url(let backend): routedByServiceURL = normalized(backend.value) != normalized(now) && Self.mayServe(now)
         case .named: routedByServiceURL = false
         }
         guard routedByServiceURL || previous != nil else { return nil }

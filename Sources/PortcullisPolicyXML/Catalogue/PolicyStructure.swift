@@ -79,7 +79,7 @@ private struct StructureWalker {
             seen[section] = element
             checkAttributes(of: element, against: ElementSpec(section.rawValue))
             checkStatements(in: element, section: section)
-            switch Self.basesOnOnePath(element.children) {
+            switch Self.basesOnOnePath(element.children, retryFlagged: section != .backend) {
             case (let retry, let base)? where retry.name == "retry":
                 report(
                     .misplacedPolicyElement, "'base' inside 'retry' runs the broader scopes' '\(section.rawValue)' again on every retry", at: base.nameSpan,
@@ -99,10 +99,11 @@ private struct StructureWalker {
     /// Two `<base />` that one path through `statements` meets, the first and the second
     /// (audit V23: a section holding two ran or refused the broader scopes twice, unseen);
     /// one in each branch of a `choose` is one on each path. A `retry` runs what it holds
-    /// again on every retry: one holding a `<base />` is given with that `<base />` (audit
-    /// V25). Read from the children as they are, past those that hold none: every section of
+    /// again on every retry: with `retryFlagged`, one holding a `<base />` is given with
+    /// that `<base />` (audit V25); not in `backend`, where retrying the broader scopes'
+    /// `forward-request` is what a `retry` is for (audit V27). Read from the children as they are, past those that hold none: every section of
     /// every document is asked.
-    private static func basesOnOnePath(_ statements: [PolicyXMLNode]) -> (PolicyXMLElement, PolicyXMLElement)? {
+    private static func basesOnOnePath(_ statements: [PolicyXMLNode], retryFlagged: Bool) -> (PolicyXMLElement, PolicyXMLElement)? {
         var found: (PolicyXMLElement, PolicyXMLElement)?
         /// The first `<base />` some path through `statements` has met after starting with
         /// `met`; stops at a second.
@@ -112,7 +113,7 @@ private struct StructureWalker {
                 switch statement.name {
                 case "base":
                     if let first = met { found = (first, statement) } else { met = statement }
-                case "retry":
+                case "retry" where retryFlagged:
                     var inside: PolicyXMLElement?
                     statement.forEachElement { if inside == nil, $0.name == "base" { inside = $0 } }
                     if let inside { found = (statement, inside) }
