@@ -365,6 +365,17 @@ public struct InputFiles: Sendable {
         return try results.map { try $0.get() }
     }
 
+    /// ``read(_:limits:judging:)`` of files a run may do without: nil for one that cannot be
+    /// read, or is larger than the size limit.
+    public func readIfReadable<Judgement: Sendable>(
+        _ inputs: [Input], limits: InputLimits, judging judge: @Sendable (Input, SourceFile) -> Judgement
+    ) -> [(source: SourceFile, judgement: Judgement)?] {
+        ParallelMap.map(inputs.indices) { index in
+            guard let source = try? Self.readPrefix(of: inputs[index], upTo: limits.maxFileSize + 1), source.bytes.count <= limits.maxFileSize else { return nil }
+            return (source, judge(inputs[index], source))
+        }
+    }
+
     /// One file named on the command line, judged as any named input (no folder, FIFO or
     /// link leading out of its folder) and read at most one byte past the size limit; `what`
     /// says what it should be when it is a folder.

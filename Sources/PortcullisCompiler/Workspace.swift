@@ -66,7 +66,7 @@ public struct Workspace: Sendable {
             let path = files.absolutePath(configuration.source.path)
             found.removeAll { files.absolutePath(ofDiscovered: $0.path) == path }
         }
-        var excluded: [Exclusion] = []
+        var excluded: [(input: InputFiles.Input, exclusion: Exclusion)] = []
         if let patterns = configuration?.configuration.exclude, !patterns.isEmpty, let directory = configDirectory {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
             found.removeAll { input in
@@ -79,11 +79,12 @@ public struct Workspace: Sendable {
                     files.warn("'\(input.path)' matches 'exclude' but is checked: as an APIOps publisher configuration it changes what the bundle deploys")
                     return false
                 }
-                excluded.append(Exclusion(path: input.path, relative: relative, pattern: pattern))
+                excluded.append((input, Exclusion(path: input.path, relative: relative, pattern: pattern)))
                 return true
             }
         }
         guard !found.isEmpty else { throw DriverError.noInputs(paths) }
+        let (excludedConfigurations, exclusions) = whatExcludeRemoves(excluded, limits: limits, files: files)
         let rootPrefix = root.hasSuffix("/") ? root : root + "/"
         func projectPath(_ absolute: String) -> String {
             absolute.removingPrefix(rootPrefix) ?? absolute
@@ -96,6 +97,7 @@ public struct Workspace: Sendable {
         let read = try files.read(found, limits: limits) { input, source in
             place(source, namedOnCommandLine: input.namedOnCommandLine, limits: limits)
         }
+        publisherConfigurations += excludedConfigurations
         for (input, (source, placement)) in zip(found, read) {
             switch placement {
             case .input:
@@ -114,7 +116,35 @@ public struct Workspace: Sendable {
             configuration: configuration, inputs: inputs,
             projectPaths: kept.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
             configurationPath: configuration.map { Self.recordedPath(files.absolutePath($0.source.path), from: root) }, skipped: skipped,
-            sideFiles: sideFiles, publisherConfigurations: publisherConfigurations, excluded: excluded)
+            sideFiles: sideFiles, publisherConfigurations: publisherConfigurations, excluded: exclusions)
+    }
+
+    /// What the files `exclude` removed are, read as a found file is (one that cannot be
+    /// read is left out): a publisher configuration, known by its shape, is checked all the
+    /// same, and one that would be an input is an exclusion `diff` weighs; the others
+    /// (charts, manifests) were never checked, and their exclusion changes nothing (audit
+    /// V27: a configuration under a pattern the project had went unseen, and every
+    /// excluded chart failed the gate).
+    private static func whatExcludeRemoves(
+        _ excluded: [(input: InputFiles.Input, exclusion: Exclusion)], limits: InputLimits, files: InputFiles
+    ) -> (configurations: [SourceFile], exclusions: [Exclusion]) {
+        var configurations: [SourceFile] = []
+        var exclusions: [Exclusion] = []
+        let read = files.readIfReadable(excluded.map(\.input), limits: limits) { _, source -> Placement in
+            if PublisherConfigurations.isConfiguration(source, limits: limits) { return .publisherConfiguration }
+            return [.portcullis, .unjudgeable].contains(FileRecognition.classify(source)) ? .input : .skipped(false)
+        }
+        for (file, read) in zip(excluded, read) {
+            guard let (source, placement) = read else { continue }
+            switch placement {
+            case .publisherConfiguration:
+                files.warn("'\(source.path)' matches 'exclude' but is checked: as an APIOps publisher configuration it changes what the bundle deploys")
+                configurations.append(source)
+            case .input: exclusions.append(file.exclusion)
+            default: break
+            }
+        }
+        return (configurations, exclusions)
     }
 
     private enum Placement: Sendable {

@@ -59,19 +59,30 @@ final class DiffGateTests: XCTestCase {
         try gate(BundleTests.contoso, try copy(of: BundleTests.contoso, edits), file: file, line: line)
     }
 
-    /// A file the change excludes is checked by nothing, and the publisher may still deploy
-    /// what it says: a publisher configuration known by its shape, added with a pattern
-    /// that excludes it, passed the gate (audit V25). A pattern BASE has already is no change.
+    /// A file of definitions the change excludes is checked by nothing, and its routes stay
+    /// live in APIM (the publisher deletes only what a commit deletes): a pattern BASE's
+    /// `exclude` lacks is weighed, as a rule silenced in the same change is (audit V25). A
+    /// file that was never checked (a chart) changes nothing excluded (audit V27), and a
+    /// publisher configuration is checked whatever `exclude` says.
     func testAnExclusionTheChangeMakesIsWeighed() throws {
-        let overrides = "namedValues:\n  - name: tenant-id\n    properties: {value: 00000000-0000-0000-0000-000000000000}\n"
-        let head = try copy(of: BundleTests.contoso, [("portcullis.yaml", "", "exclude: ['deploy/**']\n")])
-        try FileManager.default.createDirectory(at: head.appendingPathComponent("deploy"), withIntermediateDirectories: true)
-        try overrides.write(to: head.appendingPathComponent("deploy/prod-overrides.yaml"), atomically: true, encoding: .utf8)
+        let extra = RuleExample.api("extra", routes: "  - {id: list-extra, method: GET, path: /extra, scopes: [catalog.write]}\n").text
+        let original = try copy(of: BundleTests.contoso, [("apis/extra.yaml", "", extra)])
+        let exclude = "exclude: ['apis/extra.yaml', 'charts/**']\n"
+        let head = try copy(of: original, [("portcullis.yaml", "", exclude)])
+        try FileManager.default.createDirectory(at: head.appendingPathComponent("charts"), withIntermediateDirectories: true)
+        try "replicaCount: 2\nimage: {repository: orders}\n".write(to: head.appendingPathComponent("charts/values.yaml"), atomically: true, encoding: .utf8)
+        let changes = try gate(original, head)
         XCTAssertEqual(
-            try gate(BundleTests.contoso, head),
-            ["privilege-increase: '\(head.path)/deploy/prod-overrides.yaml' is now excluded by 'deploy/**', so nothing in it is checked"])
-        let base = try copy(of: BundleTests.contoso, [("portcullis.yaml", "", "exclude: ['deploy/**']\n")])
-        try passes(base, head)
+            changes.filter { $0.contains("excluded") },
+            ["privilege-increase: '\(head.path)/apis/extra.yaml' is now excluded by 'apis/extra.yaml', so nothing in it is checked"], "\(changes)")
+        let base = try copy(of: original, [("portcullis.yaml", "", exclude)])
+        XCTAssertFalse(try passes(base, head).contains("excluded"))
+
+        let overrides = "namedValues:\n  - name: tenant-id\n    properties: {value: 00000000-0000-0000-0000-000000000000}\n"
+        try overrides.write(to: head.appendingPathComponent("charts/prod-overrides.yaml"), atomically: true, encoding: .utf8)
+        let refused = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stdout.contains("charts/prod-overrides.yaml:3:5: error: publisher configuration overrides 'properties' of named value 'tenant-id'"), refused.stdout)
     }
 
     /// APIM may take the first server of an API's own OpenAPI document for its `serviceUrl`
