@@ -72,13 +72,6 @@ public struct Workspace: Sendable {
             found.removeAll { input in
                 let absolute = files.absolutePath(ofDiscovered: input.path)
                 guard let relative = absolute.removingPrefix(prefix), let pattern = patterns.first(where: { Glob.matches($0, relative) }) else { return false }
-                // The publisher deploys it with the bundle, whatever `exclude` says, which may
-                // change in the same pull request (audit V24: a gate passed a configuration
-                // that the change both added and excluded).
-                if PublisherConfigurations.isConfigurationName(input.path.utf8) {
-                    files.warn("'\(input.path)' matches 'exclude' but is checked: as an APIOps publisher configuration it changes what the bundle deploys")
-                    return false
-                }
                 excluded.append((input, Exclusion(path: input.path, relative: relative, pattern: pattern)))
                 return true
             }
@@ -120,11 +113,12 @@ public struct Workspace: Sendable {
     }
 
     /// What the files `exclude` removed are, read as a found file is (one that cannot be
-    /// read is left out): a publisher configuration, known by its shape, is checked all the
-    /// same, and one that would be an input is an exclusion `diff` weighs; the others
-    /// (charts, manifests) were never checked, and their exclusion changes nothing (audit
-    /// V27: a configuration under a pattern the project had went unseen, and every
-    /// excluded chart failed the gate).
+    /// read is left out): a publisher configuration is checked all the same, since the
+    /// publisher deploys it with the bundle whatever `exclude` says, which may change in the
+    /// same pull request (audit V24; audit V27: one known by its shape under a pattern the
+    /// project had went unseen); one that would be an input is an exclusion `diff` weighs;
+    /// the others (charts, manifests) were never checked, and their exclusion changes
+    /// nothing (audit V27: every excluded chart failed the gate).
     private static func whatExcludeRemoves(
         _ excluded: [(input: InputFiles.Input, exclusion: Exclusion)], limits: InputLimits, files: InputFiles
     ) -> (configurations: [SourceFile], exclusions: [Exclusion]) {
