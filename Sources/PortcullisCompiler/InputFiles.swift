@@ -365,14 +365,17 @@ public struct InputFiles: Sendable {
         return try results.map { try $0.get() }
     }
 
-    /// ``read(_:limits:judging:)`` of files a run may do without: nil for one that cannot be
-    /// read, or is larger than the size limit.
-    public func readIfReadable<Judgement: Sendable>(
-        _ inputs: [Input], limits: InputLimits, judging judge: @Sendable (Input, SourceFile) -> Judgement
-    ) -> [(source: SourceFile, judgement: Judgement)?] {
+    /// The first `limit` bytes of each of `inputs`, read on all cores, or why one cannot be
+    /// read: for files a run may do without.
+    public func readPrefixes(_ inputs: [Input], upTo limit: Int) -> [Result<SourceFile, DriverError>] {
         ParallelMap.map(inputs.indices) { index in
-            guard let source = try? Self.readPrefix(of: inputs[index], upTo: limits.maxFileSize + 1), source.bytes.count <= limits.maxFileSize else { return nil }
-            return (source, judge(inputs[index], source))
+            do {
+                return .success(try Self.readPrefix(of: inputs[index], upTo: limit))
+            } catch let error as DriverError {
+                return .failure(error)
+            } catch {
+                return .failure(.unreadable(inputs[index].path, reason: "\(error)"))
+            }
         }
     }
 

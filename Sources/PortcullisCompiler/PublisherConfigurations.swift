@@ -48,15 +48,16 @@ package struct PublisherConfigurations {
             documents.append(read.roots)
             credentials += read.credentials + read.roots.flatMap { Self.credentialsWritten(in: $0) }
             guard let failure = reading.diagnostics.first(where: { $0.severity == .error }) else { continue }
-            if Self.isConfigurationName(file.path.utf8) {
+            if Self.isConfigurationName(file.path.utf8) || file.bytes.count > limits.maxFileSize {
                 // Named as the publisher's file is, it is its file: what cannot be read here
-                // may still be read there.
+                // may still be read there; so may one past the size limit that mentions an
+                // override, which a pull request may pad (audit V28).
                 problems.append(contentsOf: reading)
             } else {
                 problems.report(
                     Diagnostic(
                         .publisherOverride,
-                        "'\(DisplayText.escaped(file.path.utf8))' has an 'apimServiceName' key but cannot be read, so its overrides are not checked",
+                        "'\(DisplayText.escaped(file.path.utf8))' looks like an APIOps publisher configuration but cannot be read, so its overrides are not checked",
                         at: failure.range, severity: .warning,
                         notes: [Diagnostic.Note(failure.message, at: failure.range)], pointsAtUnreadText: true))
             }
@@ -88,12 +89,14 @@ package struct PublisherConfigurations {
     /// (besides `tags`, which OpenAPI has too) listing entries by `name`. The publisher
     /// takes its file from wherever the pipeline says, under any name, JSON too (audit V24:
     /// `overrides-prod.yaml` replaced the issuer unseen). A file that mentions the key and
-    /// cannot be read is one too, so that the run says it could not check it.
+    /// cannot be read is one too, so that the run says it could not check it, and so is one
+    /// that mentions an override and is larger than the size limit (audit V28: padded past
+    /// it, an excluded one was left out in silence).
     static func isConfiguration(_ file: SourceFile, limits: InputLimits) -> Bool {
-        guard !file.isPolicyXML else { return false }
+        guard mayBeConfiguration(file) else { return false }
         let named = isConfigurationName(file.path.utf8)
         let mentionsServiceName = mentionsServiceName(file.bytes)
-        guard named || mentionsServiceName || mentionsASection(file.bytes) else { return false }
+        guard file.bytes.count <= limits.maxFileSize else { return true }
         var ignored = DiagnosticCollector()
         let read = YAMLReader(file: FileID(0), limits: limits).readSideFile(file, diagnostics: &ignored)
         guard read.complete else { return named || mentionsServiceName }
@@ -107,6 +110,12 @@ package struct PublisherConfigurations {
         // publisher's other than 'tags', which OpenAPI has too.
         guard keys.contains(where: { $0 == "openapi" || $0 == "swagger" }) else { return true }
         return keys.contains { $0 != "tags" && sectionKeys.contains($0) }
+    }
+
+    /// Whether `file`, or the start of it, may be a publisher configuration
+    /// (``isConfiguration(_:limits:)``), told by its name and bytes alone.
+    static func mayBeConfiguration(_ file: SourceFile) -> Bool {
+        !file.isPolicyXML && (isConfigurationName(file.path.utf8) || mentionsServiceName(file.bytes) || mentionsAnOverride(file.bytes))
     }
 
     /// Whether `field` is a section of the publisher's, besides `tags`, that lists an
@@ -138,17 +147,19 @@ package struct PublisherConfigurations {
         }
     }
 
-    /// Whether `bytes` write a section of the publisher's that ``listsOverrides(_:)``
-    /// reads as a key: its name in any letter case, quoted or not, then `:`. Most files
-    /// found are not read further (300 OpenAPI documents in JSON, whose paths name
-    /// `/products`, took 0.6 s read whole). A key spelt by escapes or an alias is not
+    /// Whether `bytes` write, each as a key (its name in any letter case, quoted or not,
+    /// then `:`), a section of the publisher's that ``listsOverrides(_:)`` reads and what
+    /// an entry merges. Most files found are not read further: 300 OpenAPI documents in
+    /// JSON, whose paths name `/products`, took 0.6 s read whole, and 40 catalogues of
+    /// `{"products": […]}` 19 s (audit V28). A key spelt by escapes or an alias is not
     /// looked for: the publisher reads the file a pipeline names, and a pull request that
     /// can name one can name one outside the checked folders as well.
-    private static func mentionsASection(_ bytes: [UInt8]) -> Bool {
-        sectionWords.contains { mentions($0, in: bytes, asAKey: true) }
+    private static func mentionsAnOverride(_ bytes: [UInt8]) -> Bool {
+        sectionWords.contains { mentions($0, in: bytes, asAKey: true) } && overrideWords.contains { mentions($0, in: bytes, asAKey: true) }
     }
 
     private static let sectionWords: [[UInt8]] = Section.allCases.filter { $0 != .tags }.map { Array($0.rawValue.utf8) }
+    private static let overrideWords: [[UInt8]] = ["properties", "policies", "operations", "diagnostics"].map { Array($0.utf8) }
 
     /// `configuration.NAME.yaml` (or `.yml`, or `.json`, which the publisher reads as YAML),
     /// the last part of `path`, in any letter case: the names APIOps gives publisher
@@ -177,7 +188,9 @@ package struct PublisherConfigurations {
             func startsAKey(at start: Int) -> Bool {
                 var position = start
                 if position > 0, isQuote(haystack[position - 1]) { position -= 1 }
-                return position == 0 || isBlank(haystack[position - 1]) || haystack[position - 1] == UInt8(ascii: "{") || haystack[position - 1] == UInt8(ascii: ",")
+                // A UTF-8 byte-order mark starts a file as nothing does (audit V28).
+                let isFirst = position == 0 || (position == 3 && haystack[0] == 0xEF && haystack[1] == 0xBB && haystack[2] == 0xBF)
+                return isFirst || isBlank(haystack[position - 1]) || haystack[position - 1] == UInt8(ascii: "{") || haystack[position - 1] == UInt8(ascii: ",")
             }
             func endsAKey(at start: Int) -> Bool {
                 var position = start

@@ -77,7 +77,7 @@ public struct Workspace: Sendable {
             }
         }
         guard !found.isEmpty else { throw DriverError.noInputs(paths) }
-        let (excludedConfigurations, exclusions) = whatExcludeRemoves(excluded, limits: limits, files: files)
+        let (excludedConfigurations, exclusions) = try whatExcludeRemoves(excluded, limits: limits, files: files)
         let rootPrefix = root.hasSuffix("/") ? root : root + "/"
         func projectPath(_ absolute: String) -> String {
             absolute.removingPrefix(rootPrefix) ?? absolute
@@ -118,28 +118,41 @@ public struct Workspace: Sendable {
     /// same pull request (audit V24; audit V27: one known by its shape under a pattern the
     /// project had went unseen); one that would be an input is an exclusion `diff` weighs;
     /// the others (charts, manifests) were never checked, and their exclusion changes
-    /// nothing (audit V27: every excluded chart failed the gate).
+    /// nothing (audit V27: every excluded chart failed the gate). Each is read to its first
+    /// ``glimpse`` bytes, and whole only where those may make a configuration (audit V28:
+    /// a folder of large fixtures excluded for its cost took 19 s); one named as the
+    /// publisher's that cannot be read stops the run, as it does where not excluded.
     private static func whatExcludeRemoves(
         _ excluded: [(input: InputFiles.Input, exclusion: Exclusion)], limits: InputLimits, files: InputFiles
-    ) -> (configurations: [SourceFile], exclusions: [Exclusion]) {
+    ) throws -> (configurations: [SourceFile], exclusions: [Exclusion]) {
         var configurations: [SourceFile] = []
         var exclusions: [Exclusion] = []
-        let read = files.readIfReadable(excluded.map(\.input), limits: limits) { _, source -> Placement in
-            if PublisherConfigurations.isConfiguration(source, limits: limits) { return .publisherConfiguration }
-            return [.portcullis, .unjudgeable].contains(FileRecognition.classify(source)) ? .input : .skipped(false)
-        }
-        for (file, read) in zip(excluded, read) {
-            guard let (source, placement) = read else { continue }
-            switch placement {
-            case .publisherConfiguration:
+        var candidates: [(input: InputFiles.Input, exclusion: Exclusion)] = []
+        func judge(_ read: Result<SourceFile, DriverError>, of file: (input: InputFiles.Input, exclusion: Exclusion), whole: Bool) throws {
+            let source: SourceFile
+            switch read {
+            case .success(let read): source = read
+            case .failure(let error):
+                if PublisherConfigurations.isConfigurationName(file.input.path.utf8) { throw error }
+                return
+            }
+            if !whole, PublisherConfigurations.mayBeConfiguration(source) {
+                candidates.append(file)
+            } else if whole, PublisherConfigurations.isConfiguration(source, limits: limits) {
                 files.warn("'\(source.path)' matches 'exclude' but is checked: as an APIOps publisher configuration it changes what the bundle deploys")
                 configurations.append(source)
-            case .input: exclusions.append(file.exclusion)
-            default: break
+            } else if [.portcullis, .unjudgeable].contains(FileRecognition.classify(source)) {
+                exclusions.append(file.exclusion)
             }
         }
+        for (file, read) in zip(excluded, files.readPrefixes(excluded.map(\.input), upTo: glimpse)) { try judge(read, of: file, whole: false) }
+        let whole = candidates
+        for (file, read) in zip(whole, files.readPrefixes(whole.map(\.input), upTo: limits.maxFileSize + 1)) { try judge(read, of: file, whole: true) }
         return (configurations, exclusions)
     }
+
+    /// How much of a file `exclude` removes is read first.
+    private static let glimpse = 1 << 16
 
     private enum Placement: Sendable {
         /// Read as definitions or raw policy.

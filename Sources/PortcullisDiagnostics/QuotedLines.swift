@@ -135,9 +135,12 @@ struct QuotedLines: Sendable {
     /// reader could not take apart, which the message hid).
     private func hiddenWords(in text: [Unicode.Scalar]) -> [Range<Int>] {
         var hidden: [Range<Int>] = []
-        func judge(_ range: Range<Int>) {
+        func judge(_ range: Range<Int>, unquoting quote: Unicode.Scalar? = nil) {
             guard range.count >= 4 else { return }
-            let word = String(String.UnicodeScalarView(text[range]))
+            var word = String(String.UnicodeScalarView(text[range]))
+            // As YAML reads a quoted text: `''` is a quote in a single-quoted one, `\"` in a
+            // double-quoted one.
+            if quote == "'" { word = word.replacing("''", with: "'") } else if quote == "\"" { word = word.replacing("\\\"", with: "\"") }
             if CredentialScanner.looksLikeCredential(word) || (!secretTexts.isEmpty && secretTexts.shows(word[...])) { hidden.append(range) }
         }
         for joinedAtEquals in [false, true] {
@@ -148,19 +151,36 @@ struct QuotedLines: Sendable {
             }
             judge(start..<text.count)
         }
-        for range in Self.quotedTexts(in: text) + [Self.leadingKey(in: text)].compactMap({ $0 }) { judge(range) }
+        for range in Self.quotedTexts(in: text) { judge(range, unquoting: text[range.lowerBound - 1]) }
+        if let key = Self.leadingKey(in: text) { judge(key) }
         return hidden
     }
 
-    /// The texts between a quote and the next of its kind.
+    /// The texts between a quote and the next of its kind that closes it, as YAML reads
+    /// them: `\"` goes on inside a double-quoted text, `''` inside a single-quoted one
+    /// (audit V28: an escaped quote split a key whose credential then showed).
     private static func quotedTexts(in text: [Unicode.Scalar]) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = 0
         while index < text.count {
-            guard text[index] == "\"" || text[index] == "'", let close = text[(index + 1)...].firstIndex(of: text[index]) else {
+            let quote = text[index]
+            guard quote == "\"" || quote == "'" else {
                 index += 1
                 continue
             }
+            var close = index + 1
+            while close < text.count {
+                if quote == "\"", text[close] == "\\" {
+                    close += 2
+                } else if text[close] == quote, quote == "'", close + 1 < text.count, text[close + 1] == "'" {
+                    close += 2
+                } else if text[close] == quote {
+                    break
+                } else {
+                    close += 1
+                }
+            }
+            guard close < text.count else { break }
             found.append((index + 1)..<close)
             index = close + 1
         }

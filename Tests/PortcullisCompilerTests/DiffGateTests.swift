@@ -115,7 +115,13 @@ final class DiffGateTests: XCTestCase {
             [
                 "privilege-increase: API 'billing' was added with an OpenAPI document that names server 'https://api.fabrikam.com/invoices', not its backend, which APIM may take for the API's serviceUrl when it imports the document"
             ])
-        // A relative server, or a loopback host, serves nothing (audit V27: both failed the gate).
+        // A relative server, or a loopback host, serves nothing (audit V27: both failed the
+        // gate); told by its shape, not by a parser that reads `\@` otherwise (audit V28).
+        let parsedOtherwise = try copy(of: BundleTests.fabrikam, [
+            ("apis/billing.yaml", "", billing),
+            ("specs/billing.yaml", "", try String(contentsOf: BundleTests.fabrikam.appendingPathComponent("specs/invoices.yaml"), encoding: .utf8).replacingOccurrences(of: server, with: #"  - url: 'https://evil.example\@localhost/'"# + "\n")),
+        ])
+        XCTAssertEqual(try gate(BundleTests.fabrikam, parsedOtherwise).filter { $0.contains("server") }.count, 1)
         for harmless in ["/billing", "http://localhost:8080"] {
             let added = try copy(of: BundleTests.fabrikam, [
                 ("apis/billing.yaml", "", billing),

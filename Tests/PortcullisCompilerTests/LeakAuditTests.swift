@@ -66,7 +66,10 @@ final class LeakAuditTests: XCTestCase {
         let unread = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: x\npolicy: '<fragment />'\n\"\(connection)\": *undefined\n"
         try assertLintHides(Self.password, in: try contoso(files: [("fragments.yaml", unread)]), code: "YS001", status: 1)
         // Nor with blanks around its '=', a quoted value, or a token after 'Bearer' (audit V27).
-        for key in ["\"Server=db; Password = \(Self.password)\"", "\"Password='\(Self.password)'\"", "Server=db; Password = \(Self.password)"] {
+        // Nor with quotes inside the key, escaped or doubled (audit V28: the message showed it too).
+        let doubled = "'Password = ''\(Self.password)'''"
+        let escaped = #""Password = \"\#(Self.password)\"""#
+        for key in ["\"Server=db; Password = \(Self.password)\"", "\"Password='\(Self.password)'\"", "Server=db; Password = \(Self.password)", doubled, escaped] {
             try assertLintHides(Self.password, in: try contoso(files: [("portcullis.yaml", "\(key): 1\n")]), code: "YS003", status: 1)
         }
         let bearer = "Qx7mP2vK9tR4wZ8nB3cL6hJ1"

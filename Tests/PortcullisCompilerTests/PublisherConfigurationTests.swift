@@ -149,7 +149,7 @@ final class PublisherConfigurationTests: XCTestCase {
         XCTAssertEqual(chartLint.status, 0, chartLint.stdout + chartLint.stderr)
         XCTAssertTrue(
             chartLint.stdout.contains(
-                "warning: 'deploy/apim.yaml' has an 'apimServiceName' key but cannot be read, so its overrides are not checked [RF009]"),
+                "warning: 'deploy/apim.yaml' looks like an APIOps publisher configuration but cannot be read, so its overrides are not checked [RF009]"),
             chartLint.stdout)
     }
 
@@ -208,6 +208,8 @@ final class PublisherConfigurationTests: XCTestCase {
         for (name, text, path) in [
             ("shaped", override, "overrides-prod.yaml"), ("nested", override, "config/prod.yml"), ("json", json, "configuration.prod.json"),
             ("shapedjson", json, "prod.json"), ("nameless", nameless, "overrides-prod.yaml"),
+            // A UTF-8 byte-order mark before its first key (audit V28).
+            ("bom", "\u{FEFF}" + override, "overrides-prod.yaml"),
         ] {
             let folder = try project(name, configuration: text, at: path)
             let lint = try ToolProcess.run(["lint", "."], in: folder)
@@ -224,6 +226,22 @@ final class PublisherConfigurationTests: XCTestCase {
             let folder = try project(name, configuration: text, at: "catalogue.yaml")
             let lint = try ToolProcess.run(["lint", "."], in: folder)
             XCTAssertEqual(lint.status, 0, "\(name): \(lint.stdout)\(lint.stderr)")
+        }
+    }
+
+    /// A file `exclude` removes is read for what it is, and one past the size limit that
+    /// looks like a configuration, under its name or by what its start says, is an error:
+    /// padded with a comment, a configuration under an excluded folder was left out in
+    /// silence (audit V28).
+    func testAnExcludedConfigurationPastTheSizeLimitIsAnError() throws {
+        let override = "namedValues:\n  - name: tenant-id\n    properties: {value: 00000000-0000-0000-0000-000000000000}\n"
+        let padding = String(repeating: "# padding\n", count: 400)
+        for path in ["deploy/configuration.prod.yaml", "deploy/prod-overrides.yaml"] {
+            let folder = try project("padded-\(path.count)", configuration: override + padding, at: path)
+            try "exclude: ['deploy/**']\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+            let lint = try ToolProcess.run(["lint", ".", "--max-file-size", "3000"], in: folder)
+            XCTAssertEqual(lint.status, 1, "\(path): \(lint.stdout)\(lint.stderr)")
+            XCTAssertTrue(lint.stdout.contains("\(path):1:1: error: file is"), "\(path): \(lint.stdout)")
         }
     }
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
@@ -701,13 +700,24 @@ public enum AccessDiff {
     /// no change; audit V25: an added API's went unmentioned). One that names the API's own
     /// URL `backend` changes nothing the definitions do not say, and a backend entity is set
     /// by the API's generated statement: those are `other`, and an added API's is not shown.
-    /// Whether a document's server may become a `serviceUrl` that serves requests: an
-    /// absolute URL of another machine. A relative one is applied to the source file's URL,
-    /// which a document imported inline has none of, and a loopback host (what springdoc
-    /// writes by default) serves nothing (audit V27: both failed the gate for an added API).
+    /// Whether a document's server may become a `serviceUrl` that serves requests: any but
+    /// a relative one, which is applied to the source file's URL that a document imported
+    /// inline has none of, and a loopback host (what springdoc writes by default), which
+    /// serves nothing (audit V27: both failed the gate for an added API). Each is told by
+    /// its shape alone, character by character: parsers differ on a `\`, a blank or an `@`,
+    /// and `https://evil.example\@localhost` is `evil.example` to APIM's (audit V28).
     private static func mayServe(_ server: String) -> Bool {
-        guard let host = URL(string: server)?.host, !host.isEmpty else { return false }
-        return !["localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"].contains(host.lowercased())
+        let text = server.lowercased()
+        if text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), !text.contains(":") { return false }
+        for scheme in ["http://", "https://"] where text.hasPrefix(scheme) {
+            let rest = text.dropFirst(scheme.count)
+            let authority = rest.prefix { $0 != "/" }
+            let host = authority.hasPrefix("[") ? authority.prefix { $0 != "]" } + "]" : authority.prefix { $0 != ":" }
+            let port = authority.dropFirst(host.count)
+            guard ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"].contains(String(host)), port.isEmpty || (port.first == ":" && port.dropFirst().allSatisfy(\.isNumber)) else { continue }
+            return false
+        }
+        return true
     }
 
     private static func serverChange(from previous: API?, to api: API, at head: Side) -> AccessChange? {
