@@ -83,10 +83,11 @@ public enum DisplayText {
         let words = text.split(separator: " ", omittingEmptySubsequences: false).map {
             hides(String($0)) ? hidden : String($0)
         }.joined(separator: " ")
-        // A quoted value that holds quotes itself (a key `Password = 'x'`) splits into parts
-        // that each hide nothing: from its first quote to its last, it is one (audit V28).
+        // A quoted value that ends with a quote itself (a key `Password = 'x'`, quoted
+        // `'Password = 'x''`) splits into parts that each hide nothing: from its first quote
+        // to its last, it is one (audit V28).
         var whole: [String] = []
-        if parts.count > 3, let first = text.firstIndex(of: "'"), let last = text.lastIndex(of: "'"), hides(String(text[text.index(after: first)..<last])) {
+        if parts.count > 3, text.contains("''"), let first = text.firstIndex(of: "'"), let last = text.lastIndex(of: "'"), hides(String(text[text.index(after: first)..<last])) {
             whole = [text[..<first] + hidden + text[text.index(after: last)...]]
         }
         for text in whole + [masked(false), words, masked(true)] where !holdsACredential(text) { return text }
