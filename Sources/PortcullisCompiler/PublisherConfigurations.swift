@@ -86,7 +86,7 @@ package struct PublisherConfigurations {
     /// Whether a file found in a folder, not Portcullis's, is a publisher configuration:
     /// named as APIOps names them, holding a top-level `apimServiceName` (in any case,
     /// block or flow style), or shaped as one: a top-level section of the publisher's
-    /// (besides `tags`, which OpenAPI has too) listing entries by `name`. The publisher
+    /// (besides `tags`, which OpenAPI has too) listing an override (``listsOverrides(_:)``). The publisher
     /// takes its file from wherever the pipeline says, under any name, JSON too (audit V24:
     /// `overrides-prod.yaml` replaced the issuer unseen). A file that mentions the key and
     /// cannot be read is one too, so that the run says it could not check it, and so is one

@@ -27,8 +27,9 @@ public struct Workspace: Sendable {
     /// bundle publishes (``PublisherConfigurations``); never definitions, nor side files an
     /// `openapi` field could name.
     public var publisherConfigurations: [SourceFile] = []
-    /// The files found that `exclude` removed, which nothing reads: `diff` weighs an
-    /// exclusion the change itself makes.
+    /// The files found that `exclude` removed and that would have been read as definitions
+    /// (``whatExcludeRemoves(_:limits:files:)``): `diff` weighs an exclusion the change
+    /// itself makes.
     public var excluded: [Exclusion] = []
 
     /// A file `exclude` removed: its path as reports show it, relative to the

@@ -680,10 +680,10 @@ public enum AccessDiff {
 
     static func subject(_ key: String) -> String { "'\(key)'" }
 
-    /// HEAD's files that a pattern BASE's `exclude` does not have removes: nothing in them
-    /// is checked, and the publisher may still deploy what they say (audit V25: a
-    /// publisher configuration added with a pattern that excluded it passed the gate), as
-    /// a rule silenced in the same change is weighed.
+    /// HEAD's files of definitions that a pattern BASE's `exclude` does not have removes:
+    /// nothing in them is checked, and what they declared stays live in APIM, which the
+    /// publisher deletes only with a commit that deletes it (audit V25), as a rule silenced
+    /// in the same change is weighed.
     static func exclusionChanges(base: Side, head: Side) -> [AccessChange] {
         head.exclusions.filter { file in !base.excludePatterns.contains { Glob.matches($0, file.relative) } }.map { file in
             AccessChange(
@@ -693,13 +693,6 @@ public enum AccessDiff {
         }
     }
 
-    /// The first server of an API's own OpenAPI document, changed (`previous` nil: the API
-    /// was added): APIM may take it for the API's `serviceUrl` when the publisher imports
-    /// the document (Azure/apiops#832), and requests that no policy sends elsewhere go
-    /// there, with their credentials (audit V24: a server moved to another host passed as
-    /// no change; audit V25: an added API's went unmentioned). One that names the API's own
-    /// URL `backend` changes nothing the definitions do not say, and a backend entity is set
-    /// by the API's generated statement: those are `other`, and an added API's is not shown.
     /// Whether a document's server may become a `serviceUrl` that serves requests: any but
     /// a relative one, which is applied to the source file's URL that a document imported
     /// inline has none of, and a loopback host (what springdoc writes by default), which
@@ -720,6 +713,13 @@ public enum AccessDiff {
         return true
     }
 
+    /// The first server of an API's own OpenAPI document, changed (`previous` nil: the API
+    /// was added): APIM may take it for the API's `serviceUrl` when the publisher imports
+    /// the document (Azure/apiops#832), and requests that no policy sends elsewhere go
+    /// there, with their credentials (audit V24: a server moved to another host passed as
+    /// no change; audit V25: an added API's went unmentioned). One that names the API's own
+    /// URL `backend` changes nothing the definitions do not say, and a backend entity is set
+    /// by the API's generated statement: those are `other`, and an added API's is not shown.
     private static func serverChange(from previous: API?, to api: API, at head: Side) -> AccessChange? {
         let (was, now) = (previous?.openapi?.document?.about.serverURLs.first, api.openapi?.document?.about.serverURLs.first)
         guard let now, let written = api.openapi?.written, now != was else { return nil }
