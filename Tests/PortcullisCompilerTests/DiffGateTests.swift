@@ -99,6 +99,13 @@ final class DiffGateTests: XCTestCase {
                     "privilege-increase: the OpenAPI document of API 'invoices' now names server '\(moved)' instead of 'https://api.fabrikam.com/invoices', which APIM may take for the API's serviceUrl when it imports the document"
                 ])
         }
+        // APIM takes the first `https` server, whatever stands before it (audit V27).
+        let second = try copy(of: BundleTests.fabrikam, [("specs/invoices.yaml", server, "  - url: http://localhost:8080\n  - url: https://collector.example.net/invoices\n")])
+        XCTAssertEqual(
+            try gate(BundleTests.fabrikam, second),
+            [
+                "privilege-increase: the OpenAPI document of API 'invoices' now names server 'https://collector.example.net/invoices' instead of 'https://api.fabrikam.com/invoices', which APIM may take for the API's serviceUrl when it imports the document"
+            ])
         let backend = try copy(of: BundleTests.fabrikam, [("specs/invoices.yaml", server, "  - url: https://invoices.internal.fabrikam.com/api/\n")])
         XCTAssertTrue(try passes(BundleTests.fabrikam, backend).contains("other: the OpenAPI document of API 'invoices' now names server"))
 

@@ -693,15 +693,13 @@ public enum AccessDiff {
         }
     }
 
-    /// Whether a document's server may become a `serviceUrl` that serves requests: any but
-    /// a relative one, which is applied to the source file's URL that a document imported
-    /// inline has none of, and a loopback host (what springdoc writes by default), which
-    /// serves nothing (audit V27: both failed the gate for an added API). Each is told by
-    /// its shape alone, character by character: parsers differ on a `\`, a blank or an `@`,
-    /// and `https://evil.example\@localhost` is `evil.example` to APIM's (audit V28).
+    /// Whether a document's `http` or `https` server may become a `serviceUrl` that serves
+    /// requests: any but a loopback host (what springdoc writes by default), which serves
+    /// nothing (audit V27: one failed the gate for an added API). Told by its shape alone,
+    /// character by character: parsers differ on a `\`, a blank or an `@`, and
+    /// `https://evil.example\@localhost` is `evil.example` to APIM's (audit V28).
     private static func mayServe(_ server: String) -> Bool {
         let text = server.lowercased()
-        if text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), !text.contains(":") { return false }
         for scheme in ["http://", "https://"] where text.hasPrefix(scheme) {
             let rest = text.dropFirst(scheme.count)
             let authority = rest.prefix { $0 != "/" }
@@ -713,15 +711,23 @@ public enum AccessDiff {
         return true
     }
 
-    /// The first server of an API's own OpenAPI document, changed (`previous` nil: the API
+    /// The server of an API's own OpenAPI document APIM takes, changed (`previous` nil: the API
     /// was added): APIM may take it for the API's `serviceUrl` when the publisher imports
     /// the document (Azure/apiops#832), and requests that no policy sends elsewhere go
     /// there, with their credentials (audit V24: a server moved to another host passed as
     /// no change; audit V25: an added API's went unmentioned). One that names the API's own
     /// URL `backend` changes nothing the definitions do not say, and a backend entity is set
     /// by the API's generated statement: those are `other`, and an added API's is not shown.
+    /// The server of `api`'s own document APIM takes on import: the first `https` one, else
+    /// the first `http` one, else none (Microsoft's "API import restrictions and known
+    /// issues"; audit V27: an `https` server after an `http` first one went unweighed).
+    private static func servedServer(of api: API) -> String? {
+        let servers = api.openapi?.document?.about.serverURLs ?? []
+        return servers.first { $0.lowercased().hasPrefix("https://") } ?? servers.first { $0.lowercased().hasPrefix("http://") }
+    }
+
     private static func serverChange(from previous: API?, to api: API, at head: Side) -> AccessChange? {
-        let (was, now) = (previous?.openapi?.document?.about.serverURLs.first, api.openapi?.document?.about.serverURLs.first)
+        let (was, now) = (previous.flatMap(Self.servedServer), Self.servedServer(of: api))
         guard let now, let written = api.openapi?.written, now != was else { return nil }
         func normalized(_ url: String) -> String { (url.hasSuffix("/") ? String(url.dropLast()) : url).lowercased() }
         let routedByServiceURL: Bool
