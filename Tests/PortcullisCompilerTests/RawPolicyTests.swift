@@ -1477,6 +1477,30 @@ final class RawPolicyTests: XCTestCase {
             ])
     }
 
+    /// A request that meets `<base />` twice runs the broader scopes' statements twice:
+    /// a product's limits count it twice, a write is forwarded twice. Such a policy built
+    /// clean (audit V23), as did one whose `retry` holds `<base />` outside `backend`
+    /// (audit V25); lint refuses both, through the executable, and builds nothing.
+    func testABaseMetTwiceOnAPathIsRefused() throws {
+        let retry = #"<retry condition="@(context.Response == null)" count="2" interval="1"><base /></retry>"#
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(
+            RuleExample.api(
+                "orders",
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: '<policies><inbound><base /><base /></inbound></policies>'}\n"
+                    + "  - {id: get-order, method: GET, path: /order, scopes: [orders.read], policy: '<policies><inbound>\(retry)</inbound><backend>\(retry)</backend></policies>'}\n"
+            ).text, to: "defs/orders.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("PX003") },
+            [
+                "PX003 defs/orders.yaml: 'base' runs a second time on a path through the 'inbound' section",
+                "PX003 defs/orders.yaml: 'base' inside 'retry' runs the broader scopes' 'inbound' again on every retry",
+            ])
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertEqual(build.status, 1, build.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+    }
+
     /// A broader policy's `outbound` runs for a route only where the narrower policies'
     /// `outbound` runs `<base />`: a product's store there was judged for routes whose own
     /// `outbound`, or their API's, has none (audit V22, a false error).

@@ -80,12 +80,12 @@ private struct StructureWalker {
             checkAttributes(of: element, against: ElementSpec(section.rawValue))
             checkStatements(in: element, section: section)
             switch Self.basesOnOnePath(element.children, retryFlagged: section != .backend) {
-            case (let retry, let base)? where retry.name == "retry":
+            case .insideRetry(let retry, let base)?:
                 report(
                     .misplacedPolicyElement, "'base' inside 'retry' runs the broader scopes' '\(section.rawValue)' again on every retry", at: base.nameSpan,
                     note: "APIM runs what 'retry' holds again until its condition is false or its count is spent; keep '<base />' outside it",
                     noteAt: retry.nameSpan)
-            case (let first, let second)?:
+            case .twice(let first, let second)?:
                 report(
                     .misplacedPolicyElement, "'base' runs a second time on a path through the '\(section.rawValue)' section", at: second.nameSpan,
                     note: "APIM runs the broader scopes' '\(section.rawValue)' where each '<base />' stands, so a request would meet their statements twice; keep one on each path",
@@ -96,15 +96,22 @@ private struct StructureWalker {
         }
     }
 
-    /// Two `<base />` that one path through `statements` meets, the first and the second
-    /// (audit V23: a section holding two ran or refused the broader scopes twice, unseen);
-    /// one in each branch of a `choose` is one on each path. A `retry` runs what it holds
-    /// again on every retry: with `retryFlagged`, one holding a `<base />` is given with
-    /// that `<base />` (audit V25); not in `backend`, where retrying the broader scopes'
-    /// `forward-request` is what a `retry` is for (audit V27). Read from the children as they are, past those that hold none: every section of
-    /// every document is asked.
-    private static func basesOnOnePath(_ statements: [PolicyXMLNode], retryFlagged: Bool) -> (PolicyXMLElement, PolicyXMLElement)? {
-        var found: (PolicyXMLElement, PolicyXMLElement)?
+    /// A `<base />` that one path through a section runs again.
+    private enum RepeatedBase {
+        /// The path meets `second` after `first`.
+        case twice(first: PolicyXMLElement, second: PolicyXMLElement)
+        /// `base` stands in `retry`, which runs what it holds again on every retry.
+        case insideRetry(PolicyXMLElement, base: PolicyXMLElement)
+    }
+
+    /// The first ``RepeatedBase`` of a path through `statements` (audit V23: a section
+    /// holding two `<base />` ran or refused the broader scopes twice, unseen); one in each
+    /// branch of a `choose` is one on each path. With `retryFlagged`, a `retry` holding one
+    /// (audit V25); not in `backend`, where retrying the broader scopes' `forward-request`
+    /// is what a `retry` is for (audit V27). Read from the children as they are, past those
+    /// that hold none: every section of every document is asked.
+    private static func basesOnOnePath(_ statements: [PolicyXMLNode], retryFlagged: Bool) -> RepeatedBase? {
+        var found: RepeatedBase?
         /// The first `<base />` some path through `statements` has met after starting with
         /// `met`; stops at a second.
         func walk(_ statements: [PolicyXMLNode], met: PolicyXMLElement?) -> PolicyXMLElement? {
@@ -112,11 +119,11 @@ private struct StructureWalker {
             for case .element(let statement) in statements where found == nil && statement.holdsBase {
                 switch statement.name {
                 case "base":
-                    if let first = met { found = (first, statement) } else { met = statement }
+                    if let first = met { found = .twice(first: first, second: statement) } else { met = statement }
                 case "retry" where retryFlagged:
                     var inside: PolicyXMLElement?
                     statement.forEachElement { if inside == nil, $0.name == "base" { inside = $0 } }
-                    if let inside { found = (statement, inside) }
+                    if let inside { found = .insideRetry(statement, base: inside) }
                 case "choose":
                     // Each branch starts from what the path met before the `choose`.
                     let before = met
