@@ -39,9 +39,12 @@ struct RoutePlanning: Sendable {
             Resolver.checkReferences(of: api, declared, required: &references.requiredScopes, into: &references.findings)
         }
         let products = productsByAPI[api.name.value] ?? []
+        // The order of ``auth(of:in:)``, read without making each route's inheritance:
+        // through it, every plan of the benchmark estate cost 2.4 M more instructions.
+        let apiAuth = api.auth?.value ?? defaults.auth?.value
         var memory = EnforcementPlanner.APIMemory(
             providers: api.routes.lazy.map { route in
-                guard case .provider(let name)? = writtenAuth(of: route, in: api)?.auth.value else { return nil }
+                guard case .provider(let name)? = route.auth?.value ?? apiAuth else { return nil }
                 return name
             })
         for route in api.routes {
@@ -60,15 +63,10 @@ struct RoutePlanning: Sendable {
 
     /// The identity provider a route names: its own, else its API's, else the gateway default.
     private func auth(of route: Route, in api: API) -> Inherited<AuthSetting> {
-        guard let (auth, origin) = writtenAuth(of: route, in: api) else { return Inherited(value: .none, origin: .unset, range: route.itemStart) }
-        return Inherited(value: auth.value, origin: origin, range: auth.range)
-    }
-
-    /// The `auth` ``auth(of:in:)`` takes, as written, and whose it is; nil where none is.
-    private func writtenAuth(of route: Route, in api: API) -> (auth: Located<AuthSetting>, origin: Origin)? {
-        if let own = route.auth { return (own, .route) }
-        if let apiAuth = api.auth { return (apiAuth, .api) }
-        return defaults.auth.map { ($0, .gatewayDefaults) }
+        if let own = route.auth { return Inherited(value: own.value, origin: .route, range: own.range) }
+        if let apiAuth = api.auth { return Inherited(value: apiAuth.value, origin: .api, range: apiAuth.range) }
+        if let gatewayAuth = defaults.auth { return Inherited(value: gatewayAuth.value, origin: .gatewayDefaults, range: gatewayAuth.range) }
+        return Inherited(value: .none, origin: .unset, range: route.itemStart)
     }
 
     /// The value a route inherits: its own, else its API's, else the gateway default.
