@@ -48,10 +48,11 @@ package struct PublisherConfigurations {
             documents.append(read.roots)
             credentials += read.credentials + read.roots.flatMap { Self.credentialsWritten(in: $0) }
             guard let failure = reading.diagnostics.first(where: { $0.severity == .error }) else { continue }
-            if Self.isConfigurationName(file.path.utf8) || file.bytes.count > limits.maxFileSize {
+            if Self.isConfigurationName(file.path.utf8) || file.bytes.count > limits.maxFileSize || OtherEncoding(markOf: file.bytes) != nil {
                 // Named as the publisher's file is, it is its file: what cannot be read here
                 // may still be read there; so may one past the size limit that mentions an
-                // override, which a pull request may pad (audit V28).
+                // override, which a pull request may pad (audit V28), and one in UTF-16 or
+                // UTF-32, found to be one by its decoded text.
                 problems.append(contentsOf: reading)
             } else {
                 problems.report(
@@ -93,10 +94,11 @@ package struct PublisherConfigurations {
     /// that mentions an override and is larger than the size limit (audit V28: padded past
     /// it, an excluded one was left out in silence).
     static func isConfiguration(_ file: SourceFile, limits: InputLimits) -> Bool {
+        let file = asThePublisherReadsIt(file)
         guard mayBeConfiguration(file) else { return false }
         let named = isConfigurationName(file.path.utf8)
         let mentionsServiceName = mentionsServiceName(file.bytes)
-        guard file.bytes.count <= limits.maxFileSize else { return true }
+        guard file.size <= limits.maxFileSize else { return true }
         var ignored = DiagnosticCollector()
         let read = YAMLReader(file: FileID(0), limits: limits).readSideFile(file, diagnostics: &ignored)
         guard read.complete else { return named || mentionsServiceName }
@@ -115,7 +117,17 @@ package struct PublisherConfigurations {
     /// Whether `file`, or the start of it, may be a publisher configuration
     /// (``isConfiguration(_:limits:)``), told by its name and bytes alone.
     static func mayBeConfiguration(_ file: SourceFile) -> Bool {
-        !file.isPolicyXML && (isConfigurationName(file.path.utf8) || mentionsServiceName(file.bytes) || mentionsAnOverride(file.bytes))
+        let file = asThePublisherReadsIt(file)
+        return !file.isPolicyXML && (isConfigurationName(file.path.utf8) || mentionsServiceName(file.bytes) || mentionsAnOverride(file.bytes))
+    }
+
+    /// `file` decoded as the publisher's reader decodes it, which follows a UTF-16 or UTF-32
+    /// byte-order mark (audit V27: a UTF-16 JSON configuration, as Windows PowerShell 5
+    /// writes one, passed as a side file). A configuration so encoded is then refused on
+    /// reading, as Portcullis reads UTF-8 alone (YS001).
+    private static func asThePublisherReadsIt(_ file: SourceFile) -> SourceFile {
+        guard let encoding = OtherEncoding(markOf: file.bytes) else { return file }
+        return SourceFile(path: file.path, bytes: encoding.decoded(file.bytes), size: file.size)
     }
 
     /// Whether `field` is a section of the publisher's, besides `tags`, that lists an

@@ -43,9 +43,9 @@ public struct YAMLReader {
                 at: .point(file, line: 1, column: 1))
             return false
         }
-        if let encoding = Self.byteOrderMarkOfAnotherEncoding(bytes) {
+        if let encoding = OtherEncoding(markOf: bytes) {
             diagnostics.report(
-                .yamlSyntax, "file starts with a \(encoding) byte-order mark; inputs must be UTF-8",
+                .yamlSyntax, "file starts with a \(encoding.rawValue) byte-order mark; inputs must be UTF-8",
                 at: .point(file, line: 1, column: 1))
             return false
         }
@@ -185,17 +185,6 @@ public struct YAMLReader {
         var documents: [YAMLDocument] = []
         read(bytes, diagnostics: &diagnostics) { documents.append($0) }
         return documents
-    }
-
-    /// The encoding a UTF-16 or UTF-32 byte-order mark at the start of `bytes` names; UTF-32's
-    /// are told first, since the little-endian one starts as UTF-16's does (audit V26: a
-    /// UTF-32 file was called UTF-16, or its NUL a control character).
-    static func byteOrderMarkOfAnotherEncoding(_ bytes: [UInt8]) -> String? {
-        if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return "UTF-32 big-endian" }
-        if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return "UTF-32 little-endian" }
-        if bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16 big-endian" }
-        if bytes.starts(with: [0xFF, 0xFE]) { return "UTF-16 little-endian" }
-        return nil
     }
 }
 

@@ -229,6 +229,40 @@ final class PublisherConfigurationTests: XCTestCase {
         }
     }
 
+    /// A configuration in UTF-16 or UTF-32 is one: the publisher's reader follows its
+    /// byte-order mark, as Windows PowerShell 5 writes JSON by default. It is refused, as
+    /// Portcullis reads UTF-8 alone, where not excluded and where excluded; before, as JSON
+    /// or under an `exclude` pattern, it passed unread (audits V27 and V28). JSON in UTF-16
+    /// that is no configuration stays a side file.
+    func testAConfigurationInAnotherEncodingIsRefused() throws {
+        let json = #"{"namedValues": [{"name": "tenant-id", "properties": {"value": "00000000-0000-0000-0000-000000000000"}}]}"#
+        func encoded(_ text: String, _ encoding: String.Encoding, mark: [UInt8]) -> Data {
+            Data(mark) + text.data(using: encoding)!
+        }
+        let cases: [(name: String, path: String, bytes: Data, excluded: Bool)] = [
+            ("utf16le", "deploy/prod.json", encoded(json, .utf16LittleEndian, mark: [0xFF, 0xFE]), false),
+            ("utf16be", "deploy/prod.json", encoded(json, .utf16BigEndian, mark: [0xFE, 0xFF]), false),
+            ("utf32le", "deploy/prod.json", encoded(json, .utf32LittleEndian, mark: [0xFF, 0xFE, 0x00, 0x00]), false),
+            ("excluded", "deploy/prod-overrides.yaml", encoded(json, .utf16LittleEndian, mark: [0xFF, 0xFE]), true),
+        ]
+        for (name, path, bytes, excluded) in cases {
+            let folder = try project(name, configuration: nil)
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("deploy"), withIntermediateDirectories: true)
+            try bytes.write(to: folder.appendingPathComponent(path))
+            if excluded { try "exclude: ['deploy/**']\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8) }
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(lint.status, 1, "\(name): \(lint.stdout)\(lint.stderr)")
+            XCTAssertTrue(lint.stdout.contains("\(path):1:1: error: file starts with a UTF-"), "\(name): \(lint.stdout)")
+            let build = try ToolProcess.run(["build", ".", "--out", "bundle"], in: folder)
+            XCTAssertEqual(build.status, 1, "\(name): \(build.stdout)\(build.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("bundle").path), name)
+        }
+        let folder = try project("utf16side", configuration: nil)
+        try encoded(#"{"name": "orders", "paths": {}}"#, .utf16LittleEndian, mark: [0xFF, 0xFE]).write(to: folder.appendingPathComponent("side.json"))
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 0, "\(lint.stdout)\(lint.stderr)")
+    }
+
     /// A file `exclude` removes is read for what it is, and one past the size limit that
     /// looks like a configuration, under its name or by what its start says, is an error:
     /// padded with a comment, a configuration under an excluded folder was left out in
