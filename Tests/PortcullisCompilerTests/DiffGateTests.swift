@@ -1072,6 +1072,20 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(changes, ["looser-limit: route 'orders/cancel-order' counts its rate limit by 'claim:jti' instead of 'user', which every new token changes"])
     }
 
+    /// A limit an application's calls shared (its subscription or its client) counted per
+    /// user instead gives each of its users that budget: `other` before (audit U1). Back
+    /// the other way it is stricter.
+    func testALimitPerApplicationCountedPerUserIsLooser() throws {
+        for key in ["subscription", "client"] {
+            let perApplication = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "    rateLimit: {calls: 5, per: 60s, key: user}", "    rateLimit: {calls: 5, per: 60s, key: \(key)}")])
+            let stricter = try passes(BundleTests.contoso, perApplication)
+            XCTAssertTrue(stricter.contains("stricter limit: route 'orders/cancel-order' counts its rate limit by '\(key)' instead of 'user'"), stricter)
+            XCTAssertEqual(
+                try gate(perApplication, BundleTests.contoso),
+                ["looser-limit: route 'orders/cancel-order' counts its rate limit by 'user' instead of '\(key)', which gives each user of an application a budget of their own"], key)
+        }
+    }
+
     /// A fragment's limit brought in beside a limit changed in place was read at the
     /// including document's offsets: a fragment longer than the policy ran past its end,
     /// and `diff` stopped on an illegal instruction with no report (the round-24 audit of

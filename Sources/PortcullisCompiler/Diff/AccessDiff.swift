@@ -1083,6 +1083,9 @@ struct RouteComparison {
                 switch (before.key.isChosenByCaller || before.key.countsPerToken, after.key.isChosenByCaller || after.key.countsPerToken) {
                 case (false, true): add(.looserLimit, message + (after.key.countsPerToken ? ", which every new token changes" : ", which callers choose"))
                 case (true, false): add(.stricterLimit, message)
+                case (false, false) where before.key.countsPerApplication && after.key == .user:
+                    add(.looserLimit, message + ", which gives each user of an application a budget of their own")
+                case (false, false) where before.key == .user && after.key.countsPerApplication: add(.stricterLimit, message)
                 default: add(.other, message)
                 }
             }

@@ -84,6 +84,14 @@ public enum LimitKey: Sendable, Equatable, CustomStringConvertible {
         return ["jti", "uti", "iat", "nbf", "exp", "nonce", "auth_time", "sid", "aio", "rh"].contains(name.lowercased())
     }
 
+    /// Whether the key counts an application's calls together: those made with its
+    /// subscription, or with tokens issued to it as a client. Counted by `user` instead,
+    /// every user of the application has a budget of their own, and it may make that many
+    /// times the calls (audit U1).
+    public var countsPerApplication: Bool {
+        self == .subscription || self == .client
+    }
+
     public var description: String {
         switch self {
         case .subscription: "subscription"
