@@ -74,10 +74,11 @@ enum FrontEndRules {
             nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: list-all-orders, method: GET, path: /orders/all, scopes: [orders.read]}\n")]),
         RuleDescription(
             .duplicateRoute,
-            rationale: "Two routes matching the same requests make APIM pick one of them, so the other's scopes and limits never apply.",
+            rationale: "Two routes matching the same requests make APIM pick one of them, so the other's scopes and limits never apply. Paths that differ only in letter case count as one: most backends read them alike, so a caller would choose the checks by the spelling.",
             fix: "Remove one route, or give them different methods or paths.",
             triggering: [
-                RuleExample.api(routes: "  - {id: get-order, method: GET, path: \"/orders/{id}\", scopes: [orders.read]}\n  - {id: find-order, method: GET, path: ↓\"/orders/{number}\", scopes: [orders.read]}\n")
+                RuleExample.api(routes: "  - {id: get-order, method: GET, path: \"/orders/{id}\", scopes: [orders.read]}\n  - {id: find-order, method: GET, path: ↓\"/orders/{number}\", scopes: [orders.read]}\n"),
+                RuleExample.api(routes: "  - {id: cancel-order, method: DELETE, path: \"/orders/{id}\", scopes: [orders.admin]}\n  - {id: drop-order, method: DELETE, path: ↓\"/Orders/{id}\", scopes: [orders.write]}\n"),
             ],
             nonTriggering: [
                 RuleExample.api(routes: "  - {id: get-order, method: GET, path: \"/orders/{id}\", scopes: [orders.read]}\n  - {id: cancel-order, method: DELETE, path: \"/orders/{id}\", scopes: [orders.write]}\n")

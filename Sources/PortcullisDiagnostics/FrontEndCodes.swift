@@ -33,7 +33,7 @@ extension DiagnosticCode {
         summary: "two definitions share a name that must be unique")
     public static let duplicateRoute = DiagnosticCode(
         "RF003", "duplicate-route", .error,
-        summary: "two routes of one API have the same method and equivalent path templates")
+        summary: "two routes of one API have the same method and path templates equivalent but for parameter names and letter case")
     public static let duplicateAPIPath = DiagnosticCode(
         "RF004", "duplicate-api-path", .error,
         summary: "two APIs are published under the same path")

@@ -176,7 +176,7 @@ public enum AccessDiff {
         for route in headRoutes.filter({ baseRoutes[$0.key] != nil }).values + removed {
             for operation in Set(route.backendOperations) { guarded[operation, default: []].append(route) }
         }
-        guarded = guarded.mapValues { $0.sorted { $0.name < $1.name } }
+        let guardedOperations = GuardedOperations(guarded)
         let review = SecretsReview(base: base.project, head: head.project)
         var guardsStatements: [String: RouteComparison.RawStatements] = [:]
         for route in added {
@@ -199,7 +199,8 @@ public enum AccessDiff {
             // when every one of them is narrower.
             let statements = head.rawStatements(route.name)
             for reached in Set(route.backendOperations).sorted() {
-                guard let guards = guarded[reached], let guarding = guards.first else { continue }
+                let guards = guardedOperations.guards(of: reached)
+                guard let guarding = guards.first else { continue }
                 // Compared until a guard is no narrower in any way that fails the gate (most
                 // routes added beside others are alike), and with the first 16 at most: 1,000
                 // routes added in front of 1,000 narrower guards took 130 s compared with each.
@@ -222,11 +223,14 @@ public enum AccessDiff {
                     comparisons.append(comparison)
                 }
                 let operation = route.reached.text
+                let place =
+                    guarding.backendOperations.contains(reached)
+                    ? "'\(operation)'" : "'\(guarding.reached.text)', which requests to '\(operation)' may reach,"
                 for category in [AccessChange.Category.privilegeIncrease, .looserLimit] where open.contains(category) {
                     for change in comparisons[0].changes where change.category == category {
                         changes.append(AccessChange(
                             category: category, subject: change.subject,
-                            message: change.message + ", where \(subject(guarding.name)) guards '\(operation)' on the same backend", place: change.place))
+                            message: change.message + ", where \(subject(guarding.name)) guards \(place) on the same backend", place: change.place))
                     }
                 }
             }

@@ -248,6 +248,11 @@ package enum Grammar {
                 parameters.append(name)
                 index = close + 1
             } else {
+                // APIM reads a '*' in an operation's template as a wildcard, so the route's
+                // checks would guard every path it covers, the undeclared ones too (audit V30).
+                guard byte != UInt8(ascii: "*") else {
+                    return .failure(InvalidPath(reason: "'*' is a wildcard to APIM, matching paths no route declares; name each path"))
+                }
                 guard isPathCharacter(byte) else {
                     let character = String(decoding: bytes[index...].prefix(4), as: UTF8.self).prefix(1)
                     return .failure(InvalidPath(reason: "'\(character)' is not allowed in a route path"))

@@ -2,10 +2,12 @@ import PortcullisDiagnostics
 import PortcullisSupport
 
 /// The routes of one API must be told apart: by id, ignoring case as APIM does (RF002), and
-/// by method and path (RF003).
+/// by method and path, ignoring the case of its letters (RF003): most backends read
+/// `/Orders/{id}` as `/orders/{id}`, so a caller would pick the checks by the spelling
+/// (audit V30).
 enum RouteTable {
     /// Routes collide when they have the same method and the same path once parameter
-    /// names are erased.
+    /// names are erased and its letters lowered.
     struct RouteSignature: Hashable {
         var method: HTTPMethod
         var shape: String
@@ -39,7 +41,7 @@ enum RouteTable {
             }
             if let first = (0..<index).first(where: {
                 signatures[$0] == signatures[index] && routes[$0].method.value == routes[index].method.value
-                    && routes[$0].path.value.shape == routes[index].path.value.shape
+                    && routes[$0].path.value.shape.lowercased() == routes[index].path.value.shape.lowercased()
             }) {
                 reportDuplicateRoute(routes[index], first: routes[first], into: &diagnostics)
             }
@@ -65,14 +67,14 @@ enum RouteTable {
             return print
         }
 
-        /// The method, a space, and the path's ``PathTemplate/shape``.
+        /// The method, a space, and the path's ``PathTemplate/shape``, its letters lowered.
         static func signature(_ method: HTTPMethod, _ path: PathTemplate) -> Fingerprint {
             var print = Fingerprint()
             method.rawValue.withUTF8Bytes { bytes in
                 for byte in bytes { print.add(byte) }
             }
             print.add(UInt8(ascii: " "))
-            path.forEachShapeByte { print.add($0) }
+            path.forEachShapeByte { print.add($0.asciiLowercased) }
             return print
         }
     }
@@ -86,7 +88,7 @@ enum RouteTable {
             if let first = ids.earlier(id) {
                 reportDuplicateID(api, id, first: first, into: &diagnostics)
             }
-            let signature = RouteSignature(method: api.routes[index].method.value, shape: api.routes[index].path.value.shape)
+            let signature = RouteSignature(method: api.routes[index].method.value, shape: api.routes[index].path.value.shape.lowercased())
             if let first = signatures[signature] {
                 reportDuplicateRoute(api.routes[index], first: api.routes[first], into: &diagnostics)
             } else {
@@ -108,6 +110,9 @@ enum RouteTable {
             .duplicateRoute,
             "routes '\(first.id.value)' and '\(route.id.value)' both match \(route.method.value.rawValue) '\(route.path.value.text)'",
             at: route.path.range,
-            notes: [Diagnostic.Note("'\(first.id.value)' is declared here", at: first.path.range)])
+            notes: [Diagnostic.Note("'\(first.id.value)' is declared here", at: first.path.range)]
+                + (route.path.value.shape == first.path.value.shape
+                    ? []
+                    : [Diagnostic.Note("the paths differ only in letter case, which most backends do not tell apart", at: route.path.range)]))
     }
 }
