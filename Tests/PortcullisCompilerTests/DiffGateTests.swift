@@ -1072,6 +1072,23 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(changes, ["looser-limit: route 'orders/cancel-order' counts its rate limit by 'claim:jti' instead of 'user', which every new token changes"])
     }
 
+    /// The generated checks trust what the Redis cache holds, token answers too: another
+    /// connection string, by another secret or its secret read from another vault, in the
+    /// definitions or an environment's file, may be another cache. Both were `other`, and
+    /// an environment pointed it at the author's vault through the gate (audit V33).
+    func testRedisConnectingElsewhereWidensTheCache() throws {
+        let vault = ("gateway.yaml", "redis-connection: {keyVault: https://contoso-kv.vault.azure.net/secrets/redis-connection}", "redis-connection: {keyVault: https://attacker-kv.vault.azure.net/secrets/redis}")
+        XCTAssertEqual(
+            try contoso([vault]),
+            ["cache-widened: secret 'redis-connection', Redis's connection, points at a different Key Vault secret: the generated checks trust what that cache holds"])
+        let other = ("gateway.yaml", "connection: {secret: redis-connection}", "connection: {secret: partner-client-secret}")
+        XCTAssertEqual(try contoso([other]), ["cache-widened: Redis connects with a different secret: the generated checks trust what that cache holds"])
+        let environment = "apiVersion: portcullis/v1\nkind: Environment\nname: evil\ngateway:\n  secrets:\n    redis-connection: {keyVault: https://attacker-kv.vault.azure.net/secrets/redis}\n"
+        XCTAssertEqual(
+            try contoso([("environments/evil.yaml", "", environment)]),
+            ["cache-widened: in environment 'evil', secret 'redis-connection', Redis's connection, points at a different Key Vault secret: the generated checks trust what that cache holds"])
+    }
+
     /// A limit an application's calls shared (its subscription or its client) counted per
     /// user instead gives each of its users that budget: `other` before (audit U1). Back
     /// the other way it is stricter.

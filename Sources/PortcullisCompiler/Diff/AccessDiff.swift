@@ -1359,8 +1359,11 @@ enum GatewayComparison {
                 let changed = newDatabases.indices.first { oldDatabases[$0] != newDatabases[$0] }.flatMap { fields[$0]?.range }
                 add(.other, .redis, "Redis databases changed from \(oldDatabases) to \(newDatabases)", at(changed))
             }
+            // The generated checks trust what that cache holds, token answers too: another
+            // connection string may be another cache, as another prefix is another part of
+            // one (audit V33: an environment pointed it at the author's vault unweighed).
             if secretName(before.connection) != secretName(after.connection) {
-                add(.other, .redis, "Redis connects with a different secret", head.location(after.connection.range))
+                add(.cacheWidened, .redis, "Redis connects with a different secret: the generated checks trust what that cache holds", head.location(after.connection.range))
             }
             // The generated checks read what the gateway stored under its prefix, token
             // answers too: under another prefix, they read what anything else wrote there.
@@ -1402,6 +1405,10 @@ enum GatewayComparison {
                 if let shared = keyVault(secret).flatMap({ uri in sharers[Self.secretIdentity(uri)]?.first { $0 != name } }) {
                     add(
                         .privilegeIncrease, subject, "secret '\(name)' now reads the Key Vault secret of '\(shared)', which goes wherever '\(name)' is sent",
+                        head.location(secret.name.range))
+                } else if let redis = read(new.redis), secretName(redis.connection) == name {
+                    add(
+                        .cacheWidened, subject, "secret '\(name)', Redis's connection, points at a different Key Vault secret: the generated checks trust what that cache holds",
                         head.location(secret.name.range))
                 } else {
                     add(.other, subject, "secret '\(name)' points at a different Key Vault secret", head.location(secret.name.range))
