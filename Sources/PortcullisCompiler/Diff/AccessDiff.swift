@@ -881,6 +881,14 @@ public enum AccessDiff {
                     break
                 }
             }
+            // An open product's limits count nothing: APIM counts them by subscription, and
+            // its callers need none (RL008; audit V31: a gate on looser limits alone passed).
+            if previous.effectiveSubscriptionRequired, !product.effectiveSubscriptionRequired, product.rateLimit != nil || product.quota != nil {
+                changes.append(AccessChange(
+                    category: .looserLimit, subject: subject,
+                    message: "product '\(name)' no longer requires a subscription, so its \(product.rateLimit != nil && product.quota != nil ? "rate limit and quota count" : product.rateLimit != nil ? "rate limit counts" : "quota counts") nothing",
+                    place: head.location(product.subscriptionRequired?.range ?? product.name.range)))
+            }
             let had = Set(previous.apis.map { renames.api($0.value).lowercased() })
             for api in product.apis where !had.contains(api.value.lowercased()) {
                 changes.append(AccessChange(
@@ -1084,17 +1092,37 @@ struct RouteComparison {
             }
             if before.key != after.key {
                 let message = "counts its \(what) by '\(after.key)' instead of '\(before.key)'"
-                switch (before.key.isChosenByCaller || before.key.countsPerToken, after.key.isChosenByCaller || after.key.countsPerToken) {
-                case (false, true): add(.looserLimit, message + (after.key.countsPerToken ? ", which every new token changes" : ", which callers choose"))
-                case (true, false): add(.stricterLimit, message)
-                case (false, false) where before.key.countsPerApplication && after.key == .user:
-                    add(.looserLimit, message + ", which gives each user of an application a budget of their own")
-                case (false, false) where before.key == .user && after.key.countsPerApplication: add(.stricterLimit, message)
-                default: add(.other, message)
+                switch Self.spendsMoreCounters(after.key, than: before.key) {
+                case true?: add(.looserLimit, message + ", " + Self.whyMoreCounters(after.key))
+                case false?: add(.stricterLimit, message)
+                case nil: add(.other, message)
                 }
             }
         case (nil, nil):
             break
+        }
+    }
+
+    /// Whether a caller counted by `key` may spend more counters than by `other` (false:
+    /// fewer), in ``PortcullisModel/LimitKey/countersPerCaller``'s order; nil where it does
+    /// not tell, but a key the caller picks is the most beside any other.
+    private static func spendsMoreCounters(_ key: LimitKey, than other: LimitKey) -> Bool? {
+        switch (key.countersPerCaller, other.countersPerCaller) {
+        case (let now?, let was?) where now != was: now > was
+        case (LimitKey.pickedByTheCaller?, nil): true
+        case (nil, LimitKey.pickedByTheCaller?): false
+        default: nil
+        }
+    }
+
+    /// Why counting by `key` lets a caller spend more counters than a key before it in
+    /// ``PortcullisModel/LimitKey/countersPerCaller``'s order.
+    private static func whyMoreCounters(_ key: LimitKey) -> String {
+        switch key {
+        case .header: "which callers choose"
+        case .claim: "which every new token changes"
+        case .ip: "which counts each address a caller sends from apart"
+        case .user, .subscription, .client: "which gives each user of an application a budget of their own"
         }
     }
 

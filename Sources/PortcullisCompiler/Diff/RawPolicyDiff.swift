@@ -1318,7 +1318,8 @@ enum RawPolicyDiff {
                     if Limit.letsMoreThrough(calls: a, per: seconds, thanCalls: b, per: bs) {
                         if measure == "concurrency" { return (after, "raises \(label) to \(a) \(unit) from \(b)") }
                         let what = measure == "bandwidth" ? "the bandwidth" : "the budget"
-                        return (after, "raises \(what) of \(label) to \(a) \(unit) per \(seconds)s from \(b) per \(bs)s")
+                        let per = { (seconds: Int) in seconds == Int.max ? "never renewed" : "per \(seconds)s" }
+                        return (after, "raises \(what) of \(label) to \(a) \(unit) \(per(seconds)) from \(b) \(per(bs))")
                     }
                 }
             }
@@ -1364,7 +1365,10 @@ enum RawPolicyDiff {
             for measure in ["calls", "bandwidth"] {
                 if let amount = number(measure, of: element) { amounts[measure] = amount }
             }
-            let seconds = number("renewal-period", of: element).flatMap { $0 }.flatMap { $0 > 0 ? $0 : nil }
+            // A quota of period 0 never renews (Microsoft Learn, quota-by-key): its window is
+            // the longest (audit V31: one made so read as a budget not known here).
+            let renewal = number("renewal-period", of: element).flatMap { $0 }
+            let seconds = renewal == 0 && limit.name.hasPrefix("quota") ? Int.max : renewal.flatMap { $0 > 0 ? $0 : nil }
             return Budget(amounts: amounts, seconds: seconds)
         }
         var found = ["": budget(of: limit)]

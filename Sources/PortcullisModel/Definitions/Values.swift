@@ -77,20 +77,31 @@ public enum LimitKey: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether every token has a value of its own: a claim that names the token rather than
-    /// its holder (`jti`, its times, a nonce), so a caller who asks for a new token starts a
-    /// new count.
+    /// its holder (`jti`, its times, a nonce, its sign-in session: `session_state` is new at
+    /// every sign-in, audit V31), so a caller who asks for a new token starts a new count.
     public var countsPerToken: Bool {
         guard case .claim(let name) = self else { return false }
-        return ["jti", "uti", "iat", "nbf", "exp", "nonce", "auth_time", "sid", "aio", "rh"].contains(name.lowercased())
+        return ["jti", "uti", "iat", "nbf", "exp", "nonce", "auth_time", "sid", "aio", "rh", "session_state", "at_hash", "c_hash"].contains(name.lowercased())
     }
 
-    /// Whether the key counts an application's calls together: those made with its
-    /// subscription, or with tokens issued to it as a client. Counted by `user` instead,
-    /// every user of the application has a budget of their own, and it may make that many
-    /// times the calls (audit U1).
-    public var countsPerApplication: Bool {
-        self == .subscription || self == .client
+    /// How many counters one caller may spend, in order: an application's one (its
+    /// subscription, or the client its tokens are issued to), a user's, one for each
+    /// address it sends from (`ip`), one for each value it picks (a header, a claim new in
+    /// every token); nil for another claim, whose holders its issuer decides. A key later
+    /// in the order lets a caller make more calls (audits U1 and V31: `subscription` to
+    /// `user`, `user` to `ip`, went unweighed).
+    public var countersPerCaller: Int? {
+        switch self {
+        case .subscription, .client: 0
+        case .user: 1
+        case .ip: 2
+        case .header: Self.pickedByTheCaller
+        case .claim: countsPerToken ? Self.pickedByTheCaller : nil
+        }
     }
+
+    /// ``countersPerCaller`` of a key whose every value the caller picks: the most.
+    public static let pickedByTheCaller = 3
 
     public var description: String {
         switch self {

@@ -6,13 +6,14 @@ import PortcullisPolicyXML
 public enum SpoofableRateLimitKey: Rule {
     public static let code = DiagnosticCode(
         "RL004", "spoofable-rate-limit-key", .warning,
-        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key', 'quota-by-key', 'llm-token-limit' or 'limit-concurrency' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses, or a raw 'rate-limit-by-key' whose 'calls' or 'renewal-period' the caller writes")
+        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key', 'quota-by-key', 'llm-token-limit' or 'limit-concurrency' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses, or by a claim new in every token ('jti'), or a raw 'rate-limit-by-key' whose 'calls' or 'renewal-period' the caller writes")
 
     public static let description = RuleDescription(
         code,
         rationale: """
             A request header is whatever the caller sends: changing its value on every request \
-            gives a fresh counter each time and escapes the limit. On an authenticated route the \
+            gives a fresh counter each time and escapes the limit. So does a claim that is new in \
+            every token, such as 'jti', for a caller who asks for another token. On an authenticated route the \
             token identifies the caller reliably; on a public route the IP address is harder to vary. \
             A budget or window read from the request is the caller's too: 'X-Budget: 2147483647' \
             lifts the limit.
@@ -47,6 +48,23 @@ public enum SpoofableRateLimitKey: Rule {
             // The caller sends the budget it likes.
             RuleExample.api(
                 rawInbound: #"<rate-limit-by-key calls="↓@(int.Parse(context.Request.Headers.GetValueOrDefault("X-Budget", "10")))" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """),
+            // A caller who asks for another token starts another count.
+            RuleExample.api(
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    rateLimit: {calls: 10, per: 1s, key: ↓"claim:jti"}
+                """),
+            RuleExample.api(
+                rawInbound: #"<rate-limit-by-key calls="10" renewal-period="1" counter-key="↓@(context.Request.Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Id)" />"#,
                 routes: """
                   - id: list-orders
                     method: GET
@@ -147,7 +165,13 @@ public enum SpoofableRateLimitKey: Rule {
                 let what: String
                 // Where the caller's pick is a certificate, checking it is the first way out.
                 var firstAdvice = ""
-                if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
+                if let claim = Self.perTokenClaim(readBy: keyCode) {
+                    let range = scope.document.range(key.valueSpan)
+                    findings.report(
+                        code, "raw '\(limit.name)' in \(scope.owner) counts by the token's '\(claim)', which is new in every token a caller asks for", at: range,
+                        notes: [Diagnostic.Note("count by a claim that names the caller ('sub', 'oid', 'azp')", at: range)])
+                    continue
+                } else if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
                     if countsByAValidatedClaim(limit, keyCode, in: scope, context) { continue }
                     if !readsTheClientCertificate(compact), readsOnlyHeadersReplaced(keyCode, before: limit, in: scope, context) { continue }
                     what = named
@@ -172,6 +196,32 @@ public enum SpoofableRateLimitKey: Rule {
                     ])
             }
         }
+    }
+
+    /// The claim counter key `code` reads of a token that is new in every token
+    /// (``PortcullisModel/LimitKey/countsPerToken``): `AsJwt()?.Id`, its times, or such a
+    /// claim by name (audit V31: a key of `jti` linted clean, raw as in the definitions).
+    static func perTokenClaim(readBy code: String) -> String? {
+        let compact = String(decoding: ExpressionFlow.compacted(Array(code.utf8)), as: UTF8.self)
+        guard compact.contains("AsJwt") else { return nil }
+        for (property, claim) in [("Id", "jti"), ("IssuedAt", "iat"), ("NotBefore", "nbf"), ("ExpirationTime", "exp")] {
+            for prefix in [").", ")?."] {
+                var rest = Substring(compact)
+                while let found = rest.range(ofBytes: prefix + property) {
+                    rest = rest[found.upperBound...]
+                    if !(rest.first.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false) { return claim }
+                }
+            }
+        }
+        for access in ["Claims.GetValueOrDefault(\"", "Claims[\""] {
+            var rest = Substring(compact)
+            while let found = rest.range(ofBytes: access) {
+                rest = rest[found.upperBound...]
+                let name = String(rest.prefix { $0 != "\"" })
+                if LimitKey.claim(name).countsPerToken { return name }
+            }
+        }
+        return nil
     }
 
     /// Whether what the caller sent reaches a counter key `code` only through request
@@ -382,11 +432,16 @@ public enum SpoofableRateLimitKey: Rule {
         _ setting: Inherited<LimitSetting>?, _ what: String, of route: EffectiveRoute, _ context: CheckContext,
         _ findings: inout DiagnosticCollector
     ) {
-        guard let setting, case .limit(let limit) = setting.value, let key = limit.key, case .header(let header) = key.value
-        else { return }
+        guard let setting, case .limit(let limit) = setting.value, let key = limit.key else { return }
+        let chosen: String
+        switch key.value {
+        case .header(let header): chosen = "header '\(header)', which callers choose"
+        // A caller who asks for another token starts another count (audit V31: `claim:jti`
+        // linted clean).
+        case .claim(let claim) where key.value.countsPerToken: chosen = "claim '\(claim)', which is new in every token a caller asks for"
+        default: return
+        }
         let (range, notes) = setting.origin == .route ? (key.range, []) : context.location(of: setting, on: route, what: what)
-        findings.report(
-            code, "route '\(route.written.id.value)' counts its \(what) by header '\(header)', which callers choose",
-            at: range, notes: notes)
+        findings.report(code, "route '\(route.written.id.value)' counts its \(what) by \(chosen)", at: range, notes: notes)
     }
 }

@@ -1,0 +1,107 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// Who a counter counts decides how many budgets a caller may spend (audit V31), through the
+/// executable: a key new in every token is RL004's as a header is; `diff` weighs a key that
+/// gives a caller more counters, a product whose limits stop counting, and reads a quota that
+/// never renews as the longest window.
+final class LimitKeyTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func copy(of base: URL, _ edits: [(path: String, from: String, to: String)]) throws -> URL {
+        let project = directory.appendingPathComponent("project-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: base, to: project)
+        for (path, from, to) in edits {
+            let url = project.appendingPathComponent(path)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
+            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+        }
+        return project
+    }
+
+    private func project(_ name: String, routes: String) throws -> URL {
+        let folder = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try RuleExample.api(routes: routes).text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    /// `claim:jti` (or a raw key of `AsJwt()?.Id`) starts a new count with every token a
+    /// caller asks for: it linted clean. A claim that names the caller does not.
+    func testAKeyNewInEveryTokenIsRL004() throws {
+        for (key, claim) in [("claim:jti", "jti"), ("claim:session_state", "session_state")] {
+            let folder = try project(claim, routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], rateLimit: {calls: 10, per: 60s, key: \"\(key)\"}}\n")
+            let lint = try ToolProcess.run(["lint", ".", "--format", "json"], in: folder)
+            XCTAssertTrue(
+                lint.stdout.contains("route 'list-orders' counts its rate limit by claim '\(claim)', which is new in every token a caller asks for"), lint.stdout)
+            XCTAssertTrue(lint.stdout.contains("\"RL004\""), lint.stdout)
+        }
+        let raw = #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Id)" />"#
+        let folder = directory.appendingPathComponent("raw")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try RuleExample.api(rawInbound: raw, routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text
+            .write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertTrue(lint.stdout.contains("counts by the token's 'jti', which is new in every token a caller asks for [RL004]"), lint.stdout)
+        let sub = try project("sub", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], rateLimit: {calls: 10, per: 60s, key: \"claim:sub\"}}\n")
+        XCTAssertFalse(try ToolProcess.run(["lint", "."], in: sub).stdout.contains("RL004"))
+    }
+
+    /// A key later in the order subscription or client, user, ip, a value the caller picks
+    /// gives one caller more counters: `user` to `ip` was `other` and passed the gate.
+    func testAKeyGivingACallerMoreCountersIsLooser() throws {
+        let contoso = BundleTests.contoso
+        let ip = try copy(of: contoso, [("apis/orders.yaml", "    rateLimit: {calls: 5, per: 60s, key: user}", "    rateLimit: {calls: 5, per: 60s, key: ip}")])
+        let looser = try ToolProcess.run(["diff", contoso.path, ip.path, "--fail-on", "looser-limit"])
+        XCTAssertEqual(looser.status, 1, looser.stdout + looser.stderr)
+        XCTAssertTrue(
+            looser.stdout.contains("looser limit: route 'orders/cancel-order' counts its rate limit by 'ip' instead of 'user', which counts each address a caller sends from apart"),
+            looser.stdout)
+        let stricter = try ToolProcess.run(["diff", ip.path, contoso.path, "--fail-on", "looser-limit"])
+        XCTAssertEqual(stricter.status, 0, stricter.stdout + stricter.stderr)
+        XCTAssertTrue(stricter.stdout.contains("stricter limit: route 'orders/cancel-order' counts its rate limit by 'user' instead of 'ip'"), stricter.stdout)
+    }
+
+    /// A product made open keeps limits that count nothing (APIM counts them by
+    /// subscription): only a privilege increase before, so a gate on looser limits passed.
+    func testAProductMadeOpenLosesItsLimits() throws {
+        let contoso = BundleTests.contoso
+        let open = try copy(of: contoso, [("products.yaml", "approvalRequired: true\nrateLimit: {calls: 1000, per: 60s}", "approvalRequired: true\nsubscriptionRequired: false\nrateLimit: {calls: 1000, per: 60s}")])
+        let gate = try ToolProcess.run(["diff", contoso.path, open.path, "--fail-on", "looser-limit"])
+        XCTAssertEqual(gate.status, 1, gate.stdout + gate.stderr)
+        XCTAssertTrue(gate.stdout.contains("looser limit: product 'partners' no longer requires a subscription, so its rate limit and quota count nothing"), gate.stdout)
+    }
+
+    /// A raw quota whose period becomes 0 never renews: the same calls over a longer window
+    /// are stricter, not a budget not known here.
+    func testAQuotaThatNeverRenewsIsNoLooserLimit() throws {
+        func raw(_ period: String) -> String {
+            #"<quota-by-key calls="1000" renewal-period="\#(period)" counter-key="@(context.Subscription.Id)" />"#
+        }
+        var folders: [URL] = []
+        for period in ["86400", "0"] {
+            let folder = directory.appendingPathComponent("quota-\(period)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+            try RuleExample.api(rawInbound: raw(period), routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text
+                .write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+            folders.append(folder)
+        }
+        let gate = try ToolProcess.run(["diff", folders[0].path, folders[1].path, "--fail-on", "looser-limit"])
+        XCTAssertEqual(gate.status, 0, gate.stdout + gate.stderr)
+        let back = try ToolProcess.run(["diff", folders[1].path, folders[0].path, "--fail-on", "looser-limit"])
+        XCTAssertEqual(back.status, 1, back.stdout + back.stderr)
+    }
+}
