@@ -171,17 +171,82 @@ public struct RawScope: Sendable {
         }
     }
 
-    /// The whole seconds of a `duration` attribute written out or given by named values.
+    /// The seconds of a `duration` attribute: written out, given by named values or by an
+    /// expression of whole numbers (`@(24 * 3600)`), or ``Int/max`` for one an expression
+    /// works out as the request runs, which may be any (audit V29: `@(86400)` kept a day
+    /// with CA002 and CA004 silent); nil where a named value is not known here.
     func duration(of element: PolicyXMLElement, _ values: KnownNamedValues) -> (seconds: Int, range: SourceRange, notes: [Diagnostic.Note])? {
-        guard let written = resolved("duration", of: element, values), let seconds = Int(written.text.trimmingWhitespace) else { return nil }
-        return (seconds, written.range, written.notes)
+        guard let written = element.attribute("duration"), let seconds = seconds(of: element, values) else { return nil }
+        let text = Self.constant(written.value) ?? written.value.resolved
+        return (seconds, document.range(written.valueSpan), values.notes(for: text))
     }
 
     /// ``duration(of:_:)``'s seconds alone, read without placing the attribute in the file:
     /// on a policy written on one line, placing each of thousands cost the line's length.
     func seconds(of element: PolicyXMLElement, _ values: KnownNamedValues) -> Int? {
-        guard let written = element.attribute("duration"), let text = Self.constant(written.value), let resolved = values.resolved(text) else { return nil }
-        return Int(resolved.trimmingWhitespace)
+        guard let written = element.attribute("duration") else { return nil }
+        if let text = Self.constant(written.value) { return values.resolved(text).flatMap { Int($0.trimmingWhitespace) } }
+        guard let code = values.resolved(written.value.resolved) else { return nil }
+        return Self.wholeNumber(of: code) ?? Int.max
+    }
+
+    /// The value of `@(…)` holding whole numbers, `+`, `-`, `*`, `/` and brackets alone, as
+    /// C# works it out (integer division, no overflow); nil for any other code.
+    static func wholeNumber(of code: String) -> Int? {
+        let trimmed = code.trimmingWhitespace
+        guard trimmed.hasPrefix("@("), trimmed.hasSuffix(")") else { return nil }
+        var tokens = Array(trimmed.utf8.dropFirst(2).dropLast().filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+        guard tokens.count <= 256 else { return nil }
+        tokens.append(0)
+        var position = 0
+        func factor() -> Int? {
+            if tokens[position] == UInt8(ascii: "(") {
+                position += 1
+                guard let value = sum(), tokens[position] == UInt8(ascii: ")") else { return nil }
+                position += 1
+                return value
+            }
+            var value: Int?
+            while tokens[position] >= 0x30, tokens[position] <= 0x39 {
+                let (shifted, overflow) = (value ?? 0).multipliedReportingOverflow(by: 10)
+                let (next, overflow2) = shifted.addingReportingOverflow(Int(tokens[position] - 0x30))
+                guard !overflow, !overflow2 else { return nil }
+                value = next
+                position += 1
+            }
+            return value
+        }
+        func product() -> Int? {
+            guard var value = factor() else { return nil }
+            while tokens[position] == UInt8(ascii: "*") || tokens[position] == UInt8(ascii: "/") {
+                let multiplies = tokens[position] == UInt8(ascii: "*")
+                position += 1
+                guard let other = factor() else { return nil }
+                if multiplies {
+                    let (next, overflow) = value.multipliedReportingOverflow(by: other)
+                    guard !overflow else { return nil }
+                    value = next
+                } else {
+                    guard other != 0 else { return nil }
+                    value /= other
+                }
+            }
+            return value
+        }
+        func sum() -> Int? {
+            guard var value = product() else { return nil }
+            while tokens[position] == UInt8(ascii: "+") || tokens[position] == UInt8(ascii: "-") {
+                let adds = tokens[position] == UInt8(ascii: "+")
+                position += 1
+                guard let other = product() else { return nil }
+                let (next, overflow) = adds ? value.addingReportingOverflow(other) : value.subtractingReportingOverflow(other)
+                guard !overflow else { return nil }
+                value = next
+            }
+            return value
+        }
+        guard let value = sum(), position == tokens.count - 1 else { return nil }
+        return value
     }
 
     private static let includeFragment: Set<String> = ["include-fragment"]

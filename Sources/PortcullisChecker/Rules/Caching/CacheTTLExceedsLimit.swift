@@ -111,9 +111,15 @@ public enum CacheTTLExceedsLimit: Rule {
                 guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit else { continue }
                 findings.report(
                     code,
-                    "raw '\(store.name)' in \(scope.owner) caches for \(DurationText.format(duration.seconds)), longer than the \(name) limit of \(DurationText.format(limit))",
+                    "raw '\(store.name)' in \(scope.owner) caches \(Self.forLongerThan(duration.seconds)) the \(name) limit of \(DurationText.format(limit))",
                     at: duration.range, notes: duration.notes)
             }
         }
+    }
+
+    /// A raw store's seconds as a message says them, up to the limit it passes: ``Int/max``
+    /// is a duration an expression works out as the request runs (``RawScope/seconds(of:_:)``).
+    static func forLongerThan(_ seconds: Int) -> String {
+        seconds == Int.max ? "for as long as an expression works out, which may be longer than" : "for \(DurationText.format(seconds)), longer than"
     }
 }

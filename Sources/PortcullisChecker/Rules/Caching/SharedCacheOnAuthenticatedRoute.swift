@@ -219,6 +219,19 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     private struct StoreKeys {
         let credentialHeaders: Set<String>
         let variables: EstateVariables
+        /// Whether a route judged takes tokens its provider introspects, which are no JWTs:
+        /// `AsJwt()` gives null for them, so a key of its claims is the same for every such
+        /// caller (audit V29: `"o:" + …AsJwt()?.Subject` kept one answer for all).
+        let opaqueTokens: Bool
+
+        init(credentialHeaders: Set<String>, variables: EstateVariables, routes: [EffectiveRoute], _ context: CheckContext) {
+            self.credentialHeaders = credentialHeaders
+            self.variables = variables
+            opaqueTokens = routes.contains { route in
+                guard route.isAuthenticated, case .introspection? = context.provider(of: route)?.details else { return false }
+                return true
+            }
+        }
 
         /// Whether every value a key's code may give tells callers apart
         /// (``ExpressionFlow/everyValue(of:credentials:holds:)``: `context.Subscription?.Id ?? token`
@@ -263,7 +276,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let block = code.drop { $0.isWhitespace }.hasPrefix("@{")
             // A key new for every request is found by no other caller, nor by this one; a
             // block judged whole may read one and return another.
-            if !block, ["NewGuid", "RequestId"].contains(where: ExpressionFlow.withoutWrittenText(code).holds) { return true }
+            let read = ExpressionFlow.withoutWrittenText(code)
+            if !block, ["NewGuid", "RequestId"].contains(where: read.holds) { return true }
+            if opaqueTokens, read.holds("AsJwt") { return false }
             return (block ? ExpressionFlow.reads(of: code) : ExpressionFlow.valuesKeptApart(of: code)).contains { source in
                 switch source {
                 case .variable, .allVariables: variableTells(source)
@@ -765,7 +780,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 func keys(running section: String) -> (routes: [EffectiveRoute], keys: StoreKeys) {
                     if let known = keysBySection[section] { return known }
                     let routes = Self.routes(checked, runningSection: section, of: scope, context)
-                    let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: routes, in: scope, localChecks: localChecks, context), variables: variables)
+                    let keys = StoreKeys(
+                        credentialHeaders: Self.credentialHeaders(of: routes, in: scope, localChecks: localChecks, context), variables: variables, routes: routes, context)
                     keysBySection[section] = (routes, keys)
                     return (routes, keys)
                 }
@@ -892,7 +908,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let variables = EstateVariables(context)
         return { lookup, scope in
             let (checked, localChecks) = checkedRoutes(of: scope, context)
-            let keys = StoreKeys(credentialHeaders: credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables)
+            let keys = StoreKeys(credentialHeaders: credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables, routes: checked, context)
             return keys.partitionsByCaller(lookup, in: scope.api)
         }
     }
@@ -935,7 +951,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard !stores.isEmpty else { continue }
             let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
             guard !checked.isEmpty else { continue }
-            let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables)
+            let keys = StoreKeys(
+                credentialHeaders: Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables, routes: checked, context)
             for store in stores {
                 guard let key = store.attribute("key"), key.value.isExpression, case let written = key.value.resolved,
                     Self.namesTheCaller(written) || ExpressionFlow.reads(of: written).contains(where: { variables.namingTheCaller.read(by: $0, in: scope.api) }),
@@ -949,7 +966,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let lookups = scope.elements(named: Self.cacheLookupValue)
             guard !lookups.isEmpty else { continue }
             let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
-            let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables)
+            let keys = StoreKeys(
+                credentialHeaders: Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables, routes: checked, context)
             for lookup in lookups {
                 guard let key = lookup.attribute("key"), key.value.isExpression else { continue }
                 let written = key.value.resolved

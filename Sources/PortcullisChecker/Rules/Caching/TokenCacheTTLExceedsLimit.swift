@@ -105,7 +105,7 @@ public enum TokenCacheTTLExceedsLimit: Rule {
                 else { continue }
                 findings.report(
                     code,
-                    "raw 'cache-store-value' in \(scope.owner) keeps values for \(DurationText.format(duration.seconds)), longer than the limit of \(DurationText.format(limit))",
+                    "raw 'cache-store-value' in \(scope.owner) keeps values \(CacheTTLExceedsLimit.forLongerThan(duration.seconds)) the limit of \(DurationText.format(limit))",
                     at: duration.range,
                     notes: [Diagnostic.Note("a cached token outlives its revocation; lower 'duration' or raise 'guardrails.maxTokenCacheTtl'", at: duration.range)]
                         + duration.notes)

@@ -1,0 +1,60 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// A raw store is judged by what APIM will do with it (audit V29), through the executable:
+/// its `duration` is read when an expression gives it, and a key of a token's claims tells
+/// no callers apart where the tokens are opaque.
+final class RawCacheStoreTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func lint(_ name: String, inbound: String, route: String) throws -> ToolProcess.Result {
+        let folder = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try RuleExample.api(rawInbound: inbound, routes: route).text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        return try ToolProcess.run(["lint", "."], in: folder)
+    }
+
+    /// A token fetched and kept for a day is CA004 however the day is written: `@(86400)`
+    /// and `@(24*3600)` linted clean, and a duration the request decides may be any.
+    func testADurationAnExpressionGivesIsJudged() throws {
+        let route = "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"
+        func store(_ duration: String) -> String {
+            #"<send-request mode="new" response-variable-name="tokresp" timeout="10"><set-url>https://login.example.com/token</set-url><set-method>POST</set-method></send-request>"#
+                + "\n" + #"<cache-store-value key="backend-access-token" value="@(((IResponse)context.Variables[&quot;tokresp&quot;]).Body.As&lt;string&gt;())" duration="\#(duration)" />"#
+        }
+        for (name, duration, said) in [
+            ("number", "@(86400)", "keeps values for 1d, longer than the limit of 5m [CA004]"),
+            ("product", "@(24 * (1800 + 1800))", "keeps values for 1d, longer than the limit of 5m [CA004]"),
+            ("runtime", "@(int.Parse(context.Request.Headers.GetValueOrDefault(&quot;X-Ttl&quot;, &quot;60&quot;)))",
+             "keeps values for as long as an expression works out, which may be longer than the limit of 5m [CA004]"),
+        ] {
+            let lint = try lint(name, inbound: store(duration), route: route)
+            XCTAssertEqual(lint.status, 1, "\(name): \(lint.stdout)\(lint.stderr)")
+            XCTAssertTrue(lint.stdout.contains(said), "\(name): \(lint.stdout)")
+        }
+        let short = try lint("short", inbound: store("@(2 * 60)"), route: route)
+        XCTAssertFalse(short.stdout.contains("CA004"), short.stdout)
+    }
+
+    /// `AsJwt()` gives null for an opaque token an introspection provider checks, so a store
+    /// keyed by its subject keeps one answer for every such caller; on a JWT provider's
+    /// route the subject is the caller's.
+    func testAKeyOfAnOpaqueTokensClaimsTellsNoCallersApart() throws {
+        let store = #"<cache-store-value key="@(&quot;o:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="60" />"#
+        let opaque = try lint("opaque", inbound: store, route: "  - {id: list-orders, method: GET, path: /orders, auth: partner, scopes: [orders.read]}\n")
+        XCTAssertEqual(opaque.status, 1, opaque.stdout + opaque.stderr)
+        XCTAssertTrue(opaque.stdout.contains("under a key that does not tell its callers apart [CA001]"), opaque.stdout)
+        let jwt = try lint("jwt", inbound: store, route: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+        XCTAssertFalse(jwt.stdout.contains("CA001"), jwt.stdout)
+    }
+}
