@@ -317,6 +317,8 @@ final class PolicyExpressionTests: XCTestCase {
         XCTAssertEqual(try value("duration.exp-passed", "store-duration"), "1")
         XCTAssertEqual(try value("duration.exp-text", "store-duration"), "45", "a non-numeric exp")
         XCTAssertEqual(try value("duration.exp-huge", "store-duration"), "45", "an exp beyond any date")
+        XCTAssertEqual(try value("duration.exp-huge-integer", "store-duration"), "45", "an integer exp past long's range")
+        XCTAssertEqual(try value("duration.exp-long-ago", "store-duration"), "1", "an exp long past")
     }
 
     func testIntrospectionRequestCarriesTheTokenAndFormEncodedCredentials() throws {
@@ -704,6 +706,9 @@ final class PolicyExpressionTests: XCTestCase {
         add("duration.exp-passed", anyOf, expiring("-60"), introspection)
         add("duration.exp-text", anyOf, .introspected("{\"active\":true,\"exp\":\"soon\"}"), introspection)
         add("duration.exp-huge", anyOf, .introspected("{\"active\":true,\"exp\":1e300}"), introspection)
+        // Past long's range as an integer (a BigInteger to Json.NET) and long ago (audit V32).
+        add("duration.exp-huge-integer", anyOf, .introspected("{\"active\":true,\"exp\":100000000000000000000000}"), introspection)
+        add("duration.exp-long-ago", anyOf, .introspected("{\"active\":true,\"exp\":-1e300}"), introspection)
 
         // Scopes as a space-separated string or an array; a prefix grants nothing.
         let scopes: [(String, String, String)] = [

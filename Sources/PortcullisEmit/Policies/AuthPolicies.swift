@@ -199,9 +199,12 @@ private struct Introspection {
         return "@{ var aud = JObject.Parse(\(result))[\"aud\"]; var named = aud == null ? new string[0] : aud.Type == JTokenType.Array ? aud.Children().Where(value => value.Type == JTokenType.String).Select(value => (string)value).ToArray() : aud.Type == JTokenType.String ? new[] { (string)aud } : new string[0]; return !\(accepted).Any(audience => named.Contains(audience)); }"
     }
 
-    /// Seconds to keep the result: the provider's `cacheTtl`, cut to the token's `exp`.
+    /// Seconds to keep the result: the provider's `cacheTtl`, cut to the token's `exp`. The
+    /// time left is worked out as a `double`, which any JSON number converts to, so that an
+    /// `exp` past `long`'s range neither throws nor wraps round to a long stay (audit V32:
+    /// `1e23` answered 500, `-1e300` was kept the whole `cacheTtl`).
     private var duration: String {
-        "@{ var exp = JObject.Parse(\(Self.result))[\"exp\"]; var ttl = \(details.effectiveCacheTtl)L; if (exp != null && (exp.Type == JTokenType.Integer || exp.Type == JTokenType.Float)) { ttl = Math.Min(ttl, (long)exp.Value<double>() - DateTimeOffset.UtcNow.ToUnixTimeSeconds()); } return (int)Math.Max(ttl, 1L); }"
+        "@{ var exp = JObject.Parse(\(Self.result))[\"exp\"]; var ttl = \(details.effectiveCacheTtl)L; if (exp != null && (exp.Type == JTokenType.Integer || exp.Type == JTokenType.Float)) { var left = (double)exp - DateTimeOffset.UtcNow.ToUnixTimeSeconds(); if (left < ttl) { ttl = left < 1 ? 1L : (long)left; } } return (int)Math.Max(ttl, 1L); }"
     }
 
     private var sendAttributes: [(String, PolicyValue)] {
