@@ -36,13 +36,19 @@ public enum Checker {
         return frontEnd + checked + configured(unused, configuration)
     }
 
-    /// Applies configured severities, dropping findings of rules that are off.
+    /// Applies configured severities, dropping findings of rules that are off; a rule the
+    /// configuration does not name keeps each finding's own severity (its default, or the
+    /// lower one a rule gives what it cannot judge: CA002's duration an expression decides).
     static func configured(_ diagnostics: [Diagnostic], _ configuration: Configuration) -> [Diagnostic] {
         diagnostics.compactMap { diagnostic in
-            guard case .report(let severity) = configuration.setting(for: diagnostic.code) else { return nil }
-            var configured = diagnostic
-            configured.severity = severity
-            return configured
+            switch configuration.settings[diagnostic.code] {
+            case nil: return diagnostic
+            case .off?: return nil
+            case .report(let severity)?:
+                var configured = diagnostic
+                configured.severity = severity
+                return configured
+            }
         }
     }
 }

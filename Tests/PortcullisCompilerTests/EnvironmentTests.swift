@@ -645,7 +645,8 @@ final class EnvironmentTests: XCTestCase {
                 "project/apis/orders.yaml:24:9: looser limit: route 'orders/get-order' has a looser rate limit: 1200 calls per 60s by user, was 600 calls per 60s by user"),
             result.stdout)
         XCTAssertTrue(
-            lines.contains("project/environments/prod.yaml:10:5: other: secret 'redis-connection' points at a different Key Vault secret"),
+            lines.contains(
+                "project/environments/prod.yaml:10:5: cache widened: secret 'redis-connection', Redis's connection, points at a different Key Vault secret: the generated checks trust what that cache holds"),
             result.stdout)
         XCTAssertTrue(lines.contains { $0.contains("privilege increase: identity provider 'partner' asks 'https://idp.partner.example/oauth2/introspect'") })
         XCTAssertTrue(lines.contains { $0.contains("route 'orders/list-orders' caches for 60s instead of 30s") })

@@ -110,9 +110,9 @@ public enum CacheTTLExceedsLimit: Rule {
                     ? (guardrails.effectiveMaxPerUserCacheTtl, "per-user") : (guardrails.effectiveMaxSharedCacheTtl, "shared")
                 guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit else { continue }
                 findings.report(
-                    code,
-                    "raw '\(store.name)' in \(scope.owner) caches \(Self.forLongerThan(duration.seconds)) the \(name) limit of \(DurationText.format(limit))",
-                    at: duration.range, notes: duration.notes)
+                    Self.finding(
+                        code, "raw '\(store.name)' in \(scope.owner) caches \(Self.forLongerThan(duration.seconds)) the \(name) limit of \(DurationText.format(limit))",
+                        seconds: duration.seconds, limit: limit, at: duration.range, notes: duration.notes))
             }
         }
     }
@@ -121,5 +121,15 @@ public enum CacheTTLExceedsLimit: Rule {
     /// is a duration an expression works out as the request runs (``RawScope/seconds(of:_:)``).
     static func forLongerThan(_ seconds: Int) -> String {
         seconds == Int.max ? "for as long as an expression works out, which may be longer than" : "for \(DurationText.format(seconds)), longer than"
+    }
+
+    /// A raw store's finding: a warning where an expression works the duration out as the
+    /// request runs, which may be within the limit (Microsoft's samples keep a token for the
+    /// `expires_in` it came with), with a note on bounding it.
+    static func finding(_ code: DiagnosticCode, _ message: String, seconds: Int, limit: Int, at range: SourceRange, notes: [Diagnostic.Note]) -> Diagnostic {
+        guard seconds == Int.max else { return Diagnostic(code, message, at: range, notes: notes) }
+        return Diagnostic(
+            code, message, at: range, severity: .warning,
+            notes: notes + [Diagnostic.Note("bound it: 'Math.Min(…, \(limit))'", at: range)])
     }
 }

@@ -104,11 +104,12 @@ public enum TokenCacheTTLExceedsLimit: Rule {
                     let duration = scope.duration(of: store, context.namedValues)
                 else { continue }
                 findings.report(
-                    code,
-                    "raw 'cache-store-value' in \(scope.owner) keeps values \(CacheTTLExceedsLimit.forLongerThan(duration.seconds)) the limit of \(DurationText.format(limit))",
-                    at: duration.range,
-                    notes: [Diagnostic.Note("a cached token outlives its revocation; lower 'duration' or raise 'guardrails.maxTokenCacheTtl'", at: duration.range)]
-                        + duration.notes)
+                    CacheTTLExceedsLimit.finding(
+                        code,
+                        "raw 'cache-store-value' in \(scope.owner) keeps values \(CacheTTLExceedsLimit.forLongerThan(duration.seconds)) the limit of \(DurationText.format(limit))",
+                        seconds: duration.seconds, limit: limit, at: duration.range,
+                        notes: [Diagnostic.Note("a cached token outlives its revocation; lower 'duration' or raise 'guardrails.maxTokenCacheTtl'", at: duration.range)]
+                            + duration.notes))
             }
         }
     }
