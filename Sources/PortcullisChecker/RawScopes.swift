@@ -190,8 +190,9 @@ public struct RawScope: Sendable {
         return Self.wholeNumber(of: code) ?? Int.max
     }
 
-    /// The value of `@(…)` holding whole numbers, `+`, `-`, `*`, `/` and brackets alone, as
-    /// C# works it out (integer division, no overflow); nil for any other code.
+    /// The value of `@(…)` holding whole numbers (`60`, `60L`, `(int)60`), `+`, `-`, `*`, `/`
+    /// and brackets alone, as C# works it out (integer division, no overflow); nil for any
+    /// other code.
     static func wholeNumber(of code: String) -> Int? {
         let trimmed = code.trimmingWhitespace
         guard trimmed.hasPrefix("@("), trimmed.hasSuffix(")") else { return nil }
@@ -200,6 +201,8 @@ public struct RawScope: Sendable {
         tokens.append(0)
         var position = 0
         func factor() -> Int? {
+            // A cast to a whole-number type changes no whole number (audit V35: `@((int)60)`).
+            for cast in ["(int)", "(long)"] where tokens[position...].starts(with: cast.utf8) { position += cast.utf8.count }
             if tokens[position] == UInt8(ascii: "(") {
                 position += 1
                 guard let value = sum(), tokens[position] == UInt8(ascii: ")") else { return nil }
@@ -214,6 +217,8 @@ public struct RawScope: Sendable {
                 value = next
                 position += 1
             }
+            // `60L`: a long.
+            if value != nil, tokens[position] == UInt8(ascii: "L") || tokens[position] == UInt8(ascii: "l") { position += 1 }
             return value
         }
         func product() -> Int? {

@@ -1083,6 +1083,21 @@ final class DiffGateTests: XCTestCase {
             ["cache-widened: secret 'redis-connection', Redis's connection, points at a different Key Vault secret: the generated checks trust what that cache holds"])
         let other = ("gateway.yaml", "connection: {secret: redis-connection}", "connection: {secret: partner-client-secret}")
         XCTAssertEqual(try contoso([other]), ["cache-widened: Redis connects with a different secret: the generated checks trust what that cache holds"])
+        // Another name, letter case or version of the same Key Vault secret is the same cache
+        // (audit V35: each failed the gate).
+        let plain = directory.appendingPathComponent("plain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(to: plain.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text
+            .write(to: plain.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let secret = "redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}"
+        for edits in [
+            [("gateway.yaml", secret, "redis-conn: {keyVault: https://example-kv.vault.azure.net/secrets/redis}"),
+             ("gateway.yaml", "connection: {secret: redis-connection}", "connection: {secret: redis-conn}")],
+            [("gateway.yaml", secret, "redis-connection: {keyVault: https://Example-KV.vault.azure.net/secrets/redis/0123456789abcdef0123456789abcdef}")],
+        ] {
+            try passes(plain, try copy(of: plain, edits))
+        }
         let environment = "apiVersion: portcullis/v1\nkind: Environment\nname: evil\ngateway:\n  secrets:\n    redis-connection: {keyVault: https://attacker-kv.vault.azure.net/secrets/redis}\n"
         XCTAssertEqual(
             try contoso([("environments/evil.yaml", "", environment)]),

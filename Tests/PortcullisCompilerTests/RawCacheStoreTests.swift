@@ -43,8 +43,12 @@ final class RawCacheStoreTests: XCTestCase {
             XCTAssertEqual(lint.status, status, "\(name): \(lint.stdout)\(lint.stderr)")
             XCTAssertTrue(lint.stdout.contains(said), "\(name): \(lint.stdout)")
         }
-        let short = try lint("short", inbound: store("@(2 * 60)"), route: route)
-        XCTAssertFalse(short.stdout.contains("CA004"), short.stdout)
+        // Within the limit, however written (audit V35: a cast or a long's `L` was taken for
+        // a duration decided as the request runs).
+        for (index, duration) in ["@(2 * 60)", "@((int)60)", "@(60L)", "@((long)(4 * 60))"].enumerated() {
+            let short = try lint("short-\(index)", inbound: store(duration), route: route)
+            XCTAssertFalse(short.stdout.contains("CA004"), "\(duration): \(short.stdout)")
+        }
     }
 
     /// `AsJwt()` gives null for an opaque token an introspection provider checks, so a store
@@ -57,5 +61,15 @@ final class RawCacheStoreTests: XCTestCase {
         XCTAssertTrue(opaque.stdout.contains("under a key that does not tell its callers apart [CA001]"), opaque.stdout)
         let jwt = try lint("jwt", inbound: store, route: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
         XCTAssertFalse(jwt.stdout.contains("CA001"), jwt.stdout)
+        // Through a variable, with a JWT provider's route judged first: its verdict was kept
+        // for the introspection provider's route (audit V35). Each route's own store.
+        let variable = #"<set-variable name="sub" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" />"#
+            + "\n" + #"<cache-store-value key="@(&quot;o:&quot; + (string)context.Variables[&quot;sub&quot;])" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="60" />"#
+        let policy = "policy: '<policies><inbound><base />" + variable.replacingOccurrences(of: "\n", with: "") + "</inbound></policies>'"
+        let mixed = try lint(
+            "mixed", inbound: "",
+            route: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], \(policy)}\n  - {id: list-partner-orders, method: GET, path: /partner, auth: partner, scopes: [orders.read], \(policy)}\n")
+        XCTAssertTrue(mixed.stdout.contains("keeps the answer to route 'list-partner-orders'"), mixed.stdout)
+        XCTAssertFalse(mixed.stdout.contains("keeps the answer to route 'list-orders'"), mixed.stdout)
     }
 }

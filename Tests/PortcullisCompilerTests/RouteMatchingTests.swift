@@ -55,26 +55,41 @@ final class RouteMatchingTests: XCTestCase {
     }
 
     /// A route added whose requests reach an instance of an operation another route guards
-    /// (a rewrite to `/tenants/acme/all` beside `/tenants/{tenant}/all`), or a template that
-    /// covers it, is compared with that route's checks: only the same template was looked
-    /// for, and the gate passed a write token to an admin's operation.
+    /// (a rewrite to `/tenants/acme/all` beside `/tenants/{tenant}/all`), or, from another
+    /// API on the same backend, a template that covers it, is compared with that route's
+    /// checks: only the same template was looked for, and the gate passed a write token to
+    /// an admin's operation (audit V30). Each operation is weighed with its own guards: a
+    /// covered operation as open as the route hid the admin's (audit V35).
     func testARouteAddedThatMayReachAGuardedOperationIsWeighed() throws {
         let guarded = "  - {id: purge-tenant, method: DELETE, path: \"/tenants/{tenant}/all\", scopes: [orders.admin]}\n  - {id: list-tenants, method: GET, path: /tenants, scopes: [orders.read]}\n"
-        let base = try project("base", routes: guarded)
-        for (name, added, reached) in [
-            ("instance", "  - {id: purge-acme, method: DELETE, path: /maintenance/acme, scopes: [orders.write], rewrite: {path: /tenants/acme/all}}\n", "DELETE /tenants/acme/all"),
-            ("covering", "  - {id: drop-item, method: DELETE, path: \"/{collection}/{id}/{item}\", scopes: [orders.write]}\n", "DELETE /{collection}/{id}/{item}"),
-            ("pattern", "  - {id: purge-json, method: DELETE, path: \"/tenants/{tenant}/all.json\", scopes: [orders.write], rewrite: {path: \"/tenants/{tenant}/all\"}}\n", "DELETE /tenants/{tenant}/all"),
+        let base = try project("base", routes: guarded + "  - {id: drop-archive, method: DELETE, path: \"/archive/{x}/old\", scopes: [orders.write]}\n")
+        // Another API whose backend is the orders API's.
+        let covering = RuleExample.api("shop", routes: "  - {id: drop-item, method: DELETE, path: \"/{collection}/{id}/{item}\", scopes: [orders.write]}\n").text
+            .replacingOccurrences(of: "backend: https://shop.example.com", with: "backend: https://orders.example.com")
+        for (name, added, besides, reached) in [
+            ("instance", "  - {id: purge-acme, method: DELETE, path: /maintenance/acme, scopes: [orders.write], rewrite: {path: /tenants/acme/all}}\n", nil, "DELETE /tenants/acme/all"),
+            ("covering", "", covering, "DELETE /{collection}/{id}/{item}"),
+            ("pattern", "  - {id: purge-json, method: DELETE, path: \"/tenants/{tenant}/all.json\", scopes: [orders.write], rewrite: {path: \"/tenants/{tenant}/all\"}}\n", nil, "DELETE /tenants/{tenant}/all"),
         ] {
-            let head = try project(name, routes: guarded + added)
+            let head = try project(name, routes: guarded + "  - {id: drop-archive, method: DELETE, path: \"/archive/{x}/old\", scopes: [orders.write]}\n" + added)
+            if let besides { try besides.write(to: head.appendingPathComponent("shop.yaml"), atomically: true, encoding: .utf8) }
             let gate = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase"])
             XCTAssertEqual(gate.status, 1, "\(name): \(gate.stdout)\(gate.stderr)")
             XCTAssertTrue(gate.stdout.contains("privilege increase:") && gate.stdout.contains("where 'orders/purge-tenant' guards"), "\(name): \(gate.stdout)")
             XCTAssertTrue(gate.stdout.contains(reached), "\(name): \(gate.stdout)")
         }
-        // A route added beside, reaching no operation a guard's requests may reach, is not.
-        let apart = try project("apart", routes: guarded + "  - {id: purge-cache, method: DELETE, path: /tenants/cache, scopes: [orders.write]}\n")
-        let gate = try ToolProcess.run(["diff", base.path, apart.path, "--fail-on", "privilege-increase"])
-        XCTAssertEqual(gate.status, 0, gate.stdout + gate.stderr)
+        // A route added beside, reaching no operation a guard's requests may reach, is not;
+        // nor is a template covering a guard's literal segment in the guard's own API, where
+        // the guard's template is the more specific (audit V35: an everyday change).
+        let ordinary = guarded + "  - {id: export-tenants, method: GET, path: /tenants/export, scopes: [orders.admin]}\n"
+        let before = try project("ordinary-base", routes: ordinary)
+        for (name, added) in [
+            ("apart", "  - {id: purge-cache, method: DELETE, path: /tenants/cache, scopes: [orders.write]}\n"),
+            ("sibling", "  - {id: get-tenant, method: GET, path: \"/tenants/{tenant}\", scopes: [orders.read]}\n"),
+        ] {
+            let head = try project(name, routes: ordinary + added)
+            let gate = try ToolProcess.run(["diff", before.path, head.path, "--fail-on", "privilege-increase"])
+            XCTAssertEqual(gate.status, 0, "\(name): \(gate.stdout)\(gate.stderr)")
+        }
     }
 }

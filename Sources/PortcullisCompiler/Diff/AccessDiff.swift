@@ -198,39 +198,40 @@ public enum AccessDiff {
             // of them allows: compared with each, and reported against the first (by name)
             // when every one of them is narrower.
             let statements = head.rawStatements(route.name)
+            // Each operation a request may reach is weighed with its own guards (audit V35: one
+            // as open on another operation the route covers hid the admin's).
             for reached in Set(route.backendOperations).sorted() {
-                let guards = guardedOperations.guards(of: reached)
-                guard let guarding = guards.first else { continue }
-                // Compared until a guard is no narrower in any way that fails the gate (most
-                // routes added beside others are alike), and with the first 16 at most: 1,000
-                // routes added in front of 1,000 narrower guards took 130 s compared with each.
-                // Past them, one as open as the route may go unseen: a change reported, not missed.
-                var open: Set<AccessChange.Category> = [.privilegeIncrease, .looserLimit]
-                var comparisons: [RouteComparison] = []
-                for guarding in guards.prefix(16) where !open.isEmpty {
-                    var comparison = RouteComparison(
-                        key: route.name, old: guarding.plan, new: route.plan, at: head.location(route.route.written.id.range), becameSecrets: [],
-                        checkedRaw: { head.checksTokensInRawPolicies(route.name) })
-                    // A guard that stays is HEAD's, one removed BASE's; each read once, however
-                    // many routes are added in front of it.
-                    let guardStatements = guardsStatements[guarding.name] ?? {
-                        let read = (headRoutes[guarding.name.lowercased()] != nil ? head : base).rawStatements(guarding.name)
-                        guardsStatements[guarding.name] = read
-                        return read
-                    }()
-                    comparison.compareGuard(was: guardStatements, now: statements)
-                    open.formIntersection(comparison.categories)
-                    comparisons.append(comparison)
-                }
-                let operation = route.reached.text
-                let place =
-                    guarding.backendOperations.contains(reached)
-                    ? "'\(operation)'" : "'\(guarding.reached.text)', which requests to '\(operation)' may reach,"
-                for category in [AccessChange.Category.privilegeIncrease, .looserLimit] where open.contains(category) {
-                    for change in comparisons[0].changes where change.category == category {
-                        changes.append(AccessChange(
-                            category: category, subject: change.subject,
-                            message: change.message + ", where \(subject(guarding.name)) guards \(place) on the same backend", place: change.place))
+                for (guarded, guards) in guardedOperations.guards(of: reached, addedIn: route.api) {
+                    guard let guarding = guards.first else { continue }
+                    // Compared until a guard is no narrower in any way that fails the gate (most
+                    // routes added beside others are alike), and with the first 16 at most: 1,000
+                    // routes added in front of 1,000 narrower guards took 130 s compared with each.
+                    // Past them, one as open as the route may go unseen: a change reported, not missed.
+                    var open: Set<AccessChange.Category> = [.privilegeIncrease, .looserLimit]
+                    var comparisons: [RouteComparison] = []
+                    for guarding in guards.prefix(16) where !open.isEmpty {
+                        var comparison = RouteComparison(
+                            key: route.name, old: guarding.plan, new: route.plan, at: head.location(route.route.written.id.range), becameSecrets: [],
+                            checkedRaw: { head.checksTokensInRawPolicies(route.name) })
+                        // A guard that stays is HEAD's, one removed BASE's; each read once, however
+                        // many routes are added in front of it.
+                        let guardStatements = guardsStatements[guarding.name] ?? {
+                            let read = (headRoutes[guarding.name.lowercased()] != nil ? head : base).rawStatements(guarding.name)
+                            guardsStatements[guarding.name] = read
+                            return read
+                        }()
+                        comparison.compareGuard(was: guardStatements, now: statements)
+                        open.formIntersection(comparison.categories)
+                        comparisons.append(comparison)
+                    }
+                    let operation = route.reached.text
+                    let place = guarded == reached ? "'\(operation)'" : "'\(guarding.reached.text)', which requests to '\(operation)' may reach,"
+                    for category in [AccessChange.Category.privilegeIncrease, .looserLimit] where open.contains(category) {
+                        for change in comparisons[0].changes where change.category == category {
+                            changes.append(AccessChange(
+                                category: category, subject: change.subject,
+                                message: change.message + ", where \(subject(guarding.name)) guards \(place) on the same backend", place: change.place))
+                        }
                     }
                 }
             }
@@ -1390,8 +1391,13 @@ enum GatewayComparison {
             // The generated checks trust what that cache holds, token answers too: another
             // connection string may be another cache, as another prefix is another part of
             // one (audit V33: an environment pointed it at the author's vault unweighed).
+            // Another name for the same Key Vault secret is the same cache (audit V35).
             if secretName(before.connection) != secretName(after.connection) {
-                add(.cacheWidened, .redis, "Redis connects with a different secret: the generated checks trust what that cache holds", head.location(after.connection.range))
+                let same = redisSecret(old, before).map { was in redisSecret(new, after) == was } ?? false
+                add(
+                    same ? .other : .cacheWidened, .redis,
+                    "Redis connects with a different secret" + (same ? ", reading the same Key Vault secret" : ": the generated checks trust what that cache holds"),
+                    head.location(after.connection.range))
             }
             // The generated checks read what the gateway stored under its prefix, token
             // answers too: under another prefix, they read what anything else wrote there.
@@ -1434,7 +1440,11 @@ enum GatewayComparison {
                     add(
                         .privilegeIncrease, subject, "secret '\(name)' now reads the Key Vault secret of '\(shared)', which goes wherever '\(name)' is sent",
                         head.location(secret.name.range))
-                } else if let redis = read(new.redis), secretName(redis.connection) == name {
+                } else if read(new.redis).map({ secretName($0.connection) == name }) ?? false,
+                    keyVault(previous).map(Self.secretIdentity) != keyVault(secret).map(Self.secretIdentity)
+                {
+                    // Redis's connection read from another Key Vault secret; the same one in
+                    // another letter case or version is the same cache (audit V35).
                     add(
                         .cacheWidened, subject, "secret '\(name)', Redis's connection, points at a different Key Vault secret: the generated checks trust what that cache holds",
                         head.location(secret.name.range))
@@ -1692,6 +1702,12 @@ enum GatewayComparison {
     private static func keyVault(_ secret: SecretDeclaration) -> String? {
         if case .keyVault(let uri) = secret.source { return uri.value }
         return nil
+    }
+
+    /// The Key Vault secret (``secretIdentity(_:)``) `gateway`'s Redis connects with.
+    private static func redisSecret(_ gateway: Gateway, _ redis: Redis) -> String? {
+        let name = secretName(redis.connection)
+        return gateway.secrets.first { $0.name.value == name }.flatMap(keyVault).map(secretIdentity)
     }
 
     /// The Key Vault secret a URI names, whatever its version and letter case:

@@ -329,8 +329,15 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// How many times a judgement was cut short: by a setter being judged, the depth or
         /// the budget.
         private var cutShort = 0
-        /// The headers each scope's judgements were made with, numbered.
-        private var headerSets: [Set<String>: Int] = [:]
+        /// What each scope's judgements were made with, numbered: its credential headers, and
+        /// whether its tokens are opaque (audit V35: a verdict made for a JWT route's store
+        /// was kept for an introspection route's).
+        private var headerSets: [JudgedWith: Int] = [:]
+
+        private struct JudgedWith: Hashable {
+            var credentialHeaders: Set<String>
+            var opaqueTokens: Bool
+        }
 
         init(_ context: CheckContext) { self.context = context }
 
@@ -651,8 +658,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// for this path only and is not kept (an audit: kept, a guess made inside a cycle
         /// decided later stores); the budget bounds the judging that repeats.
         private func mayGiveAShared(_ index: Int, under keys: StoreKeys, depth: Int) -> Bool {
-            let headers = headerSets[keys.credentialHeaders] ?? {
-                headerSets[keys.credentialHeaders] = headerSets.count
+            let judgedWith = JudgedWith(credentialHeaders: keys.credentialHeaders, opaqueTokens: keys.opaqueTokens)
+            let headers = headerSets[judgedWith] ?? {
+                headerSets[judgedWith] = headerSets.count
                 return headerSets.count - 1
             }()
             if let known = judged[[headers, index]] { return known }
