@@ -27,6 +27,25 @@ struct GuardedOperations {
     private struct Group {
         var operations: [(key: String, segments: [Substring])] = []
         var positions: [Position]
+
+        mutating func add(_ key: String, _ segments: [Substring]) {
+            let index = operations.count
+            operations.append((key, segments))
+            for (position, segment) in segments.enumerated() {
+                guard segment.contains("{}") else {
+                    positions[position].literals[segment, default: []].append(index)
+                    continue
+                }
+                let parts = segment.split(separator: "{}", omittingEmptySubsequences: false)
+                if let last = parts.last, !last.isEmpty {
+                    positions[position].patternsBySuffix[last, default: []].append(index)
+                } else if let first = parts.first, !first.isEmpty {
+                    positions[position].patternsByPrefix[first, default: []].append(index)
+                } else {
+                    positions[position].parameters.append(index)
+                }
+            }
+        }
     }
 
     /// The operations with a literal at one position, by it; those with a pattern, by its
@@ -58,24 +77,8 @@ struct GuardedOperations {
         exact = guarded
         for key in guarded.keys.sorted() {
             guard let (shape, segments) = Self.split(key) else { continue }
-            var group = groups[shape] ?? Group(positions: Array(repeating: Position(), count: shape.segments))
-            let index = group.operations.count
-            group.operations.append((key, segments))
-            for (position, segment) in segments.enumerated() {
-                guard segment.contains("{}") else {
-                    group.positions[position].literals[segment, default: []].append(index)
-                    continue
-                }
-                let parts = segment.split(separator: "{}", omittingEmptySubsequences: false)
-                if let last = parts.last, !last.isEmpty {
-                    group.positions[position].patternsBySuffix[last, default: []].append(index)
-                } else if let first = parts.first, !first.isEmpty {
-                    group.positions[position].patternsByPrefix[first, default: []].append(index)
-                } else {
-                    group.positions[position].parameters.append(index)
-                }
-            }
-            groups[shape] = group
+            // Filled in place: a group copied out and back was copied whole for each key.
+            groups[shape, default: Group(positions: Array(repeating: Position(), count: shape.segments))].add(key, segments)
         }
     }
 
