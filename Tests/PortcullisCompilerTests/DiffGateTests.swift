@@ -1085,11 +1085,8 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(try contoso([other]), ["cache-widened: Redis connects with a different secret: the generated checks trust what that cache holds"])
         // Another name, letter case or version of the same Key Vault secret is the same cache
         // (audit V35: each failed the gate).
-        let plain = directory.appendingPathComponent("plain-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
-        try RuleExample.baseGateway.write(to: plain.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-        try RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text
-            .write(to: plain.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let plain = try ExampleProject.write(
+            to: directory.appendingPathComponent("plain-\(UUID().uuidString)"), routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
         let secret = "redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}"
         for edits in [
             [("gateway.yaml", secret, "redis-conn: {keyVault: https://example-kv.vault.azure.net/secrets/redis}"),

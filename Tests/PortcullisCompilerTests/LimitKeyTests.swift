@@ -30,11 +30,7 @@ final class LimitKeyTests: XCTestCase {
     }
 
     private func project(_ name: String, routes: String) throws -> URL {
-        let folder = directory.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-        try RuleExample.api(routes: routes).text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
-        return folder
+        try ExampleProject.write(to: directory.appendingPathComponent(name), routes: routes)
     }
 
     /// `claim:jti` (or a raw key of `AsJwt()?.Id`) starts a new count with every token a
@@ -48,11 +44,8 @@ final class LimitKeyTests: XCTestCase {
             XCTAssertTrue(lint.stdout.contains("\"RL004\""), lint.stdout)
         }
         let raw = #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Id)" />"#
-        let folder = directory.appendingPathComponent("raw")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-        try RuleExample.api(rawInbound: raw, routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text
-            .write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let folder = try ExampleProject.write(
+            to: directory.appendingPathComponent("raw"), routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n", rawInbound: raw)
         let lint = try ToolProcess.run(["lint", "."], in: folder)
         XCTAssertTrue(lint.stdout.contains("counts by the token's 'jti', which is new in every token a caller asks for [RL004]"), lint.stdout)
         let sub = try project("sub", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], rateLimit: {calls: 10, per: 60s, key: \"claim:sub\"}}\n")
@@ -92,12 +85,10 @@ final class LimitKeyTests: XCTestCase {
         }
         var folders: [URL] = []
         for period in ["86400", "0"] {
-            let folder = directory.appendingPathComponent("quota-\(period)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-            try RuleExample.api(rawInbound: raw(period), routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text
-                .write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
-            folders.append(folder)
+            folders.append(
+                try ExampleProject.write(
+                    to: directory.appendingPathComponent("quota-\(period)"), routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n",
+                    rawInbound: raw(period)))
         }
         let gate = try ToolProcess.run(["diff", folders[0].path, folders[1].path, "--fail-on", "looser-limit"])
         XCTAssertEqual(gate.status, 0, gate.stdout + gate.stderr)

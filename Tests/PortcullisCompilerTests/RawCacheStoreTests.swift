@@ -17,10 +17,7 @@ final class RawCacheStoreTests: XCTestCase {
     }
 
     private func lint(_ name: String, inbound: String, route: String) throws -> ToolProcess.Result {
-        let folder = directory.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-        try RuleExample.api(rawInbound: inbound, routes: route).text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let folder = try ExampleProject.write(to: directory.appendingPathComponent(name), routes: route, rawInbound: inbound)
         return try ToolProcess.run(["lint", "."], in: folder)
     }
 

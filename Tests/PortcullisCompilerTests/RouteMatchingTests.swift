@@ -19,11 +19,7 @@ final class RouteMatchingTests: XCTestCase {
     }
 
     private func project(_ name: String, routes: String) throws -> URL {
-        let folder = directory.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-        try RuleExample.api(routes: routes).text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
-        return folder
+        try ExampleProject.write(to: directory.appendingPathComponent(name), routes: routes)
     }
 
     /// APIM reads `*` in an operation's template as a wildcard: `GET /orders/*` with a read
