@@ -40,7 +40,7 @@ let package = Package(
         // allocator's growth (set by the executable) and the first worker's CPU (ParallelMap).
         .target(name: "CPortcullisProcess"),
         .target(name: "PortcullisSupport", dependencies: ["CPortcullisSHA256", "CPortcullisProcess"], swiftSettings: inlineValueOperations),
-        .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"], swiftSettings: inlineValueOperations),
+        .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics", "PortcullisSupport"], swiftSettings: inlineValueOperations),
         .target(name: "PortcullisPolicyXML", dependencies: ["CXML2", "PortcullisDiagnostics", "PortcullisSupport"], swiftSettings: inlineValueOperations),
         .target(
             name: "PortcullisModel",

@@ -221,38 +221,33 @@ public struct RawScope: Sendable {
             if value != nil, tokens[position] == UInt8(ascii: "L") || tokens[position] == UInt8(ascii: "l") { position += 1 }
             return value
         }
-        func product() -> Int? {
-            guard var value = factor() else { return nil }
-            while tokens[position] == UInt8(ascii: "*") || tokens[position] == UInt8(ascii: "/") {
-                let multiplies = tokens[position] == UInt8(ascii: "*")
+        // A run of operands joined by `operators`, worked out left to right.
+        func chain(_ operand: () -> Int?, _ operators: [UInt8: @Sendable (Int, Int) -> Int?]) -> Int? {
+            guard var value = operand() else { return nil }
+            while let apply = operators[tokens[position]] {
                 position += 1
-                guard let other = factor() else { return nil }
-                if multiplies {
-                    let (next, overflow) = value.multipliedReportingOverflow(by: other)
-                    guard !overflow else { return nil }
-                    value = next
-                } else {
-                    guard other != 0 else { return nil }
-                    value /= other
-                }
-            }
-            return value
-        }
-        func sum() -> Int? {
-            guard var value = product() else { return nil }
-            while tokens[position] == UInt8(ascii: "+") || tokens[position] == UInt8(ascii: "-") {
-                let adds = tokens[position] == UInt8(ascii: "+")
-                position += 1
-                guard let other = product() else { return nil }
-                let (next, overflow) = adds ? value.addingReportingOverflow(other) : value.subtractingReportingOverflow(other)
-                guard !overflow else { return nil }
+                guard let other = operand(), let next = apply(value, other) else { return nil }
                 value = next
             }
             return value
         }
+        func product() -> Int? { chain(factor, Self.products) }
+        func sum() -> Int? { chain(product, Self.sums) }
         guard let value = sum(), position == tokens.count - 1 else { return nil }
         return value
     }
+
+    /// `*` and `/` as C# works them out on whole numbers; nil on overflow or a division by 0.
+    private static let products: [UInt8: @Sendable (Int, Int) -> Int?] = [
+        UInt8(ascii: "*"): { $0.multipliedReportingOverflow(by: $1).overflow ? nil : $0 * $1 },
+        UInt8(ascii: "/"): { $1 == 0 ? nil : $0 / $1 },
+    ]
+
+    /// `+` and `-` as C# works them out on whole numbers; nil on overflow.
+    private static let sums: [UInt8: @Sendable (Int, Int) -> Int?] = [
+        UInt8(ascii: "+"): { $0.addingReportingOverflow($1).overflow ? nil : $0 + $1 },
+        UInt8(ascii: "-"): { $0.subtractingReportingOverflow($1).overflow ? nil : $0 - $1 },
+    ]
 
     private static let includeFragment: Set<String> = ["include-fragment"]
 

@@ -43,7 +43,7 @@ public enum FileRecognition {
         // UTF-16 or UTF-32 text cannot be judged from its bytes; it is read, and the reader
         // says it must be UTF-8, rather than the file going unread and a reference to it
         // reporting it missing.
-        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || containsNUL(bytes) { return .unjudgeable }
+        if OtherEncoding(markOf: bytes) != nil || containsNUL(bytes) { return .unjudgeable }
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while index < bytes.count {
             switch bytes[index] {
@@ -80,7 +80,7 @@ public enum FileRecognition {
     }
 
     public static func classify(_ bytes: [UInt8]) -> Verdict {
-        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || containsNUL(bytes) { return .unjudgeable }
+        if OtherEncoding(markOf: bytes) != nil || containsNUL(bytes) { return .unjudgeable }
         var namesVersion = false
         var unjudgedVersion = false
         var hasKind = false

@@ -47,8 +47,8 @@ public enum PolicyXMLReader {
         }
         // APIM reads policies as UTF-8; other encodings would also defeat the scan, which
         // looks for ASCII markup bytes.
-        if text.starts(with: [0xFE, 0xFF]) || text.starts(with: [0xFF, 0xFE]) {
-            report(0, "\(what()) is UTF-16 text, not UTF-8", note: "save the file as UTF-8, as APIM and APIOps expect")
+        if let encoding = OtherEncoding(markOf: text) {
+            report(0, "\(what()) is \(encoding.rawValue) text, not UTF-8", note: "save the file as UTF-8, as APIM and APIOps expect")
             return nil
         }
         if let nul = text.firstIndex(of: 0) {

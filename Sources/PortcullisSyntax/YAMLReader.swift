@@ -1,5 +1,6 @@
 import CYAML
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// Reads YAML bytes into located documents by pulling libyaml's parser events.
 ///

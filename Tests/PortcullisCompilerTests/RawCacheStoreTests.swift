@@ -68,5 +68,10 @@ final class RawCacheStoreTests: XCTestCase {
             route: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], \(policy)}\n  - {id: list-partner-orders, method: GET, path: /partner, auth: partner, scopes: [orders.read], \(policy)}\n")
         XCTAssertTrue(mixed.stdout.contains("keeps the answer to route 'list-partner-orders'"), mixed.stdout)
         XCTAssertFalse(mixed.stdout.contains("keeps the answer to route 'list-orders'"), mixed.stdout)
+        // One store in the API's policy: reported for the route whose callers share it.
+        let shared = try lint(
+            "shared", inbound: variable,
+            route: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: list-partner-orders, method: GET, path: /partner, auth: partner, scopes: [orders.read]}\n")
+        XCTAssertTrue(shared.stdout.contains("in API 'orders' keeps the answer to route 'list-partner-orders'"), shared.stdout)
     }
 }

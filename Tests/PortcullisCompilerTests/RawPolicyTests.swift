@@ -4864,7 +4864,7 @@ final class RawPolicyTests: XCTestCase {
         let lint = try ToolProcess.run(["lint", "defs"], in: directory)
         XCTAssertEqual(lint.status, 1)
         XCTAssertTrue(
-            lint.stdout.contains("defs/policies/orders.xml:1:1: error: policy file 'defs/policies/orders.xml' is UTF-16 text, not UTF-8 [PX001]"),
+            lint.stdout.contains("defs/policies/orders.xml:1:1: error: policy file 'defs/policies/orders.xml' is UTF-16 little-endian text, not UTF-8 [PX001]"),
             lint.stdout)
         XCTAssertFalse(lint.stdout.contains("is not among the inputs"), lint.stdout)
     }

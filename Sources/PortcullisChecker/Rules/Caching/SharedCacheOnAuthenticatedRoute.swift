@@ -214,6 +214,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
     }
 
+    /// Whether `route` takes tokens its provider introspects: opaque ones, no JWTs.
+    static func takesOpaqueTokens(_ route: EffectiveRoute, _ context: CheckContext) -> Bool {
+        guard route.isAuthenticated, case .introspection? = context.provider(of: route)?.details else { return false }
+        return true
+    }
+
     /// How the keys of a scope's stores are judged: by the headers that carry every one of
     /// its callers' credentials (``credentialHeaders(of:localChecks:_:)``).
     private struct StoreKeys {
@@ -225,12 +231,15 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let opaqueTokens: Bool
 
         init(credentialHeaders: Set<String>, variables: EstateVariables, routes: [EffectiveRoute], _ context: CheckContext) {
+            self.init(
+                credentialHeaders: credentialHeaders, variables: variables,
+                opaqueTokens: routes.contains { SharedCacheOnAuthenticatedRoute.takesOpaqueTokens($0, context) })
+        }
+
+        init(credentialHeaders: Set<String>, variables: EstateVariables, opaqueTokens: Bool) {
             self.credentialHeaders = credentialHeaders
             self.variables = variables
-            opaqueTokens = routes.contains { route in
-                guard route.isAuthenticated, case .introspection? = context.provider(of: route)?.details else { return false }
-                return true
-            }
+            self.opaqueTokens = opaqueTokens
         }
 
         /// Whether every value a key's code may give tells callers apart
@@ -784,21 +793,29 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             // Each store with the checked routes whose requests run it, by its section.
             var storesJudged: [(store: PolicyXMLElement, routes: [EffectiveRoute])] = []
             if !stores.isEmpty || !semanticLookups.isEmpty {
-                var keysBySection: [String: (routes: [EffectiveRoute], keys: StoreKeys)] = [:]
-                func keys(running section: String) -> (routes: [EffectiveRoute], keys: StoreKeys) {
+                // By the kind of token the routes take, as a key of its claims tells only JWTs
+                // apart: a store is reported for the routes of the kind it fails (audit V35: a
+                // JWT route was named for what an introspection route's callers share).
+                var keysBySection: [String: [(routes: [EffectiveRoute], keys: StoreKeys)]] = [:]
+                func keys(running section: String) -> [(routes: [EffectiveRoute], keys: StoreKeys)] {
                     if let known = keysBySection[section] { return known }
                     let routes = Self.routes(checked, runningSection: section, of: scope, context)
-                    let keys = StoreKeys(
-                        credentialHeaders: Self.credentialHeaders(of: routes, in: scope, localChecks: localChecks, context), variables: variables, routes: routes, context)
-                    keysBySection[section] = (routes, keys)
-                    return (routes, keys)
+                    let headers = Self.credentialHeaders(of: routes, in: scope, localChecks: localChecks, context)
+                    let opaque = routes.filter { Self.takesOpaqueTokens($0, context) }
+                    let kinds = [(routes.filter { !Self.takesOpaqueTokens($0, context) }, false), (opaque, true)].filter { !$0.0.isEmpty }.map { kind in
+                        (routes: kind.0, keys: StoreKeys(credentialHeaders: headers, variables: variables, opaqueTokens: kind.1))
+                    }
+                    keysBySection[section] = kinds
+                    return kinds
                 }
                 for store in stores {
-                    let (routes, keys) = keys(running: scope.document.section(holding: store) ?? "inbound")
-                    if !routes.isEmpty, Self.keepsTheAnswerForEveryone(store, in: scope, keys) { storesJudged.append((store, routes)) }
+                    if let failed = keys(running: scope.document.section(holding: store) ?? "inbound").first(where: {
+                        Self.keepsTheAnswerForEveryone(store, in: scope, $0.keys)
+                    }) {
+                        storesJudged.append((store, failed.routes))
+                    }
                 }
-                if !semanticLookups.isEmpty {
-                    let keys = keys(running: "inbound").keys
+                if !semanticLookups.isEmpty, let keys = keys(running: "inbound").last?.keys {
                     semanticLookups = semanticLookups.filter { !keys.partitionsByCaller($0, in: scope.api) }
                 }
             }

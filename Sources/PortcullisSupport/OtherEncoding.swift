@@ -1,5 +1,5 @@
 /// A UTF-16 or UTF-32 byte-order mark at the start of a file. Portcullis reads UTF-8 alone
-/// and refuses such a file (YS001), but .NET's readers, the APIOps publisher's among them,
+/// and refuses such a file (YS001, PX001), but .NET's readers, the APIOps publisher's among them,
 /// follow the mark: a file that may be the publisher's is judged by its decoded text.
 public enum OtherEncoding: String, Sendable {
     case utf32BigEndian = "UTF-32 big-endian"
@@ -28,9 +28,9 @@ public enum OtherEncoding: String, Sendable {
     public func decoded(_ bytes: [UInt8]) -> [UInt8] {
         let width = self == .utf32BigEndian || self == .utf32LittleEndian ? 4 : 2
         let bigEndian = self == .utf32BigEndian || self == .utf16BigEndian
+        // Each unit read in place: one array made per unit took 0.9 s on 40 MB (audit V35).
         let units = stride(from: width, to: bytes.count - width + 1, by: width).map { start in
-            let unit = bytes[start..<(start + width)]
-            return (bigEndian ? Array(unit) : unit.reversed()).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            (0..<width).reduce(UInt32(0)) { unit, offset in unit << 8 | UInt32(bytes[start + (bigEndian ? offset : width - 1 - offset)]) }
         }
         var text = width == 2 ? String(decoding: units.map { UInt16($0) }, as: UTF16.self) : String(decoding: units, as: UTF32.self)
         if bytes.count % width != 0 { text.append("\u{FFFD}") }
