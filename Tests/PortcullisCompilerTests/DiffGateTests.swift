@@ -419,6 +419,11 @@ final class DiffGateTests: XCTestCase {
             ((#"clock-skew="60""#, #"clock-skew="60" require-expiration-time="false""#),
              "privilege-increase: the raw policy of API 'catalog' lets 'validate-jwt' accept tokens without an expiration time"),
             ((#"clock-skew="60""#, #"clock-skew="86400""#), "privilege-increase: the raw policy of API 'catalog' lets 'validate-jwt' accept tokens up to 86400 seconds past their expiry"),
+            // Every way one check is wider is named, not the first alone (audit V33: a new
+            // issuer's keys were hidden behind an audience added).
+            ((#"clock-skew="60">\#n        <openid-config url="https://login.example.com/.well-known/openid-configuration" />\#n        <audiences><audience>api://catalog</audience>"#,
+              #"clock-skew="600">\#n        <openid-config url="https://evil.example/.well-known/openid-configuration" />\#n        <audiences><audience>anything</audience>"#),
+             "privilege-increase: the raw policy of API 'catalog' lets 'validate-jwt' accept tokens up to 600 seconds past their expiry, audience 'anything' and signing keys of 'https://evil.example/.well-known/openid-configuration'"),
             ((#"validate-revocation="true""#, #"validate-revocation="false""#), "privilege-increase: the raw policy of API 'catalog' lets 'validate-client-certificate' accept revoked certificates"),
             (("</identities>", #"<identity thumbprint="0000BBBBCCCCDDDDEEEEFFFF0000111122223333" /></identities>"#),
              "privilege-increase: the raw policy of API 'catalog' lets 'validate-client-certificate' accept certificate identity 'thumbprint=0000bbbbccccddddeeeeffff0000111122223333'"),

@@ -327,6 +327,23 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("note: here an environment may override 'rateLimit', 'quota', 'cache' or 'backend'"))
     }
 
+    /// A named value's display name and tags are the same everywhere: an environment that
+    /// writes them in the long form is refused as for any fixed field (audit V33: tags
+    /// were taken silently, and the long form dropped the definitions' display name).
+    func testAnEnvironmentSetsANamedValuesValueAlone() throws {
+        try write(
+            environment("prod", "gateway:\n  namedValues:\n    tenant-id: {value: 11111111-2222-3333-4444-555555555555, displayName: Tenant, tags: [prod]}\n"),
+            to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").filter { $0.contains(": error: ") },
+            [
+                "project/environments/prod.yaml:6:62: error: environment 'prod' cannot override 'displayName', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:6:83: error: environment 'prod' cannot override 'tags', which is the same in every environment [RF007]",
+            ])
+    }
+
     /// A file the reader could not read to its end may declare what an environment
     /// overrides: its APIs, products and backends are not reported unknown then, only the
     /// error itself (the README's promise; found by an audit, where a broken APIs file

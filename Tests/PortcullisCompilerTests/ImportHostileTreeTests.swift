@@ -342,6 +342,20 @@ final class ImportHostileTreeTests: XCTestCase {
         XCTAssertEqual(try written().filter { $0.hasPrefix("apis/") || $0.hasPrefix("specs/") }, ["apis/orders.yaml", "specs/orders.yaml"])
     }
 
+    /// An operation folder under a name the import refuses holds that operation's policy:
+    /// the policy would be lost while the API is imported, so it is an error, not a note
+    /// (audit V34: it was "not imported" and the import exited 0).
+    func testAnOperationPolicyUnderARefusedNameIsAnError() throws {
+        try writeGlobalPolicy()
+        try FileManager.default.createDirectory(at: orders.appendingPathComponent("operations/bad op"), withIntermediateDirectories: true)
+        try write("<policies>\n  <inbound>\n    <base />\n    <ip-filter action=\"allow\">\n      <address>10.0.0.1</address>\n    </ip-filter>\n  </inbound>\n</policies>\n", to: "apis/orders/operations/bad op/policy.xml")
+        let result = try runImport(["--format", "json"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(
+            notes(result).contains("error: apis/orders/operations/bad op: 'bad op' is not a name Portcullis can keep for an operation, so its policy would be lost"),
+            "\(notes(result))")
+    }
+
     func testANameCannotForgeALineOfTheTextReport() throws {
         try FileManager.default.copyItem(at: orders, to: tree.appendingPathComponent("apis/x\nerror: policy.xml: forged"))
         let result = try runImport()

@@ -280,6 +280,22 @@ final class ImportOpenAPITests: XCTestCase {
         XCTAssertEqual(try run(["import", "openapi", "pets.yaml", "--out", "defs-quiet", "--quiet"]).stderr, "")
     }
 
+    /// A server URL's user name and password stay out of the definitions written: `backend`
+    /// is the URL without them and the report says so (audit V34: they were copied into
+    /// `backend`, where only lint's SE001 stood between them and a commit). The document
+    /// itself is carried as it is, so its credential is still an error to resolve.
+    func testAServerURLsUserAndPasswordStayOutOfTheBackend() throws {
+        let password = "Tr0ub4dor-and-3-horses"
+        try write(Self.petStore.replacingOccurrences(of: "https://pets.example.com", with: "https://ops:\(password)@pets.example.com"), to: "pets.yaml")
+        let (status, report, _) = try importJSON(["pets.yaml", "--out", "defs"])
+        XCTAssertEqual(status, 1)
+        let definitions = try read("defs/apis/pet-store.yaml")
+        XCTAssertTrue(definitions.contains("backend: \"https://pets.example.com/store/v1\"\n"), definitions)
+        XCTAssertFalse(definitions.contains(password), definitions)
+        let changes = (report["changes"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        XCTAssertTrue(changes.contains("the first server URL's user name and password are left out of 'backend'"), "\(changes)")
+    }
+
     /// The report quotes the document: a path holding ESC and a bidirectional override and
     /// an operationId holding a line break and a C1 control are shown escaped, in text and JSON.
     func testTheDocumentsControlCharactersAreShownEscaped() throws {

@@ -827,51 +827,62 @@ enum RawPolicyDiff {
             }
         }
         for (before, after) in zip(olds, news) {
-            if let what = widening(before.accepts, after.accepts, of: after.found.element) { return (after.found, what) }
+            let wider = widening(before.accepts, after.accepts, of: after.found.element)
+            if !wider.isEmpty { return (after.found, DisplayText.list(wider)) }
         }
         return nil
     }
 
     /// What a check (`after`, accepting `has`) accepts that one accepting `had` does not,
-    /// both read by ``acceptance(of:_:)``; nil for nothing.
-    private static func widening(_ had: [String: Accepted], _ has: [String: Accepted], of after: PolicyXMLElement) -> String? {
+    /// both read by ``acceptance(of:_:)``: every way it is wider, so that a change of keys
+    /// and issuer is not shown as its audience alone; empty for none.
+    private static func widening(_ had: [String: Accepted], _ has: [String: Accepted], of after: PolicyXMLElement) -> [String] {
+        var wider: [String] = []
         for setting in strictSettings[after.name] ?? [] {
             let key = "setting:" + setting.attribute
-            if had[key]?.values == [setting.safe], has[key]?.values != [setting.safe] { return setting.accepts }
+            if had[key]?.values == [setting.safe], has[key]?.values != [setting.safe] { wider.append(setting.accepts) }
         }
         // A token a while past its expiry; a skew not known here may be any.
         if let was = had["setting:clock-skew"]?.values.first, let skew = has["setting:clock-skew"]?.values.first, skew != was {
-            guard let seconds = Int(skew) else { return "tokens past their expiry by a clock skew not known here" }
-            if seconds > Int(was) ?? Int.max { return "tokens up to \(seconds) seconds past their expiry" }
+            if let seconds = Int(skew) {
+                if seconds > Int(was) ?? Int.max { wider.append("tokens up to \(seconds) seconds past their expiry") }
+            } else {
+                wider.append("tokens past their expiry by a clock skew not known here")
+            }
         }
         for (list, values) in had.sorted(by: { $0.key < $1.key }) where !list.hasPrefix("claim:") && !list.hasPrefix("setting:") {
             let label = Self.listLabels[list] ?? list
             guard let now = has[list], !now.values.isEmpty || values.values.isEmpty else {
-                return "any \(label) (the list was removed or emptied)"
+                wider.append("any \(label) (the list was removed or emptied)")
+                continue
             }
             if let added = now.values.subtracting(values.values).sorted().first {
                 // A header check's values are what callers must send, a key or a token as
                 // often as not, under any name: they are not quoted.
                 if list == "value" {
-                    return "another value of header '\(after.attribute("name")?.value.written ?? "")'"
+                    wider.append("another value of header '\(after.attribute("name")?.value.written ?? "")'")
+                } else {
+                    wider.append(list == "issuer-signing-keys" ? "a new signing key" : "\(label) \(GatewayComparison.shown(added))")
                 }
-                return list == "issuer-signing-keys" ? "a new signing key" : "\(label) \(GatewayComparison.shown(added))"
             }
         }
         // Keys, and configurations to take keys from, where there were none: more signers.
         for list in ["issuer-signing-keys", "openid-config"] where had[list] == nil {
             guard let added = has[list]?.values.sorted().first else { continue }
-            return list == "issuer-signing-keys" ? "a new signing key" : "signing keys of \(GatewayComparison.shown(added))"
+            wider.append(list == "issuer-signing-keys" ? "a new signing key" : "signing keys of \(GatewayComparison.shown(added))")
         }
         for (claim, required) in had.sorted(by: { $0.key < $1.key }) where claim.hasPrefix("claim:") {
             let name = claim.dropFirst(6).prefix { $0 != "#" }
-            guard let now = has[claim], !now.values.isEmpty else { return "tokens without claim '\(name)'" }
-            let wider = (now.any && !required.any && required.values.count > 1)
+            guard let now = has[claim], !now.values.isEmpty else {
+                wider.append("tokens without claim '\(name)'")
+                continue
+            }
+            let widened = (now.any && !required.any && required.values.count > 1)
                 || (now.any ? !now.values.isSubset(of: required.values) : !required.values.isSubset(of: now.values))
                 || (now.separated && !required.separated)
-            if wider { return "more values of claim '\(name)'" }
+            if widened { wider.append("more values of claim '\(name)'") }
         }
-        return nil
+        return wider
     }
 
     /// What a check accepts of one kind: values of which any one passes (`any`), or all of

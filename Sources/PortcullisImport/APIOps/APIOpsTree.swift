@@ -210,7 +210,14 @@ private struct TreeReader {
         var spellings: [String: String] = [:]
         for entry in entries(of: operations) {
             guard entry.kind == .directory, let name = entry.name, Self.isResourceName(name, kind: "operations") else {
-                skip(entry, in: operations)
+                // The extractor writes an operation's folder for its policy, which would be lost.
+                if entry.kind == .directory {
+                    let shown = entry.name.map { DisplayText.escaped($0.utf8) } ?? DisplayText.escaped(entry.bytes)
+                    tree.skipped.append(
+                        ImportNote(.error, operations + "/" + shown, "'\(shown)' is not a name Portcullis can keep for an operation, so its policy would be lost"))
+                } else {
+                    skip(entry, in: operations)
+                }
                 continue
             }
             guard !differsOnlyInCase(name, fromOneOf: &spellings, in: operations) else { continue }

@@ -249,11 +249,21 @@ private struct Importer {
     }
 
     /// The first server's URL when it is an absolute https URL, else the placeholder. The
-    /// URL is never quoted: it may carry credentials, which lint reports where they are.
+    /// URL is never quoted: it may carry credentials. A user name or password before the host
+    /// is left out, so that the definitions written never hold it.
     private mutating func backend(_ url: String?) -> String {
         let problem: String
-        if let url {
-            let host = url.hasPrefix("https://") ? url.dropFirst(8).prefix { $0 != "/" && $0 != "?" && $0 != "#" } : ""
+        if var url {
+            let authority = { (url: String) in url.hasPrefix("https://") ? url.dropFirst(8).prefix { $0 != "/" && $0 != "?" && $0 != "#" } : "" }
+            var host = authority(url)
+            if let userEnd = host.lastIndex(of: "@") {
+                url.removeSubrange(host.startIndex...userEnd)
+                host = authority(url)
+                change(
+                    .dropped, "the first server URL's user name and password are left out of 'backend'",
+                    fix: "keep the credential in a secret named value and send it from the API's policy",
+                    at: nil)
+            }
             // Braces left are server variables without a default.
             let isUsable = !host.isEmpty && !url.contains("{") && !url.contains("}") && PolicyText.problemAsPlainField(url) == nil
             if isUsable { return url }

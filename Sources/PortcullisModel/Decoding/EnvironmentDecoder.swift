@@ -42,8 +42,20 @@ extension DocumentDecoder {
         _ node: YAMLNode, to shape: OverrideShape, field: String, environment: String
     ) -> YAMLNode? {
         switch shape {
-        case .replaced, .namedValue:
+        case .replaced:
             return node
+        case .namedValue:
+            // Only the value differs between environments, written alone or under `value`;
+            // the display name and tags are the same everywhere.
+            switch node.content {
+            case .mapping:
+                return limited(node, to: .namedValueInLongForm, field: field, environment: environment)
+            case .sequence:
+                context.mismatch(node, expected: "a text, a number or a boolean", field: field)
+                return nil
+            case .scalar, .rejected:
+                return node
+            }
         case .secret:
             if collectedSecretValues.insert(node.range).inserted { context.unreadSecrets += Self.secretLiterals(in: node) }
             return node

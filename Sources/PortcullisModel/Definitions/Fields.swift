@@ -244,6 +244,14 @@ public enum DefaultsOverrideField: String, FieldSet {
     public static let noun = "an environment's 'defaults'"
 }
 
+/// A named value in an environment, written in the long form: its value alone, as the
+/// display name and tags are the same everywhere.
+public enum NamedValueOverrideField: String, FieldSet {
+    case value
+    public static let schemaDefinition = "NamedValueOverride"
+    public static let noun = "an environment's named value"
+}
+
 public enum CORSOverrideField: String, FieldSet {
     case allowedOrigins
     public static let schemaDefinition = "CORSOverride"
@@ -295,7 +303,7 @@ public let allFieldSets: [any FieldSet.Type] = [
     GuardrailsField.self, MaxCacheTtlField.self, MaxRateLimitField.self, DefaultsField.self, CORSField.self,
     APIField.self, RouteField.self, ScopeSetField.self, CacheField.self, VaryByField.self, LimitField.self,
     ProductField.self, PolicyFragmentField.self, EnvironmentField.self, GatewayOverrideField.self, ProviderOverrideField.self,
-    DefaultsOverrideField.self, CORSOverrideField.self, APIOverrideField.self, RouteOverrideField.self, CacheOverrideField.self,
+    DefaultsOverrideField.self, NamedValueOverrideField.self, CORSOverrideField.self, APIOverrideField.self, RouteOverrideField.self, CacheOverrideField.self,
     ProductOverrideField.self,
     BackendField.self, BackendCredentialsField.self, ManagedIdentityField.self, ClientCertificateField.self,
     BackendTLSField.self, CircuitBreakerField.self, PoolMemberField.self, BackendOverrideField.self,

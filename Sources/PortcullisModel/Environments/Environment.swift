@@ -83,6 +83,9 @@ indirect enum OverrideShape: Sendable {
     /// An API's `routes`: a list in the API document, a mapping by route id in the environment.
     case routes(OverrideShape)
 
+    /// A named value's override written as a mapping: its `value` alone.
+    static let namedValueInLongForm = OverrideShape.fields(allowed: NamedValueOverrideField.self, base: [NamedValueField.self], children: [:])
+
     static let environment = OverrideShape.fields(
         allowed: EnvironmentField.self, base: [],
         children: ["gateway": gateway, "apis": .named(.resource, api), "products": .named(.resource, product), "backends": .named(.resource, backend)])

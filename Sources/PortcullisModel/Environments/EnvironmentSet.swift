@@ -105,11 +105,14 @@ extension Environment {
         case .replaced, .secret:
             return overrides
         case .namedValue:
-            // A value written alone takes the place of the `value` of one written as a mapping.
-            guard case .mapping(var entries) = base.content, overrides.scalar != nil,
-                let index = entries.firstIndex(where: { $0.key == NamedValueField.value.rawValue })
+            // The value, written alone or in the long form, takes the place of the `value`
+            // of one written as a mapping, which keeps its display name and tags.
+            let value = NamedValueField.value.rawValue
+            let replacement = if case .mapping(let entries) = overrides.content { entries.first { $0.key == value }?.value } else { overrides }
+            guard case .mapping(var entries) = base.content, let replacement,
+                let index = entries.firstIndex(where: { $0.key == value })
             else { return overrides }
-            entries[index].value = overrides
+            entries[index].value = replacement
             return YAMLNode(.mapping(entries), range: base.range)
         case .fields, .named:
             guard case .mapping(var entries) = base.content, case .mapping(let changes) = overrides.content else {
