@@ -366,12 +366,21 @@ public struct SecretLiterals: Sendable {
             while let last = word.last, "\"'`,;".contains(last) { word = word.dropLast() }
             return String(word)
         }
+        // Every colon of a line, not the first: `note: apiKey: 9f8e…` (found by an audit).
         return text.split(whereSeparator: \.isNewline).contains { line in
-            guard let colon = line.range(ofBytes: ": "), let key = line[..<colon.lowerBound].split(separator: " ").last,
-                let value = line[colon.upperBound...].split(separator: " ").first.map(bare)
-            else { return false }
-            return value.count >= 8 && value.contains(where: \.isLetter) && value.contains(where: \.isNumber)
-                && CredentialScanner.isCredential(value, under: bare(key))
+            var rest = line[...]
+            while let colon = rest.range(ofBytes: ": ") {
+                rest = line[colon.upperBound...]
+                guard let key = line[..<colon.lowerBound].split(separator: " ").last,
+                    let value = rest.split(separator: " ").first.map(bare)
+                else { continue }
+                if value.count >= 8 && value.contains(where: \.isLetter) && value.contains(where: \.isNumber)
+                    && CredentialScanner.isCredential(value, under: bare(key))
+                {
+                    return true
+                }
+            }
+            return false
         }
     }
 

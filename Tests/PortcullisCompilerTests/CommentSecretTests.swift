@@ -42,6 +42,17 @@ final class CommentSecretTests: XCTestCase {
         XCTAssertTrue(text.contains(masked), "the comment is not masked in place:\n\(text)")
     }
 
+    /// A comment's `key: value` after other words (`note: apiKey: …`) was quoted in clear:
+    /// only the first colon was read (found by an audit of the reports).
+    func testACredentialAfterALabelInACommentIsMasked() throws {
+        for comment in ["# note: apiKey: 9f8e7d6c5b4a39281706", "# old key: Ocp-Apim-Subscription-Key: 0123456789abcdef0123456789abcdef"] {
+            let text = try lint(cache: "{ttl: 5q}   " + comment)
+            XCTAssertTrue(text.contains("    cache: {ttl: 5q}   " + String(repeating: "*", count: comment.count) + "\n"), "\(comment):\n\(text)")
+        }
+        let text = try lint(cache: "{ttl: 5q}   # note: cache key: per-user")
+        XCTAssertTrue(text.contains("    cache: {ttl: 5q}   # note: cache key: per-user\n"), text)
+    }
+
     func testCommentWithoutACredentialIsShown() throws {
         let text = try lint(cache: "{ttl: 5q}   # see the runbook")
         XCTAssertTrue(text.contains("    cache: {ttl: 5q}   # see the runbook\n"), text)

@@ -167,6 +167,8 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             "<set-variable name=\"sasToken\" value=\"\(Self.token)\" />",
             "<set-body>{\"grant_type\": \"refresh_token\", \"refresh_token\": \"\(Self.token)\"}</set-body>",
             "<!-- apiKey: \(Self.token) -->",
+            // After other words (`note: `): only the first colon was read (an audit).
+            "<!-- note: apiKey: \(Self.token) -->",
             // A generated key between an interpolated string's doubled braces is no named
             // value's name, and RF001's message quoted it (the last audit of the round).
             "<set-backend-service base-url=\"@($&quot;https://fn.example.com/api/x?code={{\(Self.otherKey)}}&quot;)\" />",
@@ -182,6 +184,7 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             "<set-header name=\"X-Api-Token\" exists-action=\"override\"><value>{{partner-api-token}}</value></set-header>",
             "<set-variable name=\"isSecret\" value=\"true\" />",
             "<!-- cache key: per-user -->",
+            "<!-- note: cache key: per-user -->",
             // Found by the audit of the change: identifiers under names read by their words,
             // and a named value referenced in an interpolated string, where C# writes a
             // brace as two.
