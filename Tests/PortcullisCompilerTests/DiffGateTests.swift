@@ -438,7 +438,10 @@ final class DiffGateTests: XCTestCase {
             // Through a variable the caller writes (the audit of the fixes).
             ((#"calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)""#, #"calls="10" renewal-period="60" counter-key="@((string)context.Variables[&quot;tenant&quot;])""#),
              "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by a key callers choose, so each may count anew as often as it likes"),
-            // A key the caller picks among values written out: it picks its counter.
+            // A key that tells callers apart more finely (audit V36: a shared key made one per
+            // address was "the raw policy changed").
+            ((#"renewal-period="60" counter-key="@(context.Subscription.Id)" />"#, #"renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#),
+             "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' with a counter per address a caller sends from instead of a counter per application, so a caller may make more calls"),
             ((#"calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)""#,
               #"calls="10" renewal-period="60" counter-key="@(context.Request.Headers.ContainsKey(&quot;X-Gold&quot;) ? &quot;gold&quot; : context.Subscription.Id)""#),
              "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by a key callers choose, so each may pick the counter it is counted on"),
@@ -479,6 +482,7 @@ final class DiffGateTests: XCTestCase {
             (#"counter-key="@(context.Subscription.Id)" />"#, #"counter-key="@(context.Subscription?.Id)" />"#),
         ].map { ("apis/catalog.yaml", $0.0, $0.1) })
         try passes(base, stricter)
+        try passes(base, try copy(of: base, [("apis/catalog.yaml", #"renewal-period="60" counter-key="@(context.Subscription.Id)" />"#, #"renewal-period="60" counter-key="catalog-all" />"#)]))
     }
 
     /// A header set on the request by another policy, or by the definitions, before a

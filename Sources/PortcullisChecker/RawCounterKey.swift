@@ -1,0 +1,52 @@
+import PortcullisModel
+import PortcullisSupport
+
+/// How many counters one caller may spend under a raw limit's counter key, in the order
+/// of ``PortcullisModel/LimitKey/countersPerCaller``, with one step before it: a key
+/// written out is one counter for every caller. `diff` reads a move later in the order as
+/// a looser limit (audit V36: a shared key made `@(context.Request.IpAddress)` gave every
+/// address a budget of its own, and the gate took it for "the raw policy changed").
+public enum RawCounterKey {
+    /// A key written out, the same for every request: one budget that every caller shares.
+    public static let sharedByAll = -1
+
+    /// The step of `key` (a counter key with named values put in), or nil when what it
+    /// reads says nothing of whose requests it tells apart. A key of several parts is
+    /// as fine as its finest.
+    public static func countersPerCaller(_ key: String) -> Int? {
+        let written = key.trimmingWhitespace
+        guard written.hasPrefix("@") else { return sharedByAll }
+        let code = String(decoding: ExpressionFlow.compacted(Array(written.utf8)), as: UTF8.self)
+        if SpoofableRateLimitKey.perTokenClaim(readBy: code) != nil { return LimitKey.pickedByTheCaller }
+        if code.contains("Request.IpAddress") { return LimitKey.ip.countersPerCaller }
+        if readers.user.contains(where: code.contains) { return LimitKey.user.countersPerCaller }
+        if readers.application.contains(where: code.contains) { return LimitKey.subscription.countersPerCaller }
+        // Code that reads nothing of the request, the caller or the variables is a key
+        // the policy writes: the API's name, say.
+        return code.contains("context.") || code.contains("AsJwt") ? nil : sharedByAll
+    }
+
+    /// How a message names what a key of `step` counts by.
+    public static func counting(_ step: Int) -> String {
+        switch step {
+        case sharedByAll: "one counter for every caller"
+        case LimitKey.subscription.countersPerCaller: "a counter per application"
+        case LimitKey.user.countersPerCaller: "a counter per user"
+        case LimitKey.ip.countersPerCaller: "a counter per address a caller sends from"
+        default: "a counter per token"
+        }
+    }
+
+    /// What a key reads that names a user, or an application (a subscription, the client
+    /// a token was issued to).
+    private static let readers = (
+        user: [
+            ").Subject", ")?.Subject", "context.User.Id", "context.User.Email", "Claims[\"sub\"]", "Claims[\"oid\"]",
+            "Claims.GetValueOrDefault(\"sub\"", "Claims.GetValueOrDefault(\"oid\"", "Claims[\"upn\"]", "Claims.GetValueOrDefault(\"upn\"",
+        ],
+        application: [
+            "context.Subscription.", "Claims[\"appid\"]", "Claims[\"azp\"]", "Claims[\"client_id\"]",
+            "Claims.GetValueOrDefault(\"appid\"", "Claims.GetValueOrDefault(\"azp\"", "Claims.GetValueOrDefault(\"client_id\"",
+        ]
+    )
+}
