@@ -461,7 +461,7 @@ final class DiffGateTests: XCTestCase {
             // branch, makes the check judge the policy's value (forty-sixth round).
             ((#"<check-header name="X-Channel""#, #"<choose><when condition="@(true)"><set-header name="x-channel" exists-action="skip"><value>web</value></set-header></when></choose><check-header name="X-Channel""#),
              "privilege-increase: the raw policy of API 'catalog' turns 'check-header' into a check that lets callers through or checks only some requests"),
-            ((#"<validate-azure-ad-token tenant-id"#, #"<set-header name="Authorization" exists-action="override"><value>{{partner-orders-gateway-key}}</value></set-header><validate-azure-ad-token tenant-id"#),
+            ((#"<validate-azure-ad-token tenant-id"#, #"<set-header name="Authorization" exists-action="override"><value>{{api-client-id}}</value></set-header><validate-azure-ad-token tenant-id"#),
              "privilege-increase: the raw policy of API 'catalog' turns 'validate-azure-ad-token' into a check that lets callers through or checks only some requests"),
         ]
         for (edit, expected) in cases {

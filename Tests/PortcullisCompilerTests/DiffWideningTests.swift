@@ -230,7 +230,7 @@ final class DiffWideningTests: XCTestCase {
         }
         let guarded = [("apis/orders.yaml", "  - id: health\n", things(check(entra, "")) + "  - id: health\n")]
         assertReports([
-            "privilege increase: route 'orders2/things' does not pass the raw 'validate-jwt' its guard's policies run: its own accepts issuer 'https://idp.attacker.example/', where 'orders/things' guards 'GET /things' on the same backend"
+            "privilege increase: route 'orders2/things' does not pass the raw 'validate-jwt' its guard's policies run: its own accepts issuer 'https://idp.attacker.example/' and signing keys of 'https://idp.attacker.example/.well-known/openid-configuration', where 'orders/things' guards 'GET /things' on the same backend"
         ], in: try diff([], newFiles: [("apis/orders2.yaml", ordersTwo(things(check("https://idp.attacker.example/", ""))))], both: guarded))
         // The same issuer, with a claim required besides, accepts no more.
         let claim = #"<required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>"#
@@ -519,6 +519,16 @@ final class DiffWideningTests: XCTestCase {
         assertReports([
             "privilege increase: backend 'partner-orders-weu' now sends header 'x-gateway-key' from secret 'partner-client-secret' instead of secret 'partner-orders-gateway-key', a secret it did not receive before"
         ], in: try diff([("backends.yaml", "x-gateway-key: {secret: partner-orders-gateway-key}", "x-gateway-key: {secret: partner-client-secret}")]))
+        // Put on the request by a raw policy, through a fragment too (audit V36: `other`);
+        // sent to another host by `send-request`, it does not reach the backend.
+        let rawHeader = #"<set-header name="X-Key" exists-action="override"><value>{{partner-client-secret}}</value></set-header>"#
+        assertReports([
+            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' to its backend from its raw policies"
+        ], in: try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+                           "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(rawHeader)</inbound></policies>'\n")]))
+        let sentElsewhere = try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+            "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base /><send-request mode=\"new\" response-variable-name=\"r\"><set-url>https://audit.contoso.com</set-url>\(rawHeader)</send-request></inbound></policies>'\n")])
+        XCTAssertFalse(sentElsewhere.contains { $0.contains("now sends secret") }, "\(sentElsewhere)")
         // A route added with it is weighed as a route changed is (the second audit).
         assertReports([
             "privilege increase: route 'orders/get-order-internal' was added and sends secret 'partner-client-secret' to its backend in a header or query parameter"

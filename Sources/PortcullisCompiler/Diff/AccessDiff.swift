@@ -177,7 +177,7 @@ public enum AccessDiff {
             for operation in Set(route.backendOperations) { guarded[operation, default: []].append(route) }
         }
         let guardedOperations = GuardedOperations(guarded)
-        let review = SecretsReview(base: base.project, head: head.project)
+        var review = SecretsReview(base: base.project, head: head.project)
         var guardsStatements: [String: RouteComparison.RawStatements] = [:]
         for route in added {
             // A raw check on every request is a token check too (an audit found a route
@@ -192,6 +192,12 @@ public enum AccessDiff {
                 changes.append(AccessChange(
                     category: .privilegeIncrease, subject: .route(route.name),
                     message: "route \(subject(route.name)) was added and sends secret '\(name)' to its backend in a header or query parameter",
+                    place: head.location(route.route.written.id.range)))
+            }
+            for name in review.newlySentByRawPolicies(on: route.route, route.plan) {
+                changes.append(AccessChange(
+                    category: .privilegeIncrease, subject: .route(route.name),
+                    message: "route \(subject(route.name)) was added and its raw policies send secret '\(name)' to its backend",
                     place: head.location(route.route.written.id.range)))
             }
             // Opened only to whom no route that guards it let in, or more often than every one
@@ -264,6 +270,12 @@ public enum AccessDiff {
             route.compareIPFilter()
             route.compareShaping()
             changes += route.changes
+            for name in review.newlySentByRawPolicies(on: pair.new.route, pair.new.plan) {
+                changes.append(AccessChange(
+                    category: .privilegeIncrease, subject: .route(pair.new.name),
+                    message: "route \(subject(pair.new.name)) now sends secret '\(name)' to its backend from its raw policies",
+                    place: head.location(pair.new.route.written.id.range)))
+            }
         }
         changes += keylessChanges(pairs, base: base, head: head)
         changes += backendChanges(pairs, base: base, head: head)

@@ -1246,7 +1246,10 @@ enum RawPolicyDiff {
             let header = check.placesNamedAsChecked(resolving: guarding.values.resolved)
             let candidates = own.filter { $0.name == check.name && (check.name != "check-header" || $0.placesNamedAsChecked(resolving: route.values.resolved) == header) }
             let accepts = acceptance(of: check, guarding.values)
-            let widenings = candidates.compactMap { widening(accepts, acceptance(of: $0, route.values), of: $0) }
+            let widenings = candidates.compactMap { candidate in
+                let wider = widening(accepts, acceptance(of: candidate, route.values), of: candidate)
+                return wider.isEmpty ? nil : DisplayText.list(wider)
+            }
             // Met where one of the route's checks accepts nothing more.
             guard widenings.count == candidates.count else { continue }
             if let widened = widenings.first {
