@@ -51,6 +51,30 @@ enum BundleManifest {
         return true
     }
 
+    /// Whether `folder` holds nothing but what a build writes on its way to a bundle: the
+    /// empty staging `mark`, the manifest, `gateway.json`, and what lies under `apim/` and
+    /// `infrastructure/`. A build killed while writing leaves such a folder; one that holds
+    /// anything else is someone's (audit V37: a folder under a staging name went, with
+    /// the user's files beside the mark). Links are never followed.
+    static func holdsOnlyAPartialBundle(_ folder: String, mark: String) -> Bool {
+        guard FileSystem.isEmptyFile(folder + "/" + mark) else { return false }
+        let top: Set<String> = [mark, fileName, "gateway.json"]
+        var pending = [""]
+        while let relative = pending.popLast() {
+            guard let entries = try? FileSystem.entries(of: relative.isEmpty ? folder : folder + "/" + relative) else { return false }
+            for entry in entries {
+                guard let name = entry.name else { return false }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                switch entry.kind {
+                case .directory where !relative.isEmpty || name == "apim" || name == "infrastructure": pending.append(path)
+                case .file where relative.isEmpty ? top.contains(name) : isBundlePath(Array(path.utf8)): continue
+                default: return false
+                }
+            }
+        }
+        return true
+    }
+
     /// The folders on the way to each of `paths` (relative, as UTF-8), by their bytes; the
     /// top folder, the empty path, is not among them. Found byte by byte: a path's
     /// separators are plain ASCII bytes.

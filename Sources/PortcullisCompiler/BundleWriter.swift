@@ -202,11 +202,12 @@ public enum BundleWriter {
         // An earlier bundle set aside is whole, so one that is not a bundle Portcullis wrote
         // is someone's folder under a name like it, and is left alone.
         var old = leftovers("old").filter { BundleManifest.holdsOnlyABundle(parent + "/" + $0) }
-        // A staging folder holds the mark, empty as a build writes it, until it is a whole
-        // bundle; once swapped in, the bundle it replaced. A mark with something in it is
-        // no build's (audit V26: such a folder went with its files).
+        // A staging folder holds the mark, empty as a build writes it, and the part of the
+        // bundle written so far, until it is a whole bundle; once swapped in, the bundle it
+        // replaced. A mark with something in it, or beside other files, is no build's
+        // (audits V26 and V37: such folders went with their files).
         let new = leftovers("new").filter { entryName in
-            FileSystem.isEmptyFile(parent + "/" + entryName + "/" + stagingMark) || BundleManifest.holdsOnlyABundle(parent + "/" + entryName)
+            BundleManifest.holdsOnlyAPartialBundle(parent + "/" + entryName, mark: stagingMark) || BundleManifest.holdsOnlyABundle(parent + "/" + entryName)
         }
         if FileSystem.linkKind(of: parent + "/" + name) == nil, let aside = old.first, rename(parent + "/" + aside, parent + "/" + name) == 0 {
             old.removeFirst()

@@ -151,19 +151,25 @@ final class BundleFolderRecognitionTests: XCTestCase {
     /// and replaced (found by the audit of hostile input). A staging folder (`new`) is
     /// removed only while it holds the mark a build puts in it first: any folder under
     /// such a name was removed, a pull request's own too (round 23's audit), and the mark
-    /// is empty, as a build writes it (audit V26: one with text in it went with its folder).
+    /// is empty, as a build writes it (audit V26: one with text in it went with its folder),
+    /// beside nothing but the part of a bundle written so far (audit V37: a user's files
+    /// beside an empty mark went with it).
     func testBuildRemovesOnlyItsOwnLeftovers() throws {
         let leftovers = [".out.portcullis-new-123"]
         let kept = [
             ".out.portcullis-new-", ".out.portcullis-new-12x", ".out.portcullis-notes", ".out.portcullis-old-7.bak", ".out.portcullis-old-46",
-            ".out.portcullis-new-124", ".out.portcullis-new-125",
+            ".out.portcullis-new-124", ".out.portcullis-new-125", ".out.portcullis-new-126",
         ]
-        for name in leftovers + kept {
+        for name in kept {
             try FileManager.default.createDirectory(at: url(name), withIntermediateDirectories: true)
             try write("keep\n", to: name + "/file")
         }
+        try FileManager.default.createDirectory(at: url(".out.portcullis-new-123/apim/apis/orders"), withIntermediateDirectories: true)
+        try write("<policies />\n", to: ".out.portcullis-new-123/apim/apis/orders/policy.xml")
+        try write("{}\n", to: ".out.portcullis-new-123/gateway.json")
         try write("", to: ".out.portcullis-new-123/.portcullis-staging")
         try write("not a build's\n", to: ".out.portcullis-new-125/.portcullis-staging")
+        try write("", to: ".out.portcullis-new-126/.portcullis-staging")
         XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", ".out.portcullis-old-45", "--quiet"], in: project).status, 0)
         try write("keep\n", to: ".out.portcullis-new-9")
         try FileManager.default.createSymbolicLink(atPath: url(".out.portcullis-old-8").path, withDestinationPath: "defs")
