@@ -52,6 +52,24 @@ final class LimitKeyTests: XCTestCase {
         XCTAssertFalse(try ToolProcess.run(["lint", "."], in: sub).stdout.contains("RL004"))
     }
 
+    /// With RL006 switched off, a route without a token may be counted by a claim: no
+    /// token names a caller, so its requests are refused, as `gateway.json` says. The
+    /// policy read a variable nothing set, and APIM failed every request (audit V38).
+    func testACallerKeyOnARouteWithoutATokenRefusesAsGatewayJSONSays() throws {
+        let folder = try project(
+            "public", routes: "  - {id: status, method: GET, path: /status, auth: none, public: status page, rateLimit: {calls: 10, per: 1s, key: ip}, quota: {calls: 5, per: 1d, key: \"claim:tid\"}}\n")
+        try "rules:\n  RL006: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        let policy = try String(contentsOf: folder.appendingPathComponent("out/apim/apis/orders/operations/status/policy.xml"), encoding: .utf8)
+        let unnamed = try XCTUnwrap(policy.range(of: #"<set-variable name="portcullis-caller-1" value="" />"#), policy)
+        let refused = try XCTUnwrap(policy.range(of: #"<set-status code="403" reason="Forbidden" />"#), policy)
+        let counted = try XCTUnwrap(policy.range(of: "<quota-by-key"), policy)
+        XCTAssertTrue(unnamed.upperBound < refused.lowerBound && refused.upperBound < counted.lowerBound, policy)
+        let gateway = try String(contentsOf: folder.appendingPathComponent("out/gateway.json"), encoding: .utf8)
+        XCTAssertTrue(gateway.contains(#""whenCallerMissing" : "refuse""#), gateway)
+    }
+
     /// A key later in the order subscription or client, user, ip, a value the caller picks
     /// gives one caller more counters: `user` to `ip` was `other` and passed the gate.
     func testAKeyGivingACallerMoreCountersIsLooser() throws {

@@ -128,9 +128,9 @@ enum GatewayPolicies {
                 var callersRead = false
                 var headersRequired: [String] = []
                 func readCallers(into writer: inout PolicyWriter) {
-                    guard !callersRead, let token = plan.token else { return }
+                    guard !callersRead else { return }
                     callersRead = true
-                    Identity.readCallers(callers, token: token, into: &writer)
+                    Identity.readCallers(callers, token: plan.token, into: &writer)
                     LimitPolicies.refuseUnnamed(callers, of: plan, into: &writer)
                 }
                 for step in steps {

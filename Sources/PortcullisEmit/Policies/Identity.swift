@@ -21,10 +21,18 @@ enum Identity {
         "\(PolicyNames.callerPrefix)\(callers.firstIndex(of: caller)! + 1)"
     }
 
-    /// `set-variable` statements that read each token-named caller.
-    static func readCallers(_ callers: [Caller], token: TokenCheck, into writer: inout PolicyWriter) {
+    /// `set-variable` statements that read each token-named caller. A route without a token
+    /// check names none (a rule switched off let such a limit or cache through): each is
+    /// empty, so its limits refuse every request and its cache is bypassed, as
+    /// `gateway.json` says, where reading a variable never set failed every request
+    /// (audit V38).
+    static func readCallers(_ callers: [Caller], token: TokenCheck?, into writer: inout PolicyWriter) {
         for caller in callers {
             guard case .claim(let names) = caller else { continue }
+            guard let token else {
+                writer.element("set-variable", [("name", .literal(variable(caller, in: callers))), ("value", .literal(""))])
+                continue
+            }
             let list = "new[] { " + names.map(PolicyExpression.csharpString).joined(separator: ", ") + " }"
             let read: String
             switch token.method {
