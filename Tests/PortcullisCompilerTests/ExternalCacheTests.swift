@@ -62,6 +62,21 @@ final class ExternalCacheTests: XCTestCase {
         XCTAssertEqual(check.stdout, "ok \(template.path)\n")
     }
 
+    /// APIM caches GET responses only: with CA003 switched off, a POST route's cache is in
+    /// neither output, where gateway.json described a cache APIM never keeps (audit V38).
+    func testACacheOnAMethodAPIMDoesNotCacheIsInNeitherOutput() throws {
+        let folder = try ExampleProject.write(
+            to: directory.appendingPathComponent("post"),
+            routes: "  - {id: search, method: POST, path: /orders/search, scopes: [orders.write], cache: {ttl: 30s}}\n  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: 30s}}\n")
+        try "rules:\n  CA003: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let out = try build(folder)
+        let routes = try XCTUnwrap(try json(out.appendingPathComponent("gateway.json"))["routes"] as? [[String: Any]])
+        let cached = routes.filter { $0["cache"] != nil }.compactMap { $0["id"] as? String }
+        XCTAssertEqual(cached, ["list-orders"])
+        let search = try String(contentsOf: out.appendingPathComponent("apim/apis/orders/operations/search/policy.xml"), encoding: .utf8)
+        XCTAssertFalse(search.contains("cache-lookup"), search)
+    }
+
     func testGatewayWithoutRedisHasNoExternalCache() throws {
         let project = directory.appendingPathComponent("project")
         try FileManager.default.copyItem(at: BundleTests.contoso, to: project)

@@ -176,7 +176,9 @@ public struct EnforcementPlanner: Sendable {
     }
 
     private func cache(_ route: EffectiveRoute, api: API, token: TokenCheck?) -> PlannedCache? {
-        guard let written = route.written.cache else { return nil }
+        // APIM caches GET responses only: a cache on another method (CA003 switched off)
+        // keeps nothing, and gateway.json said it did (audit V38).
+        guard let written = route.written.cache, route.written.method.value == .GET else { return nil }
         let sharing: PlannedCache.Sharing
         switch route.cacheSharing {
         case .perUser?:
