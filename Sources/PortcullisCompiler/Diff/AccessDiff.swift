@@ -177,7 +177,7 @@ public enum AccessDiff {
             for operation in Set(route.backendOperations) { guarded[operation, default: []].append(route) }
         }
         let guardedOperations = GuardedOperations(guarded)
-        var review = SecretsReview(base: base.project, head: head.project)
+        let review = SecretsReview(base: base.project, head: head.project)
         var guardsStatements: [String: RouteComparison.RawStatements] = [:]
         for route in added {
             // A raw check on every request is a token check too (an audit found a route
