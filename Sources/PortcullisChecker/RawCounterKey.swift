@@ -16,7 +16,8 @@ public enum RawCounterKey {
     public static func countersPerCaller(_ key: String) -> Int? {
         let written = key.trimmingWhitespace
         guard written.hasPrefix("@") else { return sharedByAll }
-        let code = String(decoding: ExpressionFlow.compacted(Array(written.utf8)), as: UTF8.self)
+        // `?.` reads what `.` does when there is something to read (audit V41).
+        let code = String(decoding: ExpressionFlow.compacted(Array(written.utf8)), as: UTF8.self).replacing("?.", with: ".")
         if SpoofableRateLimitKey.perTokenClaim(readBy: code) != nil { return LimitKey.pickedByTheCaller }
         if code.contains("Request.IpAddress") { return LimitKey.ip.countersPerCaller }
         if readers.user.contains(where: code.contains) { return LimitKey.user.countersPerCaller }
@@ -26,9 +27,11 @@ public enum RawCounterKey {
         return code.contains("context.") || code.contains("AsJwt") ? nil : sharedByAll
     }
 
-    /// How a message names what a key of `step` counts by.
-    public static func counting(_ step: Int) -> String {
+    /// How a message names what a key of `step` counts by; nil: a key whose step is not
+    /// known here.
+    public static func counting(_ step: Int?) -> String {
         switch step {
+        case nil: "a counter for each value of what its expression reads"
         case sharedByAll: "one counter for every caller"
         case LimitKey.subscription.countersPerCaller: "a counter per application"
         case LimitKey.user.countersPerCaller: "a counter per user"

@@ -353,34 +353,24 @@ public struct SecretLiterals: Sendable {
         return (pieces.map(\.0).joined(), first.1.lowerBound..<last.1.upperBound)
     }
 
-    /// Whether a comment's prose writes a credential as `key: value` (`apiKey: 7Qm…`), its
-    /// key naming one as a YAML key does (``CredentialScanner/isCredential(_:under:)``) and
-    /// its value shaped like a secret, eight characters or more of letters and digits
-    /// (found by an audit: only `key=value` was caught). Prose is no YAML: `cache key:
-    /// per-user` names no credential, `password: see the vault` writes none.
+    /// Whether a comment's prose writes a credential as `key: value` (`apiKey: 7Qm…`, after
+    /// other words too, ``ProsePairs``), its key naming one as a YAML key does
+    /// (``CredentialScanner/isCredential(_:under:)``) and its value shaped like a secret,
+    /// eight characters or more of letters and digits, no URL (found by audits: only
+    /// `key=value` was caught, then only the first colon). Prose is no YAML: `cache key:
+    /// per-user` names no credential, `password: see the vault` writes none, `token:
+    /// https://login…/token` says where one comes from.
     private static func namesACredential(inProse text: String) -> Bool {
-        guard text.holds(": ") else { return false }
         func bare(_ word: Substring) -> String {
             var word = word
             while let first = word.first, "\"'`,;".contains(first) { word = word.dropFirst() }
             while let last = word.last, "\"'`,;".contains(last) { word = word.dropLast() }
             return String(word)
         }
-        // Every colon of a line, not the first: `note: apiKey: 9f8e…` (found by an audit).
-        return text.split(whereSeparator: \.isNewline).contains { line in
-            var rest = line[...]
-            while let colon = rest.range(ofBytes: ": ") {
-                rest = line[colon.upperBound...]
-                guard let key = line[..<colon.lowerBound].split(separator: " ").last,
-                    let value = rest.split(separator: " ").first.map(bare)
-                else { continue }
-                if value.count >= 8 && value.contains(where: \.isLetter) && value.contains(where: \.isNumber)
-                    && CredentialScanner.isCredential(value, under: bare(key))
-                {
-                    return true
-                }
-            }
-            return false
+        return ProsePairs.contains(in: text) { key, value in
+            let value = bare(value)
+            return value.count >= 8 && value.contains(where: \.isLetter) && value.contains(where: \.isNumber) && !value.holds("://")
+                && CredentialScanner.isCredential(value, under: bare(key))
         }
     }
 

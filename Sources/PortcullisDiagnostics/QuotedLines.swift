@@ -473,18 +473,12 @@ struct QuotedLines: Sendable {
 
     private static func proseHoldsACredential(_ text: ArraySlice<Unicode.Scalar>) -> Bool {
         if mayHoldACredential(text, keyAbove: { nil }) != nil { return true }
-        // A `key: value` after other words (`note: apiKey: 9f8e…`, found by an audit): the
-        // word before each later colon, and the word after it.
-        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" }
-        var index = text.startIndex
-        while let colon = text[index...].indices.first(where: { text[$0] == ":" && $0 + 1 < text.endIndex && isSpace(text[$0 + 1]) }) {
-            index = colon + 1
-            let keyStart = text[..<colon].lastIndex(where: isSpace).map { $0 + 1 } ?? text.startIndex
-            guard let valueStart = text[index...].firstIndex(where: { !isSpace($0) }) else { break }
-            let value = unquoted(text[valueStart..<(text[valueStart...].firstIndex(where: isSpace) ?? text.endIndex)])
-            if namesACredential(unquoted(text[keyStart..<colon]), value), CredentialScanner.isWrittenOut(value) { return true }
+        // A `key: value` after other words (`note: apiKey: 9f8e…`), or glued (`apiKey:9f8e…`):
+        // found by audits.
+        return ProsePairs.contains(in: String(scalars: text)) { key, value in
+            let value = unquoted(Array(value.unicodeScalars)[...])
+            return namesACredential(unquoted(Array(key.unicodeScalars)[...]), value) && CredentialScanner.isWrittenOut(value)
         }
-        return false
     }
 
     /// The columns of `text` to hide when it looks like it holds a credential: after its

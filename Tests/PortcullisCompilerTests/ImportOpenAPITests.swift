@@ -294,6 +294,13 @@ final class ImportOpenAPITests: XCTestCase {
         XCTAssertFalse(definitions.contains(password), definitions)
         let changes = (report["changes"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
         XCTAssertTrue(changes.contains("the first server URL's user name and password are left out of 'backend'"), "\(changes)")
+        // A password holding a `/` ends the host early: the port is no number, and the URL
+        // is not taken (audit V41: it became the backend).
+        try write(Self.petStore.replacingOccurrences(of: "https://pets.example.com", with: "https://ops:Tr0ub4dor/and3@pets.example.com"), to: "slash.yaml")
+        _ = try importJSON(["slash.yaml", "--out", "defs-slash"])
+        let slash = try read("defs-slash/apis/pet-store.yaml")
+        XCTAssertTrue(slash.contains("backend: \"https://backend.invalid\"\n"), slash)
+        XCTAssertFalse(slash.contains("Tr0ub4dor"), slash)
     }
 
     /// The report quotes the document: a path holding ESC and a bidirectional override and

@@ -169,6 +169,8 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             "<!-- apiKey: \(Self.token) -->",
             // After other words (`note: `): only the first colon was read (an audit).
             "<!-- note: apiKey: \(Self.token) -->",
+            // Glued to its colon, or after a tab (audit V41).
+            "<!-- note: apiKey:\(Self.token) -->",
             // A generated key between an interpolated string's doubled braces is no named
             // value's name, and RF001's message quoted it (the last audit of the round).
             "<set-backend-service base-url=\"@($&quot;https://fn.example.com/api/x?code={{\(Self.otherKey)}}&quot;)\" />",
@@ -185,6 +187,8 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             "<set-variable name=\"isSecret\" value=\"true\" />",
             "<!-- cache key: per-user -->",
             "<!-- note: cache key: per-user -->",
+            // Where a token comes from is no token (audit V41: a false SE001).
+            "<!-- see: token: https://login.microsoftonline.com/72f988bf/oauth2/v2.0/token -->",
             // Found by the audit of the change: identifiers under names read by their words,
             // and a named value referenced in an interpolated string, where C# writes a
             // brace as two.
@@ -213,6 +217,17 @@ final class UnreportedSecretsAuditTests: XCTestCase {
         for index in clean.indices {
             XCTAssertFalse(reported.contains { $0.hasPrefix("policies/global.xml:\(named.count + index + 4):") }, "\(clean[index]):\n\(reported)")
         }
+    }
+
+    /// A comment of colons was read again from each colon to its line's end: 80 KB took
+    /// three minutes to lint (audit V41). Every colon is read once.
+    func testACommentOfColonsIsReadInAnInstant() throws {
+        let comment = "<!-- " + String(repeating: "a: ", count: 80_000) + "-->"
+        let folder = try project(
+            "colons", edits: [("policies/global.xml", "<include-fragment fragment-id=\"correlation-id\" />\n", "<include-fragment fragment-id=\"correlation-id\" />\n\(comment)\n")])
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
+        XCTAssertLessThan(lint.seconds, 10)
     }
 
     /// Finding 4: an `authentication-certificate`'s literal body is the certificate with its

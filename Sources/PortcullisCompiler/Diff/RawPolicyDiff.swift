@@ -1359,11 +1359,13 @@ enum RawPolicyDiff {
                 let what = callerControlled.now.writesTheValue(of: counting) ? "each may count anew as often as it likes" : "each may pick the counter it is counted on"
                 return (after, "counts '\(name)' by a key callers choose, so \(what)")
             }
-            // A key that tells callers apart more finely gives each a budget of its own.
-            if let counted = key(before, was), let counting = key(after, now), let had = RawCounterKey.countersPerCaller(counted),
-                let has = RawCounterKey.countersPerCaller(counting), has > had
-            {
-                return (after, "counts '\(name)' with \(RawCounterKey.counting(has)) instead of \(RawCounterKey.counting(had)), so a caller may make more calls")
+            // A key that tells callers apart more finely gives each a budget of its own; any
+            // key that reads something, where one counter was every caller's (audit V41).
+            if let counted = key(before, was), let counting = key(after, now), counted != counting, let had = RawCounterKey.countersPerCaller(counted) {
+                let has = RawCounterKey.countersPerCaller(counting)
+                if has.map({ $0 > had }) ?? (had == RawCounterKey.sharedByAll) {
+                    return (after, "counts '\(name)' with \(RawCounterKey.counting(has)) instead of \(RawCounterKey.counting(had)), so a caller may make more calls")
+                }
             }
         }
         return nil

@@ -25,9 +25,10 @@ struct SecretsSent {
         for (route, plan) in zip(project.routes, project.plans) {
             guard let plan, plan.answer == nil else { continue }
             let names = plan.requestShaping.map(Self.names(in:)) ?? []
-            let held = Set(names.union(forwarding.secretNames(on: route)).compactMap { values.secrets[$0] })
+            let raw = forwarding.forwarded(on: route)
+            let held = Set(names.union(raw.names).compactMap { values.secrets[$0] })
             guard !held.isEmpty else { continue }
-            for url in Self.urls(of: plan.backend, values) { byHost[BackendDiff.host(of: url), default: []].formUnion(held) }
+            for url in Self.urls(of: plan.backend, values) + raw.urls.map(values.value) { byHost[BackendDiff.host(of: url), default: []].formUnion(held) }
         }
     }
 
@@ -71,38 +72,46 @@ struct SecretsReview {
     /// they existed.
     func newlySent(by plan: EnforcementPlan) -> [String] {
         guard plan.answer == nil, let shaping = plan.requestShaping else { return [] }
-        return newlySent(SecretsSent.names(in: shaping), by: plan)
+        let urls = SecretsSent.urls(of: plan.backend, now)
+        return SecretsSent.names(in: shaping).sorted().filter { isNew($0, sentTo: urls, besides: []) }
     }
 
     /// As ``newlySent(by:)``, for what the raw policies HEAD's `route` runs put on its
-    /// request (audit V36: a raw `set-header` of a secret went unweighed).
+    /// request (audit V36: a raw `set-header` of a secret went unweighed), to its backend
+    /// or to a URL a raw `set-backend-service` names, each of which must have received it
+    /// (audit V41: a secret's request sent to another host by a raw policy passed).
     func newlySentByRawPolicies(on route: EffectiveRoute, _ plan: EnforcementPlan) -> [String] {
         guard plan.answer == nil else { return [] }
-        return newlySent(forwarding.secretNames(on: route), by: plan)
+        let forwarded = forwarding.forwarded(on: route)
+        let urls = SecretsSent.urls(of: plan.backend, now)
+        return forwarded.names.sorted().filter { isNew($0, sentTo: urls, besides: forwarded.urls.map(now.value)) }
     }
 
-    private func newlySent(_ names: Set<String>, by plan: EnforcementPlan) -> [String] {
-        let urls = SecretsSent.urls(of: plan.backend, now)
-        return names.sorted().filter { name in
-            guard let held = now.secrets[name] else { return false }
-            return was.holds(held) && !sent.received(held, atAnyOf: urls)
-        }
+    /// Whether the secret `name` existed in BASE and one of the hosts it goes to did not
+    /// receive it there: `pool`, the URLs of which a request reaches one, or any of `each`.
+    private func isNew(_ name: String, sentTo pool: [String], besides each: [String]) -> Bool {
+        guard let held = now.secrets[name], was.holds(held) else { return false }
+        return !sent.received(held, atAnyOf: pool) || each.contains { !sent.received(held, atAnyOf: [$0]) }
     }
 }
 
-/// The named values, lowercased, that the raw policies a route runs (its own, its API's,
-/// its products', the gateway's, and the fragments they include) write into the request
-/// the gateway forwards: a header, a query parameter, a body, Basic credentials, a URL.
-/// What a `send-request` sends goes elsewhere, and a check or a variable sends nothing.
-/// Each document is read once, however many routes run it: a class, so that the copies of
-/// a review each route comparison keeps share what was read (a copy per route made `diff`
-/// of 20,000 routes 15 % slower).
+/// What the raw policies a route runs (its own, its API's, its products', the gateway's,
+/// and the fragments they include) put on the request the gateway forwards: the named
+/// values, lowercased, that any statement of `inbound` or `backend` reads but those that
+/// keep them (a check compares, a limit counts, a cache keys, a `send-request` or an
+/// answer sends elsewhere), so a secret passed through a variable counts (audit V41); and
+/// the URLs a `set-backend-service` sends the request to. Each document is read once,
+/// however many routes run it: a class, so that the copies of a review each route
+/// comparison keeps share what was read (a copy per route made `diff` of 20,000 routes
+/// 15 % slower).
 final class RawForwarding {
+    typealias Forwarded = (names: Set<String>, urls: [String])
     private let project: ResolvedProject
     private let fragments: [String: PolicyXMLDocument]
     private let productsOfAPI: [String: [Product]]
-    private var byDocument: [ObjectIdentifier: (names: Set<String>, included: [String])] = [:]
-    private var withFragments: [ObjectIdentifier: Set<String>] = [:]
+    private let backendURLs: [String: String]
+    private var byDocument: [ObjectIdentifier: (forwarded: Forwarded, included: [String])] = [:]
+    private var withFragments: [ObjectIdentifier: Forwarded] = [:]
 
     init(_ project: ResolvedProject) {
         self.project = project
@@ -112,46 +121,59 @@ final class RawForwarding {
             for api in product.apis { products[api.value.lowercased(), default: []].append(product) }
         }
         productsOfAPI = products
+        backendURLs = Dictionary(project.backends.compactMap { backend in
+            if case .service(let service) = backend.target { (backend.name.value.lowercased(), service.url.value) } else { nil }
+        }) { first, _ in first }
     }
 
-    func secretNames(on route: EffectiveRoute) -> Set<String> {
+    func forwarded(on route: EffectiveRoute) -> Forwarded {
         let api = project.apis[route.apiIndex]
         let documents = [route.written.policy?.document, api.policy?.document, project.gateway?.policy?.document]
             + (productsOfAPI[api.name.value.lowercased()] ?? []).map { $0.policy?.document }
-        var names = Set<String>()
+        var all: Forwarded = ([], [])
         for case let document? in documents {
-            if let known = withFragments[ObjectIdentifier(document)] {
-                names.formUnion(known)
-                continue
-            }
-            // The fragments it includes, and those they include, each once.
-            var found = direct(document)
-            var seen = Set<String>()
-            var waiting = found.included
-            while let id = waiting.popLast() {
-                guard seen.insert(id).inserted, let fragment = fragments[id] else { continue }
-                let inFragment = direct(fragment)
-                found.names.formUnion(inFragment.names)
-                waiting += inFragment.included
-            }
-            withFragments[ObjectIdentifier(document)] = found.names
-            names.formUnion(found.names)
+            let found = withIncludes(document)
+            all.names.formUnion(found.names)
+            all.urls += found.urls
         }
-        return names
+        return all
     }
 
-    /// What `document` itself writes into the forwarded request, and the fragments it includes.
-    private func direct(_ document: PolicyXMLDocument) -> (names: Set<String>, included: [String]) {
+    /// ``direct(_:)`` of `document` and of the fragments it includes, and those they include, each once.
+    private func withIncludes(_ document: PolicyXMLDocument) -> Forwarded {
+        if let known = withFragments[ObjectIdentifier(document)] { return known }
+        var (found, waiting) = direct(document)
+        var seen = Set<String>()
+        while let id = waiting.popLast() {
+            guard seen.insert(id).inserted, let fragment = fragments[id] else { continue }
+            let inFragment = direct(fragment)
+            found.names.formUnion(inFragment.forwarded.names)
+            found.urls += inFragment.forwarded.urls
+            waiting += inFragment.included
+        }
+        withFragments[ObjectIdentifier(document)] = found
+        return found
+    }
+
+    /// What `document` itself puts on the forwarded request, and the fragments it includes.
+    private func direct(_ document: PolicyXMLDocument) -> (forwarded: Forwarded, included: [String]) {
         if let known = byDocument[ObjectIdentifier(document)] { return known }
-        var found: (names: Set<String>, included: [String]) = ([], [])
+        var found: (forwarded: Forwarded, included: [String]) = (([], []), [])
         func walk(_ element: PolicyXMLElement) {
-            if Self.sendsElsewhere.contains(element.name) { return }
-            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value { found.included.append(id) }
-            if Self.writesTheRequest.contains(element.name) {
-                found.names.formUnion(NamedValues.references(in: document.source(element.span)).map { $0.lowercased() })
+            if Self.containers.contains(element.name) {
+                for child in element.elements { walk(child) }
                 return
             }
-            for child in element.elements { walk(child) }
+            if element.name == "include-fragment" {
+                if case .text(let id)? = element.attribute("fragment-id")?.value { found.included.append(id) }
+                return
+            }
+            guard !Self.keepsWhatItReads.contains(element.name) else { return }
+            if element.name == "set-backend-service" {
+                if case .text(let url)? = element.attribute("base-url")?.value { found.forwarded.urls.append(url) }
+                if case .text(let id)? = element.attribute("backend-id")?.value, let url = backendURLs[id.lowercased()] { found.forwarded.urls.append(url) }
+            }
+            found.forwarded.names.formUnion(NamedValues.references(in: document.source(element.span)).map { $0.lowercased() })
         }
         // A fragment is a list of statements; a policy writes the request in `inbound` and `backend`.
         let sections = document.root.name == "fragment" ? [document.root] : document.rootElements.filter { ["inbound", "backend"].contains($0.name) }
@@ -160,8 +182,19 @@ final class RawForwarding {
         return found
     }
 
-    private static let writesTheRequest: Set<String> = [
-        "set-header", "set-query-parameter", "set-body", "authentication-basic", "rewrite-uri", "set-backend-service",
+    /// What holds statements: what they read is theirs; a condition only chooses.
+    private static let containers: Set<String> = ["inbound", "backend", "fragment", "choose", "when", "otherwise", "retry", "wait", "limit-concurrency"]
+
+    /// Statements that read a value without putting it on the forwarded request: checks,
+    /// limits, caches, logs, the gateway's own identity, and what sends elsewhere (a new
+    /// request, an answer to the caller).
+    private static let keepsWhatItReads: Set<String> = [
+        "validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header", "validate-content", "validate-parameters",
+        "validate-headers", "validate-status-code", "validate-odata-request", "validate-graphql-request", "ip-filter", "cors",
+        "rate-limit", "rate-limit-by-key", "quota", "quota-by-key", "llm-token-limit", "azure-openai-token-limit",
+        "cache-lookup", "cache-lookup-value", "cache-store", "cache-store-value", "cache-remove-value",
+        "log-to-eventhub", "trace", "emit-metric", "llm-emit-token-metric", "azure-openai-emit-token-metric",
+        "authentication-managed-identity", "authentication-certificate", "base",
+        "send-request", "send-one-way-request", "return-response", "mock-response",
     ]
-    private static let sendsElsewhere: Set<String> = ["send-request", "send-one-way-request", "return-response", "mock-response"]
 }

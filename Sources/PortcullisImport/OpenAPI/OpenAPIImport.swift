@@ -264,8 +264,11 @@ private struct Importer {
                     fix: "keep the credential in a secret named value and send it from the API's policy",
                     at: nil)
             }
-            // Braces left are server variables without a default.
-            let isUsable = !host.isEmpty && !url.contains("{") && !url.contains("}") && PolicyText.problemAsPlainField(url) == nil
+            // Braces left are server variables without a default. A port that is not a
+            // number is a password holding a `/` (audit V41), or a mistake.
+            let port = host.firstIndex(of: ":").map { host[host.index(after: $0)...] }
+            let isUsable = !host.isEmpty && (port.map { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } } ?? true)
+                && !url.contains("{") && !url.contains("}") && PolicyText.problemAsPlainField(url) == nil
             if isUsable { return url }
             problem = "the first server URL is not an absolute https URL"
         } else {
