@@ -97,6 +97,12 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertEqual(lint.status, 1, lint.stderr)
         XCTAssertTrue(lint.stdout.contains(#""uri" : "https%3Aevil.example.yaml""#), lint.stdout)
         XCTAssertFalse(lint.stdout.contains(#""uri" : "https:"#), lint.stdout)
+        // Named by an absolute path, a file outside the working directory has a `file://`
+        // URI; a bare path was no URI code scanning could place (audit V39).
+        let here = directory.appendingPathComponent("here")
+        try FileManager.default.createDirectory(at: here, withIntermediateDirectories: true)
+        let outside = try ToolProcess.run(["lint", "--format", "sarif", directory.path], in: here)
+        XCTAssertTrue(outside.stdout.contains(#""uri" : "file://\#(directory.path)/https%3Aevil.example.yaml""#), outside.stdout)
     }
 
     /// Workflow commands, line by line: `%`, CR, LF escaped in messages; `:` and `,` too in properties.

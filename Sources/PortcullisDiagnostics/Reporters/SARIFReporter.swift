@@ -228,9 +228,11 @@ public struct SARIFReporter: DiagnosticReporter {
 
     /// A relative URI: path segments percent-encoded, separators kept. A colon too, which
     /// a path allows: in the first segment (`c:d.yaml`) it would make the URI absolute,
-    /// with scheme `c`, and code scanning could not place the finding.
+    /// with scheme `c`, and code scanning could not place the finding. An absolute path
+    /// (an input named so, outside the working directory) is a `file://` URI, as SARIF
+    /// asks of a location not relative to a base (audit V39: it was a bare path).
     static func uri(_ path: String) -> String {
-        var encoded: [UInt8] = []
+        var encoded: [UInt8] = path.hasPrefix("/") ? Array("file://".utf8) : []
         encoded.reserveCapacity(path.utf8.count)
         let hex = Array("0123456789ABCDEF".utf8)
         for byte in path.utf8 {
