@@ -23,8 +23,9 @@ public enum RawCounterKey {
         if readers.user.contains(where: code.contains) { return LimitKey.user.countersPerCaller }
         if readers.application.contains(where: code.contains) { return LimitKey.subscription.countersPerCaller }
         // Code that reads nothing of the request, the caller or the variables is a key
-        // the policy writes: the API's name, say.
-        return code.contains("context.") || code.contains("AsJwt") ? nil : sharedByAll
+        // the policy writes: the API's or operation's name, the region (audit V42).
+        let perCall = ["context.Api.", "context.Operation.", "context.Deployment."].reduce(code) { $0.replacing($1, with: "") }
+        return perCall.contains("context.") || perCall.contains("AsJwt") ? nil : sharedByAll
     }
 
     /// How a message names what a key of `step` counts by; nil: a key whose step is not

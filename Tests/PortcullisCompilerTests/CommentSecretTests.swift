@@ -45,7 +45,7 @@ final class CommentSecretTests: XCTestCase {
     /// A comment's `key: value` after other words (`note: apiKey: …`) was quoted in clear:
     /// only the first colon was read (found by an audit of the reports).
     func testACredentialAfterALabelInACommentIsMasked() throws {
-        for comment in ["# note: apiKey: 9f8e7d6c5b4a39281706", "# old key: Ocp-Apim-Subscription-Key: 0123456789abcdef0123456789abcdef", "# note: apiKey:9f8e7d6c5b4a39281706"] {
+        for comment in ["# note: apiKey: 9f8e7d6c5b4a39281706", "# old key: Ocp-Apim-Subscription-Key: 0123456789abcdef0123456789abcdef", "# note: apiKey:9f8e7d6c5b4a39281706", "# note: apiKey : 9f8e7d6c5b4a39281706"] {
             let text = try lint(cache: "{ttl: 5q}   " + comment)
             XCTAssertTrue(text.contains("    cache: {ttl: 5q}   " + String(repeating: "*", count: comment.count) + "\n"), "\(comment):\n\(text)")
         }

@@ -484,6 +484,8 @@ final class DiffGateTests: XCTestCase {
         try passes(base, stricter)
         let shared = try copy(of: base, [("apis/catalog.yaml", #"renewal-period="60" counter-key="@(context.Subscription.Id)" />"#, #"renewal-period="60" counter-key="catalog-all" />"#)])
         try passes(base, shared)
+        // What is the same for every caller is still one counter (audit V42).
+        try passes(shared, try copy(of: shared, [("apis/catalog.yaml", #"counter-key="catalog-all""#, #"counter-key="@(&quot;all-&quot; + context.Api.Name + context.Deployment.Region)""#)]))
         // From one counter for every caller to one per user however written, or per value of
         // what a key reads that is not known here (audit V41: `?.` and variables passed).
         for (key, counting) in [("@(context.User?.Id)", "a counter per user"), (#"@((string)context.Variables[&quot;region&quot;])"#, "a counter for each value of what its expression reads")] {

@@ -523,7 +523,7 @@ final class DiffWideningTests: XCTestCase {
         // sent to another host by `send-request`, it does not reach the backend.
         let rawHeader = #"<set-header name="X-Key" exists-action="override"><value>{{partner-client-secret}}</value></set-header>"#
         assertReports([
-            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' to its backend from its raw policies"
+            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"
         ], in: try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
                            "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(rawHeader)</inbound></policies>'\n")]))
         let sentElsewhere = try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
@@ -533,14 +533,28 @@ final class DiffWideningTests: XCTestCase {
         // (audit V41: both passed).
         let throughVariable = #"<set-variable name="k" value="{{partner-client-secret}}" /><set-header name="X-Key" exists-action="override"><value>@((string)context.Variables["k"])</value></set-header>"#
         assertReports([
-            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' to its backend from its raw policies"
+            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"
         ], in: try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
                            "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(throughVariable)</inbound></policies>'\n")]))
+        // Kept in a variable for a token request, a secret goes to the token endpoint alone
+        // (audit V42: the common client-credentials pattern failed the gate).
+        let tokenRequest = #"<set-variable name="k" value="{{partner-client-secret}}" /><send-request mode="new" response-variable-name="t"><set-url>https://login.example.com/token</set-url><set-method>POST</set-method><set-body>@("client_secret=" + (string)context.Variables["k"])</set-body></send-request>"#
+        let kept = try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+            "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(tokenRequest)</inbound></policies>'\n")])
+        XCTAssertFalse(kept.contains { $0.contains("now sends secret") }, "\(kept)")
         let moved = #"<set-backend-service base-url="https://collector.example.net" />"#
         assertReports([
-            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' to its backend from its raw policies"
+            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"
         ], in: try diff(
             [("apis/orders.yaml", "<base />\(rawHeader)</inbound>", "<base />\(rawHeader)\(moved)</inbound>")],
+            both: [("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+                    "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(rawHeader)</inbound></policies>'\n")]))
+        // A URL the request chooses as it runs reaches any host (audit V42).
+        let chosen = #"<set-backend-service base-url="@(context.Request.Headers.GetValueOrDefault(&quot;X-Target&quot;, &quot;https://orders.example&quot;))" />"#
+        assertReports([
+            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"
+        ], in: try diff(
+            [("apis/orders.yaml", "<base />\(rawHeader)</inbound>", "<base />\(rawHeader)\(chosen)</inbound>")],
             both: [("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
                     "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(rawHeader)</inbound></policies>'\n")]))
         // A route added with it is weighed as a route changed is (the second audit).

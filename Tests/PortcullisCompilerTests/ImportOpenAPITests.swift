@@ -301,6 +301,15 @@ final class ImportOpenAPITests: XCTestCase {
         let slash = try read("defs-slash/apis/pet-store.yaml")
         XCTAssertTrue(slash.contains("backend: \"https://backend.invalid\"\n"), slash)
         XCTAssertFalse(slash.contains("Tr0ub4dor"), slash)
+        // Nor one where an `@` is left; an IPv6 address and its port are a host (audit V42).
+        for (server, backend) in [("https://ops:Tr0ub@dor/and3@pets.example.com", "https://backend.invalid"), ("https://[2001:db8::1]:8443", "https://[2001:db8::1]:8443/store/v1")] {
+            let name = "server-\(backend.count)"
+            try write(Self.petStore.replacingOccurrences(of: "https://pets.example.com", with: server), to: name + ".yaml")
+            _ = try importJSON([name + ".yaml", "--out", "defs-" + name])
+            let written = try read("defs-\(name)/apis/pet-store.yaml")
+            XCTAssertTrue(written.contains("backend: \"\(backend)\"\n"), written)
+            XCTAssertFalse(written.contains("dor/and3"), written)
+        }
     }
 
     /// The report quotes the document: a path holding ESC and a bidirectional override and

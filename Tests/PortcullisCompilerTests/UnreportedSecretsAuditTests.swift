@@ -169,8 +169,9 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             "<!-- apiKey: \(Self.token) -->",
             // After other words (`note: `): only the first colon was read (an audit).
             "<!-- note: apiKey: \(Self.token) -->",
-            // Glued to its colon, or after a tab (audit V41).
+            // Glued to its colon (audit V41), or a space before it (audit V42).
             "<!-- note: apiKey:\(Self.token) -->",
+            "<!-- note: apiKey : \(Self.token) -->",
             // A generated key between an interpolated string's doubled braces is no named
             // value's name, and RF001's message quoted it (the last audit of the round).
             "<set-backend-service base-url=\"@($&quot;https://fn.example.com/api/x?code={{\(Self.otherKey)}}&quot;)\" />",
@@ -220,9 +221,11 @@ final class UnreportedSecretsAuditTests: XCTestCase {
     }
 
     /// A comment of colons was read again from each colon to its line's end: 80 KB took
-    /// three minutes to lint (audit V41). Every colon is read once.
+    /// three minutes to lint (audit V41). Each character is read a bounded number of times.
     func testACommentOfColonsIsReadInAnInstant() throws {
-        let comment = "<!-- " + String(repeating: "a: ", count: 80_000) + "-->"
+        // And a run of colons glued, each of which read a value of a thousand characters
+        // (audit V42: 18 s).
+        let comment = "<!-- " + String(repeating: "a: ", count: 20_000) + String(repeating: ":", count: 190_000) + " -->"
         let folder = try project(
             "colons", edits: [("policies/global.xml", "<include-fragment fragment-id=\"correlation-id\" />\n", "<include-fragment fragment-id=\"correlation-id\" />\n\(comment)\n")])
         let lint = try ToolProcess.run(["lint", "."], in: folder)

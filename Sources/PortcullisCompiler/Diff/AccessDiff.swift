@@ -197,7 +197,7 @@ public enum AccessDiff {
             for name in review.newlySentByRawPolicies(on: route.route, route.plan) {
                 changes.append(AccessChange(
                     category: .privilegeIncrease, subject: .route(route.name),
-                    message: "route \(subject(route.name)) was added and its raw policies send secret '\(name)' to its backend",
+                    message: "route \(subject(route.name)) was added and its raw policies send secret '\(name)' on its requests, to a host that did not receive it",
                     place: head.location(route.route.written.id.range)))
             }
             // Opened only to whom no route that guards it let in, or more often than every one
@@ -273,7 +273,7 @@ public enum AccessDiff {
             for name in review.newlySentByRawPolicies(on: pair.new.route, pair.new.plan) {
                 changes.append(AccessChange(
                     category: .privilegeIncrease, subject: .route(pair.new.name),
-                    message: "route \(subject(pair.new.name)) now sends secret '\(name)' to its backend from its raw policies",
+                    message: "route \(subject(pair.new.name)) now sends secret '\(name)' on its requests from its raw policies, to a host that did not receive it",
                     place: head.location(pair.new.route.written.id.range)))
             }
         }

@@ -97,15 +97,42 @@ struct SecretsReview {
 
 /// What the raw policies a route runs (its own, its API's, its products', the gateway's,
 /// and the fragments they include) put on the request the gateway forwards: the named
-/// values, lowercased, that any statement of `inbound` or `backend` reads but those that
+/// values, lowercased, that a statement of `inbound` or `backend` reads but those that
 /// keep them (a check compares, a limit counts, a cache keys, a `send-request` or an
-/// answer sends elsewhere), so a secret passed through a variable counts (audit V41); and
-/// the URLs a `set-backend-service` sends the request to. Each document is read once,
-/// however many routes run it: a class, so that the copies of a review each route
-/// comparison keeps share what was read (a copy per route made `diff` of 20,000 routes
-/// 15 % slower).
+/// answer sends elsewhere), and those a `set-variable` holds when such a statement names
+/// the variable (audits V41, V42: a secret through a variable passed, and one kept for a
+/// token request was taken for sent); and the URLs a `set-backend-service` sends the
+/// request to, ``chosenAsTheRequestRuns`` for one given by an expression. Each document
+/// is read once, however many routes run it: a class, so that the copies of a review each
+/// route comparison keeps share what was read (a copy per route made `diff` of 20,000
+/// routes 15 % slower).
 final class RawForwarding {
-    typealias Forwarded = (names: Set<String>, urls: [String])
+    /// What the raw policies of a route, or one document, forward.
+    struct Forwarded {
+        var names: Set<String> = []
+        var urls: [String] = []
+        /// The named values each variable is set from, by the variable's name.
+        var heldByVariables: [String: Set<String>] = [:]
+        /// The texts written between quotes in the statements that forward: the
+        /// variables they read are among them.
+        var quoted: Set<Substring> = []
+
+        mutating func add(_ other: Forwarded) {
+            names.formUnion(other.names)
+            urls += other.urls
+            heldByVariables.merge(other.heldByVariables) { $0.union($1) }
+            quoted.formUnion(other.quoted)
+        }
+
+        /// The named values forwarded, with those of the variables a forwarding statement names.
+        var namesSent: Set<String> {
+            heldByVariables.reduce(into: names) { names, variable in if quoted.contains(Substring(variable.key)) { names.formUnion(variable.value) } }
+        }
+    }
+
+    /// The host a URL chosen as the request runs stands for: no host received anything there.
+    static let chosenAsTheRequestRuns = "https://chosen-as-the-request-runs.invalid"
+
     private let project: ResolvedProject
     private let fragments: [String: PolicyXMLDocument]
     private let productsOfAPI: [String: [Product]]
@@ -126,17 +153,14 @@ final class RawForwarding {
         }) { first, _ in first }
     }
 
-    func forwarded(on route: EffectiveRoute) -> Forwarded {
+    /// The named values the raw policies of `route` send on, and the URLs they send to.
+    func forwarded(on route: EffectiveRoute) -> (names: Set<String>, urls: [String]) {
         let api = project.apis[route.apiIndex]
         let documents = [route.written.policy?.document, api.policy?.document, project.gateway?.policy?.document]
             + (productsOfAPI[api.name.value.lowercased()] ?? []).map { $0.policy?.document }
-        var all: Forwarded = ([], [])
-        for case let document? in documents {
-            let found = withIncludes(document)
-            all.names.formUnion(found.names)
-            all.urls += found.urls
-        }
-        return all
+        var all = Forwarded()
+        for case let document? in documents { all.add(withIncludes(document)) }
+        return (all.namesSent, all.urls)
     }
 
     /// ``direct(_:)`` of `document` and of the fragments it includes, and those they include, each once.
@@ -147,8 +171,7 @@ final class RawForwarding {
         while let id = waiting.popLast() {
             guard seen.insert(id).inserted, let fragment = fragments[id] else { continue }
             let inFragment = direct(fragment)
-            found.names.formUnion(inFragment.forwarded.names)
-            found.urls += inFragment.forwarded.urls
+            found.add(inFragment.forwarded)
             waiting += inFragment.included
         }
         withFragments[ObjectIdentifier(document)] = found
@@ -158,7 +181,7 @@ final class RawForwarding {
     /// What `document` itself puts on the forwarded request, and the fragments it includes.
     private func direct(_ document: PolicyXMLDocument) -> (forwarded: Forwarded, included: [String]) {
         if let known = byDocument[ObjectIdentifier(document)] { return known }
-        var found: (forwarded: Forwarded, included: [String]) = (([], []), [])
+        var found: (forwarded: Forwarded, included: [String]) = (Forwarded(), [])
         func walk(_ element: PolicyXMLElement) {
             if Self.containers.contains(element.name) {
                 for child in element.elements { walk(child) }
@@ -169,17 +192,40 @@ final class RawForwarding {
                 return
             }
             guard !Self.keepsWhatItReads.contains(element.name) else { return }
-            if element.name == "set-backend-service" {
-                if case .text(let url)? = element.attribute("base-url")?.value { found.forwarded.urls.append(url) }
-                if case .text(let id)? = element.attribute("backend-id")?.value, let url = backendURLs[id.lowercased()] { found.forwarded.urls.append(url) }
+            let source = document.source(element.span)
+            let names = Set(NamedValues.references(in: source).map { $0.lowercased() })
+            if element.name == "set-variable" {
+                if !names.isEmpty, case .text(let variable)? = element.attribute("name")?.value {
+                    found.forwarded.heldByVariables[variable, default: []].formUnion(names)
+                }
+                return
             }
-            found.forwarded.names.formUnion(NamedValues.references(in: document.source(element.span)).map { $0.lowercased() })
+            if element.name == "set-backend-service" {
+                for attribute in ["base-url", "backend-id"] {
+                    switch element.attribute(attribute)?.value {
+                    case .text(let text)?:
+                        if let url = attribute == "base-url" ? text : backendURLs[text.lowercased()] { found.forwarded.urls.append(url) }
+                    case .expression?: found.forwarded.urls.append(Self.chosenAsTheRequestRuns)
+                    case nil: break
+                    }
+                }
+            }
+            found.forwarded.names.formUnion(names)
+            found.forwarded.quoted.formUnion(Self.quotedTexts(in: source))
         }
         // A fragment is a list of statements; a policy writes the request in `inbound` and `backend`.
         let sections = document.root.name == "fragment" ? [document.root] : document.rootElements.filter { ["inbound", "backend"].contains($0.name) }
         for section in sections { walk(section) }
         byDocument[ObjectIdentifier(document)] = found
         return found
+    }
+
+    /// The texts between double quotes, written `"` or `&quot;`, of up to 256 characters:
+    /// where a statement names the variables it reads.
+    private static func quotedTexts(in source: String) -> Set<Substring> {
+        guard source.holds("\"") || source.holds("&quot;") else { return [] }
+        let parts = source.replacing("&quot;", with: "\"").split(separator: "\"", omittingEmptySubsequences: false)
+        return Set(stride(from: 1, to: parts.count, by: 2).map { parts[$0] }.filter { $0.count <= 256 }.map { Substring(String($0)) })
     }
 
     /// What holds statements: what they read is theirs; a condition only chooses.

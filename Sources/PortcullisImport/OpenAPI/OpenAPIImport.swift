@@ -265,9 +265,11 @@ private struct Importer {
                     at: nil)
             }
             // Braces left are server variables without a default. A port that is not a
-            // number is a password holding a `/` (audit V41), or a mistake.
-            let port = host.firstIndex(of: ":").map { host[host.index(after: $0)...] }
-            let isUsable = !host.isEmpty && (port.map { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } } ?? true)
+            // number, or an `@` left, is a password holding a `/` (audits V41, V42), or a
+            // mistake; an IPv6 address's colons are in its brackets.
+            let afterAddress = host.hasPrefix("[") ? host.drop { $0 != "]" } : host
+            let port = afterAddress.firstIndex(of: ":").map { afterAddress[afterAddress.index(after: $0)...] }
+            let isUsable = !host.isEmpty && (port.map { $0.allSatisfy { $0.isASCII && $0.isNumber } } ?? true) && !url.contains("@")
                 && !url.contains("{") && !url.contains("}") && PolicyText.problemAsPlainField(url) == nil
             if isUsable { return url }
             problem = "the first server URL is not an absolute https URL"
