@@ -235,8 +235,6 @@ public struct CheckContext: Sendable {
 struct KnownNamedValues: Sendable {
     /// Each plain named value's value, by name as written.
     let byName: [String: String]
-    /// The same by case-folded name, made once for every lookup of a name spelt otherwise.
-    let byFoldedName: [String: String]
     /// Where each value is written: in the gateway's file, or in an environment's that
     /// overrides it.
     private let places: [String: SourceRange]
@@ -244,7 +242,6 @@ struct KnownNamedValues: Sendable {
     init(_ project: ResolvedProject) {
         let namedValues = project.gateway?.namedValues ?? []
         byName = Dictionary(namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
-        byFoldedName = Dictionary(namedValues.map { (Grammar.caseFolded($0.name.value), $0.value.value) }) { first, _ in first }
         places = Dictionary(namedValues.map { (Grammar.caseFolded($0.name.value), $0.value.range) }) { first, _ in first }
     }
 
@@ -261,13 +258,13 @@ struct KnownNamedValues: Sendable {
     /// `text` with its references replaced, or nil when some value is not known.
     func resolved(_ text: String) -> String? {
         guard text.holds("{{") else { return text }
-        let substituted = NamedValues.substitute(text, byName, folded: byFoldedName)
+        let substituted = NamedValues.substitute(text, byName)
         return substituted.complete ? substituted.text : nil
     }
 
     /// `text` with the references whose values are known replaced, the others (a secret's)
     /// kept as written.
     func partlyResolved(_ text: String) -> String {
-        NamedValues.partlyResolved(text, byName, folded: byFoldedName)
+        NamedValues.partlyResolved(text, byName)
     }
 }

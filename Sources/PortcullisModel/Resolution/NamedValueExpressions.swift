@@ -73,11 +73,8 @@ public enum NamedValues {
     /// whose value is not known here (a Key Vault secret's); `names` are those replaced.
     /// Braces around what is no name (a Liquid template's `{{ body.id }}`) are kept as
     /// written: APIM substitutes names only.
-    /// `folded`: `values` by case-folded name, when the caller keeps it: made here, it is
-    /// made again for every text that spells a name in another case or names a secret,
-    /// which cost routes × named values (audit V43: 8,000 of each linted in 11 s).
     public static func substitute(
-        _ text: String, _ values: [String: String], folded given: [String: String]? = nil
+        _ text: String, _ values: [String: String]
     ) -> (text: String, names: [String], complete: Bool) {
         // Told by bytes: most texts reference nothing.
         guard text.holds("{{") else { return (text, [], true) }
@@ -87,7 +84,7 @@ public enum NamedValues {
         // APIM takes names without case (a duplicate so spelt is RF002), so `{{Tenant-ID}}`
         // is `tenant-id`'s value; the names are folded once, at the first reference spelt
         // in another case, not searched for each.
-        var folded = given
+        var folded: [String: String]?
         while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
             result += rest[..<open.lowerBound]
             let name = String(rest[open.upperBound..<close.lowerBound])
@@ -142,21 +139,21 @@ public enum NamedValues {
 
     /// `text` with every `{{name}}` replaced; nil when a reference names something without
     /// a known value (a secret).
-    public static func resolve(_ text: String, _ values: [String: String], folded: [String: String]? = nil) -> String? {
-        let substituted = substitute(text, values, folded: folded)
+    public static func resolve(_ text: String, _ values: [String: String]) -> String? {
+        let substituted = substitute(text, values)
         return substituted.complete ? substituted.text : nil
     }
 
     /// `text` with the references whose values `values` hold replaced, the others (a
-    /// secret's) kept as written; `folded` as for ``substitute(_:_:folded:)``.
-    public static func partlyResolved(_ text: String, _ values: [String: String], folded: [String: String]? = nil) -> String {
+    /// secret's) kept as written.
+    public static func partlyResolved(_ text: String, _ values: [String: String]) -> String {
         guard !values.isEmpty, text.holds("{{") else { return text }
         var result = ""
         var rest = Substring(text)
         while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
             result += rest[..<open.lowerBound]
             let written = String(rest[open.lowerBound..<close.upperBound])
-            result += resolve(written, values, folded: folded) ?? written
+            result += resolve(written, values) ?? written
             rest = rest[close.upperBound...]
         }
         return result + rest
