@@ -29,18 +29,8 @@ enum BundleManifest {
         var files = Set(listed.keys)
         files.insert(Array(fileName.utf8))
         let folders = Self.folders(holding: files)
-        var pending = [""]
-        while let relative = pending.popLast() {
-            guard let entries = try? FileSystem.entries(of: relative.isEmpty ? folder : folder + "/" + relative) else { return false }
-            for entry in entries {
-                guard let name = entry.name else { return false }
-                let path = relative.isEmpty ? name : relative + "/" + name
-                switch entry.kind {
-                case .directory where folders.contains(Array(path.utf8)): pending.append(path)
-                case .file where files.contains(Array(path.utf8)): continue
-                default: return false
-                }
-            }
+        guard holdsOnly(folder, folders: { path, _ in folders.contains(Array(path.utf8)) }, files: { path, _ in files.contains(Array(path.utf8)) }) else {
+            return false
         }
         for (path, digest) in listed {
             // A listed file removed since is no loss; one changed is the user's.
@@ -59,6 +49,15 @@ enum BundleManifest {
     static func holdsOnlyAPartialBundle(_ folder: String, mark: String) -> Bool {
         guard FileSystem.isEmptyFile(folder + "/" + mark) else { return false }
         let top: Set<String> = [mark, fileName, "gateway.json"]
+        return holdsOnly(
+            folder, folders: { path, atTop in !atTop || path == "apim" || path == "infrastructure" },
+            files: { path, atTop in atTop ? top.contains(path) : isBundlePath(Array(path.utf8)) })
+    }
+
+    /// Whether everything under `folder`, walked without following links, is a folder
+    /// `keepsFolder` takes (walked in turn) or a file `keepsFile` takes, each asked with its
+    /// path relative to `folder` and whether it lies at the top.
+    private static func holdsOnly(_ folder: String, folders keepsFolder: (String, Bool) -> Bool, files keepsFile: (String, Bool) -> Bool) -> Bool {
         var pending = [""]
         while let relative = pending.popLast() {
             guard let entries = try? FileSystem.entries(of: relative.isEmpty ? folder : folder + "/" + relative) else { return false }
@@ -66,8 +65,8 @@ enum BundleManifest {
                 guard let name = entry.name else { return false }
                 let path = relative.isEmpty ? name : relative + "/" + name
                 switch entry.kind {
-                case .directory where !relative.isEmpty || name == "apim" || name == "infrastructure": pending.append(path)
-                case .file where relative.isEmpty ? top.contains(name) : isBundlePath(Array(path.utf8)): continue
+                case .directory where keepsFolder(path, relative.isEmpty): pending.append(path)
+                case .file where keepsFile(path, relative.isEmpty): continue
                 default: return false
                 }
             }
