@@ -20,8 +20,13 @@ public enum RawCounterKey {
         let code = String(decoding: ExpressionFlow.compacted(Array(written.utf8)), as: UTF8.self).replacing("?.", with: ".")
         if SpoofableRateLimitKey.perTokenClaim(readBy: code) != nil { return LimitKey.pickedByTheCaller }
         if code.contains("Request.IpAddress") { return LimitKey.ip.countersPerCaller }
-        if readers.user.contains(where: code.contains) { return LimitKey.user.countersPerCaller }
-        if readers.application.contains(where: code.contains) { return LimitKey.subscription.countersPerCaller }
+        let claims = Set(SpoofableRateLimitKey.claimsNamed(in: code))
+        if !claims.isDisjoint(with: ["sub", "oid", "upn"]) || [").Subject", "context.User.Id", "context.User.Email"].contains(where: code.contains) {
+            return LimitKey.user.countersPerCaller
+        }
+        if !claims.isDisjoint(with: ["appid", "azp", "client_id"]) || code.contains("context.Subscription.") {
+            return LimitKey.subscription.countersPerCaller
+        }
         // Code that reads nothing of the request, the caller or the variables is a key
         // the policy writes: the API's or operation's name, the region (audit V42).
         let perCall = ["context.Api.", "context.Operation.", "context.Deployment."].reduce(code) { $0.replacing($1, with: "") }
@@ -40,17 +45,4 @@ public enum RawCounterKey {
         default: "a counter per token"
         }
     }
-
-    /// What a key reads that names a user, or an application (a subscription, the client
-    /// a token was issued to).
-    private static let readers = (
-        user: [
-            ").Subject", ")?.Subject", "context.User.Id", "context.User.Email", "Claims[\"sub\"]", "Claims[\"oid\"]",
-            "Claims.GetValueOrDefault(\"sub\"", "Claims.GetValueOrDefault(\"oid\"", "Claims[\"upn\"]", "Claims.GetValueOrDefault(\"upn\"",
-        ],
-        application: [
-            "context.Subscription.", "Claims[\"appid\"]", "Claims[\"azp\"]", "Claims[\"client_id\"]",
-            "Claims.GetValueOrDefault(\"appid\"", "Claims.GetValueOrDefault(\"azp\"", "Claims.GetValueOrDefault(\"client_id\"",
-        ]
-    )
 }

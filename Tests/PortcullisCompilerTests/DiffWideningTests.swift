@@ -542,6 +542,11 @@ final class DiffWideningTests: XCTestCase {
         let kept = try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
             "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(tokenRequest)</inbound></policies>'\n")])
         XCTAssertFalse(kept.contains { $0.contains("now sends secret") }, "\(kept)")
+        // The variable read through C#'s `\u` escapes is taken for any variable.
+        assertReports([
+            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"
+        ], in: try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+                           "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(throughVariable.replacingOccurrences(of: "context.Variables[\"k\"]", with: #"context.\u0056ariables["\u006B"]"#))</inbound></policies>'\n")]))
         let moved = #"<set-backend-service base-url="https://collector.example.net" />"#
         assertReports([
             "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"

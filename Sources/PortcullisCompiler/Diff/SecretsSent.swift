@@ -126,9 +126,16 @@ final class RawForwarding {
 
         /// The named values forwarded, with those of the variables a forwarding statement names.
         var namesSent: Set<String> {
-            heldByVariables.reduce(into: names) { names, variable in if quoted.contains(Substring(variable.key)) { names.formUnion(variable.value) } }
+            let readsAny = quoted.contains(RawForwarding.anyVariable)
+            return heldByVariables.reduce(into: names) { names, variable in
+                if readsAny || quoted.contains(Substring(variable.key)) { names.formUnion(variable.value) }
+            }
         }
     }
+
+    /// What ``Forwarded/quoted`` holds for a statement whose variables cannot be read here:
+    /// it starts with U+0000, which no variable's name written between quotes does.
+    static let anyVariable: Substring = "\u{0}any variable"
 
     /// The host a URL chosen as the request runs stands for: no host received anything there.
     static let chosenAsTheRequestRuns = "https://chosen-as-the-request-runs.invalid"
@@ -223,7 +230,11 @@ final class RawForwarding {
     /// The texts between double quotes, written `"` or `&quot;`, of up to 256 characters:
     /// where a statement names the variables it reads.
     private static func quotedTexts(in source: String) -> Set<Substring> {
-        guard source.holds("\"") || source.holds("&quot;") else { return [] }
+        // C#'s `\u` escapes may spell a variable's name or `Variables` itself: such a
+        // statement is taken to read every variable.
+        if source.holds("\\u") { return [anyVariable] }
+        // Read only where a variable is: most statements read none.
+        guard source.holds("Variables") else { return [] }
         let parts = source.replacing("&quot;", with: "\"").split(separator: "\"", omittingEmptySubsequences: false)
         return Set(stride(from: 1, to: parts.count, by: 2).map { parts[$0] }.filter { $0.count <= 256 }.map { Substring(String($0)) })
     }

@@ -22,10 +22,10 @@ enum Identity {
     }
 
     /// `set-variable` statements that read each token-named caller. A route without a token
-    /// check names none (a rule switched off let such a limit or cache through): each is
-    /// empty, so its limits refuse every request and its cache is bypassed, as
-    /// `gateway.json` says, where reading a variable never set failed every request
-    /// (audit V38).
+    /// check names none (RL006 switched off let such a limit through): each is empty, so
+    /// its limits refuse every request, as `gateway.json` says, where reading a variable
+    /// never set failed every request (audit V38). (The plan keeps no per-user cache on
+    /// such a route.)
     static func readCallers(_ callers: [Caller], token: TokenCheck?, into writer: inout PolicyWriter) {
         for caller in callers {
             guard case .claim(let names) = caller else { continue }

@@ -212,7 +212,7 @@ private struct TreeReader {
             guard entry.kind == .directory, let name = entry.name, Self.isResourceName(name, kind: "operations") else {
                 // The extractor writes an operation's folder for its policy, which would be lost.
                 if entry.kind == .directory {
-                    let shown = entry.name.map { DisplayText.escaped($0.utf8) } ?? DisplayText.escaped(entry.bytes)
+                    let shown = Self.shown(entry)
                     tree.skipped.append(
                         ImportNote(.error, operations + "/" + shown, "'\(shown)' is not a name Portcullis can keep for an operation, so its policy would be lost"))
                 } else {
@@ -321,8 +321,13 @@ private struct TreeReader {
         }
     }
 
+    /// An entry's name as reports show it: escaped, its bytes when it is not UTF-8.
+    private static func shown(_ entry: FileSystem.Entry) -> String {
+        entry.name.map { DisplayText.escaped($0.utf8) } ?? DisplayText.escaped(entry.bytes)
+    }
+
     private mutating func skip(_ entry: FileSystem.Entry, in folder: String) {
-        let name = entry.name.map { DisplayText.escaped($0.utf8) } ?? DisplayText.escaped(entry.bytes)
+        let name = Self.shown(entry)
         let path = folder.isEmpty ? name : folder + "/" + name
         switch entry.kind {
         // What stands behind a link or a FIFO may be the estate's, and it is not imported.

@@ -213,15 +213,21 @@ public enum SpoofableRateLimitKey: Rule {
                 }
             }
         }
+        return claimsNamed(in: compact).first { LimitKey.claim($0).countsPerToken }
+    }
+
+    /// The claims compacted code (``ExpressionFlow/compacted(_:)``) reads by name, with
+    /// `Claims["name"]` or `Claims.GetValueOrDefault("name", …)`.
+    static func claimsNamed(in compact: String) -> [String] {
+        var names: [String] = []
         for access in ["Claims.GetValueOrDefault(\"", "Claims[\""] {
             var rest = Substring(compact)
             while let found = rest.range(ofBytes: access) {
                 rest = rest[found.upperBound...]
-                let name = String(rest.prefix { $0 != "\"" })
-                if LimitKey.claim(name).countsPerToken { return name }
+                names.append(String(rest.prefix { $0 != "\"" }))
             }
         }
-        return nil
+        return names
     }
 
     /// Whether what the caller sent reaches a counter key `code` only through request
