@@ -31,7 +31,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// the request carries it (``tokenPlaces(heldBy:)``).
     private var callersTokens: [String: Set<CredentialPlace>] = [:]
     /// The named values the setters are read with (``tokenCopy(by:)``).
-    private var values: [String: String] = [:]
+    private var values = NamedValueTable.empty
 
     /// Equal when the same variables are written, picked and hold the caller's token: the
     /// segments serve only a test of what a key source may name.
@@ -49,7 +49,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// `inbound` (``VariableSetters/init(inboundOf:fragments:values:)``). Only where a token
     /// check, a request sent on or a limit reads a variable, which few do: the set is asked
     /// nothing elsewhere.
-    public init(_ policies: [(document: PolicyXMLDocument, api: Int?)], fragments: [PolicyFragment], values: [String: String]) {
+    public init(_ policies: [(document: PolicyXMLDocument, api: Int?)], fragments: [PolicyFragment], values: NamedValueTable) {
         // A header a policy sets is read as a variable is.
         let headersSet = policies.contains { $0.document.has(anyOf: Self.headerSetters) }
         let readersReadVariables = policies.contains { document, _ in
@@ -186,7 +186,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// `…variable-name`; ``MarkedVariables/written(in:values:byAttribute:)``), filed by
     /// ``key(_:)``; nil when one may be any: named by an expression, or by a named value
     /// not known here (a secret's).
-    private static func writtenOtherwise(in policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String]) -> Set<String>? {
+    private static func writtenOtherwise(in policies: [(document: PolicyXMLDocument, api: Int?)], values: NamedValueTable) -> Set<String>? {
         let written = MarkedVariables.written(in: policies, values: values) { $1.hasSuffix("variable-name") }
         guard !written.anyName, !written.keys.contains(where: { $0.name.contains("{{") }) else { return nil }
         return Set(written.keys.map { key($0.name) })

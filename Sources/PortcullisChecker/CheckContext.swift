@@ -233,15 +233,15 @@ public struct CheckContext: Sendable {
 /// The gateway's named values' known values, to judge raw attributes written as
 /// `{{name}}`: APIM puts the values in before the policy runs.
 struct KnownNamedValues: Sendable {
-    /// Each plain named value's value, by name as written.
-    let byName: [String: String]
+    /// Each plain named value's value, by name in any case, as APIM finds it.
+    let byName: NamedValueTable
     /// Where each value is written: in the gateway's file, or in an environment's that
     /// overrides it.
     private let places: [String: SourceRange]
 
     init(_ project: ResolvedProject) {
         let namedValues = project.gateway?.namedValues ?? []
-        byName = Dictionary(namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        byName = NamedValueTable(project.gateway?.plainNamedValues ?? [:])
         places = Dictionary(namedValues.map { (Grammar.caseFolded($0.name.value), $0.value.range) }) { first, _ in first }
     }
 

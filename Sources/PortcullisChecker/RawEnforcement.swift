@@ -359,9 +359,13 @@ final class RawEnforcement: Sendable {
     /// The raw IP filters, token checks (but those that let callers through) and header
     /// checks every request of `route` meets outside its products' policies, which run for
     /// their subscribers only: `diff` compares those of a route added in front of a guarded
-    /// backend operation with its guard's by what they admit.
+    /// backend operation with its guard's by what they admit. A check after a statement
+    /// that may answer in any branch (a cache lookup too) runs for some requests only: a
+    /// route's answer before `<base />` skipped the gateway's check, and `diff` kept it
+    /// (audit V45).
     func gates(on route: EffectiveRoute) -> [RawGate] {
         var found: [RawGate] = []
+        var answered = false
         var visited = Set<String>()
         // What the way sets on the request so far, products' policies too (an audit found a
         // check of a header the route set itself first passing for its guard's).
@@ -378,13 +382,14 @@ final class RawEnforcement: Sendable {
                     replaced.formUnion(placesTheDefinitionsSet(on: route, replacing: true).map(\.place))
                 case .run(let run): collect(run.entries)
                 case .statement(let owner, let statement):
-                    let (setBefore, replacedBefore) = (set, replaced)
+                    let (setBefore, replacedBefore, answeredBefore) = (set, replaced, answered)
                     set.formUnion(placesSet(atAnyDepthIn: statement))
                     replaced.formUnion(placesReplaced(by: statement))
+                    answered = answered || statement.answerInside(fragments: fragments) != nil
                     let isGate = { (element: PolicyXMLElement) in
                         element.name == "ip-filter" || element.name == "check-header" || Kind.tokenCheck.matches(element, self.checked)
                     }
-                    guard !owner.isAProducts, let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: isGate)
+                    guard !owner.isAProducts, !answeredBefore, let check = Self.onEveryPath(statement, fragments: fragments, method: nil, visited: &visited, matching: isGate)
                     else { continue }
                     let holder = check.name == statement.name ? nil : statement
                     let onTheWay = holder.map { placesSet(onTheWayIn: $0, to: isGate) } ?? []
@@ -1319,7 +1324,7 @@ final class RawEnforcement: Sendable {
     /// The statement in a policy's `on-error`, at any depth and through the fragments it
     /// includes, that serves a failed check (``onErrorBypass(on:)``).
     private static func onErrorBypass(
-        in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayServeErrors: Bool, _ values: [String: String]
+        in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayServeErrors: Bool, _ values: NamedValueTable
     ) -> String? {
         guard let document else { return nil }
         // An `on-error` may answer without `return-response`: its statements shape the
@@ -2055,6 +2060,21 @@ public struct RawGate: Sendable {
     public let replacedBefore: Set<CredentialPlace>
 }
 
+extension PolicyXMLDocument {
+    /// A statement before `<base />` at the top of `inbound` that may answer some requests
+    /// itself (``PolicyXMLElement/answerInside(fragments:)``): the broader scopes' checks and
+    /// limits never run for those (audit V45: a route's answer in a `choose` before
+    /// `<base />` skipped the gateway's check, and `diff` weighed it as any raw change).
+    /// `statement` is the one at the top of `inbound` that holds it.
+    public func answerBeforeBase(fragments: [String: PolicyXMLDocument]) -> (statement: PolicyXMLElement, answer: PolicyXMLElement)? {
+        guard keepsInboundBase, let base = inboundBaseStatement else { return nil }
+        for statement in inboundStatements[..<base] {
+            if let answer = statement.answerInside(fragments: fragments) { return (statement, answer) }
+        }
+        return nil
+    }
+}
+
 extension PolicyXMLElement {
     /// Whether a `cache-lookup` may serve requests that carry an `Authorization` header:
     /// APIM skips them unless `allow-private-response-caching` is true, which an expression
@@ -2063,7 +2083,8 @@ extension PolicyXMLElement {
         guard let written = attribute("allow-private-response-caching") else { return false }
         // An expression, or a named value's '{{...}}', may make it true.
         guard case .text(let text) = written.value, !text.contains("{{") else { return true }
-        return text.trimmingWhitespace.lowercased() == "true"
+        // Any spelling but false's: the catalogue takes `1` for true (audit V44).
+        return !["false", "0"].contains(text.trimmingWhitespace.lowercased())
     }
 
     /// What an attribute holds as APIM reads it, named values put in.
@@ -2078,7 +2099,7 @@ extension PolicyXMLElement {
     /// expression where they make it one (APIM puts them in first: `counter-key=
     /// "{{blank}}@(Guid.NewGuid().ToString())"` of a `blank` of nothing is new for every
     /// request, an audit found).
-    func read(_ name: String, _ values: [String: String]) -> ReadValue {
+    func read(_ name: String, _ values: NamedValueTable) -> ReadValue {
         guard let written = attribute(name)?.value else { return .known(nil) }
         guard written.written.holds("{{") else { return .known(written) }
         guard let value = NamedValues.resolve(written.written, values) else { return .unknown }
@@ -2099,7 +2120,7 @@ extension PolicyXMLElement {
     /// Whether a rate limit counts requests at all (``counting(_:_:api:method:)``), read in
     /// the policies of the API at `api` (nil: of any API): the diff tells a limit that now
     /// counts only the requests its condition picks itself.
-    public func countsRequests(_ values: [String: String], _ callerControlled: CallerControlledVariables, api: Int?) -> Bool {
+    public func countsRequests(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables, api: Int?) -> Bool {
         counting(values, callerControlled, api: api) != .noRequests
     }
 
@@ -2120,7 +2141,7 @@ extension PolicyXMLElement {
     /// (``countsAtLeastOne(_:)``). C# is not evaluated, so any other condition or count
     /// (`@(1 == 2)`, a successful response's status) counts some requests only, as a
     /// limit inside `choose` runs for some only.
-    func counting(_ values: [String: String], _ callerControlled: CallerControlledVariables, api: Int?, method: HTTPMethod? = nil) -> Counting {
+    func counting(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables, api: Int?, method: HTTPMethod? = nil) -> Counting {
         guard case .known(let condition) = read("increment-condition", values), case .known(let count) = read("increment-count", values) else {
             return .noRequests
         }
@@ -2168,7 +2189,7 @@ extension PolicyXMLElement {
     /// carry what the caller wrote, as APIM reads it (named values put in from `values`),
     /// with its code: `X-Budget: 2147483647` allows anything. A choice among numbers
     /// written out is the policy's. Nil when neither is.
-    func budgetTheCallerWrites(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> (attribute: String, code: String)? {
+    func budgetTheCallerWrites(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> (attribute: String, code: String)? {
         for budget in ["calls", "renewal-period"] {
             guard case .known(let written?) = read(budget, values), written.isExpression, callerControlled.writesTheValue(of: written.resolved) else { continue }
             return (budget, written.resolved)
@@ -2233,7 +2254,7 @@ extension PolicyXMLElement {
     /// Whether a `send-request` or `send-one-way-request` may copy the caller's request:
     /// its `mode` is not `new` (the default), as APIM reads it with the named values
     /// `values` put in; an expression, or a named value not known here, may make it so.
-    public func copiesTheRequest(_ values: [String: String]) -> Bool {
+    public func copiesTheRequest(_ values: NamedValueTable) -> Bool {
         switch read("mode", values) {
         case .unknown: true
         case .known(let mode): mode.map { $0.isExpression || $0.written.trimmingWhitespace.lowercased() != "new" } ?? false
@@ -2245,7 +2266,7 @@ extension PolicyXMLElement {
     /// body an expression fills from the caller's, or from a variable `callerControlled` says
     /// the caller writes, with the named values `values` put in (a Liquid template reads the
     /// body and the request too). A request without a token reaches where it goes either way.
-    func sendsOnWhatTheCallerSent(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+    func sendsOnWhatTheCallerSent(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> Bool {
         if copiesTheRequest(values) { return true }
         var templated = false
         var carries = false
@@ -2275,7 +2296,7 @@ extension PolicyXMLElement {
     /// token as well as its headers), the subscription, or a policy variable (the generated
     /// ones keep the caller's token), spelt in any way C# allows (`\u` escapes). Literal
     /// text reads nothing.
-    public func carriesCredentials(secrets: Set<String>, values: [String: String]) -> Bool {
+    public func carriesCredentials(secrets: Set<String>, values: NamedValueTable) -> Bool {
         if copiesTheRequest(values) { return true }
         var authenticates = false
         forEachElement { if $0.name.hasPrefix("authentication-") { authenticates = true } }
@@ -2368,6 +2389,28 @@ extension PolicyXMLElement {
         return texts
     }
 
+    /// Whether the statement may answer some requests itself, so that nothing after it runs
+    /// for them: an answer that is no fixed text (``isStaticAnswer``), or a cache lookup.
+    var answersSomeRequests: Bool {
+        (RawEnforcement.Kind.answer.names.contains(name) && !isStaticAnswer) || name == "cache-lookup"
+    }
+
+    /// The first statement that ``answersSomeRequests``, the statement itself, one at any
+    /// depth inside it, or one in a fragment it includes; nil where none may.
+    public func answerInside(fragments: [String: PolicyXMLDocument]) -> PolicyXMLElement? {
+        var visited = Set<String>()
+        func find(_ element: PolicyXMLElement) -> PolicyXMLElement? {
+            if element.answersSomeRequests { return element }
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                visited.insert(id).inserted
+            {
+                return fragment.rootElements.lazy.compactMap(find).first
+            }
+            return element.elements.lazy.compactMap(find).first
+        }
+        return find(self)
+    }
+
     /// Whether a `return-response` answers with nothing but what is written in it (no
     /// response kept from another call, no expression and no named value), or refuses the
     /// caller (``isRefusal``). Such an answer (a refusal, a maintenance page, a preflight's
@@ -2415,7 +2458,7 @@ extension PolicyXMLElement {
     /// (an audit: such a check was no check, so a header set before it went unweighed);
     /// one not known here (a secret's) that only names what is read reads some header or
     /// query parameter of the caller's (``CredentialPlace/read(byTokenValue:)``; audit V9).
-    public func checksAGivenToken(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+    public func checksAGivenToken(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> Bool {
         guard let given = attribute("token-value")?.value, given.isExpression else { return attribute("token-value") != nil }
         // Read with XML's references put in (`&#123;&#123;`, `&#86;ariables`) and any `\u`
         // escape taken for a variable's name (audits).
@@ -2433,7 +2476,7 @@ extension PolicyXMLElement {
     /// Whether a token or certificate check lets through callers it was written to stop
     /// (LP002 says why), read with the named values `values` and the variables the caller
     /// writes: it is no check for the rules, nor for `diff`.
-    public func letsCallersThrough(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+    public func letsCallersThrough(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> Bool {
         acceptsUnsignedTokens || certificateCheckGap(values) != nil || checksNoAudience(values, callerControlled)
             || keySourceTheCallerChooses(values, callerControlled) != nil
     }
@@ -2447,7 +2490,7 @@ extension PolicyXMLElement {
     /// values written out by a test of the request (`region == "eu" ? … : …`) is the
     /// policy's choice: only the values a choice may give are read
     /// (``ExpressionFlow/decidingCodes(of:)``).
-    func keySourceTheCallerChooses(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> KeySource? {
+    func keySourceTheCallerChooses(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> KeySource? {
         func callers(_ value: PolicyXMLValue?) -> Bool {
             guard let value, case .code(let code) = Self.reading(value, values) else { return false }
             return callerControlled.writesTheValue(of: code)
@@ -2480,7 +2523,7 @@ extension PolicyXMLElement {
 
     /// Whether the check names the issuers it takes, in `issuers` or a required `iss` or
     /// `tid` claim, with values the caller does not choose.
-    private func namesItsIssuer(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+    private func namesItsIssuer(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> Bool {
         elements.contains { element in
             switch element.name {
             case "issuers": element.elements.contains { $0.name == "issuer" && $0.holdsAValue(values, callerControlled) }
@@ -2502,7 +2545,7 @@ extension PolicyXMLElement {
     /// or certificate, is an issuer's, which it signs every API's tokens with. An audience
     /// that `values` make blank, or that the caller's request gives (through a variable
     /// too), compares nothing.
-    func checksNoAudience(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+    func checksNoAudience(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> Bool {
         let requiresAudience = elements.contains { claims in
             claims.name == "required-claims"
                 && claims.elements.contains { $0.name == "claim" && $0.claimName(values) == "aud" && $0.holdsAValue(values, callerControlled) }
@@ -2530,7 +2573,7 @@ extension PolicyXMLElement {
     /// `tenant-id`) while nothing names the issuer (`issuers`, a required `iss` or `tid`
     /// claim): a token any tenant issued for the audience passes. Nil when the check names
     /// one, or its keys are one tenant's.
-    func sharedTenantWithoutIssuer(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> String? {
+    func sharedTenantWithoutIssuer(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> String? {
         let shared = ["common", "organizations", "consumers"]
         // An expression may give any text it writes, joined to others or in a hole, or
         // that a variable it reads is set to (a choice on the request lets the caller pick
@@ -2563,7 +2606,7 @@ extension PolicyXMLElement {
     /// named values `values` put in (`{{aud-claim}}` may name `aud`), as written where one is
     /// not known here, trimmed; nil for an expression. The one reader of it, for lint and
     /// `diff`, so that both take the same claim for an audience.
-    public func claimName(_ values: [String: String]) -> String? {
+    public func claimName(_ values: NamedValueTable) -> String? {
         guard case .text(let written)? = attribute("name")?.value else { return nil }
         return (NamedValues.resolve(written, values) ?? written).trimmingWhitespace
     }
@@ -2573,7 +2616,7 @@ extension PolicyXMLElement {
     /// `values` are put in (a secret's, not known here, counts), or an expression that
     /// reads nothing the caller writes or picks, a variable `callerControlled` says so of
     /// included (a header choosing between two claims lets a token of the weaker pass).
-    func holdsAValue(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+    func holdsAValue(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> Bool {
         guard let value = textValue else {
             let given = elements.filter { $0.name == "value" }
             // A claim matched on any of its values passes a token holding the one the caller
@@ -2597,7 +2640,7 @@ extension PolicyXMLElement {
     }
 
     /// Whether a `value`'s text is code whose value the caller writes or picks.
-    private func isChosenByTheCaller(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+    private func isChosenByTheCaller(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> Bool {
         guard let value = textValue, case .code(let code) = Self.reading(value, values) else { return false }
         return callerControlled.choosesTheValue(of: code)
     }
@@ -2605,7 +2648,7 @@ extension PolicyXMLElement {
     /// What APIM reads in `value` once the named values `values` are put in: text, or code
     /// (named values put in before an expression, `{{blank}}@(...)`, make one). A named
     /// value whose value is not known here (a secret's) is text that holds something.
-    private static func reading(_ value: PolicyXMLValue, _ values: [String: String]) -> ValueReading {
+    private static func reading(_ value: PolicyXMLValue, _ values: NamedValueTable) -> ValueReading {
         switch value {
         case .text(let text):
             guard text.holds("{{") else { return .text(text) }
@@ -2628,7 +2671,7 @@ extension PolicyXMLElement {
     /// trust validated, any certificate a trusted authority issued passes unless an
     /// identity narrows them. Neither attribute takes an expression. An identity's values
     /// are read with the named values `values` put in: one they make blank names nothing.
-    func certificateCheckGap(_ values: [String: String]) -> CertificateCheckGap? {
+    func certificateCheckGap(_ values: NamedValueTable) -> CertificateCheckGap? {
         guard name == "validate-client-certificate" else { return nil }
         // Anything but the literal default may be true: an expression too, which APIM does
         // not take here and which must not make the check look whole.
@@ -2742,7 +2785,7 @@ struct CheckedCredentials: Sendable {
     private static let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
 
     /// The named values' known values, by name, which statements are read with.
-    var namedValues: [String: String] { values.byName }
+    var namedValues: NamedValueTable { values.byName }
 
     /// Whether a `send-request` or `send-one-way-request` sends the caller's credentials on
     /// in a write: with a write method, it copies the caller's request, or sets a header or
@@ -3064,7 +3107,7 @@ extension PolicyXMLElement {
     /// leaves is worked out once for each, so time stays linear in the statements.
     static func answerFromAVariable(
         in statements: [PolicyXMLElement], statusUnwritten: UnwrittenStatus, fragments: [String: PolicyXMLDocument] = [:],
-        values: [String: String] = [:]
+        values: NamedValueTable = .empty
     ) -> String? {
         var reader = AnswerReader(fragments: fragments, values: values)
         let ends = reader.walk(statements, from: [AnswerState()])
@@ -3116,13 +3159,13 @@ private struct AnswerState: Hashable {
 private struct AnswerReader {
     let fragments: [String: PolicyXMLDocument]
     /// Named values put in before APIM reads a status.
-    let values: [String: String]
+    let values: NamedValueTable
     /// What each fragment leaves from each state it is entered in.
     private var leftByFragment: [String: [AnswerState: Set<AnswerState>]] = [:]
     /// The fragments being read, which an include of one of them again would loop through.
     private var reading: Set<String> = []
 
-    init(fragments: [String: PolicyXMLDocument], values: [String: String]) {
+    init(fragments: [String: PolicyXMLDocument], values: NamedValueTable) {
         self.fragments = fragments
         self.values = values
     }

@@ -409,7 +409,7 @@ public struct SecretLiterals: Sendable {
         for name in NamedValues.references(in: text) {
             if let value = plain[name.lowercased()] { given[name] = value }
         }
-        guard !given.isEmpty, let resolved = NamedValues.resolve(text, given.mapValues(\.value)), isCredential(.text(resolved), under: key) else { return [] }
+        guard !given.isEmpty, let resolved = NamedValues.resolve(text, NamedValueTable(given.mapValues(\.value))), isCredential(.text(resolved), under: key) else { return [] }
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
     }
 

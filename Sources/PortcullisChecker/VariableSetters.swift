@@ -92,7 +92,7 @@ struct VariableSetters {
     /// a branch is read after the branch's tests: what it sets follows them too. Fragments
     /// are named by their ids as written, as the resolver finds them. Each policy comes with
     /// the API whose own it is (``Setter/api``).
-    init(inboundOf policies: [(document: PolicyXMLDocument, api: Int?)], fragments: [PolicyFragment], values: [String: String]) {
+    init(inboundOf policies: [(document: PolicyXMLDocument, api: Int?)], fragments: [PolicyFragment], values: NamedValueTable) {
         readsTheCache = true
         var documents: [String: PolicyXMLDocument] = [:]
         for fragment in fragments {
@@ -130,17 +130,17 @@ struct VariableSetters {
 
     /// Read from every raw policy of `project`, each API's own apart: a variable one API's
     /// policy sets is not another API's, though named alike (found by an audit).
-    init(_ project: ResolvedProject, values: [String: String]) {
+    init(_ project: ResolvedProject, values: NamedValueTable) {
         for policy in project.rawPolicies { read(policy.document, api: policy.api, values) }
     }
 
-    private mutating func read(_ document: PolicyXMLDocument, api: Int?, _ values: [String: String]) {
+    private mutating func read(_ document: PolicyXMLDocument, api: Int?, _ values: NamedValueTable) {
         guard document.has(anyOf: Self.setVariable) else { return }
         read(document.root, after: nil, api: api, values)
     }
 
     /// The setters in `element`, which a request reaches after the test `after`.
-    private mutating func read(_ element: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
+    private mutating func read(_ element: PolicyXMLElement, after test: Int?, api: Int?, _ values: NamedValueTable) {
         switch element.name {
         case "set-variable":
             add(element, after: test, api: api, values)
@@ -179,13 +179,13 @@ struct VariableSetters {
         }
     }
 
-    private mutating func add(_ setter: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
+    private mutating func add(_ setter: PolicyXMLElement, after test: Int?, api: Int?, _ values: NamedValueTable) {
         guard let value = setter.attribute("value")?.value else { return }
         add(name: setter.attribute("name")?.value, code: Self.code(of: value, values), after: test, api: api, values)
     }
 
     /// A setter of the variable `written` names (an expression's: any) to `code`.
-    private mutating func add(name written: PolicyXMLValue?, code: String, after test: Int?, api: Int?, _ values: [String: String]) {
+    private mutating func add(name written: PolicyXMLValue?, code: String, after test: Int?, api: Int?, _ values: NamedValueTable) {
         let name: String? = if case .text(let text)? = written { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
         let flow = flows[code] ?? (flows.count, CodeReading(code))
         flows[code] = flow
@@ -196,7 +196,7 @@ struct VariableSetters {
     /// beside the caller's (`append`) or where the caller sent none (`skip`), which the
     /// caller then may leave out; `delete` leaves none. One an expression names is not
     /// followed.
-    private mutating func add(header: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
+    private mutating func add(header: PolicyXMLElement, after test: Int?, api: Int?, _ values: NamedValueTable) {
         guard case .text(let written)? = header.attribute("name")?.value else { return }
         if case .text(let action)? = header.attribute("exists-action")?.value, action.trimmingWhitespace.lowercased() == "delete" { return }
         let name = Self.header(NamedValues.resolve(written, values) ?? written)
@@ -220,7 +220,7 @@ struct VariableSetters {
     /// A `cache-lookup-value`: its variable takes what the cache keeps under its key, or
     /// its default when nothing is kept, after a test of the key: which entry is read
     /// follows what the key reads, as a branch follows its condition.
-    private mutating func add(lookup: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
+    private mutating func add(lookup: PolicyXMLElement, after test: Int?, api: Int?, _ values: NamedValueTable) {
         guard let variable = lookup.attribute("variable-name")?.value else { return }
         var last = test
         if let key = lookup.attribute("key")?.value {
@@ -252,7 +252,7 @@ struct VariableSetters {
     /// one of its written key, or those of the text a computed key starts with and of any
     /// computed key; and the one of any key. The cache is the instance's: every API's
     /// lookups read it.
-    private mutating func add(store: PolicyXMLElement, _ values: [String: String]) {
+    private mutating func add(store: PolicyXMLElement, _ values: NamedValueTable) {
         guard let value = store.attribute("value")?.value, let key = Self.key(of: store, values) else { return }
         let code = Self.code(of: value, values)
         let names: [String]
@@ -277,7 +277,7 @@ struct VariableSetters {
         case computed(startingWith: String)
     }
 
-    private static func key(of statement: PolicyXMLElement, _ values: [String: String]) -> CacheKey? {
+    private static func key(of statement: PolicyXMLElement, _ values: NamedValueTable) -> CacheKey? {
         guard let key = statement.attribute("key")?.value else { return nil }
         switch key {
         case .text(let text):
@@ -305,7 +305,7 @@ struct VariableSetters {
     private static let startsTried = 64
 
     /// What a `when`'s condition reads, as APIM compiles it.
-    private mutating func read(condition: PolicyXMLValue, _ values: [String: String]) -> (readsTheCaller: Bool, variables: [ExpressionFlow.Source]) {
+    private mutating func read(condition: PolicyXMLValue, _ values: NamedValueTable) -> (readsTheCaller: Bool, variables: [ExpressionFlow.Source]) {
         let code = Self.code(of: condition, values)
         if let known = conditions[code] { return known }
         let reads = ExpressionFlow.reads(of: code)
@@ -325,7 +325,7 @@ struct VariableSetters {
 
     /// The code APIM compiles for `value` once the named values `values` are put in: an
     /// expression as written, text as a C# string literal of it (``code(giving:)``).
-    static func code(of value: PolicyXMLValue, _ values: [String: String]) -> String {
+    static func code(of value: PolicyXMLValue, _ values: NamedValueTable) -> String {
         let resolved = value.resolved
         let given = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
         return given.hasPrefix("@") && (value.isExpression || value.written.holds("{{")) ? given : code(giving: given)
@@ -487,14 +487,14 @@ struct MarkedVariables: Sendable, Equatable {
     /// `…variable-name`), named values put
     /// in; one written through an expression may be any. The one reader of such writers.
     static func written(
-        in project: ResolvedProject, values: [String: String], byAttribute names: (_ element: String, _ attribute: String) -> Bool
+        in project: ResolvedProject, values: NamedValueTable, byAttribute names: (_ element: String, _ attribute: String) -> Bool
     ) -> MarkedVariables {
         written(in: project.rawPolicies.map { ($0.document, $0.api) }, values: values, byAttribute: names)
     }
 
     /// ``written(in:values:byAttribute:)`` of `policies`, each with the API whose it is.
     static func written(
-        in policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String],
+        in policies: [(document: PolicyXMLDocument, api: Int?)], values: NamedValueTable,
         byAttribute names: (_ element: String, _ attribute: String) -> Bool
     ) -> MarkedVariables {
         var written = MarkedVariables()

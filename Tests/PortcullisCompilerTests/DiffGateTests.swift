@@ -1640,4 +1640,72 @@ final class DiffGateTests: XCTestCase {
             try gate(withRoutePolicy, dropped),
             ["privilege-increase: the raw policy of route 'catalog/get-product' no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped"])
     }
+
+    /// A route's policy that answers some requests before its `<base />` (a `choose` that
+    /// copies the request to the backend and returns its answer) skips the gateway's raw
+    /// header check for them: `diff` called it a raw policy to review (audit V45). One that
+    /// answers after `<base />`, or refuses with a fixed answer, skips nothing.
+    func testAnAnswerBeforeBaseSkipsTheBroaderChecks() throws {
+        let check = #"<check-header name="X-Partner" failed-check-httpcode="401" failed-check-error-message="no" ignore-case="false"><value>acme</value></check-header>"#
+        let base = try copy(of: BundleTests.contoso, [("gateway.yaml", "namedValues:\n", "policy: |\n  <policies><inbound>\(check)</inbound></policies>\nnamedValues:\n")])
+        let copied = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Debug&quot;,&quot;&quot;) == &quot;1&quot;)"><send-request mode="copy" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com</set-url></send-request><return-response response-variable-name="r" /></when></choose>"#
+        let routePolicy = { (inbound: String) in
+            [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound>\(inbound)</inbound></policies>'\n")]
+        }
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, routePolicy(copied + "<base />"))).filter { $0.hasPrefix("privilege-increase") },
+            ["privilege-increase: the raw policy of route 'catalog/get-product' may answer requests with 'return-response' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"])
+        // A cache lookup serves what it keeps to requests the check never saw.
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", #"    policy: '<policies><inbound><cache-lookup vary-by-developer="false" vary-by-developer-groups="false" /><base /></inbound></policies>'"# + "\n")])).filter { $0.hasPrefix("privilege-increase") },
+            ["privilege-increase: the raw policy of route 'catalog/get-product' may answer requests with 'cache-lookup' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"])
+        try passes(base, try copy(of: base, routePolicy("<base />" + copied)))
+        let refusal = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Debug&quot;,&quot;&quot;) == &quot;1&quot;)"><return-response><set-status code="403" reason="Forbidden" /></return-response></when></choose>"#
+        try passes(base, try copy(of: base, routePolicy(refusal + "<base />")))
+    }
+
+    /// Shaping that hands a browser, or the backend, more than it had (audit V46): the
+    /// response headers a `cors` policy writes set by hand, in the definitions or in a raw
+    /// `set-header` whose name a named value gives; a removal of the caller's
+    /// `Authorization` dropped; a rewrite's query changed, or the caller's query passed on.
+    func testShapingThatOpensCrossOriginReadsOrHandsOnCredentialsIsAnIncrease() throws {
+        let responseHeaders = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    response: {headers: {set: {access-control-allow-origin: https://evil.example, Access-Control-Allow-Credentials: 'true'}}}\n"
+        XCTAssertEqual(
+            try contoso([("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", responseHeaders)]),
+            [
+                "privilege-increase: route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Credentials' set to 'true', which lets browsers show its responses to other sites' pages",
+                "privilege-increase: route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to 'https://evil.example', which lets browsers show its responses to other sites' pages",
+                "other: route 'catalog/get-product' changes the response headers its callers receive",
+            ])
+        let raw = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /></inbound><outbound><base /><set-header name=\"{{cors-header}}\" exists-action=\"override\"><value>*</value></set-header></outbound></policies>'\n"
+        XCTAssertEqual(
+            try contoso([
+                ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", raw),
+                ("gateway.yaml", "namedValues:\n", "namedValues:\n  cors-header: Access-Control-Allow-Origin\n"),
+            ]),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages"])
+        let removed = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    request: {headers: {remove: [authorization]}}\n"
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", removed)])
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("apis/catalog.yaml", "remove: [authorization]", "remove: [X-Debug]")])),
+            [
+                "privilege-increase: route 'catalog/get-product' no longer keeps the caller's header 'authorization' from its backend, which now receives it",
+                "other: route 'catalog/get-product' changes what its backend receives (headers, query or rewrite)",
+            ])
+        try passes(base, try copy(of: base, [("apis/catalog.yaml", "remove: [authorization]", "remove: [Authorization, X-Debug]")]))
+        let rewrite = "rewrite: {path: \"/products/{sku}/update\", method: POST}"
+        let withQuery = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", rewrite, "rewrite: {path: \"/products/{sku}/update?role=user\", method: POST, keepQuery: false}")])
+        XCTAssertEqual(
+            try gate(withQuery, try copy(of: withQuery, [("apis/catalog.yaml", "role=user", "role=admin")])),
+            [
+                "privilege-increase: route 'catalog/update-product' now asks its backend with query 'role=admin' instead of 'role=user', under the checks it had",
+                "other: route 'catalog/update-product' changes what its backend receives (headers, query or rewrite)",
+            ])
+        XCTAssertEqual(
+            try gate(withQuery, try copy(of: withQuery, [("apis/catalog.yaml", "keepQuery: false", "keepQuery: true")])),
+            [
+                "privilege-increase: route 'catalog/update-product' now passes on the query parameters its callers choose, which its rewrite dropped",
+                "other: route 'catalog/update-product' changes what its backend receives (headers, query or rewrite)",
+            ])
+    }
 }

@@ -504,15 +504,19 @@ final class RawPolicyTests: XCTestCase {
         let blockInside = #"<cache-store-value key="@{ var t = \#(header); if (t == &quot;&quot;) { return &quot;own:&quot;; } return &quot;example:introspection:partner:&quot; + t; }" value="x" duration="60" />"#
         // `?.5` is a choice of the number .5, not a member read (the audit of the change).
         let pointFive = #"<cache-store-value key="@(&quot;own:&quot; + \#(header) == &quot;x&quot; ?.5.ToString() : &quot;example:introspection:partner:&quot; + \#(header))" value="x" duration="60" />"#
+        // A trim takes the blanks the written start begins with (audit V44); one that
+        // begins with none keeps it.
+        let trimmed = #"<cache-store-value key="@((&quot;&#32; example:introspection:partner:&quot; + \#(header)).Trim())" value="x" duration="60" />"#
+        let trimmedOwn = #"<cache-store-value key="@((&quot;own:&quot; + \#(header)).Trim())" value="x" duration="60" />"#
         try write(RuleExample.baseGateway + "namedValues:\n  results-key: example:introspection:partner:0123\n", to: "defs/gateway.yaml")
-        for (name, store) in [("forged", forged), ("named", named), ("own", own), ("cut", cut), ("chosen", chosen), ("summed", summed), ("blocks", blocks), ("blockinside", blockInside), ("pointfive", pointFive)] {
+        for (name, store) in [("forged", forged), ("named", named), ("own", own + trimmedOwn), ("cut", cut), ("chosen", chosen), ("summed", summed), ("blocks", blocks), ("blockinside", blockInside), ("pointfive", pointFive), ("trimmed", trimmed)] {
             let example = RuleExample.api(
                 name, fields: "auth: partner\n",
                 routes: "  - {id: create-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(store)<base /></inbound></policies>'}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings()
-        for name in ["forged", "named", "cut", "chosen", "summed", "blockinside", "pointfive"] {
+        for name in ["forged", "named", "cut", "chosen", "summed", "blockinside", "pointfive", "trimmed"] {
             let expected = "LP001 defs/\(name).yaml: raw 'cache-store-value' in route '\(name)/create-\(name)' may write under 'example:introspection:', where the gateway keeps introspection answers, so a token the provider never called active could pass"
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
@@ -1557,6 +1561,8 @@ final class RawPolicyTests: XCTestCase {
             // with one, and says so (audit V16's N1).
             ("alsocheckheader", jwt + #"<check-header name="Authorization" failed-check-httpcode="401" failed-check-error-message="Unauthorized" ignore-case="true" />"# + lookup("")),
             ("private", jwt + authorizationJWT + #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true" />"#),
+            // `1` is true as well (audit V44).
+            ("privateone", jwt + authorizationJWT + #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="1" />"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, inbound) in cases {
@@ -1578,9 +1584,11 @@ final class RawPolicyTests: XCTestCase {
                 found.contains("CA001 defs/\(shared).yaml: raw 'cache-lookup' in route '\(shared)/list-\(shared)' shares cached responses between the callers of route 'list-\(shared)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"),
                 "\(shared):\n" + found.joined(separator: "\n"))
         }
-        XCTAssertTrue(
-            found.contains("CA001 defs/private.yaml: raw 'cache-lookup' in route 'private/list-private' shares cached responses between the callers of route 'list-private', whose credentials it does not vary by"),
-            found.joined(separator: "\n"))
+        for name in ["private", "privateone"] {
+            XCTAssertTrue(
+                found.contains("CA001 defs/\(name).yaml: raw 'cache-lookup' in route '\(name)/list-\(name)' shares cached responses between the callers of route 'list-\(name)', whose credentials it does not vary by"),
+                found.joined(separator: "\n"))
+        }
         for kept in ["varied", "authorization", "queryvaried", "removedafter", "alsoauthorization", "alsocheckheader"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(kept).yaml") }, found.joined(separator: "\n"))
         }

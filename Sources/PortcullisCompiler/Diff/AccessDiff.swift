@@ -1288,6 +1288,21 @@ struct RouteComparison {
         }
         if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
             add(.other, "changes what its backend receives (headers, query or rewrite)")
+            // A removal of the caller's credentials dropped hands them to the backend, and a
+            // rewrite's query asks the backend for something else, as its path does (audit V46).
+            let stillKept = Self.credentialsKeptBack(new.requestShaping)
+            for (key, place) in Self.credentialsKeptBack(old.requestShaping).sorted(by: { $0.key < $1.key }) where stillKept[key] == nil {
+                add(.privilegeIncrease, "no longer keeps the caller's \(place) from its backend, which now receives it")
+            }
+            if let before = old.requestShaping?.rewrite, let after = new.requestShaping?.rewrite {
+                let (was, now) = (Self.query(of: before, secrets?.was), Self.query(of: after, secrets?.now))
+                if was != now {
+                    add(.privilegeIncrease, "now asks its backend with query \(GatewayComparison.shown(now)) instead of \(GatewayComparison.shown(was)), under the checks it had")
+                }
+                if !before.effectiveKeepQuery, after.effectiveKeepQuery {
+                    add(.privilegeIncrease, "now passes on the query parameters its callers choose, which its rewrite dropped")
+                }
+            }
             // A secret that existed and that the backend's host did not receive before, under
             // any name, from any backend or route, is a credential handed to it.
             for name in secrets?.newlySent(by: new) ?? [] {
@@ -1296,6 +1311,12 @@ struct RouteComparison {
         }
         if Self.describe(old.responseHeaders) != Self.describe(new.responseHeaders) {
             add(.other, "changes the response headers its callers receive")
+            // The headers a 'cors' policy writes, written by hand, let other sites' pages read
+            // the responses in a browser, as a wider 'cors' does (audit V46).
+            let granted = Self.crossOriginGrants(new.responseHeaders, secrets?.now).subtracting(Self.crossOriginGrants(old.responseHeaders, secrets?.was))
+            for grant in granted.sorted() {
+                add(.privilegeIncrease, "now answers with response \(grant), which lets browsers show its responses to other sites' pages")
+            }
             // A secret there reaches every caller, a new one too.
             if let secrets {
                 let shown = Set(Self.namedValues(in: old.responseHeaders).compactMap { secrets.was.secrets[$0] })
@@ -1350,6 +1371,40 @@ struct RouteComparison {
     private static func namedValues(in answer: GatewayAnswer) -> Set<String> {
         guard case .fixed(let response) = answer else { return [] }
         return Set(texts(of: response).flatMap(NamedValues.references(in:)))
+    }
+
+    /// The request headers and query parameters that name a credential and that the
+    /// shaping removes or overrides, as the last change to each leaves it: what the caller
+    /// sent there never reaches the backend.
+    private static func credentialsKeptBack(_ shaping: PlannedRequestShaping?) -> [String: String] {
+        guard let shaping else { return [:] }
+        var kept: [String: String] = [:]
+        for (changes, kind) in [(shaping.headers, "header"), (shaping.query, "query parameter")] {
+            var last: [String: MessageChange] = [:]
+            for change in changes { last["\(kind) \(change.name.value.lowercased())"] = change }
+            for (key, change) in last where change.action == .remove || change.action == .set {
+                let name = change.name.value
+                if CredentialScanner.namesACredential(name) || (kind == "header" && ["cookie", "proxy-authorization"].contains(name.lowercased())) {
+                    kept[key] = "\(kind) '\(name)'"
+                }
+            }
+        }
+        return kept
+    }
+
+    /// A rewrite's query as APIM sends it, named values put in.
+    private static func query(of rewrite: Rewrite, _ values: GatewayComparison.Substitution?) -> String {
+        let query = String(rewrite.path.value.drop { $0 != "?" }.dropFirst())
+        return values?.value(query) ?? query
+    }
+
+    /// The response headers that let a browser show a response to another site's page
+    /// (`Access-Control-Allow-Origin`, `-Credentials`), with their values as APIM sends them.
+    private static func crossOriginGrants(_ changes: [MessageChange], _ values: GatewayComparison.Substitution?) -> Set<String> {
+        Set(changes.compactMap { change in
+            guard change.action != .remove, let written = change.value?.value else { return nil }
+            return GatewayComparison.crossOriginGrant(name: change.name.value, value: values?.value(written) ?? written)
+        })
     }
 
     private static func describe(_ changes: [MessageChange]) -> [String] {
@@ -1577,6 +1632,15 @@ enum GatewayComparison {
 
     /// A value for a message: quoted, unless it holds a credential, which a diff posted as a
     /// pull-request comment must never show.
+    /// A response header that lets a browser show a response to another site's page, as a
+    /// `cors` policy would (`Access-Control-Allow-Origin`, `-Credentials`, in any case),
+    /// described with its value for comparing and showing; nil for any other header.
+    static func crossOriginGrant(name: String, value: String) -> String? {
+        let names = ["access-control-allow-origin": "Access-Control-Allow-Origin", "access-control-allow-credentials": "Access-Control-Allow-Credentials"]
+        guard let header = names[name.trimmingWhitespace.lowercased()] else { return nil }
+        return "header '\(header)' set to \(shown(value.trimmingWhitespace))"
+    }
+
     static func shown(_ value: String) -> String {
         CredentialScanner.looksLikeCredential(value) ? "a value that holds a credential" : "'\(value)'"
     }
@@ -1589,13 +1653,13 @@ enum GatewayComparison {
     /// A gateway's named values, and its secrets by their Key Vault URI: what `{{name}}`
     /// stands for when two versions are compared.
     struct Substitution {
-        let values: [String: String]
+        let values: NamedValueTable
         /// What each secret holds, by its name lowercased: its Key Vault secret's URI, or the
         /// secret's own name for one written in place. A secret renamed holds the same.
         let secrets: [String: String]
 
         init(_ gateway: Gateway?) {
-            values = gateway?.substitutions ?? [:]
+            values = gateway?.substitutions ?? .empty
             var secrets: [String: String] = [:]
             for secret in gateway?.secrets ?? [] {
                 let name = secret.name.value.lowercased()

@@ -146,6 +146,15 @@ enum RawPolicyDiff {
                             : "the raw policy of \(key) now runs the broader scopes' inbound policies ('<base />')",
                         new.map { head.location($0.range($0.root.nameSpan)) } ?? base.location(old.range(old.root.nameSpan)))
                 }
+                // A statement before '<base />' that may answer skips them for the requests it
+                // answers (audit V45).
+                let answerFirst = { (document: PolicyXMLDocument?) in subject.kind == .gateway ? nil : document?.answerBeforeBase(fragments: fragments) }
+                if inheritance == nil, let new, inherits(new), let (statement, answer) = answerFirst(new), answerFirst(old) == nil {
+                    inheritance = (
+                        .privilegeIncrease,
+                        "the raw policy of \(key) may answer requests with '\(answer.name)' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them",
+                        head.location(new.range(statement.nameSpan)))
+                }
                 if let inheritance {
                     weighed = true
                     changes.append(AccessChange(category: inheritance.category, subject: subject, message: inheritance.message, place: inheritance.place))
@@ -304,6 +313,15 @@ enum RawPolicyDiff {
                 if !corsChanges.isEmpty {
                     weighed = true
                     changes += corsChanges
+                }
+                // Response headers a 'cors' policy writes, set by hand, let other sites' pages
+                // read the answers in a browser (audit V46).
+                if let new, let grant = crossOriginGrants(in: new, newValues).subtracting(crossOriginGrants(in: old, oldValues)).sorted().first {
+                    weighed = true
+                    changes.append(AccessChange(
+                        category: .privilegeIncrease, subject: subject,
+                        message: "the raw policy of \(key) now answers with response \(grant), which lets browsers show its responses to other sites' pages",
+                        place: head.location(new.range(new.root.nameSpan))))
                 }
                 // The same text beside another policy's variables is weighed, or is no change.
                 guard !weighed, throughValues != Self.throughVariables, throughValues != Self.throughHeaders else { continue }
@@ -1021,6 +1039,28 @@ enum RawPolicyDiff {
             }
         }
         return nil
+    }
+
+    /// What a document's raw `set-header`s put on responses among the headers a `cors`
+    /// policy writes (``GatewayComparison/crossOriginGrant(name:value:)``): those of
+    /// `outbound` and `on-error`, and of an answer anywhere; named values put in.
+    private static func crossOriginGrants(in document: PolicyXMLDocument?, _ values: GatewayComparison.Substitution) -> Set<String> {
+        guard let document, document.has(anyOf: ["set-header"]) else { return [] }
+        var grants = Set<String>()
+        func read(_ element: PolicyXMLElement, onResponse: Bool) {
+            let onResponse = onResponse || ["outbound", "on-error", "return-response", "mock-response"].contains(element.name)
+            if onResponse, element.name == "set-header", element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete",
+                let name = element.attribute("name")?.value.written
+            {
+                let written = element.elements.filter { $0.name == "value" }.map { $0.textValue?.written ?? "" }
+                for value in written.isEmpty ? [""] : written {
+                    if let grant = GatewayComparison.crossOriginGrant(name: values.value(name), value: values.value(value)) { grants.insert(grant) }
+                }
+            }
+            for child in element.elements { read(child, onResponse: onResponse) }
+        }
+        read(document.root, onResponse: false)
+        return grants
     }
 
     /// The raw `cors` statements of a document on both sides, paired in order, compared as

@@ -144,7 +144,7 @@ enum APIOpsFiles {
     static let defaultFailureCodes = 500...599
 
     /// Plain named values in the URL are substituted, as in an API's `serviceUrl`.
-    static func backend(_ backend: Backend, namedValues: [String: String]) -> String {
+    static func backend(_ backend: Backend, namedValues: NamedValueTable) -> String {
         var properties = BackendProperties(description: backend.description?.value)
         switch backend.target {
         case .service(let service):
@@ -196,11 +196,11 @@ enum APIOpsFiles {
     /// entity's, which the API's policy sets by id all the same) with plain named values put
     /// in; none for a pool, or for a URL that references a secret, which APIM substitutes
     /// only in policies. Without one, the API's policy must set the backend.
-    static func serviceUrl(of backend: PlannedBackend?, namedValues: [String: String]) -> String? {
+    static func serviceUrl(of backend: PlannedBackend?, namedValues: NamedValueTable) -> String? {
         backend?.url.flatMap { NamedValues.resolve($0, namedValues) }
     }
 
-    static func api(_ api: API, backend: PlannedBackend?, namedValues: [String: String]) -> String {
+    static func api(_ api: API, backend: PlannedBackend?, namedValues: NamedValueTable) -> String {
         StableJSON.encode(
             Wrapped(
                 properties: APIProperties(

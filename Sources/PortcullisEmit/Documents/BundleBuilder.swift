@@ -45,7 +45,7 @@ public enum BundleBuilder {
         let locations = SourceLocations(paths: sources.map(\.path))
         let inputDigests = sources.map { ($0.path, SHA256.hex($0.bytes)) }.sorted { $0.0 < $1.0 }
         let sourceDigest = SHA256.hex(Array(inputDigests.map { "\($0.1)  \($0.0)\n" }.joined().utf8))
-        let namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        let namedValues = NamedValueTable(gateway.plainNamedValues)
         let scopeDescriptions = Dictionary(gateway.scopes.compactMap { scope in scope.description.map { (scope.name.value, $0.value) } }) { first, _ in first }
         // Each API's routes by their index in the project: the routes and plans themselves
         // are read in place on all cores, not copied here on one.
@@ -158,7 +158,7 @@ public enum BundleBuilder {
     /// The files that belong to the gateway rather than to one API.
     private static func gatewayFiles(
         _ project: ResolvedProject, gateway: Gateway, routes: [StableJSON.Fragment], sourceDigest: String, locations: SourceLocations,
-        namedValues: [String: String], into output: inout PartOutput
+        namedValues: NamedValueTable, into output: inout PartOutput
     ) throws {
         try output.add(
             "gateway.json",

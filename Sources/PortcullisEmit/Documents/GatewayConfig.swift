@@ -116,7 +116,7 @@ struct GatewayConfig: Encodable {
                 preflightMaxAgeSeconds: cors.preflightMaxAge?.value ?? 0, source: locations.text(cors.keyRange))
         }
         if !gateway.namedValues.isEmpty {
-            namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+            namedValues = gateway.plainNamedValues
         }
         self.routes = routes
     }

@@ -6,7 +6,7 @@ import PortcullisModel
 enum OpenAPIDocument {
     /// - Parameter scopeDescriptions: the catalogue's descriptions, looked up once per bundle.
     static func render(
-        _ api: API, routes: [(route: EffectiveRoute, plan: EnforcementPlan)], gateway: Gateway, namedValues: [String: String],
+        _ api: API, routes: [(route: EffectiveRoute, plan: EnforcementPlan)], gateway: Gateway, namedValues: NamedValueTable,
         scopeDescriptions: [String: String]
     ) -> [UInt8] {
         // Each path once, in the order routes first name it; found by hash, as one API may
@@ -86,7 +86,7 @@ enum OpenAPIDocument {
     /// introspection providers as OAuth 2.0 with a client-credentials flow listing the
     /// scopes and app roles those routes require.
     private static func securitySchemes(
-        _ gateway: Gateway, used routes: [(route: EffectiveRoute, plan: EnforcementPlan)], _ namedValues: [String: String],
+        _ gateway: Gateway, used routes: [(route: EffectiveRoute, plan: EnforcementPlan)], _ namedValues: NamedValueTable,
         _ descriptions: [String: String]
     ) -> [(String, YAMLValue)] {
         var scopesByProvider: [String: Set<String>] = [:]

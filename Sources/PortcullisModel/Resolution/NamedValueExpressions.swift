@@ -74,17 +74,13 @@ public enum NamedValues {
     /// Braces around what is no name (a Liquid template's `{{ body.id }}`) are kept as
     /// written: APIM substitutes names only.
     public static func substitute(
-        _ text: String, _ values: [String: String]
+        _ text: String, _ values: NamedValueTable
     ) -> (text: String, names: [String], complete: Bool) {
         // Told by bytes: most texts reference nothing.
         guard text.holds("{{") else { return (text, [], true) }
         var result = ""
         var names: [String] = []
         var rest = Substring(text)
-        // APIM takes names without case (a duplicate so spelt is RF002), so `{{Tenant-ID}}`
-        // is `tenant-id`'s value; the names are folded once, at the first reference spelt
-        // in another case, not searched for each.
-        var folded: [String: String]?
         while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
             result += rest[..<open.lowerBound]
             let name = String(rest[open.upperBound..<close.lowerBound])
@@ -93,10 +89,7 @@ public enum NamedValues {
                 rest = rest[close.upperBound...]
                 continue
             }
-            if values[name] == nil, folded == nil {
-                folded = Dictionary(values.map { (Grammar.caseFolded($0.key), $0.value) }) { first, _ in first }
-            }
-            guard let value = values[name] ?? folded?[Grammar.caseFolded(name)] else { return (result, names, false) }
+            guard let value = values[name] else { return (result, names, false) }
             result += value
             names.append(name)
             rest = rest[close.upperBound...]
@@ -139,14 +132,14 @@ public enum NamedValues {
 
     /// `text` with every `{{name}}` replaced; nil when a reference names something without
     /// a known value (a secret).
-    public static func resolve(_ text: String, _ values: [String: String]) -> String? {
+    public static func resolve(_ text: String, _ values: NamedValueTable) -> String? {
         let substituted = substitute(text, values)
         return substituted.complete ? substituted.text : nil
     }
 
     /// `text` with the references whose values `values` hold replaced, the others (a
     /// secret's) kept as written.
-    public static func partlyResolved(_ text: String, _ values: [String: String]) -> String {
+    public static func partlyResolved(_ text: String, _ values: NamedValueTable) -> String {
         guard !values.isEmpty, text.holds("{{") else { return text }
         var result = ""
         var rest = Substring(text)
@@ -160,16 +153,47 @@ public enum NamedValues {
     }
 }
 
+/// The plain named values' values, found by name as APIM finds them: without case (a
+/// duplicate so spelt is RF002). The names are folded once, when the table is made: a
+/// reference to a secret, whose value is not here, misses as written and is looked up
+/// folded, and folding every name again at each such miss made thousands of statements
+/// that reference a secret cost thousands of named values each (audit V43).
+public struct NamedValueTable: Sendable {
+    /// Each value by its name as written.
+    public let byName: [String: String]
+    private let byFoldedName: [String: String]
+
+    public init(_ byName: [String: String]) {
+        self.byName = byName
+        byFoldedName = Dictionary(byName.map { (Grammar.caseFolded($0.key), $0.value) }) { first, _ in first }
+    }
+
+    public static let empty = NamedValueTable([:])
+
+    public var isEmpty: Bool { byName.isEmpty }
+
+    /// The value of the named value `name` names, in any case; nil for a secret or a name
+    /// nothing declares.
+    public subscript(name: String) -> String? {
+        byName[name] ?? byFoldedName[Grammar.caseFolded(name)]
+    }
+}
+
 extension Gateway {
+    /// Each plain named value's value by its name; the first of a duplicate (RF002).
+    public var plainNamedValues: [String: String] {
+        Dictionary(namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+    }
+
     /// What `{{name}}` stands for, by name: a plain named value's value, and a secret as
     /// the Key Vault secret it is read from (`{{secret at URI}}`), never a value. Two
     /// versions or environments compared through it differ where what APIM reads differs.
-    public var substitutions: [String: String] {
-        var values = Dictionary(namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+    public var substitutions: NamedValueTable {
+        var values = plainNamedValues
         for secret in secrets {
             if case .keyVault(let uri) = secret.source { values[secret.name.value] = "{{secret at \(uri.value)}}" }
         }
-        return values
+        return NamedValueTable(values)
     }
 }
 
@@ -189,7 +213,7 @@ extension Resolver {
     mutating func checkSubstitutedTemplates(_ gateway: Gateway) {
         guard !definitions.leadingTemplates.isEmpty else { return }
         let declarations = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value) }) { first, _ in first }
-        let values = declarations.mapValues(\.value)
+        let values = NamedValueTable(declarations.mapValues(\.value))
         for template in definitions.leadingTemplates {
             let substituted = NamedValues.substitute(template.text.value, values)
             let start = String(PolicyText.trimmed(substituted.text).prefix(2))

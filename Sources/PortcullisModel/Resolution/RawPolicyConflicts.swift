@@ -47,7 +47,7 @@ extension Resolver {
                     fix: "set the limit in the product's '\(field)', or remove '\(field)' and keep this statement")
             }
         }
-        let values = gateway?.substitutions ?? [:]
+        let values = gateway?.substitutions ?? .empty
         var headersReported = Set<SourceRange>()
         var apisChecked = Set<Int>()
         for (route, plan) in zip(routes, plans) {
@@ -135,7 +135,7 @@ extension Resolver {
     /// or (set in `backend`) they replace the token. Either way the backend is not called
     /// as written.
     /// With `unconditional`, only statements outside a `choose` count.
-    private mutating func identityConflicts(in document: PolicyXMLDocument, with identity: String, values: [String: String], unconditional: Bool = false) {
+    private mutating func identityConflicts(in document: PolicyXMLDocument, with identity: String, values: NamedValueTable, unconditional: Bool = false) {
         let fix = "give the backend its 'credentials' in its 'kind: Backend' document, or remove them there and keep this statement"
         // One whose token goes into a variable (`output-token-variable-name`) leaves the
         // request as it is.
@@ -211,11 +211,11 @@ extension Resolver {
     /// happens to share would be overwritten. Every raw document is read, wherever it runs.
     /// A name is read as APIM reads it: named values put in, and an expression's leading
     /// string literals (`@("X-Portcullis-" + …)`), found by the audit of the check.
-    mutating func checkReservedNames(in documents: [PolicyXMLDocument], values: [String: String]) {
+    mutating func checkReservedNames(in documents: [PolicyXMLDocument], values: NamedValueTable) {
         // A named value that spells a reserved name makes every reference worth reading;
         // asked once, and only of a document with a reference, by bytes: values may be long,
         // and an estate may repeat one by alias (found by the benchmark's growth check).
-        lazy var valuesSpellOne = values.values.contains {
+        lazy var valuesSpellOne = values.byName.values.contains {
             ByteScan.holds("p", followedBy: "ortcullis-", in: $0) || ByteScan.holds("P", followedBy: "ortcullis-", in: $0)
         }
         for document in documents where Self.mayWriteReservedNames(document.text) || (ByteScan.holds("{", followedBy: "{", in: document.text[...]) && valuesSpellOne) {

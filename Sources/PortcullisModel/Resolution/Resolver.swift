@@ -122,7 +122,7 @@ public struct Resolver: Sendable {
         checks.checkFragments()
         let documents = definitions.rawDocuments
         checks.checkRawReferences(gateway, in: documents)
-        checks.checkReservedNames(in: documents, values: gateway?.substitutions ?? [:])
+        checks.checkReservedNames(in: documents, values: gateway?.substitutions ?? .empty)
         checks.diagnostics.append(contentsOf: backendFindings)
         checks.checkListsNameOnce()
         checks.checkTagSpellings()

@@ -450,11 +450,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         private final class CallersCredentials {
             private(set) var headers: Set<String> = ["authorization"]
             private(set) var queries: Set<String> = []
-            private let values: [String: String]
+            private let values: NamedValueTable
             /// The variables each document sets from the caller's credentials, by document.
             private var variablesIn: [ObjectIdentifier: Set<String>] = [:]
 
-            init(_ project: ResolvedProject, values: [String: String]) {
+            init(_ project: ResolvedProject, values: NamedValueTable) {
                 self.values = values
                 for policy in project.rawPolicies {
                     for check in policy.document.elements(named: EstateVariables.tokenChecks) {
@@ -536,7 +536,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// sets reads the caller's credentials (``CallersCredentials``: the token, or the user
         /// it names, `/users/{subject}` with the gateway's own identity). A call that names no
         /// caller answers every caller alike, and caching that answer is its point.
-        private static func sendsTheCaller(_ call: PolicyXMLElement, in document: PolicyXMLDocument, values: [String: String], _ credentials: CallersCredentials) -> Bool {
+        private static func sendsTheCaller(_ call: PolicyXMLElement, in document: PolicyXMLDocument, values: NamedValueTable, _ credentials: CallersCredentials) -> Bool {
             // A copy sends the caller's token on unless the call deletes or replaces it (its
             // own identity instead: the audit of the change); a replacement is judged below.
             if case .text(let mode)? = call.attribute("mode")?.value, mode.trimmingWhitespace.lowercased() == "copy",

@@ -140,7 +140,7 @@ public enum TokenCacheTTLExceedsLimit: Rule {
     /// (`output-token-variable-name`), set by code that names one by a word, or copied from
     /// such a variable (the audit of the change found a token copied once missed). Marked
     /// once for every store.
-    private static func credentialVariables(in project: ResolvedProject, values: [String: String]) -> MarkedVariables {
+    private static func credentialVariables(in project: ResolvedProject, values: NamedValueTable) -> MarkedVariables {
         let tokens = MarkedVariables.written(in: project, values: values) { $1 == "output-token-variable-name" }
         let marked = VariableSetters(project, values: values).marked(
             seeds: { setter in namesACredential(setter.code) || setter.sources.contains { tokens.read(by: $0, in: setter.api) } },

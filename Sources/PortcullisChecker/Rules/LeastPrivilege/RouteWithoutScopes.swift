@@ -308,7 +308,7 @@ extension PolicyXMLElement {
     /// other than a fact of the token and requires a value of it that the caller does not
     /// choose, read with the named values `values` and the variables the caller writes (a
     /// claim without a value only needs to be present).
-    func grantsAPermission(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+    func grantsAPermission(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> Bool {
         guard let name = claimName(values) else { return true }
         return !Self.tokenFacts.contains(name.lowercased()) && holdsAValue(values, callerControlled)
     }

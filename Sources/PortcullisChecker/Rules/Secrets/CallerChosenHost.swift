@@ -193,7 +193,7 @@ enum CallerChosenHost {
     /// (``chosen(in:sources:variables:api:)``), or copied from such a variable by code whose
     /// own start does not fix the host: one set to `"https://orders.example.com/" + header`
     /// fixes it, wherever the caller's text goes after it.
-    static func variables(in project: ResolvedProject, values: [String: String]) -> Variables {
+    static func variables(in project: ResolvedProject, values: NamedValueTable) -> Variables {
         let setters = VariableSetters(project, values: values)
         var variables = Variables()
         variables.holdingWhatTheCallerWrote = setters.marked(

@@ -825,7 +825,10 @@ enum ExpressionFlow {
             // A URI's text, whole, too.
             case "ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "TrimEnd", "Normalize", "AbsoluteUri", "OriginalString":
                 continue
-            case "Trim" where arguments.isEmpty:
+            // A trim takes white space off the start: kept only where the start is no white
+            // space (.NET's reaches past ASCII), or is a variable's, judged alone (a
+            // leading blank trimmed put a key under the introspection answers': audit V44).
+            case "Trim" where arguments.isEmpty && leading.map({ $0 > space && $0 < 0x7F }) ?? true:
                 continue
             case "Replace":
                 guard let leading, replaceKeeps(leading, text, arguments, structure) else { return nil }
