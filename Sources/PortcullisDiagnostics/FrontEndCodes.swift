@@ -33,10 +33,10 @@ extension DiagnosticCode {
         summary: "two definitions share a name that must be unique")
     public static let duplicateRoute = DiagnosticCode(
         "RF003", "duplicate-route", .error,
-        summary: "two routes of one API have the same method and path templates equivalent but for parameter names and letter case")
+        summary: "two routes have the same method and path templates equivalent but for parameter names and letter case: in one API, or in two whose paths nest once each API's path is put before its routes")
     public static let duplicateAPIPath = DiagnosticCode(
         "RF004", "duplicate-api-path", .error,
-        summary: "two APIs are published under the same path")
+        summary: "two APIs are published under the same path, in any letter case")
     public static let missingGateway = DiagnosticCode(
         "RF005", "missing-gateway", .error,
         summary: "the inputs contain no Gateway document")

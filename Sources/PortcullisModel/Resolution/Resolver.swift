@@ -118,6 +118,7 @@ public struct Resolver: Sendable {
     private func runChecks(_ gateway: Gateway?, backendFindings: DiagnosticCollector) -> Checked {
         var checks = self
         checks.checkUniqueAPIs()
+        checks.checkRoutesAcrossAPIs(gateway)
         checks.checkUniqueProducts()
         checks.checkFragments()
         let documents = definitions.rawDocuments
@@ -170,8 +171,9 @@ public struct Resolver: Sendable {
             if let first = names.earlier(api.name) {
                 duplicate("API '\(api.name.value)' is defined twice", of: api.name, earlier: first)
             }
-            // The versions of one set share a path; the version tells them apart.
-            var pathKey = api.path.value
+            // The versions of one set share a path; the version tells them apart. APIM
+            // reads paths without case, as it does routes (audit V45).
+            var pathKey = RouteTable.segments(of: api.path.value).joined(separator: "/")
             if let version = api.version {
                 let key = version.set.value + "\u{0}" + version.name.value
                 pathKey += "\u{0}" + key
@@ -189,6 +191,49 @@ public struct Resolver: Sendable {
                     at: api.path.range, notes: [Diagnostic.Note("'\(first.api)' sets the path here", at: first.range)])
             } else {
                 paths[pathKey] = (api.name.value, api.path.range)
+            }
+        }
+    }
+
+    /// Routes of two APIs whose paths nest (`orders` and `orders/reports`, a segment
+    /// version counted) that match the same requests once each API's path is put before
+    /// them: the gateway sends such a request to one API only, so the other's checks never
+    /// run for it, and `gateway.json` listed both (audit V45). RF003 within one API is
+    /// ``RouteTable``'s. Only APIs under another's path are compared, so an estate of
+    /// APIs side by side costs a lookup per path segment.
+    private mutating func checkRoutesAcrossAPIs(_ gateway: Gateway?) {
+        let apis = definitions.apis
+        let segmentVersioned = Set((gateway?.versionSets ?? []).filter { $0.scheme.value == .segment }.map(\.name.value))
+        let versionSegments = apis.map { api in api.version.flatMap { segmentVersioned.contains($0.set.value) ? [$0.name.value.lowercased()] : nil } ?? [] }
+        let bases = apis.indices.map { RouteTable.segments(of: apis[$0].path.value) + versionSegments[$0] }
+        var byBase: [String: [Int]] = [:]
+        for index in apis.indices where !apis[index].hasErrors { byBase[bases[index].joined(separator: "/"), default: []].append(index) }
+        guard apis.count > 1 else { return }
+        var routesOf: [Int: [RouteTable.RouteSignature: Int]] = [:]
+        for inner in apis.indices where !apis[inner].hasErrors {
+            let base = bases[inner]
+            for length in 0...base.count {
+                guard let outers = byBase[base[..<length].joined(separator: "/")] else { continue }
+                let rest = Array(base[length...])
+                // Under one path, a version's segment against a path that spells it: the
+                // same path alone is RF004, and other versions are told apart by the request.
+                for outer in outers where length < base.count || (outer < inner && versionSegments[outer].isEmpty != versionSegments[inner].isEmpty) {
+                    let routes = routesOf[outer] ?? Dictionary(apis[outer].routes.indices.map { (RouteTable.signature(of: apis[outer].routes[$0], under: []), $0) }) { first, _ in first }
+                    routesOf[outer] = routes
+                    for route in apis[inner].routes {
+                        guard let match = routes[RouteTable.signature(of: route, under: rest)] else { continue }
+                        let other = apis[outer].routes[match]
+                        let written = [apis[inner].path.value] + (versionSegments[inner].isEmpty ? [] : apis[inner].version.map { [$0.name.value] } ?? []) + [route.path.value.text]
+                        let url = "/" + written.flatMap { $0.split(separator: "/") }.joined(separator: "/")
+                        diagnostics.report(
+                            .duplicateRoute,
+                            "route '\(route.id.value)' of API '\(apis[inner].name.value)' and route '\(other.id.value)' of API '\(apis[outer].name.value)' both match \(route.method.value.rawValue) '\(url)'",
+                            at: route.path.range,
+                            notes: [
+                                Diagnostic.Note("'\(other.id.value)' is declared here; the gateway sends such a request to one API only, so the other's checks never run for it", at: other.path.range)
+                            ])
+                    }
+                }
             }
         }
     }

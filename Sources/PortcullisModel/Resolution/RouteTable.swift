@@ -13,6 +13,18 @@ enum RouteTable {
         var shape: String
     }
 
+    /// A path's segments, their letters lowered, without empty ones: APIM reads
+    /// `Orders/` as `orders`.
+    static func segments(of path: String) -> [String] {
+        path.lowercased().split(separator: "/").map(String.init)
+    }
+
+    /// `route`'s method and shape, with `prefix` (segments of its API's path that another
+    /// API's path lacks) put before it, so that routes of nested APIs compare.
+    static func signature(of route: Route, under prefix: [String]) -> RouteSignature {
+        RouteSignature(method: route.method.value, shape: "/" + (prefix + segments(of: route.path.value.shape)).joined(separator: "/"))
+    }
+
     /// APIs with up to this many routes (almost all) compare every pair of routes by
     /// fingerprint, which costs less than filling hash tables; larger ones use hash tables,
     /// so an API of any size costs time linear in its routes. Both find the same first
