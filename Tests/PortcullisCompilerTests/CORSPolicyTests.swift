@@ -216,4 +216,26 @@ final class CORSPolicyTests: XCTestCase {
             result.stdout.contains("warning: raw 'set-header' of route 'orders/get-order' sets 'Access-Control-Allow-Origin', which overrides what the gateway's 'cors' tells browsers [CO002]"),
             result.stdout)
     }
+
+    /// A raw header's name given by a named value is read as APIM reads it, the value put in
+    /// first: `{{acao}}` passed CO002 (audit V46).
+    func testARawHeaderNamedByANamedValueIsCO002() throws {
+        let routes = Self.listRoute + """
+
+              - id: get-order
+                method: GET
+                path: /orders/{id}
+                scopes: [orders.read]
+                policy: '<policies><inbound><base /></inbound><outbound><base /><set-header name="{{acao}}" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Origin", ""))</value></set-header></outbound></policies>'
+            """
+        try write(cors: "allowedOrigins: [https://shop.example.com]\nallowedHeaders: [Authorization]", routes: routes)
+        let gateway = directory.appendingPathComponent("gateway.yaml")
+        try (try String(contentsOf: gateway, encoding: .utf8) + "namedValues:\n  acao: Access-Control-Allow-Origin\n").write(to: gateway, atomically: true, encoding: .utf8)
+        let result = try lint()
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains("warning: raw 'set-header' of route 'orders/get-order' sets 'Access-Control-Allow-Origin' (through '{{acao}}'), which overrides what the gateway's 'cors' tells browsers [CO002]"),
+            result.stdout)
+        XCTAssertTrue(result.stdout.contains("gateway.yaml:\(Self.corsLine + 4):9: note: named value 'acao' is set here"), result.stdout)
+    }
 }

@@ -107,9 +107,12 @@ final class GrammarTests: XCTestCase {
         for invalid in ["", "/orders", "orders/", "a//b", "a/../b", "a b"] {
             XCTAssertFalse(Grammar.isAPIPath(invalid), invalid)
         }
-        XCTAssertTrue(Grammar.isOrigin("https://app.example.com"))
-        XCTAssertTrue(Grammar.isOrigin("http://localhost:8080"))
-        for invalid in ["app.example.com", "https://app.example.com/", "https://a.example.com:", "https://a:123456"] {
+        // Any scheme, in any case, and a final slash, as Microsoft's examples write origins
+        // (audit V46 found each refused).
+        for valid in ["https://app.example.com", "http://localhost:8080", "https://app.example.com/", "HTTPS://APP.EXAMPLE.COM", "chrome-extension://abc", "capacitor://localhost"] {
+            XCTAssertTrue(Grammar.isOrigin(valid), valid)
+        }
+        for invalid in ["app.example.com", "https://app.example.com/x", "https://app.example.com//", "1x://a", "://a", "https://a.example.com:", "https://a:123456"] {
             XCTAssertFalse(Grammar.isOrigin(invalid), invalid)
         }
     }

@@ -159,16 +159,15 @@ package enum Grammar {
         }
     }
 
-    /// A CORS origin: scheme, host and optional port, nothing after them.
+    /// A CORS origin: scheme (any, in any case: `chrome-extension://` too), host and optional
+    /// port, and at most a final `/`, as Microsoft's own examples write one (audit V46 found
+    /// each refused).
     static func isOrigin(_ text: String) -> Bool {
-        let rest: Substring
-        if text.hasPrefix("https://") {
-            rest = text.dropFirst(8)
-        } else if text.hasPrefix("http://") {
-            rest = text.dropFirst(7)
-        } else {
-            return false
-        }
+        guard let separator = text.range(ofBytes: "://") else { return false }
+        let scheme = text[..<separator.lowerBound].utf8
+        guard let first = scheme.first, isAlnum(first), first > 0x39, scheme.allSatisfy({ isAlnum($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }) else { return false }
+        var rest = text[separator.upperBound...]
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
         let parts = rest.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard let host = parts.first, !host.isEmpty,
             host.utf8.allSatisfy({ isAlnum($0) || $0 == 0x2E || $0 == 0x2D })

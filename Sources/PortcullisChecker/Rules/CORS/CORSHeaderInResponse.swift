@@ -50,13 +50,22 @@ public enum CORSHeaderInResponse: Rule {
                     at: range, notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)])
             }
         }
-        let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
+        // A header's name may be a named value's (audit V46), which APIM puts in first.
+        let namedValues = context.namedValues
+        let namesOne = namedValues.byName.byName.values.contains { $0.lowercased().contains("access-control-") }
+        let answers = AnswerStatements(context.project, mayMatter: { document in
+            ByteScan.holds("-", followedBy: "control", in: document.text[...]) || (namesOne && ByteScan.holds("{", followedBy: "{", in: document.text[...]))
+        })
         for scope in context.rawScopes {
             answers.forEach(in: scope) { element, document, owner, _ in
-                guard let header = element.headerSet, header.name.lowercased().hasPrefix("access-control-") else { return }
+                guard let header = element.headerSet, let name = namedValues.resolved(header.name)?.trimmingWhitespace,
+                    name.lowercased().hasPrefix("access-control-")
+                else { return }
+                let through = header.name.holds("{{") ? " (through '\(header.name)')" : ""
                 findings.report(
-                    code, "raw 'set-header' of \(owner) sets '\(header.name)', which overrides what the gateway's 'cors' tells browsers",
-                    at: document.range(element.nameSpan), notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)])
+                    code, "raw 'set-header' of \(owner) sets '\(name)'\(through), which overrides what the gateway's 'cors' tells browsers",
+                    at: document.range(element.nameSpan),
+                    notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)] + namedValues.notes(for: header.name))
             }
         }
         for api in context.apis { check(api.response?.headers ?? []) }
