@@ -157,8 +157,9 @@ public enum NamedValues {
 /// duplicate so spelt is RF002). The names are folded once, when the table is made: a
 /// reference to a secret, whose value is not here, misses as written and is looked up
 /// folded, and folding every name again at each such miss made thousands of statements
-/// that reference a secret cost thousands of named values each (audit V43).
-public struct NamedValueTable: Sendable {
+/// that reference a secret cost thousands of named values each (audit V43). A class: rules
+/// pass it around by the thousand, and a reference is one count to keep.
+public final class NamedValueTable: Sendable {
     /// Each value by its name as written.
     public let byName: [String: String]
     private let byFoldedName: [String: String]

@@ -173,7 +173,7 @@ public struct Resolver: Sendable {
             }
             // The versions of one set share a path; the version tells them apart. APIM
             // reads paths without case, as it does routes (audit V45).
-            var pathKey = RouteTable.segments(of: api.path.value).joined(separator: "/")
+            var pathKey = api.path.value.lowercased()
             if let version = api.version {
                 let key = version.set.value + "\u{0}" + version.name.value
                 pathKey += "\u{0}" + key
@@ -204,6 +204,9 @@ public struct Resolver: Sendable {
     private mutating func checkRoutesAcrossAPIs(_ gateway: Gateway?) {
         let apis = definitions.apis
         let segmentVersioned = Set((gateway?.versionSets ?? []).filter { $0.scheme.value == .segment }.map(\.name.value))
+        // Paths of one segment each, without segment versions, nest in none (the grammar
+        // refuses an empty path): most estates are told so by a scan of their bytes.
+        guard !segmentVersioned.isEmpty || apis.contains(where: { $0.path.value.holds("/") }) else { return }
         let versionSegments = apis.map { api in api.version.flatMap { segmentVersioned.contains($0.set.value) ? [$0.name.value.lowercased()] : nil } ?? [] }
         let bases = apis.indices.map { RouteTable.segments(of: apis[$0].path.value) + versionSegments[$0] }
         var byBase: [String: [Int]] = [:]

@@ -16,7 +16,8 @@ enum RouteTable {
     /// A path's segments, their letters lowered, without empty ones: APIM reads
     /// `Orders/` as `orders`.
     static func segments(of path: String) -> [String] {
-        path.lowercased().split(separator: "/").map(String.init)
+        // By bytes: paths are ASCII (the grammar refuses others), and every API's is split.
+        path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0.map(\.asciiLowercased), as: UTF8.self) }
     }
 
     /// `route`'s method and shape, with `prefix` (segments of its API's path that another
