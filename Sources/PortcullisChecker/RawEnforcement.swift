@@ -2065,11 +2065,16 @@ extension PolicyXMLDocument {
     /// itself (``PolicyXMLElement/answerInside(fragments:)``): the broader scopes' checks and
     /// limits never run for those (audit V45: a route's answer in a `choose` before
     /// `<base />` skipped the gateway's check, and `diff` weighed it as any raw change).
-    /// `statement` is the one at the top of `inbound` that holds it.
+    /// `statement` is the one at the top of `inbound` that holds it. An answer in `on-error`
+    /// counts too: an error before `<base />` (one the caller provokes) leads there, past
+    /// the broader checks (audit V47), unless it is fixed text or a refusal.
     public func answerBeforeBase(fragments: [String: PolicyXMLDocument]) -> (statement: PolicyXMLElement, answer: PolicyXMLElement)? {
         guard keepsInboundBase, let base = inboundBaseStatement else { return nil }
         for statement in inboundStatements[..<base] {
             if let answer = statement.answerInside(fragments: fragments) { return (statement, answer) }
+        }
+        if let onError = rootElements.first(where: { $0.name == "on-error" }), let answer = onError.answerInside(fragments: fragments) {
+            return (onError, answer)
         }
         return nil
     }

@@ -1662,6 +1662,17 @@ final class DiffGateTests: XCTestCase {
         try passes(base, try copy(of: base, routePolicy("<base />" + copied)))
         let refusal = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Debug&quot;,&quot;&quot;) == &quot;1&quot;)"><return-response><set-status code="403" reason="Forbidden" /></return-response></when></choose>"#
         try passes(base, try copy(of: base, routePolicy(refusal + "<base />")))
+        // The answer in a fragment changed alone, or in 'on-error', where an error the caller
+        // provokes before '<base />' leads (audit V47).
+        let fragment = { (statements: String) in "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: shortcut\npolicy: '<fragment>\(statements)</fragment>'\n" }
+        let included = try copy(of: base, routePolicy(#"<include-fragment fragment-id="shortcut" /><base />"#) + [("fragments.yaml", "", fragment("<set-header name=\"X-Seen\" exists-action=\"override\"><value>1</value></set-header>"))])
+        XCTAssertEqual(
+            try gate(included, try copy(of: included, [("fragments.yaml", "", fragment(copied))])).filter { $0.hasPrefix("privilege-increase") },
+            ["privilege-increase: fragment 'shortcut', as route 'catalog/get-product' includes it, may answer requests with 'return-response' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"])
+        let onError = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /></inbound><on-error><base /><send-request mode=\"copy\" response-variable-name=\"r\" timeout=\"10\"><set-url>https://catalog.internal.contoso.com</set-url></send-request><return-response response-variable-name=\"r\" /></on-error></policies>'\n"
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", onError)])).filter { $0.hasPrefix("privilege-increase") },
+            ["privilege-increase: the raw policy of route 'catalog/get-product' may answer requests with 'return-response' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"])
     }
 
     /// Shaping that hands a browser, or the backend, more than it had (audit V46): the
@@ -1683,6 +1694,22 @@ final class DiffGateTests: XCTestCase {
                 ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", raw),
                 ("gateway.yaml", "namedValues:\n", "namedValues:\n  cors-header: Access-Control-Allow-Origin\n"),
             ]),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages"])
+        // Through a named value changed alone, through a fragment an outbound includes, and
+        // in the gateway's own answer (audit V47).
+        let named = try copy(of: BundleTests.contoso, [
+            ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    response: {headers: {set: {Access-Control-Allow-Origin: '{{shop-origin}}'}}}\n"),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  shop-origin: https://shop.contoso.com\n"),
+        ])
+        XCTAssertEqual(
+            try gate(named, try copy(of: named, [("gateway.yaml", "shop-origin: https://shop.contoso.com", "shop-origin: '*'")])),
+            ["privilege-increase: route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages"])
+        let outboundFragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: cors-out\npolicy: '<fragment><set-header name=\"Access-Control-Allow-Origin\" exists-action=\"override\"><value>*</value></set-header></fragment>'\n"
+        XCTAssertEqual(
+            try contoso([
+                ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /></inbound><outbound><base /><include-fragment fragment-id=\"cors-out\" /></outbound></policies>'\n"),
+                ("fragments.yaml", "", outboundFragment),
+            ]).filter { $0.hasPrefix("privilege-increase") },
             ["privilege-increase: the raw policy of route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages"])
         let removed = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    request: {headers: {remove: [authorization]}}\n"
         let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", removed)])

@@ -507,16 +507,19 @@ final class RawPolicyTests: XCTestCase {
         // A trim takes the blanks the written start begins with (audit V44); one that
         // begins with none keeps it.
         let trimmed = #"<cache-store-value key="@((&quot;&#32; example:introspection:partner:&quot; + \#(header)).Trim())" value="x" duration="60" />"#
+        // The blank in a text after an empty one, or in a joined call's (audit V47).
+        let trimmedAfterEmpty = #"<cache-store-value key="@((&quot;&quot; + &quot; example:introspection:partner:&quot; + \#(header)).Trim())" value="x" duration="60" />"#
+        let trimmedJoined = #"<cache-store-value key="@(string.Concat(&quot; example:introspection:partner:&quot;, \#(header)).Trim())" value="x" duration="60" />"#
         let trimmedOwn = #"<cache-store-value key="@((&quot;own:&quot; + \#(header)).Trim())" value="x" duration="60" />"#
         try write(RuleExample.baseGateway + "namedValues:\n  results-key: example:introspection:partner:0123\n", to: "defs/gateway.yaml")
-        for (name, store) in [("forged", forged), ("named", named), ("own", own + trimmedOwn), ("cut", cut), ("chosen", chosen), ("summed", summed), ("blocks", blocks), ("blockinside", blockInside), ("pointfive", pointFive), ("trimmed", trimmed)] {
+        for (name, store) in [("forged", forged), ("named", named), ("own", own + trimmedOwn), ("cut", cut), ("chosen", chosen), ("summed", summed), ("blocks", blocks), ("blockinside", blockInside), ("pointfive", pointFive), ("trimmed", trimmed), ("trimmedafterempty", trimmedAfterEmpty), ("trimmedjoined", trimmedJoined)] {
             let example = RuleExample.api(
                 name, fields: "auth: partner\n",
                 routes: "  - {id: create-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(store)<base /></inbound></policies>'}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings()
-        for name in ["forged", "named", "cut", "chosen", "summed", "blockinside", "pointfive", "trimmed"] {
+        for name in ["forged", "named", "cut", "chosen", "summed", "blockinside", "pointfive", "trimmed", "trimmedafterempty", "trimmedjoined"] {
             let expected = "LP001 defs/\(name).yaml: raw 'cache-store-value' in route '\(name)/create-\(name)' may write under 'example:introspection:', where the gateway keeps introspection answers, so a token the provider never called active could pass"
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }

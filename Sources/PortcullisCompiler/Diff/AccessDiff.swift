@@ -1286,23 +1286,31 @@ struct RouteComparison {
             if let before = old.answer, let after = new.answer { compareAnswers(before, after) }
         case (false, false): break
         }
+        // A removal of the caller's credentials dropped hands them to the backend, and a
+        // rewrite's query asks the backend for something else, as its path does; read with
+        // named values put in, which may change alone (audits V46, V47).
+        let stillKept = Self.credentialsKeptBack(new.requestShaping)
+        for (key, place) in Self.credentialsKeptBack(old.requestShaping).sorted(by: { $0.key < $1.key }) where stillKept[key] == nil {
+            add(.privilegeIncrease, "no longer keeps the caller's \(place) from its backend, which now receives it")
+        }
+        if let before = old.requestShaping?.rewrite, let after = new.requestShaping?.rewrite {
+            let (was, now) = (Self.query(of: before, secrets?.was), Self.query(of: after, secrets?.now))
+            if was != now {
+                add(.privilegeIncrease, "now asks its backend with query \(GatewayComparison.shown(now)) instead of \(GatewayComparison.shown(was)), under the checks it had")
+            }
+            if !before.effectiveKeepQuery, after.effectiveKeepQuery {
+                add(.privilegeIncrease, "now passes on the query parameters its callers choose, which its rewrite dropped")
+            }
+        }
+        // The headers a 'cors' policy writes, written by hand on the response or the
+        // gateway's own answer, let other sites' pages read them in a browser, as a wider
+        // 'cors' does (audits V46, V47).
+        let granted = Self.crossOriginGrants(new, secrets?.now).subtracting(Self.crossOriginGrants(old, secrets?.was))
+        for grant in granted.sorted() {
+            add(.privilegeIncrease, "now answers with response \(grant), which lets browsers show its responses to other sites' pages")
+        }
         if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
             add(.other, "changes what its backend receives (headers, query or rewrite)")
-            // A removal of the caller's credentials dropped hands them to the backend, and a
-            // rewrite's query asks the backend for something else, as its path does (audit V46).
-            let stillKept = Self.credentialsKeptBack(new.requestShaping)
-            for (key, place) in Self.credentialsKeptBack(old.requestShaping).sorted(by: { $0.key < $1.key }) where stillKept[key] == nil {
-                add(.privilegeIncrease, "no longer keeps the caller's \(place) from its backend, which now receives it")
-            }
-            if let before = old.requestShaping?.rewrite, let after = new.requestShaping?.rewrite {
-                let (was, now) = (Self.query(of: before, secrets?.was), Self.query(of: after, secrets?.now))
-                if was != now {
-                    add(.privilegeIncrease, "now asks its backend with query \(GatewayComparison.shown(now)) instead of \(GatewayComparison.shown(was)), under the checks it had")
-                }
-                if !before.effectiveKeepQuery, after.effectiveKeepQuery {
-                    add(.privilegeIncrease, "now passes on the query parameters its callers choose, which its rewrite dropped")
-                }
-            }
             // A secret that existed and that the backend's host did not receive before, under
             // any name, from any backend or route, is a credential handed to it.
             for name in secrets?.newlySent(by: new) ?? [] {
@@ -1311,12 +1319,6 @@ struct RouteComparison {
         }
         if Self.describe(old.responseHeaders) != Self.describe(new.responseHeaders) {
             add(.other, "changes the response headers its callers receive")
-            // The headers a 'cors' policy writes, written by hand, let other sites' pages read
-            // the responses in a browser, as a wider 'cors' does (audit V46).
-            let granted = Self.crossOriginGrants(new.responseHeaders, secrets?.now).subtracting(Self.crossOriginGrants(old.responseHeaders, secrets?.was))
-            for grant in granted.sorted() {
-                add(.privilegeIncrease, "now answers with response \(grant), which lets browsers show its responses to other sites' pages")
-            }
             // A secret there reaches every caller, a new one too.
             if let secrets {
                 let shown = Set(Self.namedValues(in: old.responseHeaders).compactMap { secrets.was.secrets[$0] })
@@ -1400,8 +1402,10 @@ struct RouteComparison {
 
     /// The response headers that let a browser show a response to another site's page
     /// (`Access-Control-Allow-Origin`, `-Credentials`), with their values as APIM sends them.
-    private static func crossOriginGrants(_ changes: [MessageChange], _ values: GatewayComparison.Substitution?) -> Set<String> {
-        Set(changes.compactMap { change in
+    private static func crossOriginGrants(_ plan: EnforcementPlan, _ values: GatewayComparison.Substitution?) -> Set<String> {
+        var changes = plan.responseHeaders
+        if case .fixed(let answer)? = plan.answer { changes += answer.headers }
+        return Set(changes.compactMap { change in
             guard change.action != .remove, let written = change.value?.value else { return nil }
             return GatewayComparison.crossOriginGrant(name: change.name.value, value: values?.value(written) ?? written)
         })

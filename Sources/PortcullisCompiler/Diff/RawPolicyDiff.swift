@@ -150,10 +150,7 @@ enum RawPolicyDiff {
                 // answers (audit V45).
                 let answerFirst = { (document: PolicyXMLDocument?) in subject.kind == .gateway ? nil : document?.answerBeforeBase(fragments: fragments) }
                 if inheritance == nil, let new, inherits(new), let (statement, answer) = answerFirst(new), answerFirst(old) == nil {
-                    inheritance = (
-                        .privilegeIncrease,
-                        "the raw policy of \(key) may answer requests with '\(answer.name)' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them",
-                        head.location(new.range(statement.nameSpan)))
+                    inheritance = (.privilegeIncrease, "the raw policy of \(key) \(Self.answering(answer, in: statement))", head.location(new.range(statement.nameSpan)))
                 }
                 if let inheritance {
                     weighed = true
@@ -316,12 +313,35 @@ enum RawPolicyDiff {
                 }
                 // Response headers a 'cors' policy writes, set by hand, let other sites' pages
                 // read the answers in a browser (audit V46).
-                if let new, let grant = crossOriginGrants(in: new, newValues).subtracting(crossOriginGrants(in: old, oldValues)).sorted().first {
+                if let new, let grant = crossOriginGrants(in: new, newValues, fragments).subtracting(crossOriginGrants(in: old, oldValues, fragments)).sorted().first {
                     weighed = true
                     changes.append(AccessChange(
                         category: .privilegeIncrease, subject: subject,
                         message: "the raw policy of \(key) now answers with response \(grant), which lets browsers show its responses to other sites' pages",
                         place: head.location(new.range(new.root.nameSpan))))
+                }
+                // A fragment changed in place acts through the policies that include it, which
+                // are read with BASE's text of it: each is weighed with HEAD's too (audit V47).
+                if subject.kind == .fragment, old != nil, let new {
+                    let changed = fragments.merging([subject.name: new]) { _, head in head }
+                    for (includerKey, includer) in after.sorted(by: { $0.key < $1.key })
+                    where includer.subject.kind != .fragment && includes(in: includer.document).contains(where: { $0.id == subject.name }) {
+                        if includer.subject.kind != .gateway, let (statement, answer) = includer.document.answerBeforeBase(fragments: changed), includer.document.answerBeforeBase(fragments: fragments) == nil {
+                            weighed = true
+                            changes.append(AccessChange(
+                                category: .privilegeIncrease, subject: subject,
+                                message: "\(key), as \(includerKey) includes it, \(Self.answering(answer, in: statement))",
+                                place: head.location(new.range(new.root.nameSpan))))
+                        }
+                        let before = crossOriginGrants(in: includer.document, newValues, fragments)
+                        if let grant = crossOriginGrants(in: includer.document, newValues, changed).subtracting(before).sorted().first {
+                            weighed = true
+                            changes.append(AccessChange(
+                                category: .privilegeIncrease, subject: subject,
+                                message: "\(key), as \(includerKey) includes it, now answers with response \(grant), which lets browsers show its responses to other sites' pages",
+                                place: head.location(new.range(new.root.nameSpan))))
+                        }
+                    }
                 }
                 // The same text beside another policy's variables is weighed, or is no change.
                 guard !weighed, throughValues != Self.throughVariables, throughValues != Self.throughHeaders else { continue }
@@ -1044,10 +1064,20 @@ enum RawPolicyDiff {
     /// What a document's raw `set-header`s put on responses among the headers a `cors`
     /// policy writes (``GatewayComparison/crossOriginGrant(name:value:)``): those of
     /// `outbound` and `on-error`, and of an answer anywhere; named values put in.
-    private static func crossOriginGrants(in document: PolicyXMLDocument?, _ values: GatewayComparison.Substitution) -> Set<String> {
-        guard let document, document.has(anyOf: ["set-header"]) else { return [] }
+    private static func crossOriginGrants(
+        in document: PolicyXMLDocument?, _ values: GatewayComparison.Substitution, _ fragments: [String: PolicyXMLDocument]
+    ) -> Set<String> {
+        guard let document, document.has(anyOf: ["set-header", "include-fragment"]) else { return [] }
         var grants = Set<String>()
+        var visited = Set<String>()
         func read(_ element: PolicyXMLElement, onResponse: Bool) {
+            // A fragment's statements run where it is included (audit V47).
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                visited.insert(id).inserted
+            {
+                for root in fragment.rootElements { read(root, onResponse: onResponse) }
+                return
+            }
             let onResponse = onResponse || ["outbound", "on-error", "return-response", "mock-response"].contains(element.name)
             if onResponse, element.name == "set-header", element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete",
                 let name = element.attribute("name")?.value.written
@@ -1061,6 +1091,14 @@ enum RawPolicyDiff {
         }
         read(document.root, onResponse: false)
         return grants
+    }
+
+    /// How a message says that `answer` (held by `statement` at the top of `inbound`, or in
+    /// `on-error`) skips the broader scopes' checks.
+    private static func answering(_ answer: PolicyXMLElement, in statement: PolicyXMLElement?) -> String {
+        statement?.name == "on-error"
+            ? "may answer requests with '\(answer.name)' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"
+            : "may answer requests with '\(answer.name)' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"
     }
 
     /// The raw `cors` statements of a document on both sides, paired in order, compared as

@@ -806,10 +806,14 @@ enum ExpressionFlow {
         return kept >= end
     }
 
-    /// The first byte of the text `terms` start with, when they start with text.
+    /// The first byte of the text `terms` start with, when they start with text: of the
+    /// first text that is not empty (`"" + " key:"` starts with a blank: audit V47).
     private static func leadingByte(of terms: [Term]) -> UInt8? {
-        guard case .text(let text)? = terms.first else { return nil }
-        return text.utf8.first
+        for term in terms {
+            guard case .text(let text) = term else { return nil }
+            if let first = text.utf8.first { return first }
+        }
+        return nil
     }
 
     /// Where the members that keep the value's start (``keepsItsStart(_:at:leading:_:)``)
@@ -1374,7 +1378,14 @@ enum ExpressionFlow {
     /// `string.Format`'s, or code.
     private static func term(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure, depth: Int) -> [Term]? {
         let written = { (part: Range<Int>) in String(decoding: text[part], as: UTF8.self) }
-        if let call = call(text, range, structure) { return depth < 8 ? callTerms(call, text, structure, depth: depth) : nil }
+        if let call = call(text, range, structure) {
+            guard depth < 8, let terms = callTerms(call, text, structure, depth: depth) else { return nil }
+            // Members after it may take its start off: a trim its first text's blanks.
+            guard call.end == range.upperBound || keepsItsStart(text, from: call.end, to: range.upperBound, structure, leading: leadingByte(of: terms)) else {
+                return [.code("@(" + written(range) + ")")]
+            }
+            return terms
+        }
         // A sum in brackets, with members after it that keep its start, is read as the sum;
         // one that is no sum (a choice) is code.
         // A `Replace` keeps the start when what it replaces does not begin with the start's
@@ -1423,6 +1434,8 @@ enum ExpressionFlow {
         var arguments: [Range<Int>]
         /// Whether an argument is named: named, they may be given in any order.
         var labelled: Bool
+        /// Where the call ends, after its closing bracket.
+        var end: Int
     }
 
     private static let calls: [(name: StaticString, kind: Call.Kind)] = [
@@ -1432,8 +1445,9 @@ enum ExpressionFlow {
         ("new Uri(", .uri), ("new System.Uri(", .uri), ("new global::System.Uri(", .uri),
     ]
 
-    /// The call that is all of `text[range]`, but for members after it that keep its start
-    /// (`.ToLower()`, a URI's `AbsoluteUri`); nil for any other code, or arguments that may
+    /// The call `text[range]` starts with, members after it aside (``term(_:_:_:depth:)``
+    /// asks whether they keep its start: `.ToLower()`, a URI's `AbsoluteUri`, a trim of no
+    /// blanks); nil for any other code, or arguments that may
     /// hold a generic's comma (`Dictionary<string,string>`), which cannot be told apart
     /// here (one type argument, `GetValueOrDefault<string>`, holds none).
     private static func call(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> Call? {
@@ -1442,7 +1456,6 @@ enum ExpressionFlow {
             starts(text, at: range.lowerBound, with: call.name) ? (call.kind, range.lowerBound + call.name.utf8CodeUnitCount - 1) : nil
         }).first, let close = structure.close[open], close < range.upperBound
         else { return nil }
-        guard close + 1 == range.upperBound || keepsItsStart(text, from: close + 1, to: range.upperBound, structure) else { return nil }
         var arguments: [Range<Int>] = []
         var labelled = false
         // Past the last `>`, a `<` is a comparison: not looked past again for each one.
@@ -1474,7 +1487,7 @@ enum ExpressionFlow {
                 index += 1
             }
         }
-        return Call(kind: kind, arguments: arguments, labelled: labelled)
+        return Call(kind: kind, arguments: arguments, labelled: labelled, end: close + 1)
     }
 
     /// The parts of `call`'s value, nil where they are not known here: a `string.Format`'s
