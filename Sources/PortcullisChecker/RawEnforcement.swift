@@ -1323,7 +1323,7 @@ final class RawEnforcement: Sendable {
 
     /// The statement in a policy's `on-error`, at any depth and through the fragments it
     /// includes, that serves a failed check (``onErrorBypass(on:)``).
-    private static func onErrorBypass(
+    static func onErrorBypass(
         in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayServeErrors: Bool, _ values: NamedValueTable
     ) -> String? {
         guard let document else { return nil }
@@ -2065,15 +2065,21 @@ extension PolicyXMLDocument {
     /// itself (``PolicyXMLElement/answerInside(fragments:)``): the broader scopes' checks and
     /// limits never run for those (audit V45: a route's answer in a `choose` before
     /// `<base />` skipped the gateway's check, and `diff` weighed it as any raw change).
-    /// `statement` is the one at the top of `inbound` that holds it. An answer in `on-error`
-    /// counts too: an error before `<base />` (one the caller provokes) leads there, past
-    /// the broader checks (audit V47), unless it is fixed text or a refusal.
-    public func answerBeforeBase(fragments: [String: PolicyXMLDocument]) -> (statement: PolicyXMLElement, answer: PolicyXMLElement)? {
+    /// `statement` is the one at the top of `inbound` that holds it, and `answer` its name.
+    /// An `on-error` that serves the caller what lint's LP001 reads as a bypass counts too:
+    /// an error before `<base />` (one the caller provokes) leads there, past the broader
+    /// checks (audits V47, V48).
+    /// `answering`: the fragments that may answer, read where `inbound` includes them.
+    public func answerBeforeBase(
+        fragments: [String: PolicyXMLDocument], answering: [String: PolicyXMLDocument], values: NamedValueTable
+    ) -> (statement: PolicyXMLElement, answer: String)? {
         guard keepsInboundBase, let base = inboundBaseStatement else { return nil }
         for statement in inboundStatements[..<base] {
-            if let answer = statement.answerInside(fragments: fragments) { return (statement, answer) }
+            if let answer = statement.answerInside(fragments: answering) { return (statement, answer.name) }
         }
-        if let onError = rootElements.first(where: { $0.name == "on-error" }), let answer = onError.answerInside(fragments: fragments) {
+        if let onError = rootElements.first(where: { $0.name == "on-error" }),
+            let answer = RawEnforcement.onErrorBypass(in: self, fragments: fragments, true, values)
+        {
             return (onError, answer)
         }
         return nil
@@ -2396,22 +2402,25 @@ extension PolicyXMLElement {
 
     /// Whether the statement may answer some requests itself, so that nothing after it runs
     /// for them: an answer that is no fixed text (``isStaticAnswer``), or a cache lookup.
-    var answersSomeRequests: Bool {
+    public var answersSomeRequests: Bool {
         (RawEnforcement.Kind.answer.names.contains(name) && !isStaticAnswer) || name == "cache-lookup"
     }
 
     /// The first statement that ``answersSomeRequests``, the statement itself, one at any
     /// depth inside it, or one in a fragment it includes; nil where none may.
     public func answerInside(fragments: [String: PolicyXMLDocument]) -> PolicyXMLElement? {
+        // A fragment read once holds no answer the first read did not find. Each element is
+        // asked once: a lazy map asks twice, and the second ask of a fragment found nothing
+        // (audit V48: a crash).
         var visited = Set<String>()
         func find(_ element: PolicyXMLElement) -> PolicyXMLElement? {
             if element.answersSomeRequests { return element }
             if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
                 visited.insert(id).inserted
             {
-                return fragment.rootElements.lazy.compactMap(find).first
+                return fragment.rootElements.firstResult(of: find)
             }
-            return element.elements.lazy.compactMap(find).first
+            return element.elements.firstResult(of: find)
         }
         return find(self)
     }

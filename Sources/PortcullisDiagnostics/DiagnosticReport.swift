@@ -103,11 +103,15 @@ public struct DiagnosticReport: Sendable {
             left.count == 1
             ? "1 more finding from here on is not reported (\(errors == 1 ? "an error" : "not an error"))"
             : "\(left.count) more findings from here on are not reported (\(errors) of them errors)"
+        var notice = Diagnostic(
+            .inputLimit, "\(what): a report shows at most \(limit)", at: at, severity: errors > 0 ? .error : .warning,
+            notes: [Diagnostic.Note("fix the findings above and lint again, or raise the limit with '--max-findings'", at: at)])
+        // It quotes the line as the finding it stands for would: one the reader took apart
+        // shows what it holds, secrets masked (audit V39 found it masked whole).
+        notice.pointsAtUnreadText = diagnostics[cut].pointsAtUnreadText
         var report = self
         report.diagnostics.removeSubrange(cut...)
-        report.diagnostics.append(Diagnostic(
-            .inputLimit, "\(what): a report shows at most \(limit)", at: at, severity: errors > 0 ? .error : .warning,
-            notes: [Diagnostic.Note("fix the findings above and lint again, or raise the limit with '--max-findings'", at: at)]))
+        report.diagnostics.append(notice)
         return report
     }
 }

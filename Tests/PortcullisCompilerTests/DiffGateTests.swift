@@ -932,6 +932,20 @@ final class DiffGateTests: XCTestCase {
         XCTAssertFalse(try ToolProcess.run(["diff", BundleTests.contoso.path, unused.path]).stdout.contains("finding is silenced"))
         let answered = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "    respond:                  # the gateway answers; probes never reach the backend\n      status: 200\n      headers: {Content-Type: application/json, Cache-Control: no-store}\n      body: '{\"status\":\"ok\"}'\n", "")])
         XCTAssertEqual(try gate(BundleTests.contoso, answered), ["privilege-increase: route 'orders/health' is public and now calls its backend instead of the gateway answering"])
+        // A raw policy in a file of its own is its route's: a suppressed SE001 moved from one
+        // route's file to another's is new (audit V49).
+        let fileBase = try copy(of: BundleTests.contoso, [
+            ("create.xml", "", "<policies><inbound><base />\n<!-- portcullis:ignore SE001 - sandbox key -->\n<set-header name=\"x-api-key\" exists-action=\"override\"><value>kX9pQ2vLm7RtY4wZ8sB3</value></set-header></inbound></policies>\n"),
+            ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: ../create.xml\n"),
+        ])
+        let moved = try copy(of: fileBase, [
+            ("create.xml", "", "<policies><inbound><base /></inbound></policies>\n"),
+            ("list.xml", "", "<policies><inbound><base />\n<!-- portcullis:ignore SE001 - sandbox key -->\n<set-header name=\"x-api-key\" exists-action=\"override\"><value>Zq8rT1wX5yU2iO9pA4sD</value></set-header></inbound></policies>\n"),
+            ("apis/catalog.yaml", "    summary: Browse the catalogue\n", "    summary: Browse the catalogue\n    policy: ../list.xml\n"),
+        ])
+        XCTAssertEqual(
+            try gate(fileBase, moved).filter { $0.contains("finding is silenced") },
+            ["privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment: this value looks like a credential"])
     }
 
     /// Findings weighed by no category were silenced unseen: a per-user cache kept a day
@@ -1669,10 +1683,21 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(included, try copy(of: included, [("fragments.yaml", "", fragment(copied))])).filter { $0.hasPrefix("privilege-increase") },
             ["privilege-increase: fragment 'shortcut', as route 'catalog/get-product' includes it, may answer requests with 'return-response' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"])
-        let onError = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /></inbound><on-error><base /><send-request mode=\"copy\" response-variable-name=\"r\" timeout=\"10\"><set-url>https://catalog.internal.contoso.com</set-url></send-request><return-response response-variable-name=\"r\" /></on-error></policies>'\n"
+        // Included inside a 'choose': reading it crashed (audit V48).
+        let chosenInclude = try copy(of: base, routePolicy(#"<choose><when condition="@(context.Request.Method == &quot;GET&quot;)"><include-fragment fragment-id="shortcut" /></when></choose><base />"#) + [("fragments.yaml", "", fragment("<set-header name=\"X-Seen\" exists-action=\"override\"><value>1</value></set-header>"))])
         XCTAssertEqual(
-            try gate(base, try copy(of: base, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", onError)])).filter { $0.hasPrefix("privilege-increase") },
-            ["privilege-increase: the raw policy of route 'catalog/get-product' may answer requests with 'return-response' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"])
+            try gate(chosenInclude, try copy(of: chosenInclude, [("fragments.yaml", "", fragment(copied))])).filter { $0.hasPrefix("privilege-increase") },
+            ["privilege-increase: fragment 'shortcut', as route 'catalog/get-product' includes it, may answer requests with 'return-response' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"])
+        let onError = { (statements: String) in
+            [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /></inbound><on-error><base />\(statements)</on-error></policies>'\n")]
+        }
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, onError(#"<send-request mode="copy" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com</set-url></send-request><return-response response-variable-name="r" />"#))).filter { $0.hasPrefix("privilege-increase") },
+            ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'send-request' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"])
+        // An error answered with what the error says, or when to come back, serves nothing
+        // of the backend's (audit V48 found both failing the gate).
+        try passes(base, try copy(of: base, onError(#"<set-variable name="message" value="@(context.LastError.Message)" /><return-response><set-status code="500" reason="Error" /><set-body>@((string)context.Variables[&quot;message&quot;])</set-body></return-response>"#)))
+        try passes(base, try copy(of: base, onError(#"<return-response><set-status code="429" reason="Too many" /><set-header name="Retry-After" exists-action="override"><value>@(((int)context.Variables[&quot;wait&quot;]).ToString())</value></set-header></return-response>"#)))
     }
 
     /// Shaping that hands a browser, or the backend, more than it had (audit V46): the
@@ -1708,6 +1733,17 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try contoso([
                 ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /></inbound><outbound><base /><include-fragment fragment-id=\"cors-out\" /></outbound></policies>'\n"),
+                ("fragments.yaml", "", outboundFragment),
+            ]).filter { $0.hasPrefix("privilege-increase") },
+            ["privilege-increase: the raw policy of route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages"])
+        // An origin narrowed from any, or respelled, admits no other site (audit V48).
+        let any = try copy(of: named, [("gateway.yaml", "shop-origin: https://shop.contoso.com", "shop-origin: '*'")])
+        try passes(any, try copy(of: any, [("gateway.yaml", "shop-origin: '*'", "shop-origin: https://shop.contoso.com")]))
+        try passes(named, try copy(of: named, [("gateway.yaml", "shop-origin: https://shop.contoso.com", "shop-origin: HTTPS://Shop.Contoso.com:443/")]))
+        // Included on the request and again on the response (audit V48).
+        XCTAssertEqual(
+            try contoso([
+                ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><include-fragment fragment-id=\"cors-out\" /><base /></inbound><outbound><base /><include-fragment fragment-id=\"cors-out\" /></outbound></policies>'\n"),
                 ("fragments.yaml", "", outboundFragment),
             ]).filter { $0.hasPrefix("privilege-increase") },
             ["privilege-increase: the raw policy of route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages"])

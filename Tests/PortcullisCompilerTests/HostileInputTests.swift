@@ -99,6 +99,10 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(all.stdout.hasSuffix("26 errors, 7 warnings in 3 files\n"), all.stdout)
         let cut = try ToolProcess.run(["lint", mistakes, "--max-findings", "32"])
         XCTAssertTrue(cut.stdout.contains("error: 1 more finding from here on is not reported (an error): a report shows at most 32 [YS006]"), cut.stdout)
+        // The notice quotes its line as the finding it stands for would: a line the reader
+        // took apart is shown, not masked whole (audit V39).
+        let early = try ToolProcess.run(["lint", mistakes, "--max-findings", "2", "--color", "never"])
+        XCTAssertTrue(early.stdout.contains("a report shows at most 2 [YS006]\n 12 |     # portcullis:ignore CA001 until=2026-01-31"), early.stdout)
     }
 
     /// Raw policy expressions built to make the secret walk slow, within APIM's 256 KiB for

@@ -298,8 +298,9 @@ public enum AccessDiff {
         var diagnostic: Diagnostic
         /// How the side silences it: a comment, or its configuration; nil for neither.
         var silenced: String?
-        /// `API/route`, without case, of the route whose definition holds the finding; nil
-        /// for one elsewhere (the gateway, a raw policy). Messages name a route by its id
+        /// `API/route`, without case, of the route whose definition holds the finding, or
+        /// what a raw policy in a file of its own serves (``RouteExtents``); nil for one
+        /// elsewhere (the gateway's file). Messages name a route by its id
         /// alone, so without it a bypass on another API's route with the same id, silenced
         /// anew, passed for the one BASE had (an audit).
         var route: String?
@@ -1305,8 +1306,7 @@ struct RouteComparison {
         // The headers a 'cors' policy writes, written by hand on the response or the
         // gateway's own answer, let other sites' pages read them in a browser, as a wider
         // 'cors' does (audits V46, V47).
-        let granted = Self.crossOriginGrants(new, secrets?.now).subtracting(Self.crossOriginGrants(old, secrets?.was))
-        for grant in granted.sorted() {
+        for grant in GatewayComparison.CrossOriginGrant.widening(Self.crossOriginGrants(new, secrets?.now), over: Self.crossOriginGrants(old, secrets?.was)) {
             add(.privilegeIncrease, "now answers with response \(grant), which lets browsers show its responses to other sites' pages")
         }
         if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
@@ -1402,12 +1402,12 @@ struct RouteComparison {
 
     /// The response headers that let a browser show a response to another site's page
     /// (`Access-Control-Allow-Origin`, `-Credentials`), with their values as APIM sends them.
-    private static func crossOriginGrants(_ plan: EnforcementPlan, _ values: GatewayComparison.Substitution?) -> Set<String> {
+    private static func crossOriginGrants(_ plan: EnforcementPlan, _ values: GatewayComparison.Substitution?) -> Set<GatewayComparison.CrossOriginGrant> {
         var changes = plan.responseHeaders
         if case .fixed(let answer)? = plan.answer { changes += answer.headers }
         return Set(changes.compactMap { change in
             guard change.action != .remove, let written = change.value?.value else { return nil }
-            return GatewayComparison.crossOriginGrant(name: change.name.value, value: values?.value(written) ?? written)
+            return GatewayComparison.CrossOriginGrant(name: change.name.value, value: values?.value(written) ?? written)
         })
     }
 
@@ -1638,11 +1638,35 @@ enum GatewayComparison {
     /// pull-request comment must never show.
     /// A response header that lets a browser show a response to another site's page, as a
     /// `cors` policy would (`Access-Control-Allow-Origin`, `-Credentials`, in any case),
-    /// described with its value for comparing and showing; nil for any other header.
-    static func crossOriginGrant(name: String, value: String) -> String? {
-        let names = ["access-control-allow-origin": "Access-Control-Allow-Origin", "access-control-allow-credentials": "Access-Control-Allow-Credentials"]
-        guard let header = names[name.trimmingWhitespace.lowercased()] else { return nil }
-        return "header '\(header)' set to \(shown(value.trimmingWhitespace))"
+    /// with its value as browsers compare it: an origin without case or a final `/`.
+    struct CrossOriginGrant: Hashable, Comparable, CustomStringConvertible {
+        private static let origin = "Access-Control-Allow-Origin"
+        private static let names = ["access-control-allow-origin": origin, "access-control-allow-credentials": "Access-Control-Allow-Credentials"]
+        let header: String
+        let value: String
+
+        /// Nil for any other header.
+        init?(name: String, value: String) {
+            guard let header = Self.names[name.trimmingWhitespace.lowercased()] else { return nil }
+            let value = value.trimmingWhitespace
+            self.header = header
+            // An expression is kept as written: it may echo any caller's origin.
+            self.value = value.hasPrefix("@") ? value : CORS.normalizedOrigin(value)
+        }
+
+        /// `*`, or an expression, which may name any caller's origin.
+        var admitsAnyOrigin: Bool { header == Self.origin && (value == CORS.anyOrigin || value.hasPrefix("@")) }
+
+        var description: String { "header '\(header)' set to \(GatewayComparison.shown(value))" }
+
+        static func < (lhs: Self, rhs: Self) -> Bool { (lhs.header, lhs.value) < (rhs.header, rhs.value) }
+
+        /// What `new` grants beyond `old`: an origin where `old` admitted any is none (audit
+        /// V48 found `*` narrowed to one origin called an increase).
+        static func widening(_ new: Set<Self>, over old: Set<Self>) -> [Self] {
+            let anyBefore = old.contains(where: \.admitsAnyOrigin)
+            return new.filter { !old.contains($0) && !($0.header == origin && anyBefore) }.sorted()
+        }
     }
 
     static func shown(_ value: String) -> String {
@@ -1739,13 +1763,14 @@ enum GatewayComparison {
         case (true, false):
             add(.privilegeDecrease, "no longer allows any origin, only the origins it lists", at)
         case (false, false):
-            let oldOrigins = Set(before.origins.map(\.value))
-            let newOrigins = Set(after.origins.map(\.value))
+            // Compared as browsers compare them: a respelling admits no other site (audit V48).
+            let oldOrigins = Set(before.origins.map { CORS.normalizedOrigin($0.value) })
+            let newOrigins = Set(after.origins.map { CORS.normalizedOrigin($0.value) })
             var seen = Set<String>()
-            for origin in after.origins where !oldOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
+            for origin in after.origins where !oldOrigins.contains(CORS.normalizedOrigin(origin.value)) && seen.insert(CORS.normalizedOrigin(origin.value)).inserted {
                 add(.privilegeIncrease, "now allows origin \(GatewayComparison.shown(origin.value))", origin.place)
             }
-            for origin in before.origins where !newOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
+            for origin in before.origins where !newOrigins.contains(CORS.normalizedOrigin(origin.value)) && seen.insert(CORS.normalizedOrigin(origin.value)).inserted {
                 add(.privilegeDecrease, "no longer allows origin \(GatewayComparison.shown(origin.value))", origin.place)
             }
         case (true, true):

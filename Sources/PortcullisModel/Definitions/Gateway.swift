@@ -243,6 +243,17 @@ public struct CORS: Sendable {
     /// The one origin that stands for any origin.
     public static let anyOrigin = "*"
 
+    /// An origin as browsers compare it: scheme and host without case, without a final `/`
+    /// or the scheme's own port (`https://A.example:443/` is `https://a.example`).
+    public static func normalizedOrigin(_ origin: String) -> String {
+        var text = origin.trimmingWhitespace.lowercased()
+        if text.hasSuffix("/") { text.removeLast() }
+        for (scheme, port) in [("https://", ":443"), ("http://", ":80")] where text.hasPrefix(scheme) && text.hasSuffix(port) {
+            text.removeLast(port.count)
+        }
+        return text
+    }
+
     public var allowsAnyOrigin: Bool { allowedOrigins.contains { $0.value == Self.anyOrigin } }
     /// Off unless written.
     public var effectiveAllowCredentials: Bool { allowCredentials?.value ?? false }
