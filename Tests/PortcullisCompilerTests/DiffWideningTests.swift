@@ -547,6 +547,12 @@ final class DiffWideningTests: XCTestCase {
             "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"
         ], in: try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
                            "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(throughVariable.replacingOccurrences(of: "context.Variables[\"k\"]", with: #"context.\u0056ariables["\u006B"]"#))</inbound></policies>'\n")]))
+        // Through a chain of variables (left in the fifty-fifth round: one level only).
+        let chained = #"<set-variable name="k" value="{{partner-client-secret}}" /><set-variable name="j" value="@((string)context.Variables[&quot;k&quot;])" /><set-header name="X-Key" exists-action="override"><value>@((string)context.Variables["j"])</value></set-header>"#
+        assertReports([
+            "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"
+        ], in: try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+                           "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(chained)</inbound></policies>'\n")]))
         let moved = #"<set-backend-service base-url="https://collector.example.net" />"#
         assertReports([
             "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"

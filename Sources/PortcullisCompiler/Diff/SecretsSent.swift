@@ -113,6 +113,9 @@ final class RawForwarding {
         var urls: [String] = []
         /// The named values each variable is set from, by the variable's name.
         var heldByVariables: [String: Set<String>] = [:]
+        /// The texts written between quotes in each variable's setters, by the variable's
+        /// name: the variables it is set from are among them.
+        var readByVariables: [String: Set<Substring>] = [:]
         /// The texts written between quotes in the statements that forward: the
         /// variables they read are among them.
         var quoted: Set<Substring> = []
@@ -121,15 +124,41 @@ final class RawForwarding {
             names.formUnion(other.names)
             urls += other.urls
             heldByVariables.merge(other.heldByVariables) { $0.union($1) }
+            readByVariables.merge(other.readByVariables) { $0.union($1) }
             quoted.formUnion(other.quoted)
         }
 
         /// The named values forwarded, with those of the variables a forwarding statement names.
         var namesSent: Set<String> {
+            let held = heldThroughChains
             let readsAny = quoted.contains(RawForwarding.anyVariable)
-            return heldByVariables.reduce(into: names) { names, variable in
+            return held.reduce(into: names) { names, variable in
                 if readsAny || quoted.contains(Substring(variable.key)) { names.formUnion(variable.value) }
             }
+        }
+
+        /// What each variable holds, with what the variables it is set from hold, through
+        /// any chain (a secret copied through two variables passed: the round-55 note). Each
+        /// variable passes on what it gains to those set from it, so a chain costs its
+        /// length times the names it carries.
+        private var heldThroughChains: [String: Set<String>] {
+            guard !readByVariables.isEmpty, !heldByVariables.isEmpty else { return heldByVariables }
+            var held = heldByVariables
+            var readers: [Substring: [String]] = [:]
+            var readersOfAny: [String] = []
+            for (variable, reads) in readByVariables {
+                if reads.contains(RawForwarding.anyVariable) { readersOfAny.append(variable) }
+                for read in reads { readers[read, default: []].append(variable) }
+            }
+            var waiting = Array(held.keys)
+            while let source = waiting.popLast() {
+                guard let names = held[source] else { continue }
+                for reader in (readers[Substring(source)] ?? []) + readersOfAny where !names.isSubset(of: held[reader] ?? []) {
+                    held[reader, default: []].formUnion(names)
+                    waiting.append(reader)
+                }
+            }
+            return held
         }
     }
 
@@ -202,8 +231,10 @@ final class RawForwarding {
             let source = document.source(element.span)
             let names = Set(NamedValues.references(in: source).map { $0.lowercased() })
             if element.name == "set-variable" {
-                if !names.isEmpty, case .text(let variable)? = element.attribute("name")?.value {
-                    found.forwarded.heldByVariables[variable, default: []].formUnion(names)
+                if case .text(let variable)? = element.attribute("name")?.value {
+                    if !names.isEmpty { found.forwarded.heldByVariables[variable, default: []].formUnion(names) }
+                    let reads = Self.quotedTexts(in: element)
+                    if !reads.isEmpty { found.forwarded.readByVariables[variable, default: []].formUnion(reads) }
                 }
                 return
             }
@@ -218,7 +249,7 @@ final class RawForwarding {
                 }
             }
             found.forwarded.names.formUnion(names)
-            found.forwarded.quoted.formUnion(Self.quotedTexts(in: source))
+            found.forwarded.quoted.formUnion(Self.quotedTexts(in: element))
         }
         // A fragment is a list of statements; a policy writes the request in `inbound` and `backend`.
         let sections = document.root.name == "fragment" ? [document.root] : document.rootElements.filter { ["inbound", "backend"].contains($0.name) }
@@ -227,16 +258,28 @@ final class RawForwarding {
         return found
     }
 
-    /// The texts between double quotes, written `"` or `&quot;`, of up to 256 characters:
-    /// where a statement names the variables it reads.
-    private static func quotedTexts(in source: String) -> Set<Substring> {
-        // C#'s `\u` escapes may spell a variable's name or `Variables` itself: such a
-        // statement is taken to read every variable.
-        if source.holds("\\u") { return [anyVariable] }
-        // Read only where a variable is: most statements read none.
-        guard source.holds("Variables") else { return [] }
-        let parts = source.replacing("&quot;", with: "\"").split(separator: "\"", omittingEmptySubsequences: false)
-        return Set(stride(from: 1, to: parts.count, by: 2).map { parts[$0] }.filter { $0.count <= 256 }.map { Substring(String($0)) })
+    /// The texts between double quotes in the code of `statement`'s expressions (its own
+    /// and its children's, entities decoded), of up to 256 characters: where a statement
+    /// names the variables it reads. Read from the code alone: the markup's own quotes
+    /// around attributes put the code's texts at other places (a setter's
+    /// `value="@(…[&quot;k&quot;])"` read nothing, so a chain of two variables passed).
+    private static func quotedTexts(in statement: PolicyXMLElement) -> Set<Substring> {
+        var texts = Set<Substring>()
+        statement.forEachElement { element in
+            var codes = element.attributes.map(\.value)
+            for case .text(let value, _) in element.children { codes.append(value) }
+            for value in codes where value.isExpression {
+                let code = value.resolved
+                // C#'s `\u` escapes may spell a variable's name or `Variables` itself: such a
+                // statement is taken to read every variable.
+                if code.holds("\\u") { texts.insert(anyVariable) }
+                // Read only where a variable is: most statements read none.
+                guard code.holds("Variables") else { continue }
+                let parts = code.split(separator: "\"", omittingEmptySubsequences: false)
+                for index in stride(from: 1, to: parts.count, by: 2) where parts[index].count <= 256 { texts.insert(Substring(String(parts[index]))) }
+            }
+        }
+        return texts
     }
 
     /// What holds statements: what they read is theirs; a condition only chooses.
