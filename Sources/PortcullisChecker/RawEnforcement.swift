@@ -3139,11 +3139,13 @@ extension PolicyXMLElement {
     }
 
     /// Whether a `set-body`, or a `value` of a `set-header`, writes a variable's value: an
-    /// expression that reads one, or a Liquid template that does.
+    /// expression that reads one, typed reads too (a call's answer read as
+    /// `GetValueOrDefault<IResponse>`, then its body: audit V50), or a Liquid template that
+    /// does.
     fileprivate var writesAVariable: Bool {
         guard let written = textValue else { return false }
         guard case .expression = written else { return isLiquidTemplate && written.resolved.holds("context.Variables") }
-        return ExpressionFlow.sources(of: written.resolved).contains { source in
+        return ExpressionFlow.sources(of: written.resolved, typedReads: true).contains { source in
             if case .variable = source { return true }
             return source == .allVariables
         }

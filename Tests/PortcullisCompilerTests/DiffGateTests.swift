@@ -938,14 +938,25 @@ final class DiffGateTests: XCTestCase {
             ("create.xml", "", "<policies><inbound><base />\n<!-- portcullis:ignore SE001 - sandbox key -->\n<set-header name=\"x-api-key\" exists-action=\"override\"><value>kX9pQ2vLm7RtY4wZ8sB3</value></set-header></inbound></policies>\n"),
             ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: ../create.xml\n"),
         ])
-        let moved = try copy(of: fileBase, [
+        let movedAway = try copy(of: fileBase, [
             ("create.xml", "", "<policies><inbound><base /></inbound></policies>\n"),
             ("list.xml", "", "<policies><inbound><base />\n<!-- portcullis:ignore SE001 - sandbox key -->\n<set-header name=\"x-api-key\" exists-action=\"override\"><value>Zq8rT1wX5yU2iO9pA4sD</value></set-header></inbound></policies>\n"),
             ("apis/catalog.yaml", "    summary: Browse the catalogue\n", "    summary: Browse the catalogue\n    policy: ../list.xml\n"),
         ])
         XCTAssertEqual(
-            try gate(fileBase, moved).filter { $0.contains("finding is silenced") },
+            try gate(fileBase, movedAway).filter { $0.contains("finding is silenced") },
             ["privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment: this value looks like a credential"])
+        // A file two routes share is theirs whatever their order (audit V50).
+        let shared = try copy(of: fileBase, [("apis/catalog.yaml", "    summary: Browse the catalogue\n", "    summary: Browse the catalogue\n    policy: ../create.xml\n")])
+        let reordered = try copy(of: shared, [])
+        let catalog = reordered.appendingPathComponent("apis/catalog.yaml")
+        let text = try String(contentsOf: catalog, encoding: .utf8)
+        let getProduct = try XCTUnwrap(text.range(of: "  - id: get-product\n")), updateProduct = try XCTUnwrap(text.range(of: "  - id: update-product\n"))
+        let listProducts = try XCTUnwrap(text.range(of: "  - id: list-products\n"))
+        let moved = String(text[getProduct.lowerBound..<updateProduct.lowerBound])
+        try (String(text[..<listProducts.lowerBound]) + moved + String(text[listProducts.lowerBound..<getProduct.lowerBound]) + String(text[updateProduct.lowerBound...]))
+            .write(to: catalog, atomically: true, encoding: .utf8)
+        XCTAssertFalse(try passes(shared, reordered).contains("finding is silenced"))
     }
 
     /// Findings weighed by no category were silenced unseen: a per-user cache kept a day
@@ -1694,6 +1705,10 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(base, try copy(of: base, onError(#"<send-request mode="copy" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com</set-url></send-request><return-response response-variable-name="r" />"#))).filter { $0.hasPrefix("privilege-increase") },
             ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'send-request' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"])
+        // The call's answer read typed, then its body (audit V50).
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, onError(#"<send-request mode="new" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com/products</set-url></send-request><return-response><set-status code="200" reason="OK" /><set-body>@(context.Variables.GetValueOrDefault&lt;IResponse&gt;(&quot;r&quot;).Body.As&lt;string&gt;())</set-body></return-response>"#))).filter { $0.hasPrefix("privilege-increase") },
+            ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'return-response' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"])
         // An error answered with what the error says, or when to come back, serves nothing
         // of the backend's (audit V48 found both failing the gate).
         try passes(base, try copy(of: base, onError(#"<set-variable name="message" value="@(context.LastError.Message)" /><return-response><set-status code="500" reason="Error" /><set-body>@((string)context.Variables[&quot;message&quot;])</set-body></return-response>"#)))
@@ -1740,6 +1755,15 @@ final class DiffGateTests: XCTestCase {
         let any = try copy(of: named, [("gateway.yaml", "shop-origin: https://shop.contoso.com", "shop-origin: '*'")])
         try passes(any, try copy(of: any, [("gateway.yaml", "shop-origin: '*'", "shop-origin: https://shop.contoso.com")]))
         try passes(named, try copy(of: named, [("gateway.yaml", "shop-origin: https://shop.contoso.com", "shop-origin: HTTPS://Shop.Contoso.com:443/")]))
+        // An expression's origins are not known here: one written as an expression, then
+        // '*', is wider (audit V50).
+        let rawOrigin = { (value: String) in
+            [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /></inbound><outbound><base /><set-header name=\"Access-Control-Allow-Origin\" exists-action=\"override\"><value>\(value)</value></set-header></outbound></policies>'\n")]
+        }
+        let fixedExpression = try copy(of: BundleTests.contoso, rawOrigin(#"@(&quot;https://shop.contoso.com&quot;)"#))
+        XCTAssertEqual(
+            try gate(fixedExpression, try copy(of: fixedExpression, [("apis/catalog.yaml", #"@(&quot;https://shop.contoso.com&quot;)"#, "*")])),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages"])
         // Included on the request and again on the response (audit V48).
         XCTAssertEqual(
             try contoso([

@@ -1654,18 +1654,22 @@ enum GatewayComparison {
             self.value = value.hasPrefix("@") ? value : CORS.normalizedOrigin(value)
         }
 
-        /// `*`, or an expression, which may name any caller's origin.
-        var admitsAnyOrigin: Bool { header == Self.origin && (value == CORS.anyOrigin || value.hasPrefix("@")) }
+        /// `*`, or an expression that reads the request's `Origin` (one that echoes it).
+        var admitsAnyOrigin: Bool { header == Self.origin && (value == CORS.anyOrigin || (value.hasPrefix("@") && value.holds("Origin"))) }
+
+        /// One origin written out: neither `*` nor an expression.
+        var namesOneOrigin: Bool { header == Self.origin && value != CORS.anyOrigin && !value.hasPrefix("@") }
 
         var description: String { "header '\(header)' set to \(GatewayComparison.shown(value))" }
 
         static func < (lhs: Self, rhs: Self) -> Bool { (lhs.header, lhs.value) < (rhs.header, rhs.value) }
 
-        /// What `new` grants beyond `old`: an origin where `old` admitted any is none (audit
-        /// V48 found `*` narrowed to one origin called an increase).
+        /// What `new` grants beyond `old`: one origin written out where `old` admitted any
+        /// is none (audit V48 found `*` narrowed to one origin called an increase); any other
+        /// new value is, an expression's too, whose origins are not known here (audit V50).
         static func widening(_ new: Set<Self>, over old: Set<Self>) -> [Self] {
             let anyBefore = old.contains(where: \.admitsAnyOrigin)
-            return new.filter { !old.contains($0) && !($0.header == origin && anyBefore) }.sorted()
+            return new.filter { !old.contains($0) && !($0.namesOneOrigin && anyBefore) }.sorted()
         }
     }
 

@@ -282,16 +282,19 @@ struct RouteExtents {
         for (route, extent) in overrides { byFile[extent.file, default: []].append((extent, route)) }
         // A raw policy in a file of its own holds the findings of what it serves: a
         // suppressed SE001 moved from one route's file to another's passed for the one BASE
-        // had (audit V49). A file several use is filed under the first.
+        // had (audit V49). A file several use is filed under them all, in name order, not
+        // under the first written (audit V50: reordering the routes was a new finding).
+        var users: [FileID: (extent: SourceRange, names: [String])] = [:]
         func file(_ policy: RawPolicy?, _ name: String) {
             guard let document = policy?.document, case .file(let id) = document.placement else { return }
-            byFile[id, default: []].append((document.range(0..<max(document.text.count, 1)), name))
+            users[id, default: (document.range(0..<max(document.text.count, 1)), [])].names.append(name)
         }
         for route in project.routes { file(route.written.policy, "\(project.apis[route.apiIndex].name.value)/\(route.written.id.value)".lowercased()) }
         for api in project.apis { file(api.policy, "api \(api.name.value)".lowercased()) }
         for product in project.products { file(product.policy, "product \(product.name.value)".lowercased()) }
         for fragment in project.fragments { file(fragment.policy, "fragment \(fragment.name.value)".lowercased()) }
         file(project.gateway?.policy, "the gateway")
+        for (id, user) in users { byFile[id, default: []].append((user.extent, Set(user.names).sorted().joined(separator: ", "))) }
         for file in byFile.keys { byFile[file]!.sort { $0.extent.start < $1.extent.start } }
     }
 
