@@ -1764,6 +1764,12 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(fixedExpression, try copy(of: fixedExpression, [("apis/catalog.yaml", #"@(&quot;https://shop.contoso.com&quot;)"#, "*")])),
             ["privilege-increase: the raw policy of route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages"])
+        // An allow-list that reads the request's `Origin` admits no other site: one written
+        // out in its place is wider (audit V51).
+        let allowList = try copy(of: BundleTests.contoso, rawOrigin(#"@(context.Request.Headers.GetValueOrDefault(&quot;Origin&quot;, &quot;&quot;) == &quot;https://shop.contoso.com&quot; ? &quot;https://shop.contoso.com&quot; : &quot;&quot;)"#))
+        XCTAssertEqual(
+            try gate(allowList, try copy(of: allowList, [("apis/catalog.yaml", #"@(context.Request.Headers.GetValueOrDefault(&quot;Origin&quot;, &quot;&quot;) == &quot;https://shop.contoso.com&quot; ? &quot;https://shop.contoso.com&quot; : &quot;&quot;)"#, "https://evil.example")])),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to 'https://evil.example', which lets browsers show its responses to other sites' pages"])
         // Included on the request and again on the response (audit V48).
         XCTAssertEqual(
             try contoso([

@@ -553,6 +553,22 @@ final class DiffWideningTests: XCTestCase {
             "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"
         ], in: try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
                            "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(chained)</inbound></policies>'\n")]))
+        // Read in an interpolation, or by a Liquid template (audit V51: the quoted texts of
+        // the markup missed both); a JSON key named like the variable in a token request's
+        // reading is no read of it.
+        for sent in [
+            #"<set-variable name="k" value="{{partner-client-secret}}" /><set-header name="Authorization" exists-action="override"><value>@($"Bearer {(string)context.Variables["k"]}")</value></set-header>"#,
+            #"<set-variable name="k" value="{{partner-client-secret}}" /><set-body template="liquid">{{context.Variables.k}}</set-body>"#,
+        ] {
+            assertReports([
+                "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"
+            ], in: try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+                               "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(sent)</inbound></policies>'\n")]))
+        }
+        let tokenKey = #"<set-variable name="access_token" value="{{partner-client-secret}}" /><send-request mode="new" response-variable-name="t"><set-url>https://login.example.com/token</set-url><set-method>POST</set-method><set-body>@("client_secret=" + (string)context.Variables["access_token"])</set-body></send-request><set-header name="Authorization" exists-action="override"><value>@("Bearer " + (string)((IResponse)context.Variables["t"]).Body.As&lt;JObject&gt;()["access_token"])</value></set-header>"#
+        let keyed = try diff([("apis/orders.yaml", "    scopes: [orders.read]\n    cache: {ttl: 1m}\n",
+            "    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: '<policies><inbound><base />\(tokenKey)</inbound></policies>'\n")])
+        XCTAssertFalse(keyed.contains { $0.contains("now sends secret") }, "\(keyed)")
         let moved = #"<set-backend-service base-url="https://collector.example.net" />"#
         assertReports([
             "privilege increase: route 'orders/get-order' now sends secret 'partner-client-secret' on its requests from its raw policies, to a host that did not receive it"

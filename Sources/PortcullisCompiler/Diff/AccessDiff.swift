@@ -1654,8 +1654,9 @@ enum GatewayComparison {
             self.value = value.hasPrefix("@") ? value : CORS.normalizedOrigin(value)
         }
 
-        /// `*`, or an expression that reads the request's `Origin` (one that echoes it).
-        var admitsAnyOrigin: Bool { header == Self.origin && (value == CORS.anyOrigin || (value.hasPrefix("@") && value.holds("Origin"))) }
+        /// `*`. An expression's origins are not known here, even one that reads the request's
+        /// `Origin` (an allow-list does too: audit V51).
+        var admitsAnyOrigin: Bool { header == Self.origin && value == CORS.anyOrigin }
 
         /// One origin written out: neither `*` nor an expression.
         var namesOneOrigin: Bool { header == Self.origin && value != CORS.anyOrigin && !value.hasPrefix("@") }
@@ -1666,7 +1667,8 @@ enum GatewayComparison {
 
         /// What `new` grants beyond `old`: one origin written out where `old` admitted any
         /// is none (audit V48 found `*` narrowed to one origin called an increase); any other
-        /// new value is, an expression's too, whose origins are not known here (audit V50).
+        /// new value is, an expression's too, whose origins are not known here (audits V50,
+        /// V51), as any change of a raw expression is weighed.
         static func widening(_ new: Set<Self>, over old: Set<Self>) -> [Self] {
             let anyBefore = old.contains(where: \.admitsAnyOrigin)
             return new.filter { !old.contains($0) && !($0.namesOneOrigin && anyBefore) }.sorted()

@@ -282,8 +282,9 @@ struct RouteExtents {
         for (route, extent) in overrides { byFile[extent.file, default: []].append((extent, route)) }
         // A raw policy in a file of its own holds the findings of what it serves: a
         // suppressed SE001 moved from one route's file to another's passed for the one BASE
-        // had (audit V49). A file several use is filed under them all, in name order, not
-        // under the first written (audit V50: reordering the routes was a new finding).
+        // had (audit V49). A file several use is filed under the first of them by name, not
+        // by the order they are written in (audit V50: reordering them was a new finding),
+        // nor under all of them (audit V51: a user renamed or dropped was).
         var users: [FileID: (extent: SourceRange, names: [String])] = [:]
         func file(_ policy: RawPolicy?, _ name: String) {
             guard let document = policy?.document, case .file(let id) = document.placement else { return }
@@ -294,7 +295,7 @@ struct RouteExtents {
         for product in project.products { file(product.policy, "product \(product.name.value)".lowercased()) }
         for fragment in project.fragments { file(fragment.policy, "fragment \(fragment.name.value)".lowercased()) }
         file(project.gateway?.policy, "the gateway")
-        for (id, user) in users { byFile[id, default: []].append((user.extent, Set(user.names).sorted().joined(separator: ", "))) }
+        for (id, user) in users { byFile[id, default: []].append((user.extent, user.names.min()!)) }
         for file in byFile.keys { byFile[file]!.sort { $0.extent.start < $1.extent.start } }
     }
 

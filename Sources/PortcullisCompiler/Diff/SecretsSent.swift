@@ -113,47 +113,50 @@ final class RawForwarding {
         var urls: [String] = []
         /// The named values each variable is set from, by the variable's name.
         var heldByVariables: [String: Set<String>] = [:]
-        /// The texts written between quotes in each variable's setters, by the variable's
-        /// name: the variables it is set from are among them.
+        /// The variables each variable's setters read, by the variable's name.
         var readByVariables: [String: Set<Substring>] = [:]
-        /// The texts written between quotes in the statements that forward: the
-        /// variables they read are among them.
-        var quoted: Set<Substring> = []
+        /// The variables the statements that forward read.
+        var variablesRead: Set<Substring> = []
 
         mutating func add(_ other: Forwarded) {
             names.formUnion(other.names)
             urls += other.urls
             heldByVariables.merge(other.heldByVariables) { $0.union($1) }
             readByVariables.merge(other.readByVariables) { $0.union($1) }
-            quoted.formUnion(other.quoted)
+            variablesRead.formUnion(other.variablesRead)
         }
 
         /// The named values forwarded, with those of the variables a forwarding statement names.
         var namesSent: Set<String> {
             let held = heldThroughChains
-            let readsAny = quoted.contains(RawForwarding.anyVariable)
+            let readsAny = variablesRead.contains(RawForwarding.anyVariable)
             return held.reduce(into: names) { names, variable in
-                if readsAny || quoted.contains(Substring(variable.key)) { names.formUnion(variable.value) }
+                if readsAny || variablesRead.contains(Substring(variable.key)) { names.formUnion(variable.value) }
             }
         }
 
         /// What each variable holds, with what the variables it is set from hold, through
-        /// any chain (a secret copied through two variables passed: the round-55 note). Each
-        /// variable passes on what it gains to those set from it, so a chain costs its
-        /// length times the names it carries.
+        /// any chain (a secret copied through two variables passed: the round-55 note). A
+        /// variable that may read any holds every name some setter holds, in one step; the
+        /// others pass what they gain to those set from them, so the work is the links times
+        /// the names (audit V51: queuing every reader of any variable again for each name
+        /// grew as the fourth power of such setters).
         private var heldThroughChains: [String: Set<String>] {
             guard !readByVariables.isEmpty, !heldByVariables.isEmpty else { return heldByVariables }
             var held = heldByVariables
+            let every = heldByVariables.values.reduce(into: Set<String>()) { $0.formUnion($1) }
             var readers: [Substring: [String]] = [:]
-            var readersOfAny: [String] = []
+            var waiting: [String] = Array(held.keys)
             for (variable, reads) in readByVariables {
-                if reads.contains(RawForwarding.anyVariable) { readersOfAny.append(variable) }
-                for read in reads { readers[read, default: []].append(variable) }
+                if reads.contains(RawForwarding.anyVariable) {
+                    held[variable, default: []].formUnion(every)
+                    waiting.append(variable)
+                }
+                for read in reads where read != RawForwarding.anyVariable { readers[read, default: []].append(variable) }
             }
-            var waiting = Array(held.keys)
             while let source = waiting.popLast() {
                 guard let names = held[source] else { continue }
-                for reader in (readers[Substring(source)] ?? []) + readersOfAny where !names.isSubset(of: held[reader] ?? []) {
+                for reader in readers[Substring(source)] ?? [] where !names.isSubset(of: held[reader] ?? []) {
                     held[reader, default: []].formUnion(names)
                     waiting.append(reader)
                 }
@@ -162,8 +165,8 @@ final class RawForwarding {
         }
     }
 
-    /// What ``Forwarded/quoted`` holds for a statement whose variables cannot be read here:
-    /// it starts with U+0000, which no variable's name written between quotes does.
+    /// What ``Forwarded/variablesRead`` holds for a statement whose variables cannot be read here:
+    /// it starts with U+0000, which no variable's name does.
     static let anyVariable: Substring = "\u{0}any variable"
 
     /// The host a URL chosen as the request runs stands for: no host received anything there.
@@ -233,7 +236,7 @@ final class RawForwarding {
             if element.name == "set-variable" {
                 if case .text(let variable)? = element.attribute("name")?.value {
                     if !names.isEmpty { found.forwarded.heldByVariables[variable, default: []].formUnion(names) }
-                    let reads = Self.quotedTexts(in: element)
+                    let reads = Self.variablesRead(in: element)
                     if !reads.isEmpty { found.forwarded.readByVariables[variable, default: []].formUnion(reads) }
                 }
                 return
@@ -249,7 +252,7 @@ final class RawForwarding {
                 }
             }
             found.forwarded.names.formUnion(names)
-            found.forwarded.quoted.formUnion(Self.quotedTexts(in: element))
+            found.forwarded.variablesRead.formUnion(Self.variablesRead(in: element))
         }
         // A fragment is a list of statements; a policy writes the request in `inbound` and `backend`.
         let sections = document.root.name == "fragment" ? [document.root] : document.rootElements.filter { ["inbound", "backend"].contains($0.name) }
@@ -258,28 +261,29 @@ final class RawForwarding {
         return found
     }
 
-    /// The texts between double quotes in the code of `statement`'s expressions (its own
-    /// and its children's, entities decoded), of up to 256 characters: where a statement
-    /// names the variables it reads. Read from the code alone: the markup's own quotes
-    /// around attributes put the code's texts at other places (a setter's
-    /// `value="@(…[&quot;k&quot;])"` read nothing, so a chain of two variables passed).
-    private static func quotedTexts(in statement: PolicyXMLElement) -> Set<Substring> {
-        var texts = Set<Substring>()
+    /// The variables the expressions of `statement` (its own and its children's) read, as
+    /// the secret walk reads code (interpolations, comments, escapes, typed reads), with
+    /// ``anyVariable`` where one may read any. A Liquid template that names the variables
+    /// reads any (audit V51: the quoted texts of the code missed `$"…{…["a"]}"`, a `'"'` before
+    /// the read, and Liquid, and took a JSON key for a variable).
+    private static func variablesRead(in statement: PolicyXMLElement) -> Set<Substring> {
+        var read = Set<Substring>()
         statement.forEachElement { element in
-            var codes = element.attributes.map(\.value)
-            for case .text(let value, _) in element.children { codes.append(value) }
-            for value in codes where value.isExpression {
-                let code = value.resolved
-                // C#'s `\u` escapes may spell a variable's name or `Variables` itself: such a
-                // statement is taken to read every variable.
-                if code.holds("\\u") { texts.insert(anyVariable) }
-                // Read only where a variable is: most statements read none.
-                guard code.holds("Variables") else { continue }
-                let parts = code.split(separator: "\"", omittingEmptySubsequences: false)
-                for index in stride(from: 1, to: parts.count, by: 2) where parts[index].count <= 256 { texts.insert(Substring(String(parts[index]))) }
+            var values = element.attributes.map(\.value)
+            for case .text(let value, _) in element.children { values.append(value) }
+            for value in values {
+                if !value.isExpression {
+                    if element.attribute("template") != nil, value.resolved.holds("Variables") { read.insert(anyVariable) }
+                    continue
+                }
+                guard let names = value.variablesRead else {
+                    read.insert(anyVariable)
+                    continue
+                }
+                for name in names { read.insert(Substring(name)) }
             }
         }
-        return texts
+        return read
     }
 
     /// What holds statements: what they read is theirs; a condition only chooses.

@@ -1666,6 +1666,11 @@ enum ExpressionFlow {
         "ComputeHash", "HashData", "GetHashCode", "Equals", "StartsWith", "EndsWith", "Contains", "ContainsKey", "CompareTo", "Any",
         "All", "Length", "Count", "AsJwt",
     ]
+    /// Types that hold no text: numbers, truth values, times, identifiers.
+    private static let valueTypes: Set<String> = [
+        "int", "long", "short", "byte", "uint", "ulong", "ushort", "sbyte", "bool", "double", "float", "decimal", "Int32", "Int64", "Int16",
+        "UInt32", "UInt64", "Boolean", "Double", "Single", "Decimal", "DateTime", "DateTimeOffset", "TimeSpan", "Guid",
+    ]
     /// Types no string is: a read typed as one of them gives nothing a secret was.
     private static let stringTypes: Set<String> = [
         "string", "String", "object", "Object", "dynamic", "JToken", "JValue", "JObject", "JArray", "JContainer", "string[]", "String[]",
@@ -2344,7 +2349,9 @@ enum ExpressionFlow {
             }
             guard after < text.count, text[after] == openParenthesis else { return (all, start, start) }
             let close = structure.close[after] ?? text.count - 1
-            if let typed, !stringTypes.contains(typed), !readsTyped { return (nil, close + 1, close + 1) }
+            // A number, a truth value or a time read so carries no text, typed reads or not
+            // (audit V51: an error answer's count was taken for data).
+            if let typed, !stringTypes.contains(typed), !readsTyped || valueTypes.contains(typed) { return (nil, close + 1, close + 1) }
             guard let (found, end) = name(at: after + 1), end < text.count, text[end] == comma || text[end] == closeParenthesis else { return (one, start, close + 1) }
             // The default is read on; what follows the call applies to the value.
             return (named(found), end, close + 1)
@@ -2928,5 +2935,23 @@ enum ExpressionFlow {
             index += 1
         }
         return result
+    }
+}
+
+extension PolicyXMLValue {
+    /// The policy variables this expression reads, by name, as the secret walk reads them
+    /// (interpolations, comments, escapes, typed reads); nil when it may read any (a name
+    /// not written out, `Variables` passed whole). `diff` follows secrets through them.
+    public var variablesRead: Set<String>? {
+        guard isExpression else { return [] }
+        var names = Set<String>()
+        for source in ExpressionFlow.sources(of: resolved, typedReads: true) {
+            switch source {
+            case .variable(let name): names.insert(name)
+            case .allVariables: return nil
+            default: continue
+            }
+        }
+        return names
     }
 }
