@@ -1307,7 +1307,7 @@ struct RouteComparison {
         // gateway's own answer, let other sites' pages read them in a browser, as a wider
         // 'cors' does (audits V46, V47).
         for grant in GatewayComparison.CrossOriginGrant.widening(Self.crossOriginGrants(new, secrets?.now), over: Self.crossOriginGrants(old, secrets?.was)) {
-            add(.privilegeIncrease, "now answers with response \(grant), which lets browsers show its responses to other sites' pages")
+            add(.privilegeIncrease, grant.granting)
         }
         if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
             add(.other, "changes what its backend receives (headers, query or rewrite)")
@@ -1662,6 +1662,9 @@ enum GatewayComparison {
         var namesOneOrigin: Bool { header == Self.origin && value != CORS.anyOrigin && !value.hasPrefix("@") }
 
         var description: String { "header '\(header)' set to \(GatewayComparison.shown(value))" }
+
+        /// What a change that adds it does, as every message of `diff` says it.
+        var granting: String { "now answers with response \(self), which lets browsers show its responses to other sites' pages" }
 
         static func < (lhs: Self, rhs: Self) -> Bool { (lhs.header, lhs.value) < (rhs.header, rhs.value) }
 

@@ -329,7 +329,7 @@ enum RawPolicyDiff {
                     weighed = true
                     changes.append(AccessChange(
                         category: .privilegeIncrease, subject: subject,
-                        message: "the raw policy of \(key) now answers with response \(grant), which lets browsers show its responses to other sites' pages",
+                        message: "the raw policy of \(key) \(grant.granting)",
                         place: head.location(new.range(new.root.nameSpan))))
                 }
                 // A fragment changed in place acts through the policies that include it, which
@@ -361,7 +361,7 @@ enum RawPolicyDiff {
                             weighed = true
                             changes.append(AccessChange(
                                 category: .privilegeIncrease, subject: subject,
-                                message: "\(key), as \(includerKey) includes it, now answers with response \(grant), which lets browsers show its responses to other sites' pages",
+                                message: "\(key), as \(includerKey) includes it, \(grant.granting)",
                                 place: head.location(new.range(new.root.nameSpan))))
                         }
                     }
@@ -1090,7 +1090,8 @@ enum RawPolicyDiff {
         guard document.has(anyOf: ["set-header"]) else { return false }
         return document.allElements.contains { element in
             guard element.name == "set-header", let name = element.attribute("name")?.value.written else { return false }
-            return name.holds("{{") || name.trimmingWhitespace.lowercased().hasPrefix("access-control-allow-")
+            let trimmed = name.trimmingWhitespace
+            return name.holds("{{") || trimmed.hasPrefix("@") || trimmed.lowercased().hasPrefix("access-control-allow-")
         }
     }
 
@@ -1115,11 +1116,16 @@ enum RawPolicyDiff {
             }
             let onResponse = onResponse || ["outbound", "on-error", "return-response", "mock-response"].contains(element.name)
             if onResponse, element.name == "set-header", element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete",
-                let name = element.attribute("name")?.value.written
+                let written = element.attribute("name")?.value.written
             {
-                let written = element.elements.filter { $0.name == "value" }.map { $0.textValue?.written ?? "" }
-                for value in written.isEmpty ? [""] : written {
-                    if let grant = GatewayComparison.CrossOriginGrant(name: values.value(name), value: values.value(value)) { grants.insert(grant) }
+                // APIM takes an expression for the name (Microsoft's `set-header` page): one
+                // whose text is not written out may name the origin header (a hostile pull
+                // request's `name="@(…)"` passed the round's first form).
+                let name = values.value(written)
+                let header = PolicyText.isExpression(name) ? ExpressionExtent.constantText(in: name) ?? "Access-Control-Allow-Origin" : name
+                let texts = element.elements.filter { $0.name == "value" }.map { $0.textValue?.written ?? "" }
+                for value in texts.isEmpty ? [""] : texts {
+                    if let grant = GatewayComparison.CrossOriginGrant(name: header, value: values.value(value)) { grants.insert(grant) }
                 }
             }
             for child in element.elements { read(child, onResponse: onResponse) }
