@@ -199,44 +199,39 @@ public struct Resolver: Sendable {
     /// version counted) that match the same requests once each API's path is put before
     /// them: the gateway sends such a request to one API only, so the other's checks never
     /// run for it, and `gateway.json` listed both (audit V45). RF003 within one API is
-    /// ``RouteTable``'s. Only APIs under another's path are compared, so an estate of
-    /// APIs side by side costs a lookup per path segment.
+    /// ``RouteTable``'s. Each route is filed once under its whole URL, so the time is the
+    /// routes' (the first form compared each API with every API above it: 200 nested APIs
+    /// of 100 routes took 6 s, found re-reading the change).
     private mutating func checkRoutesAcrossAPIs(_ gateway: Gateway?) {
         let apis = definitions.apis
         let segmentVersioned = Set((gateway?.versionSets ?? []).filter { $0.scheme.value == .segment }.map(\.name.value))
         // Paths of one segment each, without segment versions, nest in none (the grammar
         // refuses an empty path): most estates are told so by a scan of their bytes.
-        guard !segmentVersioned.isEmpty || apis.contains(where: { $0.path.value.holds("/") }) else { return }
+        guard apis.count > 1, !segmentVersioned.isEmpty || apis.contains(where: { $0.path.value.holds("/") }) else { return }
         let versionSegments = apis.map { api in api.version.flatMap { segmentVersioned.contains($0.set.value) ? [$0.name.value.lowercased()] : nil } ?? [] }
         let bases = apis.indices.map { RouteTable.segments(of: apis[$0].path.value) + versionSegments[$0] }
-        var byBase: [String: [Int]] = [:]
-        for index in apis.indices where !apis[index].hasErrors { byBase[bases[index].joined(separator: "/"), default: []].append(index) }
-        guard apis.count > 1 else { return }
-        var routesOf: [Int: [RouteTable.RouteSignature: Int]] = [:]
-        for inner in apis.indices where !apis[inner].hasErrors {
-            let base = bases[inner]
-            for length in 0...base.count {
-                guard let outers = byBase[base[..<length].joined(separator: "/")] else { continue }
-                let rest = Array(base[length...])
-                // Under one path, a version's segment against a path that spells it: the
-                // same path alone is RF004, and other versions are told apart by the request.
-                for outer in outers where length < base.count || (outer < inner && versionSegments[outer].isEmpty != versionSegments[inner].isEmpty) {
-                    let routes = routesOf[outer] ?? Dictionary(apis[outer].routes.indices.map { (RouteTable.signature(of: apis[outer].routes[$0], under: []), $0) }) { first, _ in first }
-                    routesOf[outer] = routes
-                    for route in apis[inner].routes {
-                        guard let match = routes[RouteTable.signature(of: route, under: rest)] else { continue }
-                        let other = apis[outer].routes[match]
-                        let written = [apis[inner].path.value] + (versionSegments[inner].isEmpty ? [] : apis[inner].version.map { [$0.name.value] } ?? []) + [route.path.value.text]
-                        let url = "/" + written.flatMap { $0.split(separator: "/") }.joined(separator: "/")
-                        diagnostics.report(
-                            .duplicateRoute,
-                            "route '\(route.id.value)' of API '\(apis[inner].name.value)' and route '\(other.id.value)' of API '\(apis[outer].name.value)' both match \(route.method.value.rawValue) '\(url)'",
-                            at: route.path.range,
-                            notes: [
-                                Diagnostic.Note("'\(other.id.value)' is declared here; the gateway sends such a request to one API only, so the other's checks never run for it", at: other.path.range)
-                            ])
-                    }
+        var first: [RouteTable.RouteSignature: (api: Int, route: Int)] = [:]
+        for api in apis.indices where !apis[api].hasErrors {
+            for (index, route) in apis[api].routes.enumerated() {
+                let signature = RouteTable.signature(of: route, under: bases[api])
+                guard let earlier = first[signature] else {
+                    first[signature] = (api, index)
+                    continue
                 }
+                // One API's own routes are RF003's there; under one path, only a version's
+                // segment against a path that spells it (the same path alone is RF004, and
+                // other versions are told apart by the request).
+                guard earlier.api != api, bases[earlier.api] != bases[api] || versionSegments[earlier.api].isEmpty != versionSegments[api].isEmpty else { continue }
+                let other = apis[earlier.api].routes[earlier.route]
+                let written = [apis[api].path.value] + (versionSegments[api].isEmpty ? [] : apis[api].version.map { [$0.name.value] } ?? []) + [route.path.value.text]
+                let url = "/" + written.flatMap { $0.split(separator: "/") }.joined(separator: "/")
+                diagnostics.report(
+                    .duplicateRoute,
+                    "route '\(route.id.value)' of API '\(apis[api].name.value)' and route '\(other.id.value)' of API '\(apis[earlier.api].name.value)' both match \(route.method.value.rawValue) '\(url)'",
+                    at: route.path.range,
+                    notes: [
+                        Diagnostic.Note("'\(other.id.value)' is declared here; the gateway sends such a request to one API only, so the other's checks never run for it", at: other.path.range)
+                    ])
             }
         }
     }
