@@ -153,6 +153,20 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
     }
 
+    /// 200 APIs, each under the one before (`a`, `a/a`, …), of 150 routes: RF003 across
+    /// APIs compared each API's routes with every API above it (200 of 100 routes took 6 s
+    /// with a release build, found re-reading the round's change). Each route is filed once
+    /// under its whole URL now.
+    func testNestedAPIsAreComparedInLinearTime() throws {
+        let apis = (0..<200).map { index in
+            RuleExample.api("api\(index)", routes: (0..<150).map { "  - {id: r\($0), method: GET, path: '/x\($0)/{id}', scopes: [orders.read]}\n" }.joined())
+                .text.replacingOccurrences(of: "path: api\(index)\n", with: "path: " + Array(repeating: "a", count: index + 1).joined(separator: "/") + "\n")
+        }
+        try Data((RuleExample.baseGateway + "---\n" + apis.joined(separator: "\n---\n")).utf8).write(to: directory.appendingPathComponent("defs.yaml"))
+        let result = try BoundedRun.run(["lint", ".", "--format", "json"], in: directory, seconds: 20)
+        XCTAssertFalse(result.stdout.contains("RF003") || result.stdout.contains("YS004"), String(result.stdout.prefix(2000)))
+    }
+
     /// 1,000 variables each set by code with a `\u` escape, which may read any variable:
     /// `diff` passed what each held to every such reader again for each name it gained,
     /// growing as the fourth power (audit V51: 150 took 108 s). Each such reader takes every
