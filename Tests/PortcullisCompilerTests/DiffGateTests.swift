@@ -1709,6 +1709,15 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(base, try copy(of: base, onError(#"<send-request mode="new" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com/products</set-url></send-request><return-response><set-status code="200" reason="OK" /><set-body>@(context.Variables.GetValueOrDefault&lt;IResponse&gt;(&quot;r&quot;).Body.As&lt;string&gt;())</set-body></return-response>"#))).filter { $0.hasPrefix("privilege-increase") },
             ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'return-response' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"])
+        // So read in a block, or taken out of the variables typed (audit V51).
+        for body in [
+            #"@{ return context.Variables.GetValueOrDefault&lt;IResponse&gt;(&quot;r&quot;).Body.As&lt;string&gt;(); }"#,
+            #"@{ IResponse o; context.Variables.TryGetValue&lt;IResponse&gt;(&quot;r&quot;, out o); return o.Body.As&lt;string&gt;(); }"#,
+        ] {
+            XCTAssertEqual(
+                try gate(base, try copy(of: base, onError(#"<send-request mode="new" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com/products</set-url></send-request><return-response><set-status code="200" reason="OK" /><set-body>"# + body + "</set-body></return-response>"))).filter { $0.hasPrefix("privilege-increase") },
+                ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'return-response' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"], body)
+        }
         // An error answered with what the error says, or when to come back, serves nothing
         // of the backend's (audit V48 found both failing the gate).
         try passes(base, try copy(of: base, onError(#"<set-variable name="message" value="@(context.LastError.Message)" /><return-response><set-status code="500" reason="Error" /><set-body>@((string)context.Variables[&quot;message&quot;])</set-body></return-response>"#)))

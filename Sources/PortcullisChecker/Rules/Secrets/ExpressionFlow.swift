@@ -96,7 +96,7 @@ enum ExpressionFlow {
         let text = compacted(Array(code.utf8))
         let structure = Structure(text)
         guard text.count > 2, text[0] == at, text[1] == openBrace else { return scan(text, structure, in: 0..<text.count, typedReads: typedReads).sources }
-        return Block(text, structure).sources()
+        return Block(text, structure).sources(typedReads: typedReads)
     }
 
     /// Everything `code` reads, tests, measures and blocks' statements included, one-way
@@ -2501,9 +2501,11 @@ enum ExpressionFlow {
             return found
         }
 
-        func sources() -> [Source] {
+        /// With `typedReads`, as ``ExpressionFlow/sources(of:typedReads:)`` (a block lost
+        /// it: `@{ return …GetValueOrDefault<IResponse>("r").Body…; }` passed, audit V51).
+        func sources(typedReads: Bool) -> [Source] {
             // Loops, patterns, lambdas and local functions: everything read is carried.
-            guard isFollowed else { return scan(text, structure, in: body, reading: .lenient).sources }
+            guard isFollowed else { return scan(text, structure, in: body, reading: .lenient, typedReads: typedReads).sources }
             let statements = statements()
             let assignments = statements.assignments.map { (local: $0.local, value: $0.value) }
             let changes = statements.changes.map { (local: $0.local, value: $0.value) }
@@ -2513,7 +2515,7 @@ enum ExpressionFlow {
             var own: [String: Set<Source>] = [:]
             var givers: [String: [PassedName]] = [:]
             for (local, value) in assignments + changes.filter({ declared.contains($0.local) }) {
-                let found = scan(text, structure, in: value, namesWanted: true)
+                let found = scan(text, structure, in: value, namesWanted: true, typedReads: typedReads)
                 own[local, default: []].formUnion(found.sources)
                 for given in found.names where declared.contains(given.name) && given.name != local { givers[local, default: []].append(given) }
             }
@@ -2524,7 +2526,7 @@ enum ExpressionFlow {
             var result: [Source] = []
             var taken = Set<PassedName>()
             for value in returns {
-                let found = scan(text, structure, in: value, namesWanted: true)
+                let found = scan(text, structure, in: value, namesWanted: true, typedReads: typedReads)
                 result += found.sources
                 var pending = found.names
                 while let passed = pending.popLast() {
