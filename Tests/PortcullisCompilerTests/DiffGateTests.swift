@@ -1721,6 +1721,8 @@ final class DiffGateTests: XCTestCase {
         // An error answered with what the error says, or when to come back, serves nothing
         // of the backend's (audit V48 found both failing the gate).
         try passes(base, try copy(of: base, onError(#"<set-variable name="message" value="@(context.LastError.Message)" /><return-response><set-status code="500" reason="Error" /><set-body>@((string)context.Variables[&quot;message&quot;])</set-body></return-response>"#)))
+        // A count cast to a number, in a success, holds nothing of an answer (audit V51).
+        try passes(base, try copy(of: base, onError(#"<return-response><set-status code="200" reason="OK" /><set-body>@(((int)context.Variables[&quot;count&quot;]).ToString())</set-body></return-response>"#)))
         try passes(base, try copy(of: base, onError(#"<return-response><set-status code="429" reason="Too many" /><set-header name="Retry-After" exists-action="override"><value>@(((int)context.Variables[&quot;wait&quot;]).ToString())</value></set-header></return-response>"#)))
     }
 

@@ -765,7 +765,7 @@ enum ExpressionFlow {
                 var receiver = index
                 while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
                 if let source, !oneWay(at: index, valueEnd: valueEnd, held: Self.held(by: source, endingAt: valueEnd, text)),
-                    !testsAreOneWay || !negated(text, before: receiver)
+                    !testsAreOneWay || !negated(text, before: receiver), reading == .everything || !castToAValueType(text, before: receiver, structure)
                 {
                     sources.append(source)
                 }
@@ -1675,6 +1675,16 @@ enum ExpressionFlow {
     private static let stringTypes: Set<String> = [
         "string", "String", "object", "Object", "dynamic", "JToken", "JValue", "JObject", "JArray", "JContainer", "string[]", "String[]",
     ]
+
+    /// Whether a cast to a type that holds no text stands right before `index`
+    /// (`(int)context.Variables["count"]`): as a read typed so, the value is a number, and
+    /// a text cast so throws (audit V51: an error's answer of a count was taken for data).
+    private static func castToAValueType(_ text: [UInt8], before index: Int, _ structure: Structure) -> Bool {
+        guard index > 2, text[index - 1] == closeParenthesis, let open = structure.open[index - 1],
+            open == 0 || !isIdentifier(text[open - 1]) && text[open - 1] != greater
+        else { return false }
+        return valueTypes.contains(String(decoding: text[(open + 1)..<(index - 1)], as: UTF8.self))
+    }
 
     /// Whether the `!` operator stands right before `index` (not `!=`): its operand is a test.
     private static func negated(_ text: [UInt8], before index: Int) -> Bool {
