@@ -2516,7 +2516,7 @@ extension PolicyXMLElement {
                 // A key's text, or an RSA key's modulus or exponent.
                 if element.name == "issuer-signing-keys",
                     element.elements.contains(where: { key in
-                        key.name == "key" && (callers(key.textValue) || callers(key.attribute("n")?.value) || callers(key.attribute("e")?.value))
+                        callers(key.textValue) || callers(key.attribute("n")?.value) || callers(key.attribute("e")?.value)
                     })
                 {
                     return .signingKey

@@ -320,8 +320,9 @@ public struct SecretLiterals: Sendable {
             }
             // A key written in a 'validate-jwt' is symmetric: whoever reads it can sign tokens
             // the check accepts, or read the ones it decrypts. Public keys are attributes.
+            // Every element of the list holds one: `zumo-master-key` too (audit V52).
             if element.name == "issuer-signing-keys" || element.name == "decryption-keys" {
-                for case .element(let key) in element.children where key.name == "key" {
+                for case .element(let key) in element.children {
                     for case .text(let value, let span) in key.children where writesAKey(value) || givesKeyMaterial(value, plain) {
                         found.append(document.range(span))
                     }

@@ -606,6 +606,7 @@ final class RawPolicyTests: XCTestCase {
             "tenantpath": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.microsoftonline.com/&quot; + \#(header("X-Tenant")) + &quot;/v2.0/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "key": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>@(\#(header("X-Key")))</key></issuer-signing-keys>\#(claims)</validate-jwt>"#,
             "modulus": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key n="@(\#(header("X-N")))" e="AQAB" /></issuer-signing-keys>\#(claims)</validate-jwt>"#,
+            "zumokey": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><zumo-master-key id="0">@(\#(header("X-Key")))</zumo-master-key></issuer-signing-keys>\#(claims)</validate-jwt>"#,
             "tenant": #"<validate-azure-ad-token tenant-id="@(\#(header("X-Tenant")))">\#(claims)</validate-azure-ad-token>"#,
             // Keys and tenants the policy chose, on a test of the request among values
             // written out too (the audit of the fixes found the choice reported).
@@ -664,6 +665,7 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/key.yaml: raw 'validate-jwt' in API 'key' takes a signing key from the request, so a caller can sign tokens that pass",
             "LP007 defs/key.yaml: public route 'submit-key' accepts POST without a token",
             "LP002 defs/modulus.yaml: raw 'validate-jwt' in API 'modulus' takes a signing key from the request, so a caller can sign tokens that pass",
+            "LP002 defs/zumokey.yaml: raw 'validate-jwt' in API 'zumokey' takes a signing key from the request, so a caller can sign tokens that pass",
             "LP002 defs/tenant.yaml: raw 'validate-azure-ad-token' in API 'tenant' takes its tenant ('tenant-id') from the request, so a token its own tenant issues passes",
             "LP007 defs/tenant.yaml: public route 'submit-tenant' accepts POST without a token",
             "LP002 defs/issuers.yaml: raw 'validate-jwt' in API 'issuers' \(configuration)",
@@ -1332,6 +1334,7 @@ final class RawPolicyTests: XCTestCase {
             ("utf8basic", #"<set-header name="X-Partner" exists-action="override"><value>Basic b3JkZXJzOnDDpHNzd8O2cmQtQmx1ZTc=</value></set-header>"#, "SE001"),
             ("namedkey", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{signing-key}}</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
             ("namedkeycase", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>@("{{Signing-Key}}")</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
+            ("namedzumo", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><zumo-master-key id="0">{{signing-key}}</zumo-master-key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
         ]
         try writeOneAPIPerStatement(
             statements.map { ($0.name, $0.statement) },
