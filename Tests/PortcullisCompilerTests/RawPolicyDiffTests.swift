@@ -608,16 +608,19 @@ final class RawPolicyDiffTests: XCTestCase {
         try gate("plainaudited", "corsaudited", widens: false)
         try writeSide("inlined", fragments("<fragment />") + api("orders", jwt(issuer)) + options, in: directory)
         try gate("plainfragment", "inlined", widens: false)
-        // A route whose provider's check moved into a raw policy is checked still.
+        // A route whose provider's check moved into a raw policy is checked still, not
+        // public; but the raw check's issuers and keys are not the provider's, and may be
+        // another tenant's (audit V54: this was "other").
         try writeSide(
             "provider",
             "---\n" + RuleExample.api("orders", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text, in: directory)
         try writeSide("raw", api("orders", jwt(issuer)), in: directory)
-        let moved = try gate("provider", "raw", widens: false)
+        let moved = try gate("provider", "raw", widens: true)
         XCTAssertTrue(
             moved.contains(
-                "other: route 'orders/list-orders' no longer checks tokens from 'entra' itself: a raw policy checks every request's token; review what it accepts\n"),
+                "privilege increase: route 'orders/list-orders' no longer checks tokens from 'entra' itself: a raw policy checks every request's token, with issuers, keys and claims not compared with the provider's\n"),
             moved)
+        XCTAssertFalse(moved.contains("became public"), moved)
     }
 
     /// One side of the raw policy tests below: an API `orders` with one GET route requiring

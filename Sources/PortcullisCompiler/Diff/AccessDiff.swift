@@ -1026,9 +1026,11 @@ struct RouteComparison {
     mutating func compareAuth() {
         switch (old.token, new.token) {
         // A raw check on every request is a token check too, as lint reads it (the audit of
-        // the fixes found a route moved to one reported as public).
+        // the fixes found a route moved to one reported as public). Its issuers, keys and
+        // claims are its own, not compared with the provider's: it may trust another
+        // tenant's tokens (audit V54), so it counts as an increase until a reviewer says not.
         case (let before?, nil) where checkedRaw():
-            add(.other, "no longer checks tokens from '\(before.provider.name.value)' itself: a raw policy checks every request's token; review what it accepts")
+            add(.privilegeIncrease, "no longer checks tokens from '\(before.provider.name.value)' itself: a raw policy checks every request's token, with issuers, keys and claims not compared with the provider's")
         case (_?, nil):
             add(.privilegeIncrease, "became public: it no longer requires a token")
         case (nil, let token?):
