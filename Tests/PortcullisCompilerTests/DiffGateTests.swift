@@ -484,8 +484,17 @@ final class DiffGateTests: XCTestCase {
         try passes(base, stricter)
         let shared = try copy(of: base, [("apis/catalog.yaml", #"renewal-period="60" counter-key="@(context.Subscription.Id)" />"#, #"renewal-period="60" counter-key="catalog-all" />"#)])
         try passes(base, shared)
-        // What is the same for every caller is still one counter (audit V42).
-        try passes(shared, try copy(of: shared, [("apis/catalog.yaml", #"counter-key="catalog-all""#, #"counter-key="@(&quot;all-&quot; + context.Api.Name + context.Deployment.Region)""#)]))
+        // What is the same for every caller is still one counter (audit V42), but another
+        // one: APIM keeps a counter per key value across every statement that counts by it,
+        // so a key of the same kind changed may leave a counter other routes share (audit
+        // V55: a route's own prefix before the subscription passed as "other").
+        let unshared = "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by another key, which may leave a counter other statements share or tell callers apart more finely, so a caller may make more calls"
+        XCTAssertEqual(
+            try gate(shared, try copy(of: shared, [("apis/catalog.yaml", #"counter-key="catalog-all""#, #"counter-key="@(&quot;all-&quot; + context.Api.Name + context.Deployment.Region)""#)])),
+            [unshared])
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("apis/catalog.yaml", #"counter-key="@(context.Subscription.Id)" />"#, #"counter-key="@(&quot;create:&quot; + context.Subscription.Id)" />"#)])),
+            [unshared, unshared.replacing("'rate-limit-by-key'", with: "'quota-by-key'")])
         // From one counter for every caller to one per user however written, or per value of
         // what a key reads that is not known here (audit V41: `?.` and variables passed).
         for (key, counting) in [("@(context.User?.Id)", "a counter per user"), (#"@((string)context.Variables[&quot;region&quot;])"#, "a counter for each value of what its expression reads")] {
@@ -1115,6 +1124,23 @@ final class DiffGateTests: XCTestCase {
     func testALimitKeyedPerTokenIsLooser() throws {
         let changes = try contoso([("apis/orders.yaml", "    rateLimit: {calls: 5, per: 60s, key: user}", "    rateLimit: {calls: 5, per: 60s, key: \"claim:jti\"}")])
         XCTAssertEqual(changes, ["looser-limit: route 'orders/cancel-order' counts its rate limit by 'claim:jti' instead of 'user', which every new token changes"])
+    }
+
+    /// A claim that names the user or the application ranks as `user` or `client` does; a
+    /// claim whose holders only its issuer knows cannot be ranked, and is looser until
+    /// reviewed (audit V55: each was `other`, `client` to `claim:sub` too).
+    func testALimitKeyedByAClaimIsRankedByWhatItNames() throws {
+        let keyed = { (key: String) in [("apis/orders.yaml", "    rateLimit: {calls: 5, per: 60s, key: user}", "    rateLimit: {calls: 5, per: 60s, key: \(key)}")] }
+        func change(_ from: String, _ to: String) throws -> [String] {
+            try gate(try copy(of: BundleTests.contoso, keyed(from)), try copy(of: BundleTests.contoso, keyed(to)))
+        }
+        XCTAssertEqual(try change("client", "\"claim:sub\""), ["looser-limit: route 'orders/cancel-order' counts its rate limit by 'claim:sub' instead of 'client', which gives each user of an application a budget of their own"])
+        XCTAssertEqual(try change("\"claim:azp\"", "\"claim:OID\""), ["looser-limit: route 'orders/cancel-order' counts its rate limit by 'claim:OID' instead of 'claim:azp', which gives each user of an application a budget of their own"])
+        XCTAssertEqual(try change("\"claim:tid\"", "\"claim:oid\""), ["looser-limit: route 'orders/cancel-order' counts its rate limit by 'claim:oid' instead of 'claim:tid', which diff cannot rank against the old key: review whose requests each counts"])
+        XCTAssertTrue(
+            try passes(try copy(of: BundleTests.contoso, keyed("\"claim:oid\"")), try copy(of: BundleTests.contoso, keyed("client")))
+                .contains("stricter limit: route 'orders/cancel-order' counts its rate limit by 'client' instead of 'claim:oid'"))
+        try passes(try copy(of: BundleTests.contoso, keyed("user")), try copy(of: BundleTests.contoso, keyed("\"claim:oid\"")))
     }
 
     /// The generated checks trust what the Redis cache holds, token answers too: another

@@ -1111,7 +1111,10 @@ struct RouteComparison {
                 switch Self.spendsMoreCounters(after.key, than: before.key) {
                 case true?: add(.looserLimit, message + ", " + Self.whyMoreCounters(after.key))
                 case false?: add(.stricterLimit, message)
-                case nil: add(.other, message)
+                case nil where after.key.countersPerCaller != nil && after.key.countersPerCaller == before.key.countersPerCaller: add(.other, message)
+                // A claim whose holders only its issuer knows may count each caller finer
+                // (audit V55: `claim:tid` to `claim:oid` was "other").
+                case nil: add(.looserLimit, message + ", which diff cannot rank against the old key: review whose requests each counts")
                 }
             }
         case (nil, nil):
@@ -1136,7 +1139,8 @@ struct RouteComparison {
     private static func whyMoreCounters(_ key: LimitKey) -> String {
         switch key {
         case .header: "which callers choose"
-        case .claim: "which every new token changes"
+        case .claim where key.countsPerToken: "which every new token changes"
+        case .claim: "which gives each user of an application a budget of their own"
         case .ip: "which counts each address a caller sends from apart"
         case .user, .subscription, .client: "which gives each user of an application a budget of their own"
         }

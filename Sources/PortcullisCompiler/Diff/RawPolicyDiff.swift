@@ -1480,10 +1480,17 @@ enum RawPolicyDiff {
             }
             // A key that tells callers apart more finely gives each a budget of its own; any
             // key that reads something, where one counter was every caller's (audit V41).
-            if let counted = key(before, was), let counting = key(after, now), counted != counting, let had = RawCounterKey.countersPerCaller(counted) {
-                let has = RawCounterKey.countersPerCaller(counting)
-                if has.map({ $0 > had }) ?? (had == RawCounterKey.sharedByAll) {
+            if let counted = key(before, was), let counting = key(after, now), RawCounterKey.normalized(counted) != RawCounterKey.normalized(counting) {
+                let (had, has) = (RawCounterKey.countersPerCaller(counted), RawCounterKey.countersPerCaller(counting))
+                if let had, has.map({ $0 > had }) ?? (had == RawCounterKey.sharedByAll) {
                     return (after, "counts '\(name)' with \(RawCounterKey.counting(has)) instead of \(RawCounterKey.counting(had)), so a caller may make more calls")
+                }
+                // APIM keeps one counter per key value for every statement that counts by it:
+                // another key of the same kind may leave a counter other routes share, each
+                // then spending a budget of its own (audit V55: `"create:" + Subscription.Id`
+                // passed as "other"). Only a key known to count more coarsely is not looser.
+                if had == nil || has == nil || has == had {
+                    return (after, "counts '\(name)' by another key, which may leave a counter other statements share or tell callers apart more finely, so a caller may make more calls")
                 }
             }
         }

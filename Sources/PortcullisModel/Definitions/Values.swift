@@ -87,18 +87,29 @@ public enum LimitKey: Sendable, Equatable, CustomStringConvertible {
     /// How many counters one caller may spend, in order: an application's one (its
     /// subscription, or the client its tokens are issued to), a user's, one for each
     /// address it sends from (`ip`), one for each value it picks (a header, a claim new in
-    /// every token); nil for another claim, whose holders its issuer decides. A key later
-    /// in the order lets a caller make more calls (audits U1 and V31: `subscription` to
-    /// `user`, `user` to `ip`, went unweighed).
+    /// every token); nil for another claim, whose holders its issuer decides. A claim that
+    /// names the application or the user is ranked as `client` or `user` are (audit V55:
+    /// `subscription` to `claim:oid` went unweighed). A key later in the order lets a
+    /// caller make more calls (audits U1 and V31: `subscription` to `user`, `user` to `ip`,
+    /// went unweighed).
     public var countersPerCaller: Int? {
         switch self {
         case .subscription, .client: 0
         case .user: 1
         case .ip: 2
         case .header: Self.pickedByTheCaller
-        case .claim: countsPerToken ? Self.pickedByTheCaller : nil
+        case .claim(let name):
+            if countsPerToken { Self.pickedByTheCaller }
+            else if Self.applicationClaims.contains(name.lowercased()) { 0 }
+            else if Self.userClaims.contains(name.lowercased()) { 1 }
+            else { nil }
         }
     }
+
+    /// Claims that name a token's application, and its user, as a raw counter key's are
+    /// read too.
+    public static let applicationClaims: Set<String> = ["azp", "appid", "client_id"]
+    public static let userClaims: Set<String> = ["sub", "oid", "upn"]
 
     /// ``countersPerCaller`` of a key whose every value the caller picks: the most.
     public static let pickedByTheCaller = 3
