@@ -181,11 +181,20 @@ enum CallerChosenHost {
             case .requestPath, .requestURL: false
             default: source.isCallerWritten
             }
-        }
+        } || readsAParsedTokensClaims(code)
+
         guard !read, code.mayReadAVariable, !variables.holdingWhatTheCallerWrote.keys.isEmpty || variables.holdingWhatTheCallerWrote.anyName else {
             return read
         }
         return ExpressionFlow.variablesCut(in: code).contains { variables.holdingWhatTheCallerWrote.read(by: .variable($0), in: api) }
+    }
+
+    /// Whether `code` reads a token the request carries through `.AsJwt()`, which parses it
+    /// without checking its signature: its claims are the caller's to write (audit V57: a
+    /// host read from one passed SE003, the flow of secrets taking the parse for a one-way
+    /// step). A token a check wrote to its output variable is read otherwise.
+    private static func readsAParsedTokensClaims(_ code: String) -> Bool {
+        code.contains("AsJwt") && ExpressionFlow.reads(of: code).contains(where: \.isCallerWritten)
     }
 
     /// The variables of `project`'s raw policies, with the named values `values` put in. A
