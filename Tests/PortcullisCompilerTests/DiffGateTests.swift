@@ -1692,6 +1692,29 @@ final class DiffGateTests: XCTestCase {
             ["privilege-increase: the raw policy of route 'catalog/get-product' no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped"])
     }
 
+    /// A check or limit in a `when` runs where its condition holds: a condition turned off,
+    /// in the policy or through a named value an environment's file sets, or made one the
+    /// caller picks, lets more through (audit V56: each was "other", the limit not listed).
+    func testAConditionAroundACheckOrLimitChangedIsWeighed() throws {
+        let filter = #"<ip-filter action="allow"><address-range from="10.0.0.0" to="10.0.0.255" /></ip-filter>"#
+        let limit = #"<rate-limit-by-key calls="20" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#
+        let guarded = { (condition: String, statement: String) in
+            [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n",
+              "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /><choose><when condition=\"\(condition)\">\(statement)</when></choose></inbound></policies>'\n")]
+        }
+        let flag = { (value: String) in [("gateway.yaml", "namedValues:\n", "namedValues:\n  enforce-ip: '\(value)'\n")] }
+        let on = try copy(of: BundleTests.contoso, guarded("@({{enforce-ip}})", filter) + flag("true"))
+        XCTAssertEqual(
+            try gate(on, try copy(of: on, [("gateway.yaml", "enforce-ip: 'true'", "enforce-ip: 'false'")])),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' changes the conditions under which 'ip-filter' checks requests, so it may check fewer through named values that changed"])
+        let counted = try copy(of: BundleTests.contoso, guarded("@(true)", limit))
+        XCTAssertEqual(
+            try gate(counted, try copy(of: BundleTests.contoso, guarded("@(context.Request.Headers.ContainsKey(&quot;X-Throttle&quot;))", limit))),
+            ["looser-limit: the raw policy of route 'catalog/get-product' changes the conditions under which 'rate-limit-by-key' counts requests, so it may count fewer"])
+        // The same conditions, the statement beside them changed, is weighed as before.
+        try passes(on, try copy(of: on, [("apis/catalog.yaml", #"to="10.0.0.255""#, #"to="10.0.0.127""#)]))
+    }
+
     /// A route's policy that answers some requests before its `<base />` (a `choose` that
     /// copies the request to the backend and returns its answer) skips the gateway's raw
     /// header check for them: `diff` called it a raw policy to review (audit V45). One that

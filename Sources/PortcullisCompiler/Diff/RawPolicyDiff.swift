@@ -273,6 +273,19 @@ enum RawPolicyDiff {
                                 place: base.location(oldCounts[Self.conditional(name)]!.last!.range)))
                         }
                     }
+                    // One for some requests whose `when`s changed, with named values put in:
+                    // it may now run for none, or for those the caller picks (audit V56: a
+                    // condition turned off in an environment's file passed as "other").
+                    let conditions = { (counts: [String: [Found]], values: GatewayComparison.Substitution) in
+                        (counts[Self.conditional(name)] ?? []).map { $0.conditions.map(values.value).joined(separator: " and ") }.sorted()
+                    }
+                    if conditionally == 0, let changed = newCounts[Self.conditional(name)]?.last, conditions(oldCounts, oldValues) != conditions(newCounts, newValues) {
+                        weighed = true
+                        changes.append(AccessChange(
+                            category: weight.removed, subject: subject,
+                            message: "the raw policy of \(key) changes the conditions under which '\(name)' \(does) requests, so it may \(does == "counts" ? "count" : "check") fewer\(throughValues)",
+                            place: head.location(changed.range)))
+                    }
                     // One for some requests loosened in place, as one for every request is.
                     if conditionally == 0,
                         let change = widenedInPlace(
@@ -620,8 +633,11 @@ enum RawPolicyDiff {
         // `source`: the document whose text holds `elements`, a fragment's for its own.
         // `filedAsOne`: the places in `elements` of statements already filed as one on
         // every request with the same statements of the other branches of their `choose`.
+        // `conditions`: the `condition`s of the `when`s around `elements`, as written
+        // (``Found/conditions``).
         func add(
-            _ elements: [PolicyXMLElement], of source: PolicyXMLDocument, shownAt include: PolicyXMLElement?, underCondition: Bool, filedAsOne: Set<Int> = []
+            _ elements: [PolicyXMLElement], of source: PolicyXMLDocument, shownAt include: PolicyXMLElement?, underCondition: Bool, filedAsOne: Set<Int> = [],
+            conditions: [String] = []
         ) {
             for element in elements {
                 var key = element.name
@@ -634,14 +650,14 @@ enum RawPolicyDiff {
                         key = conditional(element.name)
                     }
                 }
-                found[key, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
+                found[key, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document, conditions: conditions))
                 if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
                     // Inside an expanded fragment every include is read; in the document,
                     // those included alike on both sides are not.
                     guard include != nil || expanding.contains(Include(id: id, underCondition: underCondition)),
                         let fragment = fragments[id], included.insert(id).inserted
                     else { continue }
-                    add(fragment.rootElements, of: fragment, shownAt: include ?? element, underCondition: underCondition)
+                    add(fragment.rootElements, of: fragment, shownAt: include ?? element, underCondition: underCondition, conditions: conditions)
                 } else if element.name == "choose" {
                     let branches = Branches(element, methods)
                     var filedAsOne = Set<Int>()
@@ -675,19 +691,25 @@ enum RawPolicyDiff {
                                     places.indices.allSatisfy({ PolicyXMLCanonical.form(of: branches.mayBeTaken[$0].elements[places[$0]]) == statement && before($0, places[$0]) == prefix })
                                 else { break }
                                 let element = branches.mayBeTaken[0].elements[places[0]]
-                                found[name, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
+                                found[name, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document, conditions: conditions))
                                 filedAsOne.formUnion(zip(branches.mayBeTaken, places).map { $0.0.elements[$0.1].span.lowerBound })
                             }
                         }
                     }
+                    // A branch runs where its `when`'s condition holds, an `otherwise` where none
+                    // of those before it do.
+                    var earlier: [String] = []
                     for branch in element.elements {
                         let everyRequest = branches.oneIsTaken && branches.mayBeTaken.count == 1 && branches.mayBeTaken[0].span == branch.span
-                        add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !everyRequest, filedAsOne: filedAsOne)
+                        let condition = branch.attribute("condition")?.value.resolved ?? ""
+                        let own = branch.name == "when" ? earlier.map { "not " + $0 } + [condition] : earlier.map { "not " + $0 }
+                        earlier.append(condition)
+                        add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !everyRequest, filedAsOne: filedAsOne, conditions: conditions + own)
                     }
                 } else {
                     let another = Self.otherMessages.contains(element.name)
                     if another { inAnotherMessage += 1 }
-                    add(element.elements, of: source, shownAt: include, underCondition: underCondition)
+                    add(element.elements, of: source, shownAt: include, underCondition: underCondition, conditions: conditions)
                     if another { inAnotherMessage -= 1 }
                 }
             }
@@ -1565,6 +1587,9 @@ enum RawPolicyDiff {
         var shown: PolicyXMLElement
         /// The document `shown` is in.
         var `in`: PolicyXMLDocument
+        /// What decides whether it runs: the conditions of the `when`s around it, outermost
+        /// first, each `when` before its branch negated (named values not put in).
+        var conditions: [String] = []
 
         var range: SourceRange { self.in.range(shown.nameSpan) }
 
