@@ -96,7 +96,24 @@ public struct SecretLiterals: Sendable {
     /// like YAML values (the attribute's name, or a header's name, as the key), the string
     /// literals of expressions, and comments.
     static func credentials(inRawPoliciesOf project: ResolvedProject, plain: [String: Located<String>]) -> [SourceRange] {
-        rawPolicies(of: project).flatMap { credentials(inRawPolicy: $0, plain: plain) }
+        let documents = rawPolicies(of: project)
+        let held = plain.isEmpty ? [:] : namedValuesHeld(in: documents, plain)
+        return documents.flatMap { credentials(inRawPolicy: $0, plain: plain, held: held) }
+    }
+
+    /// The plain named values each variable of `documents` may hold: those a `set-variable`
+    /// of it references, by name (audit V52: a key kept in a variable, then sent under a
+    /// credential's header, was bundled).
+    private static func namedValuesHeld(in documents: [PolicyXMLDocument], _ plain: [String: Located<String>]) -> [String: [String]] {
+        var held: [String: [String]] = [:]
+        for document in documents {
+            for element in document.allElements where element.name == "set-variable" {
+                guard case .text(let name)? = element.attribute("name")?.value, let value = element.attribute("value")?.value, value.written.holds("{{") else { continue }
+                let given = NamedValues.references(in: value.written).filter { plain[$0.lowercased()] != nil }
+                if !given.isEmpty { held[name, default: []] += given }
+            }
+        }
+        return held
     }
 
     /// Every raw policy document of the project: the gateway's, the APIs', the routes', the
@@ -283,7 +300,7 @@ public struct SecretLiterals: Sendable {
     }
 
     /// The credential-like values and comments of one raw policy document, in document order.
-    private static func credentials(inRawPolicy document: PolicyXMLDocument, plain: [String: Located<String>]) -> [SourceRange] {
+    private static func credentials(inRawPolicy document: PolicyXMLDocument, plain: [String: Located<String>], held: [String: [String]]) -> [SourceRange] {
         var found: [SourceRange] = []
         for element in document.allElements {
             let key: String
@@ -292,7 +309,7 @@ public struct SecretLiterals: Sendable {
             for attribute in element.attributes {
                 let under = attribute.name == "value" ? key : attribute.name
                 if isCredential(attribute.value, under: under) { found.append(document.range(attribute.valueSpan)) }
-                found += credentialsGiven(by: attribute.value, under: under, plain)
+                found += credentialsGiven(by: attribute.value, under: under, plain, held: held)
             }
             for case .element(let value) in element.children where value.name == "value" {
                 let inQuery = element.name == "set-query-parameter"
@@ -300,14 +317,14 @@ public struct SecretLiterals: Sendable {
                     if isCredential(text, under: key) || (inQuery && RawScope.constant(text).map { isQueryCredential($0, under: key) } == true) {
                         found.append(document.range(span))
                     }
-                    found += credentialsGiven(by: text, under: key, inQuery: inQuery, plain)
+                    found += credentialsGiven(by: text, under: key, inQuery: inQuery, plain, held: held)
                 }
                 if let (text, span) = joinedText(of: value), isCredential(.text(text), under: key) { found.append(document.range(span)) }
             }
             for case .text(let text, let span) in element.children where element.name != "value" {
                 if isCredential(text, under: element.name) { found.append(document.range(span)) }
                 // A URL or a body sent on may give a named value a credential's key (`?code={{k}}`).
-                if element.name == "set-url" || element.name == "set-body" { found += credentialsGiven(by: text, under: element.name, plain) }
+                if element.name == "set-url" || element.name == "set-body" { found += credentialsGiven(by: text, under: element.name, plain, held: held) }
             }
             if element.name != "value", let (text, span) = joinedText(of: element), isCredential(.text(text), under: element.name) {
                 found.append(document.range(span))
@@ -380,10 +397,25 @@ public struct SecretLiterals: Sendable {
     /// string's `Password={{db-pw}}` under any key. Each is a credential written in the
     /// definitions, where the named value is declared.
     private static func credentialsGiven(
-        by value: PolicyXMLValue, under key: String, inQuery: Bool = false, _ plain: [String: Located<String>]
+        by value: PolicyXMLValue, under key: String, inQuery: Bool = false, _ plain: [String: Located<String>], held: [String: [String]] = [:]
     ) -> [SourceRange] {
         // Told first by what is cheap: most values reference nothing.
-        guard !plain.isEmpty, value.written.holds("{{") else { return [] }
+        guard !plain.isEmpty, value.written.holds("{{") || value.isExpression && !held.isEmpty else { return [] }
+        // Code that makes a credential's value from named values, written in it or kept in
+        // the variables it reads, rather than joining texts: each that is one as it is, or
+        // a `user:password` it encodes (audit V52: `Basic` + Base64 of `{{creds}}`, and a
+        // key sent from a variable, were bundled).
+        if value.isExpression, CredentialScanner.namesACredential(key), ExpressionExtent.constantText(in: value.resolved) == nil {
+            var names = NamedValues.references(in: value.written)
+            if !held.isEmpty {
+                for case .variable(let name) in ExpressionFlow.sources(of: value.resolved) { names += held[name] ?? [] }
+            }
+            let encodes = value.resolved.holds("ToBase64String")
+            return Set(names.map { $0.lowercased() }).sorted().compactMap { plain[$0] }.filter { given in
+                CredentialScanner.isWrittenOut(given.value) && (isCredential(.text(given.value), under: key) || encodes && Self.isUserAndPassword(given.value))
+            }.map(\.range)
+        }
+        guard value.written.holds("{{") else { return [] }
         // Code that encrypts, decrypts or signs with what it references uses it as a key
         // (APIM's `Encrypt` and `Decrypt` take the key beside the text).
         if value.isExpression, Self.usesAKey(value.resolved) {
@@ -412,6 +444,13 @@ public struct SecretLiterals: Sendable {
         }
         guard !given.isEmpty, let resolved = NamedValues.resolve(text, NamedValueTable(given.mapValues(\.value))), isCredential(.text(resolved), under: key) else { return [] }
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
+    }
+
+    /// Whether `value` is a `user:password` pair, as Basic credentials encode: no blank, a
+    /// name and a password of eight or more.
+    private static func isUserAndPassword(_ value: String) -> Bool {
+        guard let colon = value.firstIndex(of: ":"), !value.contains(where: \.isWhitespace), !value.holds("://") else { return false }
+        return colon > value.startIndex && value[value.index(after: colon)...].count >= 8
     }
 
     /// Whether C# code encrypts, decrypts or computes a keyed hash: APIM's `Encrypt` and
