@@ -346,6 +346,9 @@ public enum AccessDiff {
             return text + (name ?? "")
         }
 
+        /// The rules whose findings say a secret is written in the definitions.
+        static let secrets: Set<Substring> = ["SE001", "SE002"]
+
         /// How ``AccessChange`` weighs a finding of each rule that says a caller gets in, a
         /// response is shared, a budget is gone or a secret is out; the others (an unused
         /// scope, a pinned secret version) are no such change.
@@ -387,11 +390,11 @@ public enum AccessDiff {
         let routes = Dictionary(renames.routes.map { ($0.from.lowercased(), $0.to.lowercased()) }) { first, _ in first }
         let had = Dictionary(grouping: base.findings) { $0.kind(renaming: renamed, routes: routes) }
         var changes: [AccessChange] = []
-        func report(_ finding: Finding, silencedBy silencer: String) {
+        func report(_ finding: Finding, silencedBy silencer: String?) {
             let code = finding.diagnostic.code.id
             changes.append(AccessChange(
                 category: Finding.categories[code]!, subject: AccessChange.Subject(kind: .finding, name: code),
-                message: "a new \(code) finding is silenced by \(silencer): \(finding.diagnostic.message)", place: head.location(finding.diagnostic.range)))
+                message: "a new \(code) finding\(silencer.map { " is silenced by \($0)" } ?? ""): \(finding.diagnostic.message)", place: head.location(finding.diagnostic.range)))
         }
         let own = Dictionary(grouping: head.findings, by: { $0.kind() })
         for (kind, found) in own {
@@ -403,8 +406,11 @@ public enum AccessDiff {
             func seen(_ finding: Finding) -> Int {
                 (messages.contains(finding.diagnostic.message) ? 2 : 0) + (finding.diagnostic.suppression?.reason.map(reasons.contains) ?? false ? 1 : 0)
             }
-            let silenced = found.filter { $0.silenced != nil }.sorted { seen($0) < seen($1) }
-            for finding in silenced.prefix(excess) { report(finding, silencedBy: finding.silenced!) }
+            // A secret committed is out whether or not lint then fails: a gate that runs
+            // `diff` alone weighs it too (audit V52: a key added passed as no change).
+            let committed = Finding.secrets.contains(kind.prefix { $0 != " " })
+            let silenced = found.filter { committed || $0.silenced != nil }.sorted { seen($0) < seen($1) }
+            for finding in silenced.prefix(excess) { report(finding, silencedBy: finding.silenced) }
         }
         guard let judged = head.findingsByBaseStandards, !standards.changes.isEmpty else { return changes }
         for (kind, found) in Dictionary(grouping: judged, by: { $0.kind() }) {
