@@ -17,6 +17,15 @@ public enum ReportDestination {
         // A folder on the way that is a link out of its own folder would take the report
         // anywhere, over a file the run never named.
         if let reason = InputFiles().linkOnTheWay(to: output) { throw DriverError.refusedOutput(output, leadsTo: nil, reason: reason) }
+        // A new file inside an input folder is refused as one there already is: it would
+        // become part of what the next run, or the publisher, reads (audit V53).
+        if !folders.isEmpty {
+            let real = resolved(output)
+            for folder in folders {
+                guard let inside = FileSystem.realPath(folder), real.isPath(inside: inside) else { continue }
+                throw DriverError.refusedOutput(output, leadsTo: nil, reason: "it is inside the input '\(folder)'")
+            }
+        }
         var report = stat()
         guard stat(output, &report) == 0, report.st_mode & S_IFMT == S_IFREG else { return }
         for file in files {
@@ -24,11 +33,26 @@ public enum ReportDestination {
             guard stat(file, &status) == 0, status.st_dev == report.st_dev, status.st_ino == report.st_ino else { continue }
             throw DriverError.refusedOutput(output, leadsTo: nil, reason: "it is the input '\(file)'")
         }
-        guard !folders.isEmpty, let real = FileSystem.realPath(output) else { return }
-        for folder in folders {
-            guard let inside = FileSystem.realPath(folder), real.isPath(inside: inside) else { continue }
-            throw DriverError.refusedOutput(output, leadsTo: nil, reason: "it is inside the input '\(folder)'")
+    }
+
+    /// The absolute path `output` names, through the deepest folder of it that exists (whose
+    /// links are resolved), the rest as written, `..` taken back.
+    private static func resolved(_ output: String, workingDirectory: String = FileManager.default.currentDirectoryPath) -> String {
+        var existing = (output.hasPrefix("/") ? output : workingDirectory + "/" + output).pathParts()
+        var rest: [String] = []
+        var resolved: [String] = []
+        while true {
+            if let real = FileSystem.realPath("/" + existing.joined(separator: "/")) {
+                resolved = real.pathParts()
+                break
+            }
+            guard let last = existing.popLast() else { break }
+            rest.insert(last, at: 0)
         }
+        for part in rest where part != "." {
+            if part == ".." { _ = resolved.popLast() } else { resolved.append(part) }
+        }
+        return "/" + resolved.joined(separator: "/")
     }
 
     /// Writes the report to `output`. A regular file, a symbolic link (never followed) or
@@ -75,21 +99,7 @@ public enum ReportDestination {
     public static func refuse(
         _ output: String, insideBundle bundle: OutputFolder, workingDirectory: String = FileManager.default.currentDirectoryPath
     ) throws {
-        var existing = (output.hasPrefix("/") ? output : workingDirectory + "/" + output).pathParts()
-        var rest: [String] = []
-        var resolved: [String] = []
-        while true {
-            if let real = FileSystem.realPath("/" + existing.joined(separator: "/")) {
-                resolved = real.pathParts()
-                break
-            }
-            guard let last = existing.popLast() else { break }
-            rest.insert(last, at: 0)
-        }
-        for part in rest where part != "." {
-            if part == ".." { _ = resolved.popLast() } else { resolved.append(part) }
-        }
-        guard ("/" + resolved.joined(separator: "/")).isPath(inside: bundle.path) else { return }
+        guard resolved(output, workingDirectory: workingDirectory).isPath(inside: bundle.path) else { return }
         throw DriverError.refusedOutput(output, leadsTo: nil, reason: "it is inside the output folder '\(bundle.given)'")
     }
 }

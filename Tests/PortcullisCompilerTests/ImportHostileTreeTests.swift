@@ -525,6 +525,18 @@ final class ImportHostileTreeTests: XCTestCase {
         }
     }
 
+    /// A report written into the tree, as a new file too, would become part of the estate
+    /// the next import or the publisher reads (audit V53: only a file there already was
+    /// refused).
+    func testAReportIntoTheTreeIsRefused() throws {
+        for given in [orders.appendingPathComponent("specification.yml").path, "../tree/report.txt", "../tree/apis/../report.txt"] {
+            let result = try runImport(["--verify", "--output", given], writesTo: directory.appendingPathComponent("nothing"))
+            XCTAssertEqual(result.status, 2, given)
+            assertContains(result.stderr, "portcullis: error: will not replace '\(given)': it is inside the input '\(tree.path)'")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: given.hasPrefix("/") ? given : work.appendingPathComponent(given).path), given)
+        }
+    }
+
     func testAnExistingFileIsRefusedAndUntouched() throws {
         try Data("keep\n".utf8).write(to: out)
         let result = try runImport()
