@@ -182,6 +182,22 @@ final class ImportTranslationTests: ImportTreeTestCase {
         XCTAssertTrue(lint.stdout.contains("out/apis/portcullis.yaml:9:9: error: route 'listGates' accepts requests without a token"), lint.stdout)
     }
 
+    /// APIM names operations without case: an operation folder is the specification's
+    /// operation whatever the case of either, and its policy comes along (audit V53: it was
+    /// left out, the route without its token check).
+    func testAnOperationFolderIsMatchedWithoutCase() throws {
+        let check = "<validate-jwt header-name=\"Authorization\"><openid-config url=\"https://login.example.com/.well-known/openid-configuration\" /><audiences><audience>api://orders</audience></audiences></validate-jwt>"
+        try writeTree(operation: "<policies>\n  <inbound><base />\(check)</inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        let folder = directory.appendingPathComponent("tree/apis/orders/operations")
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("getOrder"), to: folder.appendingPathComponent("getorder"))
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertFalse(result.stdout.contains("has a policy but no operation"), result.stdout)
+        let definitions = try read("apis/orders.yaml")
+        XCTAssertTrue(definitions.contains("policy: \"../policies/apis/orders/getOrder.xml\""), definitions)
+        XCTAssertTrue(try read("policies/apis/orders/getOrder.xml").contains("<validate-jwt"))
+    }
+
     /// The bundle always writes a global policy; a tree without the service's would have
     /// replaced it with one that only forwards requests, the import at 0 (an audit).
     func testATreeWithoutTheGlobalPolicyIsAnErrorToResolve() throws {

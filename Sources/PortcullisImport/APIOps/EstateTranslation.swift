@@ -451,7 +451,9 @@ struct EstateTranslation {
             }
             fields.append(("policy", .string("../" + path)))
         }
-        var policies = Dictionary(api.operationPolicies.map { ($0.name, $0.policy) }, uniquingKeysWith: { first, _ in first })
+        // Keyed without case, as APIM names operations: a folder `list-orders` is the
+        // operation `List-Orders` (audit V53: its checks were left out of the import).
+        var policies = Dictionary(api.operationPolicies.map { ($0.name.lowercased(), (name: $0.name, policy: $0.policy)) }, uniquingKeysWith: { first, _ in first })
         var routes: [YAMLValue] = []
         for operation in document.operations {
             guard let method = HTTPMethod(rawValue: operation.method.uppercased()) else {
@@ -466,7 +468,7 @@ struct EstateTranslation {
                 continue
             }
             var route: [(String, YAMLValue)] = [("id", .string(id)), ("method", .string(method.rawValue)), ("path", .string(operation.path.text))]
-            if let policy = policies.removeValue(forKey: id) {
+            if let policy = policies.removeValue(forKey: id.lowercased())?.policy {
                 let (path, lifted) = carry(
                     policy, as: "policies/apis/\(name)/\(id).xml", bundlePath: "apim/apis/\(name)/operations/\(id)/policy.xml", lifting: .route)
                 route += lifted
@@ -480,7 +482,7 @@ struct EstateTranslation {
                     .error, specification.path,
                     "operation '\(operation.method.uppercased()) \(DisplayText.escaped(operation.path.value.utf8))' is under a path no route can have (\(operation.reason)); it is not imported"))
         }
-        for (operation, policy) in policies.sorted(by: { $0.key < $1.key }) {
+        for (_, (operation, policy)) in policies.sorted(by: { $0.key < $1.key }) {
             notes.append(ImportNote(.error, policy.path, "operation '\(operation)' has a policy but no operation in the specification; it is not imported"))
         }
         guard !routes.isEmpty else {
