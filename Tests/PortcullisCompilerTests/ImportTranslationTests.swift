@@ -182,6 +182,21 @@ final class ImportTranslationTests: ImportTreeTestCase {
         XCTAssertTrue(lint.stdout.contains("out/apis/portcullis.yaml:9:9: error: route 'listGates' accepts requests without a token"), lint.stdout)
     }
 
+    /// A product's quota renewed sooner than the language's field allows stays raw, where
+    /// APIM's own range holds: as a field it failed RL002 (audit V55).
+    func testALimitWhoseWindowNoFieldTakesStaysRaw() throws {
+        try writeTree(
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n",
+            product: "<policies>\n  <inbound>\n    <base />\n    <rate-limit calls=\"100\" renewal-period=\"60\" />\n    <quota calls=\"100\" renewal-period=\"60\" />\n  </inbound>\n</policies>\n",
+            global: Self.plainGlobal)
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertTrue(result.stdout.contains("raw: products/partners/policy.xml: 1 'quota' kept as raw policy"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("RL002"), result.stdout)
+        let product = try read("products.yaml")
+        XCTAssertTrue(product.contains("rateLimit:\n  calls: 100\n  per: \"60s\""), product)
+        XCTAssertFalse(product.contains("quota:"), product)
+    }
+
     /// APIM names operations without case: an operation folder is the specification's
     /// operation whatever the case of either, and its policy comes along (audit V53: it was
     /// left out, the route without its token check).

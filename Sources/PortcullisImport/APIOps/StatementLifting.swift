@@ -137,8 +137,11 @@ struct StatementLifting {
         case "cors":
             return cors(statement).map { ("cors", $0) }
         case "rate-limit", "quota":
+            // Only a window the language's field takes (RL002): a raw quota may renew sooner
+            // than 5m, which the field refuses (audit V55: such an import failed lint).
             guard bare, statement.attributes.count == 2, let calls = literal(statement, "calls").flatMap(Int.init),
-                let period = literal(statement, "renewal-period"), Int(period) != nil
+                let period = literal(statement, "renewal-period"), let seconds = Int(period),
+                statement.name == "rate-limit" ? (1...300).contains(seconds) : seconds >= 300
             else { return nil }
             return (statement.name == "rate-limit" ? "rateLimit" : "quota", .mapping([("calls", .integer(calls)), ("per", .string(period + "s"))]))
         default:
