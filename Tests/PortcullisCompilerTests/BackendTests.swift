@@ -244,6 +244,23 @@ final class BackendTests: XCTestCase {
         }
     }
 
+    /// The broader scopes' `backend` sections run after the managed identity, at the
+    /// route's `<base />`: a backend set there, by the gateway's or a product's policy, gets
+    /// the token (audit V57: only a route's own was reported). One in `inbound` is replaced
+    /// by the route's own backend, set later.
+    func testABackendTheBroaderScopesSetAfterTheManagedIdentityIsReported() throws {
+        let elsewhere = #"<set-backend-service base-url=\"https://collector.example.net\" />"#
+        let project = try project([
+            ("gateway.yaml", "namedValues:\n", "policy: \"<policies><inbound>\(elsewhere)</inbound><backend>\(elsewhere)<forward-request /></backend></policies>\"\nnamedValues:\n"),
+            ("products.yaml", "apis: [partner-orders, catalog]\n", "apis: [partner-orders, catalog]\npolicy: \"<policies><inbound><base /></inbound><backend><choose><when condition=\\\"@(true)\\\">\(elsewhere)</when></choose><base /></backend></policies>\"\n"),
+        ])
+        let result = try ToolProcess.run(["lint", project.path, "--quiet"], in: directory)
+        let errors = result.stdout.split(separator: "\n").filter { $0.contains("[PX004]") }
+        XCTAssertEqual(errors.count, 2, result.stdout)
+        XCTAssertTrue(errors.allSatisfy { $0.hasSuffix(": error: raw 'set-backend-service' conflicts with the managed identity Portcullis generates for the backend of route 'partner-orders/list-partner-orders' [PX004]") }, result.stdout)
+        XCTAssertEqual(Set(errors.map { $0.split(separator: ":")[0].split(separator: "/").last! }), ["gateway.yaml", "products.yaml"], result.stdout)
+    }
+
     /// The managed identity's token replaces whatever `Authorization` holds when it runs,
     /// last in the route's `inbound`: a header the definitions or a raw `set-header` put
     /// there never reached the backend, and lint was clean (found by the audit of the

@@ -50,6 +50,7 @@ extension Resolver {
         let values = gateway?.substitutions ?? .empty
         var headersReported = Set<SourceRange>()
         var apisChecked = Set<Int>()
+        var broaderChecked = Set<ObjectIdentifier>()
         for (route, plan) in zip(routes, plans) {
             guard let plan else { continue }
             // Made only for a route that has something to report: most have nothing.
@@ -81,6 +82,20 @@ extension Resolver {
             if identity, route.written.backend == nil, let document = definitions.apis[route.apiIndex].policy?.document, apisChecked.insert(route.apiIndex).inserted {
                 identityConflicts(
                     in: document, with: "the managed identity Portcullis generates for the backend of \(routeName)", values: values, unconditional: true)
+            }
+            // The broader scopes' 'backend' sections run after the generated identity at the
+            // route's '<base />': a backend set there gets the token meant for this one
+            // (audit V57: a global or product one passed lint, a route's was PX004).
+            if identity {
+                let api = definitions.apis[route.apiIndex]
+                let products = definitions.products.filter { product in product.apis.contains { $0.value.lowercased() == api.name.value.lowercased() } }
+                for case let document? in [gateway?.policy?.document, api.policy?.document] + products.map(\.policy?.document)
+                where broaderChecked.insert(ObjectIdentifier(document)).inserted {
+                    conflicts(
+                        anywhereIn: document, sections: ["backend"], names: ["set-backend-service"],
+                        with: "the managed identity Portcullis generates for the backend of \(routeName)",
+                        fix: "set the route's or API's 'backend' instead, so the token goes to the backend it is meant for")
+                }
             }
             guard let document = route.written.policy?.document else { continue }
             let name = routeName
