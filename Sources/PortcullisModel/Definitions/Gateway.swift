@@ -130,6 +130,14 @@ public struct IdentityProvider: Sendable {
         }
     }
 
+    /// Claims that describe a token's holder as the holder, or their directory, may write
+    /// them (a display name, a sign-in name, an email address): a value of one is no
+    /// permission, and a user may take a scope's name for theirs (audit V54; Microsoft's
+    /// guidance is not to authorize on `email` or `preferred_username`).
+    public static let profileClaims: Set<String> = [
+        "name", "given_name", "family_name", "middle_name", "nickname", "email", "preferred_username", "unique_name",
+    ]
+
     /// `scp` for JWT providers and `scope` for introspection, RFC 7662's claim name.
     public var effectiveScopeClaim: String {
         scopeClaim?.value ?? (type == .jwt ? "scp" : "scope")

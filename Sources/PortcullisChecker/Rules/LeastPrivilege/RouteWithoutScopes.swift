@@ -159,6 +159,21 @@ public enum RouteWithoutScopes: Rule {
         }
     }
 
+    /// A provider whose scopes or roles are read from a claim of its holder's profile
+    /// grants them to whoever is so named: a user called `orders.write` (audit V54).
+    private static func reportProvidersReadingAProfile(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for provider in context.project.gateway?.identityProviders ?? [] {
+            for (field, claim) in [("scopeClaim", provider.scopeClaim), ("roleClaim", provider.roleClaim)] {
+                guard let claim, IdentityProvider.profileClaims.contains(claim.value.lowercased()) else { continue }
+                findings.report(
+                    code,
+                    "identity provider '\(provider.name.value)' reads permissions from '\(claim.value)' ('\(field)'), which describes the token's holder, so a user whose name is a scope's passes",
+                    at: claim.range,
+                    notes: [Diagnostic.Note("name the claim the issuer puts granted scopes or roles in ('scp', 'roles')", at: claim.range)])
+            }
+        }
+    }
+
     private static let jwtChecks: Set<String> = ["validate-jwt"]
     private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
     private static let certificateChecks: Set<String> = ["validate-client-certificate"]
@@ -174,6 +189,7 @@ public enum RouteWithoutScopes: Rule {
                 at: requirement?.range ?? route.written.id.range)
         }
         reportProvidersOfNoAudience(context, into: &findings)
+        reportProvidersReadingAProfile(context, into: &findings)
         let values = context.namedValues
         let callerControlled = context.callerControlledVariables
         let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
@@ -235,7 +251,7 @@ public enum RouteWithoutScopes: Rule {
                         let named = claims.map { "'\($0.attribute("name")?.value.written ?? "")'" }.joined(separator: ", ")
                         findings.report(
                             code,
-                            "raw '\(check.name)' in \(scope.owner) requires only claims that grant no permission (\(named): the token's own facts, or a claim with no value), so \(passes)",
+                            "raw '\(check.name)' in \(scope.owner) requires only claims that grant no permission (\(named): the token's own facts, its holder's profile, or a claim with no value), so \(passes)",
                             at: range, notes: [note])
                     }
                 }
@@ -310,6 +326,6 @@ extension PolicyXMLElement {
     /// claim without a value only needs to be present).
     func grantsAPermission(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> Bool {
         guard let name = claimName(values) else { return true }
-        return !Self.tokenFacts.contains(name.lowercased()) && holdsAValue(values, callerControlled)
+        return !Self.tokenFacts.contains(name.lowercased()) && !IdentityProvider.profileClaims.contains(name.lowercased()) && holdsAValue(values, callerControlled)
     }
 }
