@@ -14,7 +14,7 @@ public enum RawCounterKey {
     /// reads says nothing of whose requests it tells apart. A key of several parts is
     /// as fine as its finest.
     public static func countersPerCaller(_ key: String) -> Int? {
-        let code = normalized(key)
+        let code = ExpressionFlow.normalized(key)
         guard code.hasPrefix("@") else { return sharedByAll }
         if SpoofableRateLimitKey.perTokenClaim(readBy: code) != nil { return LimitKey.pickedByTheCaller }
         if code.contains("Request.IpAddress") { return LimitKey.ip.countersPerCaller }
@@ -29,14 +29,6 @@ public enum RawCounterKey {
         // the policy writes: the API's or operation's name, the region (audit V42).
         let perCall = ["context.Api.", "context.Operation.", "context.Deployment."].reduce(code) { $0.replacing($1, with: "") }
         return perCall.contains("context.") || perCall.contains("AsJwt") ? nil : sharedByAll
-    }
-
-    /// `key` as APIM counts by it: trimmed, an expression without its spaces and comments,
-    /// and `?.` read as `.`, which reads the same when there is something to read (audit V41).
-    public static func normalized(_ key: String) -> String {
-        let written = key.trimmingWhitespace
-        guard written.hasPrefix("@") else { return written }
-        return String(decoding: ExpressionFlow.compacted(Array(written.utf8)), as: UTF8.self).replacing("?.", with: ".")
     }
 
     /// How a message names what a key of `step` counts by; nil: a key whose step is not

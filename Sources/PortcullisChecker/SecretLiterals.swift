@@ -102,18 +102,51 @@ public struct SecretLiterals: Sendable {
     }
 
     /// The plain named values each variable of `documents` may hold: those a `set-variable`
-    /// of it references, by name (audit V52: a key kept in a variable, then sent under a
-    /// credential's header, was bundled).
+    /// of it references, by name, and those of the variables its value reads, through any
+    /// number of copies (audit V52: a key kept in a variable, then sent under a
+    /// credential's header, was bundled; V58: copied once more, it still was). Each
+    /// variable's names grow until none does, each copy followed once per name it passes.
     private static func namedValuesHeld(in documents: [PolicyXMLDocument], _ plain: [String: Located<String>]) -> [String: [String]] {
-        var held: [String: [String]] = [:]
+        var held: [String: Set<String>] = [:]
+        // The variables whose values each variable's setters read; a setter that may read
+        // any is read as reading every variable set.
+        var readers: [String: Set<String>] = [:]
+        var readingAny = Set<String>()
         for document in documents {
             for element in document.allElements where element.name == "set-variable" {
-                guard case .text(let name)? = element.attribute("name")?.value, let value = element.attribute("value")?.value, value.written.holds("{{") else { continue }
-                let given = NamedValues.references(in: value.written).filter { plain[$0.lowercased()] != nil }
-                if !given.isEmpty { held[name, default: []] += given }
+                guard case .text(let name)? = element.attribute("name")?.value, let value = element.attribute("value")?.value else { continue }
+                if value.written.holds("{{") {
+                    held[name, default: []].formUnion(NamedValues.references(in: value.written).filter { plain[$0.lowercased()] != nil })
+                }
+                guard value.isExpression, value.resolved.mayReadAVariable else { continue }
+                guard let read = value.variablesRead else {
+                    readingAny.insert(name)
+                    continue
+                }
+                for source in read where source != name { readers[source, default: []].insert(name) }
             }
         }
-        return held
+        func propagate(from sources: [String]) {
+            var pending = sources
+            while let source = pending.popLast() {
+                let names = held[source] ?? []
+                for reader in readers[source] ?? [] where !names.isSubset(of: held[reader] ?? []) {
+                    held[reader, default: []].formUnion(names)
+                    pending.append(reader)
+                }
+            }
+        }
+        propagate(from: Array(held.keys))
+        // A setter that may read any variable holds every name some variable holds, which
+        // no step adds to: once given them, what reads it takes them in turn.
+        if !readingAny.isEmpty {
+            let every = held.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+            if !every.isEmpty {
+                for name in readingAny { held[name, default: []].formUnion(every) }
+                propagate(from: Array(readingAny))
+            }
+        }
+        return held.filter { !$0.value.isEmpty }.mapValues { $0.sorted() }
     }
 
     /// Every raw policy document of the project: the gateway's, the APIs', the routes', the
@@ -411,8 +444,14 @@ public struct SecretLiterals: Sendable {
                 for case .variable(let name) in ExpressionFlow.sources(of: value.resolved) { names += held[name] ?? [] }
             }
             let encodes = value.resolved.holds("ToBase64String")
+            // Under `Authorization` a value is a scheme and a credential, which code may join
+            // from several values (a client's id and secret): only one that is a credential
+            // by its looks is (a sample's plain client id in `Basic` was taken for one).
+            let schemed = ["authorization", "proxy-authorization"].contains(key.lowercased())
             return Set(names.map { $0.lowercased() }).sorted().compactMap { plain[$0] }.filter { given in
-                CredentialScanner.isWrittenOut(given.value) && (isCredential(.text(given.value), under: key) || encodes && Self.isUserAndPassword(given.value))
+                CredentialScanner.isWrittenOut(given.value)
+                    && ((schemed ? CredentialScanner.looksLikeCredential(given.value) : isCredential(.text(given.value), under: key))
+                        || encodes && Self.isUserAndPassword(given.value))
             }.map(\.range)
         }
         guard value.written.holds("{{") else { return [] }

@@ -929,6 +929,14 @@ final class DiffGateTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("privilege increase: a new SE001 finding: this value looks like a credential"), result.stdout)
         XCTAssertFalse(result.stdout.contains(key), result.stdout)
         try passes(committed, committed)
+        // One silenced secret swapped for another is a new one: the gateway's findings name
+        // no value, so the count alone passed it (audit V58).
+        let silenced = try copy(of: committed, [("gateway.yaml", "  partner-api-key: \(key)\n", "  partner-api-key: \(key)  # portcullis:ignore SE001 -- rotated monthly\n")])
+        let swapped = try copy(of: silenced, [("gateway.yaml", "  partner-api-key: \(key)", "  partner-api-key: Zx9Qw8Er7Ty6Ui5OWq3Er4Ty5Ui6Op7")])
+        XCTAssertEqual(
+            try gate(silenced, swapped),
+            ["privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment: this value looks like a credential"])
+        try passes(silenced, silenced)
         // Found by the audit of the fixes: a finding BASE silenced alike whose message now
         // reads otherwise (its route renamed) is none; a second one silenced by a comment of
         // its own beside one BASE silenced with the same message is; a silenced finding that
@@ -1725,8 +1733,23 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(counted, try copy(of: BundleTests.contoso, guarded("@(context.Request.Headers.ContainsKey(&quot;X-Throttle&quot;))", limit))),
             ["looser-limit: the raw policy of route 'catalog/get-product' changes the conditions under which 'rate-limit-by-key' counts requests, so it may count fewer"])
-        // The same conditions, the statement beside them changed, is weighed as before.
+        // The same conditions, the statement beside them changed, is weighed as before; a
+        // condition respaced is the same (audit V58).
         try passes(on, try copy(of: on, [("apis/catalog.yaml", #"to="10.0.0.255""#, #"to="10.0.0.127""#)]))
+        try passes(counted, try copy(of: BundleTests.contoso, guarded("@( true )", limit)))
+        // A condition that reads a variable decides by what the variable is set to; a
+        // second one added beside the changed one hides nothing (audit V58).
+        let enforced = { (value: String) in
+            [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n",
+              "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /><set-variable name=\"enforce\" value=\"\(value)\" /><choose><when condition=\"@((bool)context.Variables[&quot;enforce&quot;])\">\(filter)</when></choose></inbound></policies>'\n")]
+        }
+        let variable = try copy(of: BundleTests.contoso, enforced("@(true)"))
+        XCTAssertEqual(
+            try gate(variable, try copy(of: BundleTests.contoso, enforced("@(!context.Request.Headers.ContainsKey(&quot;X-Skip&quot;))"))),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' changes the conditions under which 'ip-filter' checks requests, so it may check fewer"])
+        XCTAssertTrue(
+            try gate(counted, try copy(of: BundleTests.contoso, guarded("@(context.Request.Headers.ContainsKey(&quot;X-Throttle&quot;))", limit + limit))).contains(
+                "looser-limit: the raw policy of route 'catalog/get-product' changes the conditions under which 'rate-limit-by-key' counts requests, so it may count fewer"))
     }
 
     /// A route's policy that answers some requests before its `<base />` (a `choose` that

@@ -1990,6 +1990,8 @@ final class RawPolicyTests: XCTestCase {
             ("fetched", #"<send-request mode="new" response-variable-name="fallback"><set-url>https://orders.example.com/orders</set-url><authentication-managed-identity resource="api://orders" /></send-request><return-response><set-body>@(((IResponse)context.Variables[&quot;fallback&quot;]).Body.As&lt;string&gt;())</set-body></return-response>"#),
             ("liquid", #"<return-response><set-body template="liquid">{{context.Variables.lastGood}}</set-body></return-response>"#),
             // Read typed in a block (audit V51: a block lost the typed reading).
+            // A cast of a part of the answer is data still (audit V58: a character's code).
+            ("castpart", #"<send-request mode="new" response-variable-name="fallback"><set-url>https://orders.example.com/orders</set-url><authentication-managed-identity resource="api://orders" /></send-request><return-response><set-status code="200" reason="OK" /><set-body>@(((int)context.Variables.GetValueOrDefault&lt;IResponse&gt;(&quot;fallback&quot;).Body.As&lt;string&gt;()[0]).ToString())</set-body></return-response>"#),
             ("typedblock", #"<send-request mode="new" response-variable-name="fallback"><set-url>https://orders.example.com/orders</set-url><authentication-managed-identity resource="api://orders" /></send-request><return-response><set-body>@{ IResponse o; context.Variables.TryGetValue&lt;IResponse&gt;(&quot;fallback&quot;, out o); return o.Body.As&lt;string&gt;(); }</set-body></return-response>"#),
             // A header carries a cached value as a body does (found by the next audit).
             ("header", #"<cache-lookup-value key="orders-last-good" variable-name="lastGood" /><return-response><set-status code="200" reason="OK" /><set-header name="X-Orders" exists-action="override"><value>@((string)context.Variables[&quot;lastGood&quot;])</value></set-header></return-response>"#),
@@ -2030,7 +2032,7 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "castpart", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))

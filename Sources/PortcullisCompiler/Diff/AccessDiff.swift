@@ -304,13 +304,19 @@ public enum AccessDiff {
         /// alone, so without it a bypass on another API's route with the same id, silenced
         /// anew, passed for the one BASE had (an audit).
         var route: String?
+        /// For a secret's finding, a digest of the text it flags: the messages of the
+        /// gateway's name no value, so one secret swapped for another passed for the one
+        /// BASE had (audit V58). Compared within one run only.
+        var flagged: Int?
 
         /// Nil for a finding of another rule. `configuration` is the side's own; `routes`
-        /// tells which route's definition holds a place.
-        init?(_ diagnostic: Diagnostic, _ configuration: Configuration, routes: RouteExtents) {
+        /// tells which route's definition holds a place; `covered` reads what a secret's
+        /// finding flags.
+        init?(_ diagnostic: Diagnostic, _ configuration: Configuration, routes: RouteExtents, covered: inout CoveredText) {
             guard Self.categories[diagnostic.code.id] != nil else { return nil }
             self.diagnostic = diagnostic
             route = routes.route(holding: diagnostic.range)
+            if Self.secrets.contains(Substring(diagnostic.code.id)) { flagged = covered.text(of: diagnostic.range)?.hashValue }
             if diagnostic.suppression != nil {
                 silenced = "a 'portcullis:ignore' comment"
             } else {
@@ -326,7 +332,7 @@ public enum AccessDiff {
         /// in: the same on both sides for a limit lowered, a guardrail moved or a route
         /// renamed, and another for a bypass elsewhere.
         func kind(renaming renamed: [String: String] = [:], routes renamedRoutes: [String: String] = [:]) -> String {
-            var text = diagnostic.code.id + " " + (route.map { "\(renamedRoutes[$0] ?? $0): " } ?? "")
+            var text = diagnostic.code.id + " " + (route.map { "\(renamedRoutes[$0] ?? $0): " } ?? "") + (flagged.map { "#\($0) " } ?? "")
             var name: String?
             for character in diagnostic.message {
                 if character == "'" {

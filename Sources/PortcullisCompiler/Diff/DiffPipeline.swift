@@ -219,11 +219,12 @@ public enum DiffPipeline {
         side.exclusions = workspace.excluded.map { Workspace.Exclusion(path: shownAs($0.path), relative: $0.relative, pattern: $0.pattern) }
         side.excludePatterns = configured.exclude
         let routes = RouteExtents(result.project, overrides: result.checkedEnvironments.flatMap(\.routeOverrides))
-        side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes) }
+        var covered = CoveredText(result.report.sources)
+        side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes, covered: &covered) }
         // The second reading reads the same files: its findings lie in the same routes.
         if let own = Standards(result.project.gateway), let imposed = standards?.over(own), imposed != own {
             options.standards = imposed
-            side.findingsByBaseStandards = lint(options).report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes) }
+            side.findingsByBaseStandards = lint(options).report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes, covered: &covered) }
         }
         side.raw = RawRouteReading(result.checked)
         return .side(side, environments: result.environments, secrets: result.report.secretTexts)
@@ -264,6 +265,28 @@ struct RawRouteReading {
 
     func answersEveryRequest(_ name: String) -> Bool {
         routes[name].map(checked.answersEveryRequestInRawPolicies) ?? false
+    }
+}
+
+/// The text a finding's range covers on its first line, read from the side's sources with
+/// each file's line starts found once: what tells one secret from another.
+struct CoveredText {
+    private let sources: SourceFiles
+    private var starts: [FileID: [Int]] = [:]
+
+    init(_ sources: SourceFiles) { self.sources = sources }
+
+    mutating func text(of range: SourceRange) -> String? {
+        let file = sources[range.file]
+        let lineStarts = starts[range.file] ?? file.lineStarts()
+        starts[range.file] = lineStarts
+        guard let line = file.line(Int(range.start.line), starts: lineStarts) else { return nil }
+        let scalars = Array(line.unicodeScalars)
+        let from = min(scalars.count, max(0, Int(range.start.column) - 1))
+        let to = range.end.line == range.start.line ? min(scalars.count, max(from, Int(range.end.column) - 1)) : scalars.count
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: scalars[from..<to])
+        return String(text)
     }
 }
 

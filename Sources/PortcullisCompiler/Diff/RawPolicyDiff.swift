@@ -276,10 +276,12 @@ enum RawPolicyDiff {
                     // One for some requests whose `when`s changed, with named values put in:
                     // it may now run for none, or for those the caller picks (audit V56: a
                     // condition turned off in an environment's file passed as "other").
-                    let conditions = { (counts: [String: [Found]], values: GatewayComparison.Substitution) in
-                        (counts[Self.conditional(name)] ?? []).map { $0.conditions.map(values.value).joined(separator: " and ") }.sorted()
-                    }
-                    if conditionally == 0, let changed = newCounts[Self.conditional(name)]?.last, conditions(oldCounts, oldValues) != conditions(newCounts, newValues) {
+                    // Any such statement of BASE whose conditions HEAD has for none is one
+                    // (audit V58: with a second one added, the change read as an addition).
+                    let conditions = { (counts: [String: [Found]]) in Dictionary((counts[Self.conditional(name)] ?? []).map { ($0.conditions, 1) }, uniquingKeysWith: +) }
+                    let (had, has) = (conditions(oldCounts), conditions(newCounts))
+                    let unmatched = had.reduce(0) { $0 + max(0, $1.value - has[$1.key, default: 0]) }
+                    if let changed = newCounts[Self.conditional(name)]?.last, unmatched > max(0, -conditionally) {
                         weighed = true
                         changes.append(AccessChange(
                             category: weight.removed, subject: subject,
@@ -633,11 +635,33 @@ enum RawPolicyDiff {
         // `source`: the document whose text holds `elements`, a fragment's for its own.
         // `filedAsOne`: the places in `elements` of statements already filed as one on
         // every request with the same statements of the other branches of their `choose`.
-        // `conditions`: the `condition`s of the `when`s around `elements`, as written
-        // (``Found/conditions``).
+        // What a `when`'s condition decides by: its code, named values put in, spacing
+        // aside (audit V58: a condition respaced was taken for another), with the values
+        // the policy's `set-variable`s give each variable it reads (a condition of
+        // `context.Variables["enforce"]` is turned off where the variable is set).
+        var setters: [String: String]?
+        func decidingForm(of condition: PolicyXMLValue) -> String {
+            let code = PolicyCode.normalized(values.value(condition.resolved))
+            guard condition.isExpression else { return code }
+            let read = PolicyCode.variablesDecidingBy(code)
+            if read?.isEmpty == true { return code }
+            if setters == nil {
+                var given: [String: String] = [:]
+                let documents = [document] + fragments.keys.sorted().compactMap { fragments[$0] }
+                for element in documents.lazy.flatMap(\.allElements) where element.name == "set-variable" {
+                    guard case .text(let name)? = element.attribute("name")?.value, let value = element.attribute("value")?.value else { continue }
+                    given[name, default: ""] += "\u{1}" + PolicyCode.normalized(values.value(value.resolved))
+                }
+                setters = given
+            }
+            let names = read.map { $0.sorted() } ?? (setters ?? [:]).keys.sorted()
+            return code + names.map { "\u{2}" + $0 + (setters?[$0] ?? "") }.joined()
+        }
+        // `conditions`: what decides whether `elements` run, the `when`s around them
+        // folded into one value (``Found/conditions``), in time linear in the branches.
         func add(
             _ elements: [PolicyXMLElement], of source: PolicyXMLDocument, shownAt include: PolicyXMLElement?, underCondition: Bool, filedAsOne: Set<Int> = [],
-            conditions: [String] = []
+            conditions: Int = 0
         ) {
             for element in elements {
                 var key = element.name
@@ -696,15 +720,18 @@ enum RawPolicyDiff {
                             }
                         }
                     }
-                    // A branch runs where its `when`'s condition holds, an `otherwise` where none
-                    // of those before it do.
-                    var earlier: [String] = []
+                    // A branch runs where its `when`'s condition holds and none of those
+                    // before it do; an `otherwise` where none do.
+                    var earlier = Hasher()
+                    earlier.combine(conditions)
                     for branch in element.elements {
                         let everyRequest = branches.oneIsTaken && branches.mayBeTaken.count == 1 && branches.mayBeTaken[0].span == branch.span
-                        let condition = branch.attribute("condition")?.value.resolved ?? ""
-                        let own = branch.name == "when" ? earlier.map { "not " + $0 } + [condition] : earlier.map { "not " + $0 }
-                        earlier.append(condition)
-                        add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !everyRequest, filedAsOne: filedAsOne, conditions: conditions + own)
+                        let condition = branch.attribute("condition").map { decidingForm(of: $0.value) } ?? ""
+                        var own = earlier
+                        own.combine(branch.name)
+                        own.combine(condition)
+                        earlier.combine(condition)
+                        add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !everyRequest, filedAsOne: filedAsOne, conditions: own.finalize())
                     }
                 } else {
                     let another = Self.otherMessages.contains(element.name)
@@ -1502,7 +1529,7 @@ enum RawPolicyDiff {
             }
             // A key that tells callers apart more finely gives each a budget of its own; any
             // key that reads something, where one counter was every caller's (audit V41).
-            if let counted = key(before, was), let counting = key(after, now), RawCounterKey.normalized(counted) != RawCounterKey.normalized(counting) {
+            if let counted = key(before, was), let counting = key(after, now), PolicyCode.normalized(counted) != PolicyCode.normalized(counting) {
                 let (had, has) = (RawCounterKey.countersPerCaller(counted), RawCounterKey.countersPerCaller(counting))
                 if let had, has.map({ $0 > had }) ?? (had == RawCounterKey.sharedByAll) {
                     return (after, "counts '\(name)' with \(RawCounterKey.counting(has)) instead of \(RawCounterKey.counting(had)), so a caller may make more calls")
@@ -1587,9 +1614,10 @@ enum RawPolicyDiff {
         var shown: PolicyXMLElement
         /// The document `shown` is in.
         var `in`: PolicyXMLDocument
-        /// What decides whether it runs: the conditions of the `when`s around it, outermost
-        /// first, each `when` before its branch negated (named values not put in).
-        var conditions: [String] = []
+        /// What decides whether it runs: the conditions of the `when`s around it and of
+        /// those before its branch, folded into one value (0 for none), comparable within
+        /// a run.
+        var conditions = 0
 
         var range: SourceRange { self.in.range(shown.nameSpan) }
 

@@ -99,6 +99,15 @@ enum ExpressionFlow {
         return Block(text, structure).sources(typedReads: typedReads)
     }
 
+    /// A value as APIM reads it, for telling two spellings of one apart: trimmed, an
+    /// expression without its spaces and comments, and `?.` read as `.`, which reads the
+    /// same when there is something to read (audit V41).
+    static func normalized(_ written: String) -> String {
+        let trimmed = written.trimmingWhitespace
+        guard trimmed.hasPrefix("@") else { return trimmed }
+        return String(decoding: compacted(Array(trimmed.utf8)), as: UTF8.self).replacing("?.", with: ".")
+    }
+
     /// Everything `code` reads, tests, measures and blocks' statements included, one-way
     /// steps not cutting: what a condition or a choice decides by. A test of a name
     /// (`Headers.ContainsKey("X-Legacy")`) reads that entry, a count every one; the method,
@@ -765,7 +774,8 @@ enum ExpressionFlow {
                 var receiver = index
                 while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
                 if let source, !oneWay(at: index, valueEnd: valueEnd, held: Self.held(by: source, endingAt: valueEnd, text)),
-                    !testsAreOneWay || !negated(text, before: receiver), reading == .everything || !castToAValueType(text, before: receiver, structure)
+                    !testsAreOneWay || !negated(text, before: receiver),
+                    reading == .everything || !castToAValueType(text, before: receiver, endingAt: valueEnd, structure)
                 {
                     sources.append(source)
                 }
@@ -1676,13 +1686,20 @@ enum ExpressionFlow {
         "string", "String", "object", "Object", "dynamic", "JToken", "JValue", "JObject", "JArray", "JContainer", "string[]", "String[]",
     ]
 
-    /// Whether a cast to a type that holds no text stands right before `index`
-    /// (`(int)context.Variables["count"]`): as a read typed so, the value is a number, and
-    /// a text cast so throws (audit V51: an error's answer of a count was taken for data).
-    private static func castToAValueType(_ text: [UInt8], before index: Int, _ structure: Structure) -> Bool {
+    /// Whether a cast to a type that holds no text stands right before `index` and takes
+    /// the read ending at `end` alone (`(int)context.Variables["count"]`): as a read typed
+    /// so, the value is a number, and a text cast so throws (audit V51: an error's answer
+    /// of a count was taken for data). A cast of what follows the read takes a part of it
+    /// (`(int)…Body.As<string>()[0]` is a character's code: audit V58).
+    private static func castToAValueType(_ text: [UInt8], before index: Int, endingAt end: Int, _ structure: Structure) -> Bool {
         guard index > 2, text[index - 1] == closeParenthesis, let open = structure.open[index - 1],
             open == 0 || !isIdentifier(text[open - 1]) && text[open - 1] != greater
         else { return false }
+        if end < text.count {
+            let next = text[end]
+            let following = end + 1 < text.count ? text[end + 1] : 0
+            if next == dot || next == openBracket || next == openParenthesis || next == question && (following == dot || following == openBracket) { return false }
+        }
         return valueTypes.contains(String(decoding: text[(open + 1)..<(index - 1)], as: UTF8.self))
     }
 
@@ -2947,6 +2964,27 @@ enum ExpressionFlow {
             index += 1
         }
         return result
+    }
+}
+
+/// Policy code as the checker reads it, for `diff`'s comparisons.
+public enum PolicyCode {
+    /// `written` with two spellings of one value made one (``ExpressionFlow/normalized(_:)``).
+    public static func normalized(_ written: String) -> String { ExpressionFlow.normalized(written) }
+
+    /// The variables `code` reads by name, tests and casts included: what a condition
+    /// decides by. Nil when it may read any.
+    public static func variablesDecidingBy(_ code: String) -> Set<String>? {
+        guard code.mayReadAVariable else { return [] }
+        var names = Set<String>()
+        for read in ExpressionFlow.reads(of: code) {
+            switch read {
+            case .variable(let name): names.insert(name)
+            case .allVariables: return nil
+            default: continue
+            }
+        }
+        return names
     }
 }
 
