@@ -1141,6 +1141,20 @@ final class DiffGateTests: XCTestCase {
             ])
     }
 
+    /// A product's limits count per subscription: more subscriptions a developer may hold
+    /// multiply them (audit V60: a raised or removed `subscriptionsLimit` was no change).
+    func testMoreSubscriptionsPerDeveloperLoosenAProductsLimits() throws {
+        let limited = { (limit: String) in [("products.yaml", "approvalRequired: true\n", "approvalRequired: true\n\(limit)")] }
+        let one = try copy(of: BundleTests.contoso, limited("subscriptionsLimit: 1\n"))
+        XCTAssertEqual(
+            try gate(one, try copy(of: BundleTests.contoso, limited("subscriptionsLimit: 1000\n"))),
+            ["looser-limit: product 'partners' lets a developer hold 1000 subscriptions instead of 1, each counting its limits anew"])
+        XCTAssertEqual(
+            try gate(one, BundleTests.contoso),
+            ["looser-limit: product 'partners' lets a developer hold any number of subscriptions instead of 1, each counting its limits anew"])
+        try passes(try copy(of: BundleTests.contoso, limited("subscriptionsLimit: 5\n")), one)
+    }
+
     /// A limit keyed on a claim every token has a value of its own for (`jti`) starts a new
     /// count for each new token: `other` before (the round-24 audit of the gate).
     func testALimitKeyedPerTokenIsLooser() throws {

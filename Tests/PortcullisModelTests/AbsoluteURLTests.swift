@@ -11,8 +11,17 @@ final class AbsoluteURLTests: XCTestCase {
         for url in [
             "https://a", "HTTPS://a", "Http://x/y", "https://bücher.example/ü", "https://{{host}}/orders",
             "https://a\u{301}", "https://ü.example", "https://a?b#c",
+            "https://a:443/x", "https://a:65535", "https://a:", "https://[::1]:8443/", "https://[::1]", "https://u:p@a:1", "https://{{host}}:{{port}}/",
         ] {
             XCTAssertTrue(DecodingContext.isAbsoluteURL(url), url)
+        }
+    }
+
+    /// A host no client can reach: an IPv6 address's brackets left open, a port outside
+    /// 1 to 65535 or not a number (audit V57: each was taken).
+    func testURLsWithABrokenHostOrPortAreRejected() {
+        for url in ["https://[::1", "https://[::1]x/", "https://a:99999999999999999999/", "https://a:0", "https://a:65536", "https://a:8o/", "https://u@a:x"] {
+            XCTAssertFalse(DecodingContext.isAbsoluteURL(url), url)
         }
     }
 

@@ -915,6 +915,18 @@ public enum AccessDiff {
                     message: "product '\(name)' no longer requires a subscription, so its \(product.rateLimit != nil && product.quota != nil ? "rate limit and quota count" : product.rateLimit != nil ? "rate limit counts" : "quota counts") nothing",
                     place: head.location(product.subscriptionRequired?.range ?? product.name.range)))
             }
+            // A product's limits count per subscription: a developer who may hold more
+            // subscriptions spends its budget that many times over (audit V60: raised or
+            // removed, it passed as no change). Left out, a developer may hold any number.
+            if product.effectiveSubscriptionRequired, product.rateLimit != nil || product.quota != nil || product.policy != nil {
+                let (was, now) = (previous.subscriptionsLimit?.value, product.subscriptionsLimit?.value)
+                if let was, now.map({ $0 > was }) ?? true {
+                    changes.append(AccessChange(
+                        category: .looserLimit, subject: subject,
+                        message: "product '\(name)' lets a developer hold \(now.map { "\($0) subscriptions" } ?? "any number of subscriptions") instead of \(was), each counting its limits anew",
+                        place: head.location(product.subscriptionsLimit?.range ?? product.name.range)))
+                }
+            }
             let had = Set(previous.apis.map { renames.api($0.value).lowercased() })
             for api in product.apis where !had.contains(api.value.lowercased()) {
                 changes.append(AccessChange(

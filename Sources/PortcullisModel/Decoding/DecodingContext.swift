@@ -463,7 +463,8 @@ struct DecodingContext {
                 return nil
             }
             guard afterScheme < bytes.count, !"/?#".utf8.contains(bytes[afterScheme]),
-                !bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
+                !bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }),
+                hasAValidPort(bytes[afterScheme...].prefix { !"/?#".utf8.contains($0) })
             else { return nil }
             return afterScheme
         }
@@ -472,6 +473,27 @@ struct DecodingContext {
         // a '/': no scheme, as a reader of characters sees it.
         let host = text.utf8.index(text.utf8.startIndex, offsetBy: afterScheme)
         return text.utf8[host] < 0x80 || String.Index(host, within: text) != nil
+    }
+
+    /// Whether a URL's authority (after any `user@`) has a host APIM can read: an IPv6
+    /// address's brackets closed, and a port, where one is written, of 1 to 65535 (audit
+    /// V57: `https://[::1` and a port of twenty digits were taken). One a named value
+    /// gives is judged where it is put in.
+    private static func hasAValidPort(_ authority: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard !authority.contains(UInt8(ascii: "{")) else { return true }
+        let host = authority.lastIndex(of: UInt8(ascii: "@")).map { authority[($0 + 1)...] } ?? authority
+        var rest = host[...]
+        if host.first == UInt8(ascii: "[") {
+            guard let close = host.firstIndex(of: UInt8(ascii: "]")) else { return false }
+            rest = host[(close + 1)...]
+            guard rest.isEmpty || rest.first == UInt8(ascii: ":") else { return false }
+        }
+        guard let colon = rest.lastIndex(of: UInt8(ascii: ":")) else { return true }
+        let port = rest[(colon + 1)...]
+        guard !port.isEmpty else { return true }
+        guard port.count <= 5, port.allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
+        let number = port.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return (1...65535).contains(number)
     }
 
     /// Whether `bytes` start with `prefix`, ASCII letters in any case; `prefix` is lower case.
