@@ -51,6 +51,7 @@ extension Resolver {
         var headersReported = Set<SourceRange>()
         var apisChecked = Set<Int>()
         var broaderChecked = Set<ObjectIdentifier>()
+        var apisWithBroaderChecked = Set<Int>()
         for (route, plan) in zip(routes, plans) {
             guard let plan else { continue }
             // Made only for a route that has something to report: most have nothing.
@@ -86,7 +87,8 @@ extension Resolver {
             // The broader scopes' 'backend' sections run after the generated identity at the
             // route's '<base />': a backend set there gets the token meant for this one
             // (audit V57: a global or product one passed lint, a route's was PX004).
-            if identity {
+            // Once per API: its routes share the broader scopes.
+            if identity, apisWithBroaderChecked.insert(route.apiIndex).inserted {
                 let api = definitions.apis[route.apiIndex]
                 let products = definitions.products.filter { product in product.apis.contains { $0.value.lowercased() == api.name.value.lowercased() } }
                 for case let document? in [gateway?.policy?.document, api.policy?.document] + products.map(\.policy?.document)
