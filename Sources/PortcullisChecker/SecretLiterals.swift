@@ -112,7 +112,11 @@ public struct SecretLiterals: Sendable {
         // any is read as reading every variable set.
         var readers: [String: Set<String>] = [:]
         var readingAny = Set<String>()
-        for document in documents {
+        // Told by the bytes first: most documents set no variable, and without a reference
+        // in one no variable holds a named value.
+        let setting = documents.filter { ByteScan.holds("s", followedBy: "et-variable", in: $0.text[...]) }
+        guard setting.contains(where: { ByteScan.holds("{", followedBy: "{", in: $0.text[...]) }) else { return [:] }
+        for document in setting {
             for element in document.allElements where element.name == "set-variable" {
                 guard case .text(let name)? = element.attribute("name")?.value, let value = element.attribute("value")?.value else { continue }
                 if value.written.holds("{{") {
