@@ -449,13 +449,16 @@ public struct SecretLiterals: Sendable {
             }
             let encodes = value.resolved.holds("ToBase64String")
             // Under `Authorization` a value is a scheme and a credential, which code may join
-            // from several values (a client's id and secret): only one that is a credential
-            // by its looks is (a sample's plain client id in `Basic` was taken for one).
+            // from several values (a client's id and secret): each is judged by its looks, a
+            // password's too (a sample's plain client id '1' in `Basic` was taken for one;
+            // audit V59: a password joined to a user name was then missed).
             let schemed = ["authorization", "proxy-authorization"].contains(key.lowercased())
             return Set(names.map { $0.lowercased() }).sorted().compactMap { plain[$0] }.filter { given in
-                CredentialScanner.isWrittenOut(given.value)
-                    && ((schemed ? CredentialScanner.looksLikeCredential(given.value) : isCredential(.text(given.value), under: key))
-                        || encodes && Self.isUserAndPassword(given.value))
+                let value = given.value
+                return CredentialScanner.isWrittenOut(value)
+                    && (schemed
+                        ? CredentialScanner.looksLikeCredential(value) || CredentialScanner.looksLikeAKey(value) || CredentialScanner.looksLikeAPassword(value)
+                        : isCredential(.text(value), under: key) || encodes && Self.isUserAndPassword(value))
             }.map(\.range)
         }
         guard value.written.holds("{{") else { return [] }

@@ -361,6 +361,15 @@ public enum CredentialScanner {
             && text.contains(where: \.isNumber) && !isAGUID(text)
     }
 
+    /// Whether `text` could be a password a user chose: eight characters or more, no blank,
+    /// letters and a digit or sign, not a GUID (an application's id) or a URL. Code that
+    /// joins a credential from several values (a client's id and secret into `Basic`) is
+    /// judged value by value with it.
+    public static func looksLikeAPassword(_ text: String) -> Bool {
+        text.count >= 8 && !text.contains(where: \.isWhitespace) && text.contains(where: \.isLetter)
+            && text.contains(where: { $0.isNumber || $0.isPunctuation || $0.isSymbol }) && !isAGUID(text) && !text.contains("://")
+    }
+
     private static func isAGUID(_ text: String) -> Bool {
         let groups = text.split(separator: "-", omittingEmptySubsequences: false)
         return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }

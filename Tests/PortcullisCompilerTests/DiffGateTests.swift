@@ -937,6 +937,11 @@ final class DiffGateTests: XCTestCase {
             try gate(silenced, swapped),
             ["privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment: this value looks like a credential"])
         try passes(silenced, silenced)
+        // Written as a block, whose first line is every block's (audit V59).
+        let block = try copy(of: committed, [("gateway.yaml", "  partner-api-key: \(key)\n", "  partner-api-key: |-  # portcullis:ignore SE001 -- rotated monthly\n    \(key)\n")])
+        XCTAssertEqual(
+            try gate(block, try copy(of: block, [("gateway.yaml", "    \(key)\n", "    Zx9Qw8Er7Ty6Ui5OWq3Er4Ty5Ui6Op7\n")])),
+            ["privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment: this value looks like a credential"])
         // Found by the audit of the fixes: a finding BASE silenced alike whose message now
         // reads otherwise (its route renamed) is none; a second one silenced by a comment of
         // its own beside one BASE silenced with the same message is; a silenced finding that
@@ -1761,6 +1766,14 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(variable, try copy(of: BundleTests.contoso, enforced("@(!context.Request.Headers.ContainsKey(&quot;X-Skip&quot;))"))),
             ["privilege-increase: the raw policy of route 'catalog/get-product' changes the conditions under which 'ip-filter' checks requests, so it may check fewer"])
+        // A copy of a copy changed (audit V59).
+        let copied = { (value: String) in
+            [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n",
+              "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /><set-variable name=\"source\" value=\"\(value)\" /><set-variable name=\"enforce\" value=\"@((bool)context.Variables[&quot;source&quot;])\" /><choose><when condition=\"@((bool)context.Variables[&quot;enforce&quot;])\">\(filter)</when></choose></inbound></policies>'\n")]
+        }
+        XCTAssertEqual(
+            try gate(try copy(of: BundleTests.contoso, copied("@(true)")), try copy(of: BundleTests.contoso, copied("@(false)"))),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' changes the conditions under which 'ip-filter' checks requests, so it may check fewer"])
         XCTAssertTrue(
             try gate(counted, try copy(of: BundleTests.contoso, guarded("@(context.Request.Headers.ContainsKey(&quot;X-Throttle&quot;))", limit + limit))).contains(
                 "looser-limit: the raw policy of route 'catalog/get-product' changes the conditions under which 'rate-limit-by-key' counts requests, so it may count fewer"))
@@ -1821,8 +1834,13 @@ final class DiffGateTests: XCTestCase {
         // An error answered with what the error says, or when to come back, serves nothing
         // of the backend's (audit V48 found both failing the gate).
         try passes(base, try copy(of: base, onError(#"<set-variable name="message" value="@(context.LastError.Message)" /><return-response><set-status code="500" reason="Error" /><set-body>@((string)context.Variables[&quot;message&quot;])</set-body></return-response>"#)))
-        // A count cast to a number, in a success, holds nothing of an answer (audit V51).
-        try passes(base, try copy(of: base, onError(#"<return-response><set-status code="200" reason="OK" /><set-body>@(((int)context.Variables[&quot;count&quot;]).ToString())</set-body></return-response>"#)))
+        // A variable read as a number, in a success, may be a number taken from another
+        // call's answer (audit V59: a PIN passed once numbers were taken for no data).
+        for read in ["((int)context.Variables[&quot;count&quot;]).ToString()", "context.Variables.GetValueOrDefault&lt;int&gt;(&quot;count&quot;).ToString()"] {
+            XCTAssertEqual(
+                try gate(base, try copy(of: base, onError(#"<return-response><set-status code="200" reason="OK" /><set-body>@("# + read + ")</set-body></return-response>"))).filter { $0.hasPrefix("privilege-increase") },
+                ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'return-response' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"], read)
+        }
         try passes(base, try copy(of: base, onError(#"<return-response><set-status code="429" reason="Too many" /><set-header name="Retry-After" exists-action="override"><value>@(((int)context.Variables[&quot;wait&quot;]).ToString())</value></set-header></return-response>"#)))
     }
 

@@ -268,8 +268,9 @@ struct RawRouteReading {
     }
 }
 
-/// The text a finding's range covers on its first line, read from the side's sources with
-/// each file's line starts found once: what tells one secret from another.
+/// The text a finding's range covers, read from the side's sources with each file's line
+/// starts found once: what tells one secret from another, a block scalar's lines too
+/// (audit V59: its first line, `|-`, was every block's).
 struct CoveredText {
     private let sources: SourceFiles
     private var starts: [FileID: [Int]] = [:]
@@ -280,12 +281,19 @@ struct CoveredText {
         let file = sources[range.file]
         let lineStarts = starts[range.file] ?? file.lineStarts()
         starts[range.file] = lineStarts
-        guard let line = file.line(Int(range.start.line), starts: lineStarts) else { return nil }
-        let scalars = Array(line.unicodeScalars)
-        let from = min(scalars.count, max(0, Int(range.start.column) - 1))
-        let to = range.end.line == range.start.line ? min(scalars.count, max(from, Int(range.end.column) - 1)) : scalars.count
         var text = String.UnicodeScalarView()
-        text.append(contentsOf: scalars[from..<to])
+        // At most 64 lines: a hostile block of many lines, flagged again and again, is read
+        // once per finding.
+        let first = Int(range.start.line)
+        let last = min(first + 63, max(first, Int(range.end.line)))
+        for number in first...last {
+            guard let line = file.line(number, starts: lineStarts) else { break }
+            let scalars = Array(line.unicodeScalars)
+            let from = number == first ? min(scalars.count, max(0, Int(range.start.column) - 1)) : 0
+            let to = number == last ? min(scalars.count, max(from, Int(range.end.column) - 1)) : scalars.count
+            if number > first { text.append("\n") }
+            text.append(contentsOf: scalars[from..<to])
+        }
         return String(text)
     }
 }

@@ -637,25 +637,46 @@ enum RawPolicyDiff {
         // every request with the same statements of the other branches of their `choose`.
         // What a `when`'s condition decides by: its code, named values put in, spacing
         // aside (audit V58: a condition respaced was taken for another), with the values
-        // the policy's `set-variable`s give each variable it reads (a condition of
-        // `context.Variables["enforce"]` is turned off where the variable is set).
-        var setters: [String: String]?
+        // the `set-variable`s of the policy and the fragments it includes give each
+        // variable it reads, and those their values read in turn (audit V59: a copy of a
+        // copy changed, and fragments no policy includes were read for every route).
+        var setters: [String: (forms: String, reads: Set<String>?)]?
         func decidingForm(of condition: PolicyXMLValue) -> String {
             let code = PolicyCode.normalized(values.value(condition.resolved))
             guard condition.isExpression else { return code }
             let read = PolicyCode.variablesDecidingBy(code)
             if read?.isEmpty == true { return code }
             if setters == nil {
-                var given: [String: String] = [:]
-                let documents = [document] + fragments.keys.sorted().compactMap { fragments[$0] }
-                for element in documents.lazy.flatMap(\.allElements) where element.name == "set-variable" {
-                    guard case .text(let name)? = element.attribute("name")?.value, let value = element.attribute("value")?.value else { continue }
-                    given[name, default: ""] += "\u{1}" + PolicyCode.normalized(values.value(value.resolved))
+                var given: [String: (forms: String, reads: Set<String>?)] = [:]
+                var documents = [document]
+                var reached = Set<String>()
+                while let next = documents.popLast() {
+                    for element in next.allElements {
+                        if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, reached.insert(id).inserted,
+                            let fragment = fragments[id]
+                        {
+                            documents.append(fragment)
+                        }
+                        guard element.name == "set-variable", case .text(let name)? = element.attribute("name")?.value, let value = element.attribute("value")?.value
+                        else { continue }
+                        let form = PolicyCode.normalized(values.value(value.resolved))
+                        let reads = value.isExpression ? PolicyCode.variablesDecidingBy(form) : []
+                        let known = given[name]
+                        given[name] = ((known?.forms ?? "") + "\u{1}" + form, reads.flatMap { reads in known.map { $0.reads.map { $0.union(reads) } } ?? reads })
+                    }
                 }
                 setters = given
             }
-            let names = read.map { $0.sorted() } ?? (setters ?? [:]).keys.sorted()
-            return code + names.map { "\u{2}" + $0 + (setters?[$0] ?? "") }.joined()
+            let known = setters ?? [:]
+            var pending = read.map { Array($0) } ?? Array(known.keys)
+            var seen = Set(pending)
+            var forms: [String] = []
+            while let name = pending.popLast() {
+                forms.append("\u{2}" + name + (known[name]?.forms ?? ""))
+                let next = known[name].map { $0.reads.map(Array.init) ?? Array(known.keys) } ?? []
+                for variable in next where seen.insert(variable).inserted { pending.append(variable) }
+            }
+            return code + forms.sorted().joined()
         }
         // `conditions`: what decides whether `elements` run, the `when`s around them
         // folded into one value (``Found/conditions``), in time linear in the branches.

@@ -774,8 +774,7 @@ enum ExpressionFlow {
                 var receiver = index
                 while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
                 if let source, !oneWay(at: index, valueEnd: valueEnd, held: Self.held(by: source, endingAt: valueEnd, text)),
-                    !testsAreOneWay || !negated(text, before: receiver),
-                    reading == .everything || !castToAValueType(text, before: receiver, endingAt: valueEnd, structure)
+                    !testsAreOneWay || !negated(text, before: receiver)
                 {
                     sources.append(source)
                 }
@@ -1676,32 +1675,10 @@ enum ExpressionFlow {
         "ComputeHash", "HashData", "GetHashCode", "Equals", "StartsWith", "EndsWith", "Contains", "ContainsKey", "CompareTo", "Any",
         "All", "Length", "Count", "AsJwt",
     ]
-    /// Types that hold no text: numbers, truth values, times, identifiers.
-    private static let valueTypes: Set<String> = [
-        "int", "long", "short", "byte", "uint", "ulong", "ushort", "sbyte", "bool", "double", "float", "decimal", "Int32", "Int64", "Int16",
-        "UInt32", "UInt64", "Boolean", "Double", "Single", "Decimal", "DateTime", "DateTimeOffset", "TimeSpan", "Guid",
-    ]
     /// Types no string is: a read typed as one of them gives nothing a secret was.
     private static let stringTypes: Set<String> = [
         "string", "String", "object", "Object", "dynamic", "JToken", "JValue", "JObject", "JArray", "JContainer", "string[]", "String[]",
     ]
-
-    /// Whether a cast to a type that holds no text stands right before `index` and takes
-    /// the read ending at `end` alone (`(int)context.Variables["count"]`): as a read typed
-    /// so, the value is a number, and a text cast so throws (audit V51: an error's answer
-    /// of a count was taken for data). A cast of what follows the read takes a part of it
-    /// (`(int)…Body.As<string>()[0]` is a character's code: audit V58).
-    private static func castToAValueType(_ text: [UInt8], before index: Int, endingAt end: Int, _ structure: Structure) -> Bool {
-        guard index > 2, text[index - 1] == closeParenthesis, let open = structure.open[index - 1],
-            open == 0 || !isIdentifier(text[open - 1]) && text[open - 1] != greater
-        else { return false }
-        if end < text.count {
-            let next = text[end]
-            let following = end + 1 < text.count ? text[end + 1] : 0
-            if next == dot || next == openBracket || next == openParenthesis || next == question && (following == dot || following == openBracket) { return false }
-        }
-        return valueTypes.contains(String(decoding: text[(open + 1)..<(index - 1)], as: UTF8.self))
-    }
 
     /// Whether the `!` operator stands right before `index` (not `!=`): its operand is a test.
     private static func negated(_ text: [UInt8], before index: Int) -> Bool {
@@ -2376,9 +2353,11 @@ enum ExpressionFlow {
             }
             guard after < text.count, text[after] == openParenthesis else { return (all, start, start) }
             let close = structure.close[after] ?? text.count - 1
-            // A number, a truth value or a time read so carries no text, typed reads or not
-            // (audit V51: an error answer's count was taken for data).
-            if let typed, !stringTypes.contains(typed), !readsTyped || valueTypes.contains(typed) { return (nil, close + 1, close + 1) }
+            // Read typed as something no string is, a value carries nothing a secret was;
+            // where typed reads count, a number counts too: a variable may hold one taken
+            // from another call's answer (audit V59: `GetValueOrDefault<int>` and casts to
+            // numbers served a PIN in an error's answer, once taken for no data).
+            if let typed, !stringTypes.contains(typed), !readsTyped { return (nil, close + 1, close + 1) }
             guard let (found, end) = name(at: after + 1), end < text.count, text[end] == comma || text[end] == closeParenthesis else { return (one, start, close + 1) }
             // The default is read on; what follows the call applies to the value.
             return (named(found), end, close + 1)
