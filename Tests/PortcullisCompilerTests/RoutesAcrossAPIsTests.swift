@@ -50,6 +50,16 @@ final class RoutesAcrossAPIsTests: XCTestCase {
         XCTAssertEqual(try findings([("orders", "orders", "", scoped), ("status", "order-reports", "", open)]), [])
     }
 
+    /// Two versions of one set whose names differ only in case are one URL to APIM (audit
+    /// V60: `v1` and `V1` linted clean, one API's checks never run).
+    func testVersionsDifferingOnlyInCaseAreOne() throws {
+        let gateway = RuleExample.baseGateway + "versionSets:\n  orders: {scheme: segment}\n"
+        let listing = "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"
+        XCTAssertEqual(
+            try findings([("orders-v1", "orders", "version: {set: orders, name: v1}\n", listing), ("orders-v1b", "orders", "version: {set: orders, name: V1}\n", listing)], gateway: gateway),
+            ["RF002 orders-v1b.yaml: APIs 'orders-v1' and 'orders-v1b' are both version 'V1' of version set 'orders'"])
+    }
+
     /// A version told by a path segment puts that segment between the API's path and its
     /// routes; a version told by a query parameter or a header shares the path.
     func testASegmentVersionIsPartOfThePath() throws {

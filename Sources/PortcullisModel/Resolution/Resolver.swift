@@ -175,7 +175,9 @@ public struct Resolver: Sendable {
             // reads paths without case, as it does routes (audit V45).
             var pathKey = api.path.value.lowercased()
             if let version = api.version {
-                let key = version.set.value + "\u{0}" + version.name.value
+                // Set and version names without case too: `/orders/v1` and `/orders/V1` are
+                // one URL to APIM (audit V60: one API's checks never ran there).
+                let key = version.set.value.lowercased() + "\u{0}" + version.name.value.lowercased()
                 pathKey += "\u{0}" + key
                 if let first = versions[key] {
                     duplicate(
