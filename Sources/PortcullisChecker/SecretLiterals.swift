@@ -449,17 +449,20 @@ public struct SecretLiterals: Sendable {
             }
             let encodes = value.resolved.holds("ToBase64String")
             // Under `Authorization` a value is a scheme and a credential, which code may join
-            // from several values (a client's id and secret): each is judged by its looks, a
-            // password's too (a sample's plain client id '1' in `Basic` was taken for one;
-            // audit V59: a password joined to a user name was then missed).
+            // from several values (a client's id and secret): each is judged by its looks, and
+            // one written after a `:` (`{{user}}:{{pw}}`) as a password (a sample's plain
+            // client id in `Basic` was taken for one; audit V59: a password joined to a user
+            // name was then missed; V61: a user name was taken for a password).
             let schemed = ["authorization", "proxy-authorization"].contains(key.lowercased())
-            return Set(names.map { $0.lowercased() }).sorted().compactMap { plain[$0] }.filter { given in
+            let passwords = Set(NamedValues.references(in: value.written).filter { value.written.contains(":{{" + $0 + "}}") }.map { $0.lowercased() })
+            return Set(names.map { $0.lowercased() }).sorted().compactMap { name in plain[name].map { (name, $0) } }.filter { name, given in
                 let value = given.value
                 return CredentialScanner.isWrittenOut(value)
                     && (schemed
-                        ? CredentialScanner.looksLikeCredential(value) || CredentialScanner.looksLikeAKey(value) || CredentialScanner.looksLikeAPassword(value)
+                        ? CredentialScanner.looksLikeCredential(value) || CredentialScanner.looksLikeAKey(value)
+                            || passwords.contains(name) && CredentialScanner.looksLikeAPassword(value) || encodes && Self.isUserAndPassword(value)
                         : isCredential(.text(value), under: key) || encodes && Self.isUserAndPassword(value))
-            }.map(\.range)
+            }.map(\.1.range)
         }
         guard value.written.holds("{{") else { return [] }
         // Code that encrypts, decrypts or signs with what it references uses it as a key
@@ -493,9 +496,10 @@ public struct SecretLiterals: Sendable {
     }
 
     /// Whether `value` is a `user:password` pair, as Basic credentials encode: no blank, a
-    /// name and a password of eight or more.
+    /// name and a password of eight or more; not a URN (`urn:contoso:orders`, audit V61).
     private static func isUserAndPassword(_ value: String) -> Bool {
-        guard let colon = value.firstIndex(of: ":"), !value.contains(where: \.isWhitespace), !value.holds("://") else { return false }
+        guard let colon = value.firstIndex(of: ":"), !value.contains(where: \.isWhitespace), !value.holds("://"), value[..<colon].lowercased() != "urn"
+        else { return false }
         return colon > value.startIndex && value[value.index(after: colon)...].count >= 8
     }
 

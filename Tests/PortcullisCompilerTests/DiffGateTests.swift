@@ -937,6 +937,16 @@ final class DiffGateTests: XCTestCase {
             try gate(silenced, swapped),
             ["privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment: this value looks like a credential"])
         try passes(silenced, silenced)
+        // A key at the end of a long comment: a digest of 64 lines left it out (audit V61).
+        let notes = (0..<70).map { "        note \($0): the partner runbook lives in the wiki\n" }.joined()
+        let noted = { (key: String) in
+            [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n",
+              "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: |\n      <policies><inbound><base />\n      <!-- portcullis:ignore SE001 - partner sandbox key -->\n      <!-- partner notes\n"
+                + notes + "        apiKey: \(key)\n      -->\n      </inbound></policies>\n")]
+        }
+        XCTAssertTrue(
+            try gate(try copy(of: BundleTests.contoso, noted(key)), try copy(of: BundleTests.contoso, noted("Zx9Qw8Er7Ty6Ui5OWq3Er4Ty5Ui6Op7")))
+                .contains { $0.hasPrefix("privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment") })
         // Written as a block, whose first line is every block's (audit V59).
         let block = try copy(of: committed, [("gateway.yaml", "  partner-api-key: \(key)\n", "  partner-api-key: |-  # portcullis:ignore SE001 -- rotated monthly\n    \(key)\n")])
         XCTAssertEqual(

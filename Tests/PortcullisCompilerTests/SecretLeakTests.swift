@@ -185,10 +185,10 @@ final class SecretLeakTests: XCTestCase {
     /// is not.
     func testAPlainNamedValueUsedAsACredentialIsSE001() throws {
         let values = "namedValues:\n  backend-pw: Tr0ub4dor-Horse-77\n  fn-secret-ish: q8Zr2LmN4vT7xK1p\n  basic-creds: c3ZjOmh1bnRlcjI=\n  region: westeurope\n  nv-k: Zx9Qw8Er7Ty6Ui5O\n  db-pw: Wq3Er4Ty5Ui6Op7\n  db-host: db.example.com\n"
-            + "  partner-cfg: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n  partner-pair: svc-orders:Kq7Lm2Np9Rs4\n  tenant: contoso\n  relay-key: 7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29\n  service-pw: hunter2-orders\n  client-name: '1'\n"
+            + "  partner-cfg: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n  partner-pair: svc-orders:Kq7Lm2Np9Rs4\n  tenant: contoso\n  relay-key: 7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29\n  service-pw: hunter2-orders\n  client-name: svc-orders.api\n"
         // From the audit of secrets (V52): a key kept in a variable, then sent under a key's
         // header, copied once more too (V58); a pair encoded into 'Basic' by code, and a
-        // password joined to a user name there (V59), though not the name itself; a
+        // password joined to a user name there (V59), though not the name itself (V61); a
         // variable of another value sent under a header that names nothing is not one.
         let policy = """
             policy: |

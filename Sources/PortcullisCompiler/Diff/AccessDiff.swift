@@ -316,7 +316,7 @@ public enum AccessDiff {
             guard Self.categories[diagnostic.code.id] != nil else { return nil }
             self.diagnostic = diagnostic
             route = routes.route(holding: diagnostic.range)
-            if Self.secrets.contains(Substring(diagnostic.code.id)) { flagged = covered.text(of: diagnostic.range)?.hashValue }
+            if Self.secrets.contains(Substring(diagnostic.code.id)) { flagged = covered.digest(of: diagnostic.range) }
             if diagnostic.suppression != nil {
                 silenced = "a 'portcullis:ignore' comment"
             } else {

@@ -268,33 +268,40 @@ struct RawRouteReading {
     }
 }
 
-/// The text a finding's range covers, read from the side's sources with each file's line
-/// starts found once: what tells one secret from another, a block scalar's lines too
-/// (audit V59: its first line, `|-`, was every block's).
+/// A digest of the bytes a finding's range covers, read from the side's sources with each
+/// file's line starts found once: what tells one secret from another, every line of a block
+/// scalar's (audit V59: its first line, `|-`, was every block's) however many (V61: a cap
+/// of 64 lines hid a key on the seventieth).
 struct CoveredText {
     private let sources: SourceFiles
     private var starts: [FileID: [Int]] = [:]
 
     init(_ sources: SourceFiles) { self.sources = sources }
 
-    mutating func text(of range: SourceRange) -> String? {
+    mutating func digest(of range: SourceRange) -> Int? {
         let file = sources[range.file]
         let lineStarts = starts[range.file] ?? file.lineStarts()
         starts[range.file] = lineStarts
-        var text = String.UnicodeScalarView()
-        // At most 64 lines: a hostile block of many lines, flagged again and again, is read
-        // once per finding.
-        let first = Int(range.start.line)
-        let last = min(first + 63, max(first, Int(range.end.line)))
-        for number in first...last {
-            guard let line = file.line(number, starts: lineStarts) else { break }
-            let scalars = Array(line.unicodeScalars)
-            let from = number == first ? min(scalars.count, max(0, Int(range.start.column) - 1)) : 0
-            let to = number == last ? min(scalars.count, max(from, Int(range.end.column) - 1)) : scalars.count
-            if number > first { text.append("\n") }
-            text.append(contentsOf: scalars[from..<to])
+        guard let from = Self.offset(of: range.start, in: file.bytes, lineStarts), let to = Self.offset(of: range.end, in: file.bytes, lineStarts), from <= to
+        else { return nil }
+        var hasher = Hasher()
+        file.bytes[from..<to].withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
+    }
+
+    /// The byte offset of `position`, whose column counts scalars from 1 on its line.
+    private static func offset(of position: SourcePosition, in bytes: [UInt8], _ lineStarts: [Int]) -> Int? {
+        let line = Int(position.line)
+        guard line >= 1, line <= lineStarts.count else { return line == lineStarts.count + 1 ? bytes.count : nil }
+        var offset = lineStarts[line - 1]
+        var column = 1
+        // A scalar starts at every byte that is not a UTF-8 continuation byte.
+        while column < Int(position.column), offset < bytes.count, bytes[offset] != 0x0A {
+            offset += 1
+            while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+            column += 1
         }
-        return String(text)
+        return offset
     }
 }
 
