@@ -450,11 +450,15 @@ public struct SecretLiterals: Sendable {
             let encodes = value.resolved.holds("ToBase64String")
             // Under `Authorization` a value is a scheme and a credential, which code may join
             // from several values (a client's id and secret): each is judged by its looks, and
-            // one written after a `:` (`{{user}}:{{pw}}`) as a password (a sample's plain
-            // client id in `Basic` was taken for one; audit V59: a password joined to a user
-            // name was then missed; V61: a user name was taken for a password).
+            // one in a password's place as a password (a sample's plain client id in `Basic`
+            // was taken for one; audit V59: a password joined to a user name was then missed;
+            // V61: a user name was taken for a password).
             let schemed = ["authorization", "proxy-authorization"].contains(key.lowercased())
-            let passwords = Set(NamedValues.references(in: value.written).filter { value.written.contains(":{{" + $0 + "}}") }.map { $0.lowercased() })
+            // In code that encodes `user:password`, every value written after the first is in
+            // a password's place, however the pair is joined (`Format("{0}:{1}", …)`).
+            let written = NamedValues.references(in: value.written)
+            let passwords = Set((encodes ? Array(written.dropFirst()) : []).map { $0.lowercased() }
+                + written.filter { value.written.contains(":{{" + $0 + "}}") }.map { $0.lowercased() })
             return Set(names.map { $0.lowercased() }).sorted().compactMap { name in plain[name].map { (name, $0) } }.filter { name, given in
                 let value = given.value
                 return CredentialScanner.isWrittenOut(value)
