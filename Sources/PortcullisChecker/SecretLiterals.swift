@@ -454,11 +454,13 @@ public struct SecretLiterals: Sendable {
             // was taken for one; audit V59: a password joined to a user name was then missed;
             // V61: a user name was taken for a password).
             let schemed = ["authorization", "proxy-authorization"].contains(key.lowercased())
-            // In code that encodes `user:password`, every value written after the first is in
-            // a password's place, however the pair is joined (`Format("{0}:{1}", …)`).
-            let written = NamedValues.references(in: value.written)
-            let passwords = Set((encodes ? Array(written.dropFirst()) : []).map { $0.lowercased() }
-                + written.filter { value.written.contains(":{{" + $0 + "}}") }.map { $0.lowercased() })
+            // Every value the code names is in a credential's place but the user's: the first
+            // of a pair that code encodes, however joined (`Format("{0}:{1}", …)`, `+ ":" +`);
+            // one alone, or after `Bearer`, is the credential (audit V62: only `:{{pw}}`
+            // written out was taken for a password's place).
+            let written = NamedValues.references(in: value.written).map { $0.lowercased() }
+            let user = encodes && Set(written).count > 1 ? written.first : nil
+            let passwords = Set(written).subtracting(user.map { [$0] } ?? [])
             return Set(names.map { $0.lowercased() }).sorted().compactMap { name in plain[name].map { (name, $0) } }.filter { name, given in
                 let value = given.value
                 return CredentialScanner.isWrittenOut(value)

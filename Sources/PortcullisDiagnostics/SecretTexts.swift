@@ -14,6 +14,10 @@ import PortcullisSupport
 public struct SecretTexts: Sendable {
     /// The texts' letters and digits, sorted, for a search by prefix.
     private let texts: [String]
+    /// The texts of ``shortestPrefix`` scalars or more, by their first ones: what a reason's
+    /// prose is searched for in one pass (testing each text in each reason made 8,000
+    /// silenced secrets lint in 220 s: audit V62).
+    private let byPrefix: [String: [[Unicode.Scalar]]]
     /// How far apart two quotes that are not next to each other are tried: a text that
     /// holds a quote itself, its letters and digits each in up to four bytes, with what
     /// sets them off. A part between the next two quotes is always tried.
@@ -56,6 +60,24 @@ public struct SecretTexts: Sendable {
         }
         self.texts = texts.sorted()
         longestShown = 4 * (texts.map { $0.unicodeScalars.count }.max() ?? 0) + 16
+        var byPrefix: [String: [[Unicode.Scalar]]] = [:]
+        for text in self.texts where text.unicodeScalars.count >= Self.shortestPrefix {
+            let scalars = Array(text.unicodeScalars)
+            byPrefix[String(String.UnicodeScalarView(scalars[..<Self.shortestPrefix])), default: []].append(scalars)
+        }
+        self.byPrefix = byPrefix
+    }
+
+    /// Whether `letters` holds one of the texts of ``shortestPrefix`` scalars or more.
+    private func holdsALongText(_ letters: String) -> Bool {
+        guard !byPrefix.isEmpty else { return false }
+        let scalars = Array(letters.unicodeScalars)
+        guard scalars.count >= Self.shortestPrefix else { return false }
+        for start in 0...(scalars.count - Self.shortestPrefix) {
+            guard let candidates = byPrefix[String(String.UnicodeScalarView(scalars[start..<(start + Self.shortestPrefix)]))] else { continue }
+            if candidates.contains(where: { $0.count <= scalars.count - start && scalars[start..<(start + $0.count)].elementsEqual($0) }) { return true }
+        }
+        return false
     }
 
     /// The letters and digits of `text`, in order; with `escaped`, without the escapes a
@@ -157,8 +179,7 @@ public struct SecretTexts: Sendable {
         guard !texts.isEmpty else { return prose }
         // A text long enough to be no accident anywhere in it, however it is set off
         // (`was:SECRET`, a tab), hides all of it.
-        let letters = Self.lettersAndDigits(prose[...])
-        if texts.contains(where: { $0.unicodeScalars.count >= Self.shortestPrefix && letters.contains($0) }) { return DisplayText.hiddenCredential }
+        if holdsALongText(Self.lettersAndDigits(prose[...])) { return DisplayText.hiddenCredential }
         let words = hiding(in: prose).split(separator: " ", omittingEmptySubsequences: false)
         return words.map { shows($0) ? DisplayText.hiddenCredential : String($0) }.joined(separator: " ")
     }

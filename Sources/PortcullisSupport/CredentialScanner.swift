@@ -362,12 +362,12 @@ public enum CredentialScanner {
     }
 
     /// Whether `text` could be a password a user chose: eight characters or more, no blank,
-    /// letters and a digit or sign, not a GUID (an application's id) or a URL. Code that
-    /// joins a credential from several values (a client's id and secret into `Basic`) is
-    /// judged value by value with it.
+    /// letters and a digit, not a GUID (an application's id) or a URL. Code that joins a
+    /// credential from several values (a client's id and secret into `Basic`) is judged
+    /// value by value with it; a scope or a host (`api.read`) has no digit.
     public static func looksLikeAPassword(_ text: String) -> Bool {
         text.count >= 8 && !text.contains(where: \.isWhitespace) && text.contains(where: \.isLetter)
-            && text.contains(where: { $0.isNumber || $0.isPunctuation || $0.isSymbol }) && !isAGUID(text) && !text.contains("://")
+            && text.contains(where: \.isNumber) && !isAGUID(text) && !text.contains("://")
     }
 
     private static func isAGUID(_ text: String) -> Bool {

@@ -952,6 +952,11 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(block, try copy(of: block, [("gateway.yaml", "    \(key)\n", "    Zx9Qw8Er7Ty6Ui5OWq3Er4Ty5Ui6Op7\n")])),
             ["privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment: this value looks like a credential"])
+        // The same block with CRLF line ends is the same secret (audit V62).
+        let crlf = try copy(of: block, [])
+        let gatewayFile = crlf.appendingPathComponent("gateway.yaml")
+        try String(contentsOf: gatewayFile, encoding: .utf8).replacingOccurrences(of: "\n", with: "\r\n").write(to: gatewayFile, atomically: true, encoding: .utf8)
+        try passes(block, crlf)
         // Found by the audit of the fixes: a finding BASE silenced alike whose message now
         // reads otherwise (its route renamed) is none; a second one silenced by a comment of
         // its own beside one BASE silenced with the same message is; a silenced finding that

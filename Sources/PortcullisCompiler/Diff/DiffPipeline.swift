@@ -284,8 +284,10 @@ struct CoveredText {
         starts[range.file] = lineStarts
         guard let from = Self.offset(of: range.start, in: file.bytes, lineStarts), let to = Self.offset(of: range.end, in: file.bytes, lineStarts), from <= to
         else { return nil }
+        // Line ends as either convention writes them (audit V62: a file turned to LF made
+        // a silenced block secret read as new).
         var hasher = Hasher()
-        file.bytes[from..<to].withUnsafeBytes { hasher.combine(bytes: $0) }
+        for byte in file.bytes[from..<to] where byte != 0x0D { hasher.combine(byte) }
         return hasher.finalize()
     }
 
