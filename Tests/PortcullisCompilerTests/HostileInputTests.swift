@@ -219,6 +219,28 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("changes the conditions under which 'ip-filter' checks requests"), result.stdout.prefix(2000) + "")
     }
 
+    /// Conditions that each read a variable set many times, in 10 routes: the setters' text
+    /// was joined into every condition's form, time as their product (found re-reading the
+    /// round's change; 0.10 s for one policy in a release build, so this bounds CI's debug
+    /// build rather than proving the change); each variable's setters are one digest now.
+    func testManyConditionsOfAVariableSetManyTimesAreComparedInLinearTime() throws {
+        func write(_ side: String, _ test: String) throws {
+            let setters = (0..<1_000).map { #"<set-variable name="v" value="value-\#($0)-of-the-variable" />"# }.joined()
+            let branches = (0..<1_000).map {
+                #"<when condition="@((string)context.Variables[&quot;v&quot;] \#(test) &quot;\#($0)&quot;)"><ip-filter action="allow"><address>10.0.0.1</address></ip-filter></when>"#
+            }.joined()
+            let folder = directory.appendingPathComponent(side)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let api = RuleExample.api(routes: (0..<10).map { "  - {id: r\($0), method: GET, path: /r\($0), scopes: [orders.read], policy: '<policies><inbound><base />\(setters)<choose>\(branches)</choose></inbound></policies>'}\n" }.joined())
+            try Data((RuleExample.baseGateway + "---\n" + api.text).utf8).write(to: folder.appendingPathComponent("defs.yaml"))
+        }
+        try write("base", "==")
+        try write("head", "!=")
+        let result = try BoundedRun.run(["diff", "base", "head", "--format", "json"], in: directory, seconds: 20)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("changes the conditions under which 'ip-filter' checks requests"), result.stdout.prefix(2000) + "")
+    }
+
     func testManyPoliciesOfTheirOwnIncludingLargeFragmentsAreComparedInLinearTime() throws {
         func write(_ side: String, _ value: String) throws {
             let fragments = (0..<50).map { index in

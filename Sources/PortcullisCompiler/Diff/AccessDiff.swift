@@ -1164,9 +1164,8 @@ struct RouteComparison {
         switch key {
         case .header: "which callers choose"
         case .claim where key.countsPerToken: "which every new token changes"
-        case .claim: "which gives each user of an application a budget of their own"
         case .ip: "which counts each address a caller sends from apart"
-        case .user, .subscription, .client: "which gives each user of an application a budget of their own"
+        case .claim, .user, .subscription, .client: "which gives each user of an application a budget of their own"
         }
     }
 

@@ -639,44 +639,37 @@ enum RawPolicyDiff {
         // aside (audit V58: a condition respaced was taken for another), with the values
         // the `set-variable`s of the policy and the fragments it includes give each
         // variable it reads, and those their values read in turn (audit V59: a copy of a
-        // copy changed, and fragments no policy includes were read for every route).
-        var setters: [String: (forms: String, reads: Set<String>?)]?
-        func decidingForm(of condition: PolicyXMLValue) -> String {
+        // copy changed, and fragments no policy includes were read for every route). Each
+        // variable's setters are kept as one digest and each condition is judged once: the
+        // setters' text was joined into every condition's form, time as their product.
+        var setters: [String: (digest: Int, reads: Set<String>?)]?
+        var judgedConditions: [String: Int] = [:]
+        func decidingForm(of condition: PolicyXMLValue) -> Int {
             let code = PolicyCode.normalized(values.value(condition.resolved))
-            guard condition.isExpression else { return code }
-            let read = PolicyCode.variablesDecidingBy(code)
-            if read?.isEmpty == true { return code }
-            if setters == nil {
-                var given: [String: (forms: String, reads: Set<String>?)] = [:]
-                var documents = [document]
-                var reached = Set<String>()
-                while let next = documents.popLast() {
-                    for element in next.allElements {
-                        if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, reached.insert(id).inserted,
-                            let fragment = fragments[id]
-                        {
-                            documents.append(fragment)
-                        }
-                        guard element.name == "set-variable", case .text(let name)? = element.attribute("name")?.value, let value = element.attribute("value")?.value
-                        else { continue }
-                        let form = PolicyCode.normalized(values.value(value.resolved))
-                        let reads = value.isExpression ? PolicyCode.variablesDecidingBy(form) : []
-                        let known = given[name]
-                        given[name] = ((known?.forms ?? "") + "\u{1}" + form, reads.flatMap { reads in known.map { $0.reads.map { $0.union(reads) } } ?? reads })
-                    }
+            if let known = judgedConditions[code] { return known }
+            var form = Hasher()
+            form.combine(code)
+            // The variables it reads, through the values their setters copy.
+            let read = condition.isExpression ? PolicyCode.variablesDecidingBy(code) : []
+            if read?.isEmpty != true {
+                if setters == nil { setters = Self.setters(in: document, fragments: fragments, values) }
+                let known = setters ?? [:]
+                var pending = read.map { Array($0) } ?? Array(known.keys)
+                var seen = Set(pending)
+                var reached: [(name: String, digest: Int)] = []
+                while let name = pending.popLast() {
+                    reached.append((name, known[name]?.digest ?? 0))
+                    let next = known[name].map { $0.reads.map(Array.init) ?? Array(known.keys) } ?? []
+                    for variable in next where seen.insert(variable).inserted { pending.append(variable) }
                 }
-                setters = given
+                for (name, digest) in reached.sorted(by: { $0.name < $1.name }) {
+                    form.combine(name)
+                    form.combine(digest)
+                }
             }
-            let known = setters ?? [:]
-            var pending = read.map { Array($0) } ?? Array(known.keys)
-            var seen = Set(pending)
-            var forms: [String] = []
-            while let name = pending.popLast() {
-                forms.append("\u{2}" + name + (known[name]?.forms ?? ""))
-                let next = known[name].map { $0.reads.map(Array.init) ?? Array(known.keys) } ?? []
-                for variable in next where seen.insert(variable).inserted { pending.append(variable) }
-            }
-            return code + forms.sorted().joined()
+            let digest = form.finalize()
+            judgedConditions[code] = digest
+            return digest
         }
         // `conditions`: what decides whether `elements` run, the `when`s around them
         // folded into one value (``Found/conditions``), in time linear in the branches.
@@ -747,7 +740,7 @@ enum RawPolicyDiff {
                     earlier.combine(conditions)
                     for branch in element.elements {
                         let everyRequest = branches.oneIsTaken && branches.mayBeTaken.count == 1 && branches.mayBeTaken[0].span == branch.span
-                        let condition = branch.attribute("condition").map { decidingForm(of: $0.value) } ?? ""
+                        let condition = branch.attribute("condition").map { decidingForm(of: $0.value) } ?? 0
                         var own = earlier
                         own.combine(branch.name)
                         own.combine(condition)
@@ -764,6 +757,35 @@ enum RawPolicyDiff {
         }
         add([document.root], of: document, shownAt: nil, underCondition: false)
         return found
+    }
+
+    /// What the `set-variable`s of `document` and the fragments it includes, at any depth,
+    /// give each variable: their values, named values put in and spacing aside, as one
+    /// digest, and the variables those values read (nil: any).
+    private static func setters(
+        in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument], _ values: GatewayComparison.Substitution
+    ) -> [String: (digest: Int, reads: Set<String>?)] {
+        var given: [String: (hasher: Hasher, reads: Set<String>?)] = [:]
+        var documents = [document]
+        var reached = Set<String>()
+        while let next = documents.popLast() {
+            for element in next.allElements {
+                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, reached.insert(id).inserted,
+                    let fragment = fragments[id]
+                {
+                    documents.append(fragment)
+                }
+                guard element.name == "set-variable", case .text(let name)? = element.attribute("name")?.value, let value = element.attribute("value")?.value
+                else { continue }
+                let form = PolicyCode.normalized(values.value(value.resolved))
+                let reads = value.isExpression ? PolicyCode.variablesDecidingBy(form) : []
+                var entry = given[name] ?? (Hasher(), [])
+                entry.hasher.combine(form)
+                if let known = entry.reads, let reads { entry.reads = known.union(reads) } else { entry.reads = nil }
+                given[name] = entry
+            }
+        }
+        return given.mapValues { ($0.hasher.finalize(), $0.reads) }
     }
 
     /// The branches of a `choose` that requests of `methods` (none: of any method) may take,

@@ -106,9 +106,9 @@ public enum LimitKey: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Claims that name a token's application, and its user, as a raw counter key's are
-    /// read too.
-    public static let applicationClaims: Set<String> = ["azp", "appid", "client_id"]
+    /// Claims that name a token's application (those the generated key for `client` reads),
+    /// and its user, as a raw counter key's are read too.
+    public static let applicationClaims = Set(Caller.client)
     public static let userClaims: Set<String> = ["sub", "oid", "upn"]
 
     /// ``countersPerCaller`` of a key whose every value the caller picks: the most.
