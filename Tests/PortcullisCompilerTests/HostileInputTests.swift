@@ -185,10 +185,6 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("no changes to access, limits or caching"), result.stdout)
     }
 
-    /// 500 routes, each with a policy of its own including the same 50 fragments of 200
-    /// statements: `diff` read every fragment again for each policy, for where it sends
-    /// requests, and placed each include before reading it (audit V50: 2,000 such routes
-    /// took 63 s with a release build, 400 took 12 s). Each fragment is read once now.
     /// Thousands of secrets, each silenced with a reason: each reason's prose was searched
     /// for every secret's text (8,000 took 220 s to lint: audit V62).
     func testManySilencedSecretsAreLintedInLinearTime() throws {
@@ -203,20 +199,9 @@ final class HostileInputTests: XCTestCase {
     /// kept as a copy of all those before it, 3,300 branches taking 405 MB for one route
     /// (audit V58); they are folded into one value per branch now.
     func testManyBranchesOfChangedConditionsAreComparedInLinearTime() throws {
-        func write(_ side: String, _ test: String) throws {
-            let branches = (0..<1_400).map {
-                #"<when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-N&quot;,&quot;&quot;) \#(test) &quot;\#($0)&quot;)"><ip-filter action="allow"><address>10.0.0.1</address></ip-filter></when>"#
-            }.joined()
-            let folder = directory.appendingPathComponent(side)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let api = RuleExample.api(routes: (0..<10).map { "  - {id: r\($0), method: GET, path: /r\($0), scopes: [orders.read], policy: '<policies><inbound><base /><choose>\(branches)</choose></inbound></policies>'}\n" }.joined())
-            try Data((RuleExample.baseGateway + "---\n" + api.text).utf8).write(to: folder.appendingPathComponent("defs.yaml"))
+        try compareChangedConditions(count: 1_400, setters: "") { test, index in
+            "@(context.Request.Headers.GetValueOrDefault(&quot;X-N&quot;,&quot;&quot;) \(test) &quot;\(index)&quot;)"
         }
-        try write("base", "==")
-        try write("head", "!=")
-        let result = try BoundedRun.run(["diff", "base", "head", "--format", "json"], in: directory, seconds: 20)
-        XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("changes the conditions under which 'ip-filter' checks requests"), result.stdout.prefix(2000) + "")
     }
 
     /// Conditions that each read a variable set many times, in 10 routes: the setters' text
@@ -224,23 +209,32 @@ final class HostileInputTests: XCTestCase {
     /// round's change; 0.10 s for one policy in a release build, so this bounds CI's debug
     /// build rather than proving the change); each variable's setters are one digest now.
     func testManyConditionsOfAVariableSetManyTimesAreComparedInLinearTime() throws {
-        func write(_ side: String, _ test: String) throws {
-            let setters = (0..<1_000).map { #"<set-variable name="v" value="value-\#($0)-of-the-variable" />"# }.joined()
-            let branches = (0..<1_000).map {
-                #"<when condition="@((string)context.Variables[&quot;v&quot;] \#(test) &quot;\#($0)&quot;)"><ip-filter action="allow"><address>10.0.0.1</address></ip-filter></when>"#
-            }.joined()
+        let setters = (0..<1_000).map { #"<set-variable name="v" value="value-\#($0)-of-the-variable" />"# }.joined()
+        try compareChangedConditions(count: 1_000, setters: setters) { test, index in
+            "@((string)context.Variables[&quot;v&quot;] \(test) &quot;\(index)&quot;)"
+        }
+    }
+
+    /// `diff` of 10 routes whose policies run `setters`, then a `choose` of `count` branches
+    /// each guarding a filter, under `condition(test, index)` with `==` in BASE and `!=` in
+    /// HEAD: within 20 s, each change weighed.
+    private func compareChangedConditions(count: Int, setters: String, condition: (String, Int) -> String) throws {
+        for (side, test) in [("base", "=="), ("head", "!=")] {
+            let branches = (0..<count).map { #"<when condition="\#(condition(test, $0))"><ip-filter action="allow"><address>10.0.0.1</address></ip-filter></when>"# }.joined()
             let folder = directory.appendingPathComponent(side)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let api = RuleExample.api(routes: (0..<10).map { "  - {id: r\($0), method: GET, path: /r\($0), scopes: [orders.read], policy: '<policies><inbound><base />\(setters)<choose>\(branches)</choose></inbound></policies>'}\n" }.joined())
             try Data((RuleExample.baseGateway + "---\n" + api.text).utf8).write(to: folder.appendingPathComponent("defs.yaml"))
         }
-        try write("base", "==")
-        try write("head", "!=")
         let result = try BoundedRun.run(["diff", "base", "head", "--format", "json"], in: directory, seconds: 20)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("changes the conditions under which 'ip-filter' checks requests"), result.stdout.prefix(2000) + "")
     }
 
+    /// 500 routes, each with a policy of its own including the same 50 fragments of 200
+    /// statements: `diff` read every fragment again for each policy, for where it sends
+    /// requests, and placed each include before reading it (audit V50: 2,000 such routes
+    /// took 63 s with a release build, 400 took 12 s). Each fragment is read once now.
     func testManyPoliciesOfTheirOwnIncludingLargeFragmentsAreComparedInLinearTime() throws {
         func write(_ side: String, _ value: String) throws {
             let fragments = (0..<50).map { index in
