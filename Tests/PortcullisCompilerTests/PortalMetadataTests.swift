@@ -69,6 +69,32 @@ final class PortalMetadataTests: XCTestCase {
             lint.stdout)
     }
 
+    /// APIM's resource contracts cap a display name, a description and a named value's
+    /// value; a longer one linted and built clean and failed only at deployment (audit V60).
+    /// An environment's value is held to the same cap.
+    func testTextLongerThanAPIMKeepsIsRefused() throws {
+        let project = directory.appendingPathComponent("long")
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
+        func edit(_ file: String, _ old: String, _ new: String) throws {
+            let url = project.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertTrue(text.contains(old), "\(file): \(old)")
+            try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+        }
+        try edit("gateway.yaml", "{displayName: Partner program}", "{displayName: \(String(repeating: "p", count: 161))}")
+        try edit("gateway.yaml", "{displayName: Partner companies,", "{displayName: \(String(repeating: "g", count: 300)),")
+        try edit("environments/dev.yaml", "tenant-id: 5f1c2a9e-7d3b-4e8a-9c61-0b2d4f6a8e13", "tenant-id: \(String(repeating: "t", count: 4097))")
+        let lint = try ToolProcess.run(["lint", project.path, "--env", "dev", "--quiet"])
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        let errors = lint.stdout.split(separator: "\n").filter { $0.contains("characters, but APIM takes at most") }
+            .map { String($0[$0.range(of: "error: ")!.upperBound...]) }
+        XCTAssertEqual(
+            errors,
+            ["'value' holds 4097 characters, but APIM takes at most 4096 [YS004]",
+             "'displayName' holds 161 characters, but APIM takes at most 160 [YS004]"],
+            lint.stdout)
+    }
+
     /// An environment that writes a named value alone changes its value and keeps the
     /// display name (its name: APIM resolves references by display name) and the tags the
     /// definitions give it.

@@ -74,6 +74,22 @@ final class RoutesAcrossAPIsTests: XCTestCase {
             [])
     }
 
+    /// Only one set's versions share a path: an unversioned API or another set's version
+    /// there leaves to the gateway which API a request reaches (audit V60: lint passed an
+    /// unversioned public API and a second set's version on a versioned set's path).
+    func testOnlyOneSetsVersionsShareAPath() throws {
+        let gateway = RuleExample.baseGateway + "versionSets:\n  orders: {scheme: header, parameter: Api-Version}\n  reports: {scheme: query, parameter: api-version}\n"
+        let listing = "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"
+        let v1 = ("orders-v1", "orders", "version: {set: orders, name: v1}\n", listing)
+        XCTAssertEqual(
+            try findings([v1, ("orders-legacy", "Orders", "", open)], gateway: gateway),
+            ["RF004 orders-v1.yaml: APIs 'orders-legacy' and 'orders-v1' both use path 'orders'"])
+        XCTAssertEqual(
+            try findings([v1, ("reports-v1", "orders", "version: {set: reports, name: v1}\n", listing)], gateway: gateway),
+            ["RF004 reports-v1.yaml: APIs 'orders-v1' and 'reports-v1' both use path 'orders'"])
+        XCTAssertEqual(try findings([v1, ("orders-v2", "orders", "version: {set: orders, name: v2}\n", listing)], gateway: gateway), [])
+    }
+
     /// APIM reads an API's path without case, as it reads routes'.
     func testAPIPathsDifferingInCaseAreRF004() throws {
         XCTAssertEqual(

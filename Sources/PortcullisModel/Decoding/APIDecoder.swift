@@ -29,7 +29,7 @@ extension DocumentDecoder {
         }
         var api = API(
             name: name ?? Located("", at: kindRange),
-            displayName: fields[.displayName].flatMap { context.string($0) },
+            displayName: fields[.displayName].flatMap { context.string($0, atMost: 300) },
             description: fields[.description].flatMap { context.string($0) },
             path: path ?? Located("", at: kindRange),
             backend: backend ?? .url(Located("", at: kindRange)),

@@ -16,7 +16,7 @@ extension DocumentDecoder {
         let errorsBefore = context.errorCount
         guard let fields = context.fields(root, BackendField.self, named: "Backend", introducedAt: kindRange) else { return }
         let name = context.require(fields, .name).flatMap { context.name($0, form: .resource) }
-        let description = fields[.description].flatMap { context.string($0) }
+        let description = fields[.description].flatMap { context.string($0, atMost: 2000) }
         var target: Backend.Target?
         switch (fields[.url], fields[.pool]) {
         case (let url?, nil):

@@ -167,6 +167,20 @@ struct DecodingContext {
         string(entry.value, field: entry.key, templates: templates)
     }
 
+    /// A string APIM's resource contract caps at `limit` characters: a longer one passed
+    /// lint and build and failed only at deployment (audit V60). The value is kept, so
+    /// nothing else is reported for its absence.
+    mutating func string(_ entry: YAMLEntry, atMost limit: Int) -> Located<String>? {
+        guard let text = string(entry) else { return nil }
+        let count = text.value.unicodeScalars.count
+        if count > limit {
+            diagnostics.report(
+                .invalidValue, "\(MessageText.quoted(entry.key)) holds \(count) characters, but APIM takes at most \(limit)",
+                at: text.range, notes: [Diagnostic.Note("shorten it to \(limit) characters or fewer", at: text.range)])
+        }
+        return text
+    }
+
     /// One pass over the bytes for what makes text special to APIM: a leading `@(`/`@{`
     /// (after white space), a doubled curly brace (`{{name}}`), and bytes that may start a
     /// forbidden character. Most values have none, so this is all the work they cost;

@@ -94,14 +94,14 @@ extension DocumentDecoder {
             guard let valueName = context.keyName(item, of: "namedValues", form: .namedValue) else { continue }
             names.insert(valueName.value)
             guard case .mapping = item.value.content else {
-                if let value = context.string(item) {
+                if let value = context.string(item, atMost: NamedValue.maximumLength) {
                     context.checkNamedValue(value, name: valueName.value)
                     namedValues.append(NamedValue(name: valueName, value: value))
                 }
                 continue
             }
             guard let fields = context.fields(item.value, NamedValueField.self, named: item.key, introducedAt: item.keyRange),
-                let value = context.require(fields, .value).flatMap({ context.string($0) })
+                let value = context.require(fields, .value).flatMap({ context.string($0, atMost: NamedValue.maximumLength) })
             else { continue }
             context.checkNamedValue(value, name: valueName.value)
             namedValues.append(
@@ -162,7 +162,7 @@ extension DocumentDecoder {
             guard fields[.parameter] == nil || parameter != nil else { continue }
             sets.append(
                 VersionSet(
-                    name: setName, displayName: fields[.displayName].flatMap { context.string($0) },
+                    name: setName, displayName: fields[.displayName].flatMap { context.string($0, atMost: 100) },
                     description: fields[.description].flatMap { context.string($0) }, scheme: scheme, parameter: parameter))
         }
         return sets
@@ -175,7 +175,7 @@ extension DocumentDecoder {
             guard let tagName = context.keyName(item, of: "tags", form: .resource),
                 let fields = context.fields(item.value, TagField.self, named: item.key, introducedAt: item.keyRange)
             else { return nil }
-            return Tag(name: tagName, displayName: fields[.displayName].flatMap { context.string($0) })
+            return Tag(name: tagName, displayName: fields[.displayName].flatMap { context.string($0, atMost: 160) })
         }
     }
 
@@ -194,7 +194,7 @@ extension DocumentDecoder {
             guard let fields = context.fields(item.value, GroupField.self, named: item.key, introducedAt: item.keyRange) else { continue }
             groups.append(
                 Group(
-                    name: groupName, displayName: fields[.displayName].flatMap { context.string($0) },
+                    name: groupName, displayName: fields[.displayName].flatMap { context.string($0, atMost: 300) },
                     description: fields[.description].flatMap { context.string($0) }))
         }
         return groups

@@ -11,8 +11,8 @@ extension DocumentDecoder {
         }
         var product = Product(
             name: name ?? Located("", at: kindRange),
-            displayName: fields[.displayName].flatMap { context.string($0) },
-            description: fields[.description].flatMap { context.string($0) },
+            displayName: fields[.displayName].flatMap { context.string($0, atMost: 300) },
+            description: fields[.description].flatMap { context.string($0, atMost: 1000) },
             apis: apis ?? [],
             subscriptionRequired: fields[.subscriptionRequired].flatMap { context.bool($0) },
             approvalRequired: fields[.approvalRequired].flatMap { context.bool($0) },

@@ -39,6 +39,6 @@ extension DocumentDecoder {
         guard let name, let policy else { return }
         definitions.fragments.append(
             PolicyFragment(
-                name: name, description: fields[.description].flatMap { context.string($0) }, policy: policy, kindRange: kindRange))
+                name: name, description: fields[.description].flatMap { context.string($0, atMost: 1000) }, policy: policy, kindRange: kindRange))
     }
 }

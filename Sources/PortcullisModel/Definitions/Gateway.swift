@@ -164,6 +164,9 @@ public struct NamedValue: Sendable {
     /// What APIM shows; the name unless written.
     public var displayName: Located<String>? = nil
     public var tags: [Located<String>] = []
+
+    /// The most characters APIM keeps in a named value's value.
+    static let maximumLength = 4096
 }
 
 /// A secret named value: Key Vault-backed, or (insecurely) given as a literal.

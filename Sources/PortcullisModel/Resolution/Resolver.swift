@@ -162,7 +162,7 @@ public struct Resolver: Sendable {
 
     private mutating func checkUniqueAPIs() {
         var names = ResourceNames(capacity: definitions.apis.count)
-        var paths: [String: (api: String, range: SourceRange)] = [:]
+        var paths: [String: (api: String, range: SourceRange, set: String?)] = [:]
         var versions: [String: (api: String, range: SourceRange)] = [:]
         // Indices are sorted, not the APIs: sorting a thousand APIs moves each several times.
         let apis = definitions.apis
@@ -171,14 +171,13 @@ public struct Resolver: Sendable {
             if let first = names.earlier(api.name) {
                 duplicate("API '\(api.name.value)' is defined twice", of: api.name, earlier: first)
             }
-            // The versions of one set share a path; the version tells them apart. APIM
-            // reads paths without case, as it does routes (audit V45).
-            var pathKey = api.path.value.lowercased()
-            if let version = api.version {
+            // APIM reads paths without case, as it does routes (audit V45).
+            let pathKey = api.path.value.lowercased()
+            let set = api.version?.set.value.lowercased()
+            if let version = api.version, let set {
                 // Set and version names without case too: `/orders/v1` and `/orders/V1` are
                 // one URL to APIM (audit V60: one API's checks never ran there).
-                let key = version.set.value.lowercased() + "\u{0}" + version.name.value.lowercased()
-                pathKey += "\u{0}" + key
+                let key = set + "\u{0}" + version.name.value.lowercased()
                 if let first = versions[key] {
                     duplicate(
                         "APIs '\(first.api)' and '\(api.name.value)' are both version '\(version.name.value)' of version set '\(version.set.value)'",
@@ -187,12 +186,17 @@ public struct Resolver: Sendable {
                 }
                 versions[key] = (api.name.value, version.name.range)
             }
+            // Only the versions of one set share a path, the version telling them apart: an
+            // unversioned API or a second set there leaves which API a request reaches to
+            // the gateway, not to the checks (audit V60).
             if let first = paths[pathKey] {
-                diagnostics.report(
-                    .duplicateAPIPath, "APIs '\(first.api)' and '\(api.name.value)' both use path '\(api.path.value)'",
-                    at: api.path.range, notes: [Diagnostic.Note("'\(first.api)' sets the path here", at: first.range)])
+                if set == nil || first.set != set {
+                    diagnostics.report(
+                        .duplicateAPIPath, "APIs '\(first.api)' and '\(api.name.value)' both use path '\(api.path.value)'",
+                        at: api.path.range, notes: [Diagnostic.Note("'\(first.api)' sets the path here", at: first.range)])
+                }
             } else {
-                paths[pathKey] = (api.name.value, api.path.range)
+                paths[pathKey] = (api.name.value, api.path.range, set)
             }
         }
     }
