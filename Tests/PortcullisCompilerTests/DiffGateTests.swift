@@ -1173,6 +1173,20 @@ final class DiffGateTests: XCTestCase {
             try gate(one, BundleTests.contoso),
             ["looser-limit: product 'partners' lets a developer hold any number of subscriptions instead of 1, each counting its limits anew"])
         try passes(try copy(of: BundleTests.contoso, limited("subscriptionsLimit: 5\n")), one)
+        // Without limits of its own, a product's APIs' limits keyed by subscription count
+        // per subscription too (audit V59); limits keyed otherwise do not.
+        let ownLimits = [
+            ("products.yaml", "rateLimit: {calls: 1000, per: 60s}\nquota: {calls: 1000000, per: 30d}\n", ""),
+            ("environments/prod.yaml", "products:\n  partners:\n    quota: {calls: 5000000, per: 30d}\n", ""),
+        ]
+        let keyedBy = { (key: String) in [("apis/partner-orders.yaml", "rateLimit: {calls: 300, per: 60s, key: client}", "rateLimit: {calls: 300, per: 60s, key: \(key)}")] }
+        func product(_ limit: String, _ key: String) throws -> URL {
+            try copy(of: BundleTests.contoso, limited("subscriptionsLimit: \(limit)\n") + ownLimits + keyedBy(key))
+        }
+        XCTAssertEqual(
+            try gate(try product("1", "subscription"), try product("3", "subscription")),
+            ["looser-limit: product 'partners' lets a developer hold 3 subscriptions instead of 1, each counting its limits anew"])
+        try passes(try product("1", "client"), try product("3", "client"))
     }
 
     /// A limit keyed on a claim every token has a value of its own for (`jti`) starts a new

@@ -834,6 +834,19 @@ public enum AccessDiff {
         let before = Dictionary(base.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         let after = Dictionary(head.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         var changes: [AccessChange] = []
+        // The products (by name without case) some route of whose APIs a limit keyed by
+        // subscription counts; found once, when a product's subscriptions limit is raised.
+        var subscriptionCounted: Set<String>?
+        func countedPerSubscription() -> Set<String> {
+            if let subscriptionCounted { return subscriptionCounted }
+            var names: Set<String> = []
+            for route in head.project.routes
+            where route.activeRateLimit?.effectiveKey == .subscription || route.activeQuota?.effectiveKey == .subscription {
+                for index in route.products { names.insert(head.project.products[index].name.value.lowercased()) }
+            }
+            subscriptionCounted = names
+            return names
+        }
         // A product renamed (``Renames``) is weighed against what it was, not hidden as an
         // addition.
         for (key, product) in after {
@@ -915,12 +928,16 @@ public enum AccessDiff {
                     message: "product '\(name)' no longer requires a subscription, so its \(product.rateLimit != nil && product.quota != nil ? "rate limit and quota count" : product.rateLimit != nil ? "rate limit counts" : "quota counts") nothing",
                     place: head.location(product.subscriptionRequired?.range ?? product.name.range)))
             }
-            // A product's limits count per subscription: a developer who may hold more
-            // subscriptions spends its budget that many times over (audit V60: raised or
-            // removed, it passed as no change). Left out, a developer may hold any number.
-            if product.effectiveSubscriptionRequired, product.rateLimit != nil || product.quota != nil || product.policy != nil {
+            // A product's limits count per subscription, and so do its APIs' limits keyed by
+            // subscription (the language's default key): a developer who may hold more
+            // subscriptions spends each budget that many times over (audits V59 and V60:
+            // raised or removed, it passed as no change). Left out, a developer may hold any
+            // number.
+            if product.effectiveSubscriptionRequired {
                 let (was, now) = (previous.subscriptionsLimit?.value, product.subscriptionsLimit?.value)
-                if let was, now.map({ $0 > was }) ?? true {
+                if let was, now.map({ $0 > was }) ?? true,
+                    product.rateLimit != nil || product.quota != nil || product.policy != nil || countedPerSubscription().contains(key)
+                {
                     changes.append(AccessChange(
                         category: .looserLimit, subject: subject,
                         message: "product '\(name)' lets a developer hold \(now.map { "\($0) subscriptions" } ?? "any number of subscriptions") instead of \(was), each counting its limits anew",
