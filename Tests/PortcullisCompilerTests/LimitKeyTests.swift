@@ -52,6 +52,20 @@ final class LimitKeyTests: XCTestCase {
         XCTAssertFalse(try ToolProcess.run(["lint", "."], in: sub).stdout.contains("RL004"))
     }
 
+    /// `scp` holds the scopes a caller asked for, any part of those it was granted: each
+    /// set asked for is a new count (audit V55: `claim:scp` linted clean), raw too.
+    func testAKeyOfTheScopesAskedForIsRL004() throws {
+        let folder = try project("scp", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], rateLimit: {calls: 10, per: 60s, key: \"claim:scp\"}}\n")
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertTrue(
+            lint.stdout.contains("route 'list-orders' counts its rate limit by claim 'scp', which holds the scopes a caller asks for in each token [RL004]"), lint.stdout)
+        let raw = #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Claims.GetValueOrDefault(&quot;scp&quot;, &quot;&quot;))" />"#
+        let rawFolder = try ExampleProject.write(
+            to: directory.appendingPathComponent("raw-scp"), routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n", rawInbound: raw)
+        let rawLint = try ToolProcess.run(["lint", "."], in: rawFolder)
+        XCTAssertTrue(rawLint.stdout.contains("counts by the token's 'scp', which holds the scopes a caller asks for in each token [RL004]"), rawLint.stdout)
+    }
+
     /// With RL006 switched off, a route without a token may be counted by a claim: no
     /// token names a caller, so its requests are refused, as `gateway.json` says. The
     /// policy read a variable nothing set, and APIM failed every request (audit V38).

@@ -76,12 +76,26 @@ public enum LimitKey: Sendable, Equatable, CustomStringConvertible {
         if case .header = self { true } else { false }
     }
 
-    /// Whether every token has a value of its own: a claim that names the token rather than
-    /// its holder (`jti`, its times, a nonce, its sign-in session: `session_state` is new at
-    /// every sign-in, audit V31), so a caller who asks for a new token starts a new count.
+    /// Whether every token may have a value of its own: a claim that names the token rather
+    /// than its holder (`jti`, its times, a nonce, its sign-in session: `session_state` is
+    /// new at every sign-in, audit V31), or that holds the scopes the caller asked for, any
+    /// part of those it was granted (`scp`, audit V55); a caller who asks for a new token
+    /// starts a new count.
     public var countsPerToken: Bool {
-        guard case .claim(let name) = self else { return false }
-        return ["jti", "uti", "iat", "nbf", "exp", "nonce", "auth_time", "sid", "aio", "rh", "session_state", "at_hash", "c_hash"].contains(name.lowercased())
+        guard case .claim(let written) = self else { return false }
+        let name = written.lowercased()
+        return Self.requestedScopeClaims.contains(name)
+            || ["jti", "uti", "iat", "nbf", "exp", "nonce", "auth_time", "sid", "aio", "rh", "session_state", "at_hash", "c_hash"].contains(name)
+    }
+
+    private static let requestedScopeClaims: Set<String> = ["scp", "scope"]
+
+    /// Why a caller picks a ``countsPerToken`` claim's value, as findings say it.
+    public var whyTheCallerPicksIt: String {
+        guard case .claim(let name) = self, Self.requestedScopeClaims.contains(name.lowercased()) else {
+            return "which is new in every token a caller asks for"
+        }
+        return "which holds the scopes a caller asks for in each token"
     }
 
     /// How many counters one caller may spend, in order: an application's one (its

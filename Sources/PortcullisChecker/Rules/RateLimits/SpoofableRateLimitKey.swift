@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SpoofableRateLimitKey: Rule {
     public static let code = DiagnosticCode(
         "RL004", "spoofable-rate-limit-key", .warning,
-        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key', 'quota-by-key', 'llm-token-limit' or 'limit-concurrency' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses, or by a claim new in every token ('jti'), or a raw 'rate-limit-by-key' whose 'calls' or 'renewal-period' the caller writes")
+        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key', 'quota-by-key', 'llm-token-limit' or 'limit-concurrency' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses, or by a claim that may differ in every token the caller asks for ('jti', 'scp'), or a raw 'rate-limit-by-key' whose 'calls' or 'renewal-period' the caller writes")
 
     public static let description = RuleDescription(
         code,
@@ -168,7 +168,7 @@ public enum SpoofableRateLimitKey: Rule {
                 if let claim = Self.perTokenClaim(readBy: keyCode) {
                     let range = scope.document.range(key.valueSpan)
                     findings.report(
-                        code, "raw '\(limit.name)' in \(scope.owner) counts by the token's '\(claim)', which is new in every token a caller asks for", at: range,
+                        code, "raw '\(limit.name)' in \(scope.owner) counts by the token's '\(claim)', \(LimitKey.claim(claim).whyTheCallerPicksIt)", at: range,
                         notes: [Diagnostic.Note("count by a claim that names the caller ('sub', 'oid', 'azp')", at: range)])
                     continue
                 } else if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
@@ -198,7 +198,7 @@ public enum SpoofableRateLimitKey: Rule {
         }
     }
 
-    /// The claim counter key `code` reads of a token that is new in every token
+    /// The claim counter key `code` reads of a token that may differ in every token
     /// (``PortcullisModel/LimitKey/countsPerToken``): `AsJwt()?.Id`, its times, or such a
     /// claim by name (audit V31: a key of `jti` linted clean, raw as in the definitions).
     static func perTokenClaim(readBy code: String) -> String? {
@@ -444,7 +444,7 @@ public enum SpoofableRateLimitKey: Rule {
         case .header(let header): chosen = "header '\(header)', which callers choose"
         // A caller who asks for another token starts another count (audit V31: `claim:jti`
         // linted clean).
-        case .claim(let claim) where key.value.countsPerToken: chosen = "claim '\(claim)', which is new in every token a caller asks for"
+        case .claim(let claim) where key.value.countsPerToken: chosen = "claim '\(claim)', \(key.value.whyTheCallerPicksIt)"
         default: return
         }
         let (range, notes) = setting.origin == .route ? (key.range, []) : context.location(of: setting, on: route, what: what)
