@@ -4116,6 +4116,14 @@ final class RawPolicyTests: XCTestCase {
             ("useremail", #"<set-backend-service base-url="@(&quot;https://&quot; + context.User.Email + &quot;/&quot; + \#(tenant))" />"#),
             ("userdomain", #"<set-backend-service base-url="@(&quot;https://&quot; + context.User.Email.Split(&apos;@&apos;)[1] + &quot;/profile&quot;)" />"#),
             ("userpath", #"<set-backend-service base-url="@(&quot;https://profiles.example.com/users/&quot; + context.User.Id)" />"#),
+            // Nor is the address it sends from (a certificate may name an IP address) or its
+            // subscription, which a developer names (audit V66); past a written host, they
+            // are a path.
+            ("senderaddress", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.IpAddress + &quot;:8443/api&quot;)" />"#),
+            ("subscriptionname", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Subscription?.Name + &quot;.example.com/&quot;)" />"#),
+            // A proxy the caller names receives the requests and the proxy's credentials.
+            ("proxy", #"<proxy url="@(context.Request.Headers.GetValueOrDefault(&quot;X-Proxy&quot;, &quot;http://proxy.example.com:8080&quot;))" username="gw" password="{{partner-secret}}" />"#),
+            ("addresspath", #"<set-backend-service base-url="@(&quot;https://audit.example.com/&quot; + context.Request.IpAddress)" />"#),
             // A backend entity the request names is any of the instance's (found by an
             // audit); one chosen among names written out is not.
             ("backendid", #"<set-backend-service backend-id="@(context.Request.Headers.GetValueOrDefault(&quot;X-Backend&quot;, &quot;orders-backend&quot;))" />"#),
@@ -4211,12 +4219,15 @@ final class RawPolicyTests: XCTestCase {
             "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit", "blockopen", "choiceopen",
             "regionthen", "useremail", "userdomain", "formatcaller", "formatscheme", "formatcallerformat", "formatgeneric", "formatsecret", "formatbraces",
             "urirelative", "urischeme", "substring", "formatsubstring", "bracketcut", "interpolatedcut", "namedarguments", "testedstart", "coalescecut", "blockreturnedcut", "schemethenhost", "holecomment",
-            "tokenclaim"]
+            "tokenclaim", "senderaddress", "subscriptionname"]
         {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
                 "\(open):\n" + findings.joined(separator: "\n"))
         }
+        XCTAssertTrue(
+            findings.contains("SE003 defs/apis.yaml: 'url' of raw 'proxy' in API 'proxy' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
+            findings.joined(separator: "\n"))
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
@@ -4226,7 +4237,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: 'backend-id' of raw 'set-backend-service' in API 'tokenbackendid' takes the backend from the request, so the request and the credentials it carries go to any backend of the instance the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 57, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 60, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -56,18 +56,19 @@ enum CallerChosenHost {
     }
 
     /// Whether `code` reads who sends the request, which no source of a value says: the
-    /// user (`context.User.Email`, whose domain a user chooses) or the client certificate
-    /// (the audit of the fixes found a host made of nothing else unreported).
+    /// user (`context.User.Email`, whose domain a user chooses), the client certificate
+    /// (the audit of the fixes found a host made of nothing else unreported), the address
+    /// it sends from (a certificate may name an IP address) or its subscription, which a
+    /// developer names in the portal (audit V66).
     private static func readsTheSender(_ code: String) -> Bool {
         let read = ExpressionFlow.withoutWrittenText(code)
         return senderParts.contains { read.holds($0) }
     }
 
-    /// The members that name who sends the request, and those that name the request or
-    /// what it is sent under besides: read by ``readsTheSender(_:)`` and
-    /// ``readsTheCallersParts(_:)``.
-    private static let senderParts: [StaticString] = ["User", "Certificate"]
-    private static let requestParts: [StaticString] = senderParts + ["Request", "Subscription"]
+    /// The members that name who sends the request, and those that name the request
+    /// besides: read by ``readsTheSender(_:)`` and ``readsTheCallersParts(_:)``.
+    private static let senderParts: [StaticString] = ["User", "Certificate", "IpAddress", "Subscription"]
+    private static let requestParts: [StaticString] = senderParts + ["Request"]
 
     /// Whether the host of the URL `code` makes is fixed before anything the caller writes
     /// joins it, in every value the code may give (each branch of a choice, each value a

@@ -153,6 +153,11 @@ public enum InsecureURL: Rule {
         for element in setURLs {
             for case .text(let value, let span) in element.children where value.isExpression { urls.append(("raw 'set-url'", value, span)) }
         }
+        // A proxy receives the requests sent through it and the proxy's credentials, over
+        // plain HTTP (audit V66).
+        for element in scope.elements(named: Self.proxies) {
+            if let written = element.attribute("url"), written.value.isExpression { urls.append(("'url' of raw 'proxy'", written.value, written.valueSpan)) }
+        }
         // The code with the values known put in; a named value whose value is not known (a
         // secret's) is judged as written. A known value is judged by what it holds:
         // `{{scheme}}//` with a scheme alone fixes no host (found by an audit). The variables
@@ -191,6 +196,7 @@ public enum InsecureURL: Rule {
 
     private static let backendSetters: Set<String> = ["set-backend-service"]
     private static let urlSetters: Set<String> = ["set-url"]
+    private static let proxies: Set<String> = ["proxy"]
 
     /// Whether `url` starts with `http://` in any letter case, after any white space (a
     /// named value may hold some; the URL behind it is no safer). Only its first seven bytes are
