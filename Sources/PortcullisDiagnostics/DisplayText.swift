@@ -35,7 +35,8 @@ public enum DisplayText {
     /// punctuation aside, that is one (an unknown named value named with a function's key
     /// was quoted whole: the last audit of the round).
     private static func holdsACredential(_ text: String) -> Bool {
-        CredentialScanner.looksLikeCredential(text) || text.split(separator: " ").contains { word in
+        CredentialScanner.looksLikeCredential(text) || escapesBroken(text).map(CredentialScanner.looksLikeCredential) == true
+            || text.split(separator: " ").contains { word in
             var word = word
             while let first = word.first, wordEnds.contains(first) { word = word.dropFirst() }
             while let last = word.last, wordEnds.contains(last) { word = word.dropLast() }
@@ -46,7 +47,44 @@ public enum DisplayText {
     /// Whether a quoted part or a word of a message is to be hidden: a credential by its
     /// shape, or nothing but a generated key.
     private static func hides(_ part: String) -> Bool {
-        CredentialScanner.looksLikeCredential(part) || CredentialScanner.looksLikeABareKey(part)
+        if CredentialScanner.looksLikeCredential(part) || CredentialScanner.looksLikeABareKey(part) { return true }
+        guard let broken = escapesBroken(part) else { return false }
+        return CredentialScanner.looksLikeCredential(broken) || broken.split(separator: " ").contains { CredentialScanner.looksLikeABareKey(String($0)) }
+    }
+
+    /// `text` with each escape ``escaped(_:)`` writes (`\x07`, `\n`, `\u{202e}`) read as
+    /// the space between two words that it stands for: a value shown escaped before its
+    /// message is made joined the escape's letters to a token after a control character,
+    /// which no scanner then saw start (audit V65: `\aghp_…` was quoted in clear). Nil
+    /// when `text` holds no backslash, as nearly all does.
+    static func escapesBroken(_ text: String) -> String? {
+        guard text.utf8.contains(UInt8(ascii: "\\")) else { return nil }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        func isHex(_ offset: Int) -> Bool { offset < scalars.count && scalars[offset].properties.isASCIIHexDigit }
+        while index < scalars.count {
+            guard scalars[index] == "\\", index + 1 < scalars.count else {
+                out.append(scalars[index])
+                index += 1
+                continue
+            }
+            switch scalars[index + 1] {
+            case "n", "r", "t":
+                index += 2
+            case "x" where isHex(index + 2) && isHex(index + 3):
+                index += 4
+            case "u" where index + 2 < scalars.count && scalars[index + 2] == "{":
+                guard let close = scalars[(index + 3)...].firstIndex(of: "}") else { fallthrough }
+                index = close + 1
+            default:
+                out.append(scalars[index])
+                index += 1
+                continue
+            }
+            out.append(" ")
+        }
+        return String(out)
     }
 
     /// What may stand around a word in a message: quotes and punctuation.

@@ -37,6 +37,18 @@ final class ImportAuditTests: ImportTreeTestCase {
         }
     }
 
+    /// A property the build writes otherwise is quoted in the round trip's difference, and
+    /// a control character before a token in it left the token in clear (audit V65).
+    func testADifferenceQuotesNoTokenAfterAControlCharacter() throws {
+        let information = #"{"properties": {"path": "orders", "displayName": "\u0007ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "serviceUrl": "https://orders.example.com"}}"#
+        try writeAPI(information: information, operation: "<policies><inbound><base /></inbound></policies>")
+        for format in ["text", "json"] {
+            let result = try ToolProcess.run(["import", "tree", "--verify", "--format", format], in: directory)
+            XCTAssertTrue(result.stdout.contains("displayName"), result.stdout)
+            XCTAssertFalse((result.stdout + result.stderr).contains("aBcDeFgHiJkLmNoPqRsTuVwXyZ"), "\(format):\n\(result.stdout)\(result.stderr)")
+        }
+    }
+
     /// An API whose `serviceUrl` holds a function's key (`?code=`) and an operation policy
     /// that sends one: the import copies both into the project it writes (the first as the
     /// API's `backend`), lint finds them, and the import exited 0 (found by the audit of the

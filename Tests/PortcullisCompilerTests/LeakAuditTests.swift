@@ -104,6 +104,16 @@ final class LeakAuditTests: XCTestCase {
         try assertLintHides(Self.key, in: try contoso(files: [("x/settings.yaml", settings)]), code: "RF009", status: 0)
     }
 
+    /// A value shown escaped before its message hides credentials: the escape of a control
+    /// character before a token (`\a` in a YAML key, `\x07` as shown) joined its letters
+    /// to the token's, which the scanner then did not see start (audit V65: the token was
+    /// quoted in clear in every format).
+    func testATokenAfterAControlCharacterIsHidden() throws {
+        let token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+        let settings = "\"namedValues:\\a\(token)\": x\napis:\n  - name: orders\n    \"\\e\(token)\": 1\n"
+        try assertLintHides("aBcDeFgHiJkLmNoPqRsTuVwXyZ", in: try contoso(files: [("configuration.prod.yaml", settings)]), code: "RF009", status: 1)
+    }
+
     /// A limit that stops the reading leaves the line unread by any check of secrets.
     func testTheLineWhereALimitStoppedTheReadingShowsNoValue() throws {
         let folder = try contoso(edits: [("gateway.yaml", "secrets:\n", "secrets:\n  redis-key: {value: \(Self.key), tags: [a, [b]]}\n")])
