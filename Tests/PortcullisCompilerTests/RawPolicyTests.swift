@@ -4305,6 +4305,13 @@ final class RawPolicyTests: XCTestCase {
             ("length", #"<outbound><base /><set-variable name="answer-size" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true).Length)" /><set-variable name="answer-size-text" value="@(((int)context.Variables[&quot;answer-size&quot;]).ToString())" /><cache-store-value key="orders-size" value="@((string)context.Variables[&quot;answer-size-text&quot;])" duration="300" /></outbound>"#),
             ("typed", #"<outbound><base /><set-variable name="answer-object" value="@(context.Response.Body.As&lt;JObject&gt;(preserveContent: true))" /><cache-store-value key="orders-typed" value="@(context.Variables.GetValueOrDefault&lt;JObject&gt;(&quot;answer-object&quot;).ToString())" duration="300" /></outbound>"#),
             ("copiedanswer", #"<outbound><base /><set-variable name="raw-answer" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /><set-variable name="shown-answer" value="@(((string)context.Variables[&quot;raw-answer&quot;]).Trim())" /><cache-store-value key="orders-shown" value="@((string)context.Variables[&quot;shown-answer&quot;])" duration="300" /></outbound>"#),
+            // The answer reached otherwise: kept whole in a local, cast, read with `?.`, or
+            // its headers (a session cookie); its status tells no caller apart (audit V63).
+            ("localanswer", #"<outbound><base /><cache-store-value key="orders-local" value="@{ var r = context.Response; return r.Body.As&lt;string&gt;(true); }" duration="60" /></outbound>"#),
+            ("castanswer", #"<outbound><base /><cache-store-value key="orders-cast" value="@(((IResponse)context.Response).Body.As&lt;string&gt;(true))" duration="60" /></outbound>"#),
+            ("optionalanswer", #"<outbound><base /><cache-store-value key="orders-optional" value="@(context.Response?.Body?.As&lt;string&gt;(true))" duration="60" /></outbound>"#),
+            ("cookie", #"<outbound><base /><cache-store-value key="orders-cookie" value="@(context.Response.Headers.GetValueOrDefault(&quot;Set-Cookie&quot;, &quot;&quot;))" duration="60" /></outbound>"#),
+            ("status", #"<outbound><base /><cache-store-value key="orders-status" value="@(context.Response.StatusCode.ToString())" duration="60" /></outbound>"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  dct: public\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         try write(
@@ -4324,9 +4331,13 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'fragmented/list-fragmented' shares cached responses between the callers of route 'list-fragmented', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'callerkey/list-callerkey' keeps the answer to route 'list-callerkey', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'castanswer/list-castanswer' keeps the answer to route 'list-castanswer', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'cookie/list-cookie' keeps the answer to route 'list-cookie', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'copiedanswer/list-copiedanswer' keeps the answer to route 'list-copiedanswer', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'fragmentkept/list-fragmentkept' keeps the answer to route 'list-fragmentkept', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'localanswer/list-localanswer' keeps the answer to route 'list-localanswer', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'namedkey/list-namedkey' keeps the answer to route 'list-namedkey', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'optionalanswer/list-optionalanswer' keeps the answer to route 'list-optionalanswer', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'pathkey/list-pathkey' keeps the answer to route 'list-pathkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'querykey/list-querykey' keeps the answer to route 'list-querykey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'replacedkey/list-replacedkey' keeps the answer to route 'list-replacedkey', which requires a token, under a key that does not tell its callers apart",

@@ -174,7 +174,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     static let semanticCacheLookups: Set<String> = ["llm-semantic-cache-lookup", "azure-openai-semantic-cache-lookup"]
 
     /// Whether a `cache-store-value` in `api`'s policies (nil: every API's) keeps the answer
-    /// (`context.Response.Body`, itself or through a variable that holds it) under a key
+    /// (`context.Response`, its body or headers, itself or through a variable that holds it) under a key
     /// that every caller's request finds, or that any caller may name: one written out, or
     /// one an expression makes of nothing that tells callers apart
     /// (``StoreKeys/tellsCallersApart(_:in:)``). So does one that reads the answer to a call
@@ -361,7 +361,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             .marked(seeds: { SharedCacheOnAuthenticatedRoute.namesTheCaller($0.code) }, passesOn: { _ in true })
 
         lazy var answer: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
-            .marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
+            .marked(seeds: { $0.sources.contains(.answer) }, passesOn: { _ in true })
 
         /// The variables of `document` that hold the answer to a call that asks for the
         /// caller's data (``sendsTheCaller(_:in:values:_:)``): its `response-variable-name`,
@@ -752,13 +752,14 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// Not a header's name (names hold no space).
     private static let anyHeader = "any header"
 
-    /// Whether code's value carries `context.Response.Body`, the answer (not
+    /// Whether code's value carries `context.Response`, the answer, or a part of it but its
+    /// status (not
     /// `tokenResponse.Body`, another call's, which the audit of a change found taken for
     /// it), as SE005 follows values: its length or hash is no answer (found by the audit of
     /// the next change).
     private static func readsTheAnswer(_ code: String) -> Bool {
         // Told by its bytes first; a `\u` escape may spell the name.
-        (code.holds("Response") || code.holdsAnEscape) && ExpressionFlow.sources(of: code).contains(.answerBody)
+        (code.holds("Response") || code.holdsAnEscape) && ExpressionFlow.sources(of: code).contains(.answer)
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {

@@ -57,9 +57,9 @@ enum ExpressionFlow {
         case requestBody
         /// `context.Request` itself, which holds its headers, URL and body.
         case request
-        /// The answer's body, `context.Response.Body` (not another call's response, kept in
-        /// a variable).
-        case answerBody
+        /// The answer, `context.Response`, whole or any part but its status: its body, its
+        /// headers (not another call's response, kept in a variable).
+        case answer
         /// A string written out, as written between its quotes.
         case literal(String)
 
@@ -77,7 +77,7 @@ enum ExpressionFlow {
             case .requestHeader, .someRequestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .requestPathPart, .asSent, .requestBody,
                 .request:
                 true
-            case .variable, .allVariables, .answerBody, .literal: false
+            case .variable, .allVariables, .answer, .literal: false
             }
         }
     }
@@ -1961,7 +1961,7 @@ enum ExpressionFlow {
     private static func held(by source: Source, endingAt end: Int, _ text: [UInt8]) -> Held {
         switch source {
         case .requestHeader, .someRequestHeader, .requestQuery: end > 0 && text[end - 1] == closeBracket ? .texts : .text
-        case .variable, .allVariables, .allRequestHeaders, .allRequestQuery, .request, .requestBody, .answerBody: .other
+        case .variable, .allVariables, .allRequestHeaders, .allRequestQuery, .request, .requestBody, .answer: .other
         case .requestURL, .requestPath, .requestPathPart, .asSent, .literal: .text
         }
     }
@@ -2255,16 +2255,21 @@ enum ExpressionFlow {
         switch member {
         case "Variables": return keyed(text, from: word, named: Source.variable, all: .allVariables, structure, presence: presence, typed: typed)
         case "Response":
-            guard word < text.count, text[word] == dot else { return (nil, word, word) }
-            let inner = identifierEnd(text, from: word + 1)
-            guard text[(word + 1)..<inner].elementsEqual("Body".utf8) else { return (nil, inner, inner) }
+            // The answer whole (kept in a local, cast, in an array), its body or headers,
+            // `?.` or not: all but its status, which tells no caller apart (audit V63: a
+            // body read through `var r = context.Response` or `?.` was no answer).
+            let memberAt = word < text.count && text[word] == question ? word + 1 : word
+            guard memberAt < text.count, text[memberAt] == dot else { return (.answer, word, word) }
+            let inner = identifierEnd(text, from: memberAt + 1)
+            let name = text[(memberAt + 1)..<inner]
+            guard !name.elementsEqual("StatusCode".utf8), !name.elementsEqual("StatusReason".utf8) else { return (nil, inner, inner) }
             // `.As<T>(...)` reads the body as a T: what follows the call applies to the value.
-            if starts(text, at: inner, with: ".As<"), let greaterAt = text[inner...].prefix(64).firstIndex(of: greater), greaterAt + 1 < text.count,
-                text[greaterAt + 1] == openParenthesis, let close = structure.close[greaterAt + 1]
+            if name.elementsEqual("Body".utf8), starts(text, at: inner, with: ".As<"), let greaterAt = text[inner...].prefix(64).firstIndex(of: greater),
+                greaterAt + 1 < text.count, text[greaterAt + 1] == openParenthesis, let close = structure.close[greaterAt + 1]
             {
-                return (.answerBody, inner, close + 1)
+                return (.answer, inner, close + 1)
             }
-            return (.answerBody, inner, inner)
+            return (.answer, inner, inner)
         case "Request":
             guard word < text.count, text[word] == dot else { return (.request, word, word) }
             let inner = identifierEnd(text, from: word + 1)

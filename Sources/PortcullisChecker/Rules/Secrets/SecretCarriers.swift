@@ -288,7 +288,7 @@ struct SecretCarriers {
         case .requestBody: [Key(kind: .requestBody, name: "*", afterInbound: late)]
         case .request:
             [.requestHeader, .requestQuery, .requestURL, .requestBody].map { Key(kind: $0, name: "*", afterInbound: late) }
-        case .asSent, .answerBody, .literal: []
+        case .asSent, .answer, .literal: []
         }
     }
 
