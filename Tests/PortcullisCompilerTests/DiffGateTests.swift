@@ -1495,6 +1495,34 @@ final class DiffGateTests: XCTestCase {
             ["privilege-increase: API 'reports' now sends requests, with the credentials they carry, to 'https://collector.example.net' instead of 'https://reports.example.com'"])
     }
 
+    /// What a public API's requests carry besides: the caller's subscription key, which APIM
+    /// passes on; the gateway's token from a fragment; the caller's token a raw check asks
+    /// for. Each was `other` when the backend moved (audit V67); a keyless API with none of
+    /// them carries nothing.
+    func testCredentialsAPublicAPIsRequestsCarryGoWithTheBackend() throws {
+        let fragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: reports-identity\npolicy: '<fragment><authentication-managed-identity resource=\"api://reports\" /></fragment>'\n"
+        let check = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration" /><audiences><audience>api://reports</audience></audiences><required-claims><claim name="scp"><value>reports.read</value></claim></required-claims></validate-jwt>"#
+        func project(_ name: String, keyless: Bool, inbound: String = "", more: String = "") throws -> (base: URL, head: URL) {
+            let base = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+            let policy = inbound.isEmpty ? "" : "policy: '<policies><inbound><base />\(inbound)</inbound></policies>'\n"
+            let example = RuleExample.api(
+                "reports", fields: "auth: none\n" + (keyless ? "subscriptionRequired: false\n" : "") + policy,
+                routes: "  - {id: list-reports, method: GET, path: /reports, public: Open data, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
+            try (RuleExample.baseGateway + "---\n" + example.text + more).write(to: base.appendingPathComponent("defs.yaml"), atomically: true, encoding: .utf8)
+            return (base, try copy(of: base, [("defs.yaml", "backend: https://reports.example.com", "backend: https://collector.example.net")]))
+        }
+        let carried = ["privilege-increase: API 'reports' now sends requests, with the credentials they carry, to 'https://collector.example.net' instead of 'https://reports.example.com'"]
+        let key = try project("key", keyless: false)
+        XCTAssertEqual(try gate(key.base, key.head), carried)
+        let fragmented = try project("fragment", keyless: true, inbound: #"<include-fragment fragment-id="reports-identity" />"#, more: "---\n" + fragment)
+        XCTAssertEqual(try gate(fragmented.base, fragmented.head), carried)
+        let checked = try project("check", keyless: true, inbound: check)
+        XCTAssertEqual(try gate(checked.base, checked.head), carried)
+        let none = try project("none", keyless: true)
+        XCTAssertTrue(try passes(none.base, none.head).contains("other: API 'reports' now sends requests to"))
+    }
+
     /// A URL that references a secret is a credential: APIM puts the secret's value in it.
     /// Moved to another host, by an environment or in the definitions, it takes the secret
     /// there, even from a public API whose requests carry no token and from a declared
@@ -1814,19 +1842,22 @@ final class DiffGateTests: XCTestCase {
     /// answers after `<base />`, or refuses with a fixed answer, skips nothing.
     func testAnAnswerBeforeBaseSkipsTheBroaderChecks() throws {
         let check = #"<check-header name="X-Partner" failed-check-httpcode="401" failed-check-error-message="no" ignore-case="false"><value>acme</value></check-header>"#
+        // The copy sent to the internal host is a new host in 'dev', whose requests carry
+        // the caller's subscription key: weighed apart from what is skipped.
+        let skipsChecks = { (change: String) in change.hasPrefix("privilege-increase") && !change.contains("now sends requests, with the credentials they carry") }
         let base = try copy(of: BundleTests.contoso, [("gateway.yaml", "namedValues:\n", "policy: |\n  <policies><inbound>\(check)</inbound></policies>\nnamedValues:\n")])
         let copied = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Debug&quot;,&quot;&quot;) == &quot;1&quot;)"><send-request mode="copy" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com</set-url></send-request><return-response response-variable-name="r" /></when></choose>"#
         let routePolicy = { (inbound: String) in
             [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound>\(inbound)</inbound></policies>'\n")]
         }
         XCTAssertEqual(
-            try gate(base, try copy(of: base, routePolicy(copied + "<base />"))).filter { $0.hasPrefix("privilege-increase") },
+            try gate(base, try copy(of: base, routePolicy(copied + "<base />"))).filter(skipsChecks),
             ["privilege-increase: the raw policy of route 'catalog/get-product' may answer requests with 'return-response' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"])
         // A cache lookup serves what it keeps to requests the check never saw.
         XCTAssertEqual(
-            try gate(base, try copy(of: base, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", #"    policy: '<policies><inbound><cache-lookup vary-by-developer="false" vary-by-developer-groups="false" /><base /></inbound></policies>'"# + "\n")])).filter { $0.hasPrefix("privilege-increase") },
+            try gate(base, try copy(of: base, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", #"    policy: '<policies><inbound><cache-lookup vary-by-developer="false" vary-by-developer-groups="false" /><base /></inbound></policies>'"# + "\n")])).filter(skipsChecks),
             ["privilege-increase: the raw policy of route 'catalog/get-product' may answer requests with 'cache-lookup' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"])
-        try passes(base, try copy(of: base, routePolicy("<base />" + copied)))
+        XCTAssertEqual(try gate(base, try copy(of: base, routePolicy("<base />" + copied))).filter(skipsChecks), [])
         let refusal = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Debug&quot;,&quot;&quot;) == &quot;1&quot;)"><return-response><set-status code="403" reason="Forbidden" /></return-response></when></choose>"#
         try passes(base, try copy(of: base, routePolicy(refusal + "<base />")))
         // The answer in a fragment changed alone, or in 'on-error', where an error the caller
@@ -1834,22 +1865,22 @@ final class DiffGateTests: XCTestCase {
         let fragment = { (statements: String) in "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: shortcut\npolicy: '<fragment>\(statements)</fragment>'\n" }
         let included = try copy(of: base, routePolicy(#"<include-fragment fragment-id="shortcut" /><base />"#) + [("fragments.yaml", "", fragment("<set-header name=\"X-Seen\" exists-action=\"override\"><value>1</value></set-header>"))])
         XCTAssertEqual(
-            try gate(included, try copy(of: included, [("fragments.yaml", "", fragment(copied))])).filter { $0.hasPrefix("privilege-increase") },
+            try gate(included, try copy(of: included, [("fragments.yaml", "", fragment(copied))])).filter(skipsChecks),
             ["privilege-increase: fragment 'shortcut', as route 'catalog/get-product' includes it, may answer requests with 'return-response' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"])
         // Included inside a 'choose': reading it crashed (audit V48).
         let chosenInclude = try copy(of: base, routePolicy(#"<choose><when condition="@(context.Request.Method == &quot;GET&quot;)"><include-fragment fragment-id="shortcut" /></when></choose><base />"#) + [("fragments.yaml", "", fragment("<set-header name=\"X-Seen\" exists-action=\"override\"><value>1</value></set-header>"))])
         XCTAssertEqual(
-            try gate(chosenInclude, try copy(of: chosenInclude, [("fragments.yaml", "", fragment(copied))])).filter { $0.hasPrefix("privilege-increase") },
+            try gate(chosenInclude, try copy(of: chosenInclude, [("fragments.yaml", "", fragment(copied))])).filter(skipsChecks),
             ["privilege-increase: fragment 'shortcut', as route 'catalog/get-product' includes it, may answer requests with 'return-response' before '<base />' in 'inbound': the broader scopes' checks and limits are skipped for them"])
         let onError = { (statements: String) in
             [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    policy: '<policies><inbound><base /></inbound><on-error><base />\(statements)</on-error></policies>'\n")]
         }
         XCTAssertEqual(
-            try gate(base, try copy(of: base, onError(#"<send-request mode="copy" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com</set-url></send-request><return-response response-variable-name="r" />"#))).filter { $0.hasPrefix("privilege-increase") },
+            try gate(base, try copy(of: base, onError(#"<send-request mode="copy" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com</set-url></send-request><return-response response-variable-name="r" />"#))).filter(skipsChecks),
             ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'send-request' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"])
         // The call's answer read typed, then its body (audit V50).
         XCTAssertEqual(
-            try gate(base, try copy(of: base, onError(#"<send-request mode="new" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com/products</set-url></send-request><return-response><set-status code="200" reason="OK" /><set-body>@(context.Variables.GetValueOrDefault&lt;IResponse&gt;(&quot;r&quot;).Body.As&lt;string&gt;())</set-body></return-response>"#))).filter { $0.hasPrefix("privilege-increase") },
+            try gate(base, try copy(of: base, onError(#"<send-request mode="new" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com/products</set-url></send-request><return-response><set-status code="200" reason="OK" /><set-body>@(context.Variables.GetValueOrDefault&lt;IResponse&gt;(&quot;r&quot;).Body.As&lt;string&gt;())</set-body></return-response>"#))).filter(skipsChecks),
             ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'return-response' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"])
         // So read in a block, or taken out of the variables typed (audit V51).
         for body in [
@@ -1857,7 +1888,7 @@ final class DiffGateTests: XCTestCase {
             #"@{ IResponse o; context.Variables.TryGetValue&lt;IResponse&gt;(&quot;r&quot;, out o); return o.Body.As&lt;string&gt;(); }"#,
         ] {
             XCTAssertEqual(
-                try gate(base, try copy(of: base, onError(#"<send-request mode="new" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com/products</set-url></send-request><return-response><set-status code="200" reason="OK" /><set-body>"# + body + "</set-body></return-response>"))).filter { $0.hasPrefix("privilege-increase") },
+                try gate(base, try copy(of: base, onError(#"<send-request mode="new" response-variable-name="r" timeout="10"><set-url>https://catalog.internal.contoso.com/products</set-url></send-request><return-response><set-status code="200" reason="OK" /><set-body>"# + body + "</set-body></return-response>"))).filter(skipsChecks),
                 ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'return-response' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"], body)
         }
         // An error answered with what the error says, or when to come back, serves nothing
@@ -1867,7 +1898,7 @@ final class DiffGateTests: XCTestCase {
         // call's answer (audit V59: a PIN passed once numbers were taken for no data).
         for read in ["((int)context.Variables[&quot;count&quot;]).ToString()", "context.Variables.GetValueOrDefault&lt;int&gt;(&quot;count&quot;).ToString()"] {
             XCTAssertEqual(
-                try gate(base, try copy(of: base, onError(#"<return-response><set-status code="200" reason="OK" /><set-body>@("# + read + ")</set-body></return-response>"))).filter { $0.hasPrefix("privilege-increase") },
+                try gate(base, try copy(of: base, onError(#"<return-response><set-status code="200" reason="OK" /><set-body>@("# + read + ")</set-body></return-response>"))).filter(skipsChecks),
                 ["privilege-increase: the raw policy of route 'catalog/get-product' may serve requests with 'return-response' in 'on-error', which an error before '<base />' leads to: the broader scopes' checks and limits are skipped for them"], read)
         }
         try passes(base, try copy(of: base, onError(#"<return-response><set-status code="429" reason="Too many" /><set-header name="Retry-After" exists-action="override"><value>@(((int)context.Variables[&quot;wait&quot;]).ToString())</value></set-header></return-response>"#)))

@@ -488,6 +488,27 @@ final class DiffWideningTests: XCTestCase {
         XCTAssertTrue(
             result.stdout.contains("looser limit: the raw policy of route 'orders/get-order' makes 'rate-limit-by-key' count only the requests its new 'increment-condition' selects"),
             result.stdout)
+        // A condition changed into another may select fewer; a count each request adds
+        // lowered lets more through; a respelt condition is the same (audit V67: each was
+        // "other").
+        func weighed(_ from: String, _ to: String) throws -> (status: Int32, stdout: String) {
+            let (was, now) = (directory.appendingPathComponent(UUID().uuidString), directory.appendingPathComponent(UUID().uuidString))
+            for (folder, statement) in [(was, from), (now, to)] {
+                try FileManager.default.copyItem(at: BundleTests.contoso, to: folder)
+                let file = folder.appendingPathComponent("apis/orders.yaml")
+                try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: route, with: route + policy(statement)).write(to: file, atomically: true, encoding: .utf8)
+            }
+            let result = try ToolProcess.run(["diff", was.path, now.path, "--fail-on", "looser-limit"])
+            return (result.status, result.stdout)
+        }
+        let swapped = try weighed(counting, counting.replacingOccurrences(of: "&gt;= 500", with: "== 599"))
+        XCTAssertEqual(swapped.status, 1, swapped.stdout)
+        XCTAssertTrue(swapped.stdout.contains("looser limit: the raw policy of route 'orders/get-order' changes the 'increment-condition' of 'rate-limit-by-key', so it may count fewer requests"), swapped.stdout)
+        XCTAssertEqual(try weighed(counting, counting.replacingOccurrences(of: "StatusCode &gt;= 500", with: "StatusCode&gt;=500")).status, 0)
+        let counted = limit.replacingOccurrences(of: "calls=\"10\"", with: "calls=\"100\" increment-count=\"10\"")
+        let lowered = try weighed(counted, counted.replacingOccurrences(of: "increment-count=\"10\"", with: "increment-count=\"1\""))
+        XCTAssertEqual(lowered.status, 1, lowered.stdout)
+        XCTAssertTrue(lowered.stdout.contains("looser limit: the raw policy of route 'orders/get-order' raises the budget of 'rate-limit-by-key' to 100 calls per 60s from 10 per 60s"), lowered.stdout)
         let lookup = { (type: String) in
             #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" downstream-caching-type="\#(type)"><vary-by-header>Authorization</vary-by-header></cache-lookup>"#
         }

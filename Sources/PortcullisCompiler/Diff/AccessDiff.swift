@@ -576,7 +576,7 @@ public enum AccessDiff {
             )
             let who = ownBackend ? "route \(subject(new.name))" : "API '\(new.api)'"
             let (category, message): (AccessChange.Category, String)
-            if carriesCredentials(new.plan) || rawPoliciesAddCredentials(new.route, head.project)
+            if carriesCredentials(new.plan) || head.checksTokensInRawPolicies(new.name) || rawPoliciesAddCredentials(new.route, head.project)
                 || (urls(new.plan.backend, now) + newSent.keys).contains(where: BackendDiff.holdsASecret),
                 !reaches.isSubset(of: reached)
             {
@@ -623,10 +623,11 @@ public enum AccessDiff {
 
     /// Whether a route's requests carry what lets their receiver in elsewhere: the
     /// credentials its declared backend sends, the caller's token (APIM passes the
-    /// `Authorization` header on) or a header or parameter the gateway fills from a named
-    /// value.
+    /// `Authorization` header on), the caller's subscription key (passed on too, as
+    /// Microsoft's page on subscriptions says: audit V67), or a header or parameter the
+    /// gateway fills from a named value.
     private static func carriesCredentials(_ plan: EnforcementPlan) -> Bool {
-        if plan.token != nil || plan.backend.managedIdentity != nil { return true }
+        if plan.token != nil || plan.backend.managedIdentity != nil || plan.keylessAccess == nil { return true }
         if let resolved = plan.backend.resolved {
             let services = resolved.backend.service.map { [$0] } ?? resolved.members.compactMap(\.backend.service)
             if services.contains(where: { $0.credentials?.isSent == true }) { return true }
@@ -635,15 +636,27 @@ public enum AccessDiff {
         return (shaping.headers + shaping.query).contains { $0.value?.value.contains("{{") == true }
     }
 
-    /// Whether a raw policy a route's requests pass gives them the gateway's credentials
-    /// (its managed identity's token, a password, a client certificate).
+    /// Whether a raw policy a route's requests pass, or a fragment it includes, gives them
+    /// the gateway's credentials (its managed identity's token, a password, a client
+    /// certificate; audit V67: one in a fragment was not seen).
     private static func rawPoliciesAddCredentials(_ route: EffectiveRoute, _ project: ResolvedProject) -> Bool {
-        let documents = [route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
-            + route.products.map { project.products[$0].policy?.document }
-        return documents.contains { $0?.has(anyOf: rawCredentialStatements) ?? false }
+        var documents = ([route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
+            + route.products.map { project.products[$0].policy?.document }).compactMap { $0 }
+        var included: Set<String> = []
+        while let document = documents.popLast() {
+            if document.has(anyOf: rawCredentialStatements) { return true }
+            for include in document.elements(named: fragmentIncludes) {
+                guard case .text(let id)? = include.attribute("fragment-id")?.value, included.insert(id).inserted,
+                    let fragment = project.fragments.first(where: { $0.name.value == id })?.policy.document
+                else { continue }
+                documents.append(fragment)
+            }
+        }
+        return false
     }
 
     private static let rawCredentialStatements: Set<String> = ["authentication-managed-identity", "authentication-basic", "authentication-certificate"]
+    private static let fragmentIncludes: Set<String> = ["include-fragment"]
 
     /// The hosts a route's requests may reach: its URL's, or each pool member's.
     private static func hosts(_ backend: PlannedBackend, _ values: GatewayComparison.Substitution) -> Set<String> {

@@ -1550,13 +1550,20 @@ enum RawPolicyDiff {
             }
             // A limit that counted every request and now has a condition counts only the
             // requests it selects (successful ones, say): the others go uncounted. A condition
-            // changed into another is for review, as any raw change is.
-            let conditional = { (found: Found, values: GatewayComparison.Substitution) -> Bool in
-                guard let written = found.element.attribute("increment-condition")?.value else { return false }
-                return PolicyXMLElement.writtenTruth(values.value(written.resolved)) != true
+            // changed into another may select fewer (audit V67: `StatusCode >= 100` made
+            // `== 599` passed as "other"); only a respelling is not looser.
+            let condition = { (found: Found, values: GatewayComparison.Substitution) -> String? in
+                guard let written = found.element.attribute("increment-condition")?.value else { return nil }
+                let code = values.value(written.resolved)
+                return PolicyXMLElement.writtenTruth(code) == true ? nil : PolicyCode.normalized(code)
             }
-            if !conditional(before, was), conditional(after, now) {
+            switch (condition(before, was), condition(after, now)) {
+            case (nil, _?):
                 return (after, "makes '\(name)' count only the requests its new 'increment-condition' selects")
+            case (let counted?, let counting?) where counted != counting:
+                return (after, "changes the 'increment-condition' of '\(name)', so it may count fewer requests")
+            default:
+                break
             }
             // A key the caller writes (a header, say) lets each caller count anew as often as
             // it likes, one it picks among values written out lets it pick its counter;
@@ -1604,6 +1611,12 @@ enum RawPolicyDiff {
             var amounts: [String: Int?] = [:]
             for measure in ["calls", "bandwidth"] {
                 if let amount = number(measure, of: element) { amounts[measure] = amount }
+            }
+            // Each request adds its `increment-count` to the counter (1 when left out): the
+            // calls let through are the budget divided by it, and a count lowered lets more
+            // through (audit V67: 100 calls counted by 10 made 1 passed as "other").
+            if let calls = amounts["calls"], let count = number("increment-count", of: element) {
+                if let calls, let count, count > 0 { amounts["calls"] = .some(calls / count) } else { amounts["calls"] = .some(nil) }
             }
             // A quota of period 0 never renews (Microsoft Learn, quota-by-key): its window is
             // the longest (audit V31: one made so read as a budget not known here).
