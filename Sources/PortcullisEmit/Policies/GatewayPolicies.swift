@@ -178,12 +178,6 @@ enum GatewayPolicies {
                         continue
                     }
                 }
-            },
-            onError: { writer in
-                // An error skips `outbound` (a failed token check or limit, an unreachable
-                // backend): its answer gets the route's headers too, or a header removed
-                // from every answer showed on errors (audit V64).
-                for case .shapeResponse(let headers) in steps { ShapingPolicies.response(headers, into: &writer) }
             })
     }
 }
