@@ -52,7 +52,8 @@ public enum DisplayText {
         return CredentialScanner.looksLikeCredential(broken) || broken.split(separator: " ").contains { CredentialScanner.looksLikeABareKey(String($0)) }
     }
 
-    /// `text` with each escape ``escaped(_:)`` writes (`\x07`, `\n`, `\u{202e}`) read as
+    /// `text` with each escape of a control character ``escaped(_:)`` writes (`\x07`, `\n`,
+    /// `\u{202e}`) read as
     /// the space between two words that it stands for: a value shown escaped before its
     /// message is made joined the escape's letters to a token after a control character,
     /// which no scanner then saw start (audit V65: `\aghp_…` was quoted in clear). Nil
@@ -74,8 +75,13 @@ public enum DisplayText {
                 index += 2
             case "x" where isHex(index + 2) && isHex(index + 3):
                 index += 4
+            // A code point written out that is no control character (`cafe\u{0301}`, as a
+            // message names a name by its code points) is part of its word.
             case "u" where index + 2 < scalars.count && scalars[index + 2] == "{":
-                guard let close = scalars[(index + 3)...].firstIndex(of: "}") else { fallthrough }
+                guard let close = scalars[(index + 3)...].firstIndex(of: "}"),
+                    let value = UInt32(String(String.UnicodeScalarView(scalars[(index + 3)..<close])), radix: 16),
+                    let scalar = Unicode.Scalar(value), isControl(scalar)
+                else { fallthrough }
                 index = close + 1
             default:
                 out.append(scalars[index])
