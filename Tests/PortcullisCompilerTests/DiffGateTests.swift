@@ -1187,6 +1187,14 @@ final class DiffGateTests: XCTestCase {
             try gate(try product("1", "subscription"), try product("3", "subscription")),
             ["looser-limit: product 'partners' lets a developer hold 3 subscriptions instead of 1, each counting its limits anew"])
         try passes(try product("1", "client"), try product("3", "client"))
+        // So do a raw policy's: a `rate-limit`, or a limit by key that reads the
+        // subscription (audit V68).
+        for statement in [#"<rate-limit calls="10" renewal-period="60" />"#, #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription?.Id)" />"#] {
+            let raw = [("apis/partner-orders.yaml", "auth: partner\n", "auth: partner\npolicy: '<policies><inbound><base />\(statement)</inbound></policies>'\n")]
+            XCTAssertEqual(
+                try gate(try copy(of: try product("1", "client"), raw), try copy(of: try product("3", "client"), raw)),
+                ["looser-limit: product 'partners' lets a developer hold 3 subscriptions instead of 1, each counting its limits anew"], statement)
+        }
     }
 
     /// A limit keyed on a claim every token has a value of its own for (`jti`) starts a new

@@ -1,6 +1,7 @@
 import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 import PortcullisSupport
 
 /// One difference in what a request is subject to, between two versions of a project.
@@ -640,20 +641,37 @@ public enum AccessDiff {
     /// the gateway's credentials (its managed identity's token, a password, a client
     /// certificate; audit V67: one in a fragment was not seen).
     private static func rawPoliciesAddCredentials(_ route: EffectiveRoute, _ project: ResolvedProject) -> Bool {
-        var documents = ([route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
+        rawDocuments(of: route, in: project).contains { $0.has(anyOf: rawCredentialStatements) }
+    }
+
+    /// The raw policies a route's requests pass, each scope's, and the fragments they
+    /// include.
+    private static func rawDocuments(of route: EffectiveRoute, in project: ResolvedProject) -> [PolicyXMLDocument] {
+        var pending = ([route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
             + route.products.map { project.products[$0].policy?.document }).compactMap { $0 }
+        var documents: [PolicyXMLDocument] = []
         var included: Set<String> = []
-        while let document = documents.popLast() {
-            if document.has(anyOf: rawCredentialStatements) { return true }
+        while let document = pending.popLast() {
+            documents.append(document)
             for include in document.elements(named: fragmentIncludes) {
                 guard case .text(let id)? = include.attribute("fragment-id")?.value, included.insert(id).inserted,
                     let fragment = project.fragments.first(where: { $0.name.value == id })?.policy.document
                 else { continue }
-                documents.append(fragment)
+                pending.append(fragment)
             }
         }
-        return false
+        return documents
     }
+
+    /// Whether a raw policy counts requests per subscription: `rate-limit` and `quota`
+    /// always do, a limit by key when its key reads the subscription.
+    private static func countsPerSubscription(_ document: PolicyXMLDocument) -> Bool {
+        document.has(anyOf: subscriptionLimits)
+            || document.elements(named: limitsByKey).contains { $0.attribute("counter-key")?.value.written.contains("Subscription") == true }
+    }
+
+    private static let subscriptionLimits: Set<String> = ["rate-limit", "quota"]
+    private static let limitsByKey: Set<String> = ["rate-limit-by-key", "quota-by-key"]
 
     private static let rawCredentialStatements: Set<String> = ["authentication-managed-identity", "authentication-basic", "authentication-certificate"]
     private static let fragmentIncludes: Set<String> = ["include-fragment"]
@@ -848,13 +866,16 @@ public enum AccessDiff {
         let after = Dictionary(head.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         var changes: [AccessChange] = []
         // The products (by name without case) some route of whose APIs a limit keyed by
-        // subscription counts; found once, when a product's subscriptions limit is raised.
+        // subscription counts, in the definitions or a raw policy (audit V68); found once,
+        // when a product's subscriptions limit is raised.
         var subscriptionCounted: Set<String>?
         func countedPerSubscription() -> Set<String> {
             if let subscriptionCounted { return subscriptionCounted }
             var names: Set<String> = []
-            for route in head.project.routes
-            where route.activeRateLimit?.effectiveKey == .subscription || route.activeQuota?.effectiveKey == .subscription {
+            for route in head.project.routes where !route.products.isEmpty {
+                guard route.activeRateLimit?.effectiveKey == .subscription || route.activeQuota?.effectiveKey == .subscription
+                    || rawDocuments(of: route, in: head.project).contains(where: countsPerSubscription)
+                else { continue }
                 for index in route.products { names.insert(head.project.products[index].name.value.lowercased()) }
             }
             subscriptionCounted = names
