@@ -168,11 +168,12 @@ struct DecodingContext {
     }
 
     /// A string APIM's resource contract caps at `limit` characters: a longer one passed
-    /// lint and build and failed only at deployment (audit V60). The value is kept, so
-    /// nothing else is reported for its absence.
+    /// lint and build and failed only at deployment (audit V60). Counted as .NET counts a
+    /// string's length, in UTF-16 units (audit V68: 4,000 emoji passed a cap of 4,096). The
+    /// value is kept, so nothing else is reported for its absence.
     mutating func string(_ entry: YAMLEntry, atMost limit: Int) -> Located<String>? {
         guard let text = string(entry) else { return nil }
-        let count = text.value.unicodeScalars.count
+        let count = text.value.utf16.count
         if count > limit {
             diagnostics.report(
                 .invalidValue, "\(MessageText.quoted(entry.key)) holds \(count) characters, but APIM takes at most \(limit)",
