@@ -461,8 +461,15 @@ public struct SecretLiterals: Sendable {
             let written = NamedValues.references(in: value.written).map { $0.lowercased() }
             let user = encodes && Set(written).count > 1 ? written.first : nil
             let passwords = Set(written).subtracting(user.map { [$0] } ?? [])
+            let placed = Self.keysPlaced(in: value.resolved)
             return Set(names.map { $0.lowercased() }).sorted().compactMap { name in plain[name].map { (name, $0) } }.filter { name, given in
                 let value = given.value
+                // Text the code writes before a reference gives it a key of its own: judged
+                // under it, not the whole value's (audit V69: a table name at `?tn={0}` of a
+                // SAS token's format was taken for the token).
+                if let own = placed[name] {
+                    return own.map { CredentialScanner.isWrittenOut(value) && CredentialScanner.namesAQueryCredential($0, given: value) } ?? CredentialScanner.isWrittenOut(value)
+                }
                 return CredentialScanner.isWrittenOut(value)
                     && (schemed
                         ? CredentialScanner.looksLikeCredential(value) || CredentialScanner.looksLikeAKey(value)
@@ -499,6 +506,23 @@ public struct SecretLiterals: Sendable {
         }
         guard !given.isEmpty, let resolved = NamedValues.resolve(text, NamedValueTable(given.mapValues(\.value))), isCredential(.text(resolved), under: key) else { return [] }
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
+    }
+
+    /// The named values (lowercased) that the text `code` writes out puts after a key, as
+    /// ``credentialKeysGiven(in:)`` reads one, once its sum or format is laid out
+    /// (``ExpressionFlow/terms(of:)``): a query parameter's key, or nil for one that names
+    /// a credential (`Password=`).
+    private static func keysPlaced(in code: String) -> [String: String?] {
+        guard let terms = ExpressionFlow.terms(of: code), terms.count > 1 else { return [:] }
+        let laidOut = terms.map { term in
+            switch term {
+            case .text(let text): text
+            case .code: "\u{0}"
+            }
+        }.joined()
+        var placed: [String: String?] = [:]
+        for given in credentialKeysGiven(in: laidOut) { placed[given.name.lowercased()] = given.queryKey }
+        return placed
     }
 
     /// Whether `value` is a `user:password` pair, as Basic credentials encode: no blank, a
