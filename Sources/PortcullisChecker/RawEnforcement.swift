@@ -1346,10 +1346,29 @@ final class RawEnforcement: Sendable {
             case "include-fragment":
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
                 return fragment.rootElements.firstResult(of: bypass)
+            case "when" where Self.requiresAnErrorOfTheBackendCall(element.attribute("condition")?.value.resolved ?? ""):
+                return nil
             default: return element.elements.firstResult(of: bypass)
             }
         }
         return document.statements(in: "on-error").firstResult(of: bypass)
+    }
+
+    /// Whether a `when`'s condition holds only for an error of the backend call: it requires
+    /// `context.LastError.Source` to be `forward-request` (`==`, or `Equals`, joined to the
+    /// rest by `&&` alone). APIM names there the policy where the error occurred (a
+    /// policy's own `id` goes to `PolicyId`), and `forward-request` runs in `backend`,
+    /// after every check in `inbound` passed (audit V69: Microsoft's sample that replays a
+    /// request when the backend call fails was LP001). An error of any statement of
+    /// `inbound` may come before the token check: a quota refused there (an audit).
+    static func requiresAnErrorOfTheBackendCall(_ condition: String) -> Bool {
+        let code = condition.filter { !$0.isWhitespace }
+        guard code.hasPrefix("@("), !code.contains("||"), !code.contains("!("), !code.contains(":") else { return false }
+        for reading in ["LastError.Source==\"", "LastError?.Source==\"", "LastError.Source.Equals(\"", "LastError?.Source.Equals(\""] {
+            guard let found = code.range(ofBytes: reading), let end = code[found.upperBound...].firstIndex(of: "\"") else { continue }
+            return code[found.upperBound..<end] == "forward-request"
+        }
+        return false
     }
 
     /// A `send-request` or `send-one-way-request` in the `outbound` or `on-error` of a

@@ -1980,6 +1980,10 @@ final class RawPolicyTests: XCTestCase {
             // A limit refused before the token check goes to 'on-error' too (found by the
             // audit of the fix, which first spared branches for other statements' errors).
             ("quotabranch", when("quota", replay)),
+            // The backend call's error comes after every check in 'inbound': Microsoft's
+            // sample replays the request then (audit V69).
+            ("backendbranch", when("forward-request", replay)),
+            ("backendorjwt", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; || context.LastError.Source == &quot;validate-jwt&quot;)">\#(replay)</when></choose>"#),
             ("oneway", #"<send-one-way-request mode="copy"><set-url>https://orders.example.com/orders</set-url></send-one-way-request>"#),
             ("computedmode", #"<send-request mode="@(&quot;copy&quot;)" response-variable-name="r"><set-url>https://orders.example.com/orders</set-url></send-request>"#),
             ("newrequest", #"<send-request mode="new" response-variable-name="r"><set-url>https://alerts.example.com/errors</set-url></send-request>"#),
@@ -2032,7 +2036,7 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "castpart", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "backendorjwt", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "castpart", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
@@ -2041,7 +2045,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             found.contains("LP001 defs/section.yaml: raw 'set-body' in the 'on-error' of route 'section/call-section' writes a value kept from another call into the answer when a request of route 'call-section' fails its token check, so callers need no valid token"),
             found.joined(separator: "\n"))
-        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused", "returned"] {
+        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused", "returned", "backendbranch"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }
