@@ -585,7 +585,7 @@ final class RawPolicyTests: XCTestCase {
         ])
         let found = try lintFindings().filter { $0.hasPrefix("LP002") }
         XCTAssertEqual(found.sorted(), [
-            "LP002 defs/audienceonly.yaml: raw 'validate-jwt' in API 'audienceonly' requires only claims that grant no permission ('{{aud-claim}}': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/audienceonly.yaml: raw 'validate-jwt' in API 'audienceonly' requires only claims that grant no permission ('{{aud-claim}}': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
             "LP002 defs/namedrole.yaml: raw 'validate-jwt' in API 'namedrole' checks no audience, so a token its issuer signed for another API passes",
         ])
     }
@@ -603,8 +603,8 @@ final class RawPolicyTests: XCTestCase {
         try writeWriteRoutes(checkedBy: ["displayname": check("name"), "signinname": check("preferred_username"), "objectid": check("oid")])
         let found = try lintFindings().filter { $0.hasPrefix("LP002") }
         XCTAssertContainsEach(found, [
-            "LP002 defs/displayname.yaml: raw 'validate-jwt' in API 'displayname' requires only claims that grant no permission ('name': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
-            "LP002 defs/signinname.yaml: raw 'validate-jwt' in API 'signinname' requires only claims that grant no permission ('preferred_username': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/displayname.yaml: raw 'validate-jwt' in API 'displayname' requires only claims that grant no permission ('name': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
+            "LP002 defs/signinname.yaml: raw 'validate-jwt' in API 'signinname' requires only claims that grant no permission ('preferred_username': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
         ])
         XCTAssertTrue(found.contains { $0.contains("identity provider 'entra' reads permissions from 'preferred_username' ('scopeClaim'), which describes the token's holder, so a user whose name is a scope's passes") }, found.joined(separator: "\n"))
         XCTAssertTrue(found.contains { $0.contains("identity provider 'entra' reads permissions from 'Email' ('roleClaim')") }, found.joined(separator: "\n"))
@@ -784,16 +784,16 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/copiedvariable.yaml: raw 'validate-jwt' in API 'copiedvariable' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/matchedvariable.yaml: raw 'validate-jwt' in API 'matchedvariable' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/namedvariable.yaml: raw 'validate-jwt' in API 'namedvariable' checks no audience, so a token its issuer signed for another API passes",
-            "LP002 defs/callerscope.yaml: raw 'validate-jwt' in API 'callerscope' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/callerscope.yaml: raw 'validate-jwt' in API 'callerscope' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
             "LP002 defs/blankthumbprint.yaml: raw 'validate-client-certificate' in API 'blankthumbprint' does not validate trust and pins no certificate, so a certificate the caller makes passes",
             "LP007 defs/blankthumbprint.yaml: public route 'submit-blankthumbprint' accepts POST without a token",
             "LP002 defs/blanksubject.yaml: raw 'validate-client-certificate' in API 'blanksubject' names no identity, so any certificate an authority the gateway trusts issued passes",
             "LP002 defs/chosenaudience.yaml: raw 'validate-jwt' in API 'chosenaudience' checks no audience, so a token its issuer signed for another API passes",
-            "LP002 defs/chosenclaim.yaml: raw 'validate-jwt' in API 'chosenclaim' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/chosenclaim.yaml: raw 'validate-jwt' in API 'chosenclaim' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
             "LP002 defs/branchaudience.yaml: raw 'validate-jwt' in API 'branchaudience' checks no audience, so a token its issuer signed for another API passes",
-            "LP002 defs/branchclaim.yaml: raw 'validate-jwt' in API 'branchclaim' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
-            "LP002 defs/testedcopy.yaml: raw 'validate-jwt' in API 'testedcopy' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
-            "LP002 defs/nestedbranch.yaml: raw 'validate-jwt' in API 'nestedbranch' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/branchclaim.yaml: raw 'validate-jwt' in API 'branchclaim' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
+            "LP002 defs/testedcopy.yaml: raw 'validate-jwt' in API 'testedcopy' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
+            "LP002 defs/nestedbranch.yaml: raw 'validate-jwt' in API 'nestedbranch' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
             "LP002 defs/presencecopy.yaml: raw 'validate-jwt' in API 'presencecopy' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/inlinetest.yaml: raw 'validate-jwt' in API 'inlinetest' checks no audience, so a token its issuer signed for another API passes",
         ])
@@ -856,10 +856,10 @@ final class RawPolicyTests: XCTestCase {
         try write([layered, gap, generated, identity, backendIdentity, anyPicked].map(\.text).joined(separator: "---\n"), to: "defs/apis.yaml")
         let found = try lintFindings().filter { $0.hasPrefix("LP002") }
         XCTAssertEqual(found, [
-            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'gap' requires no claim, so any token its issuers sign passes",
-            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'identity' requires no claim, so any token its issuers sign passes",
-            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'anypicked' requires no claim, so any token its issuers sign passes",
-            "LP002 defs/apis.yaml: raw 'validate-jwt' in route 'anypicked/submit-anypicked' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'gap' requires no claim, so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'identity' requires no claim, so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'anypicked' requires no claim, so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in route 'anypicked/submit-anypicked' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
         ])
     }
 
@@ -926,7 +926,7 @@ final class RawPolicyTests: XCTestCase {
         let found = try lintFindings()
         XCTAssertContainsEach(found, [
             "LP002 defs/cachedaudience.yaml: raw 'validate-jwt' in API 'cachedaudience' checks no audience, so a token its issuer signed for another API passes",
-            "LP002 defs/cachedclaim.yaml: raw 'validate-jwt' in API 'cachedclaim' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/cachedclaim.yaml: raw 'validate-jwt' in API 'cachedclaim' requires only claims that grant no permission ('roles': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
             "LP002 defs/cachedconfig.yaml: raw 'validate-jwt' in API 'cachedconfig' takes its 'openid-config' URL from the request, so a caller can name a server that publishes its own keys and sign tokens that pass",
             "LP002 defs/keyedlookup.yaml: raw 'validate-jwt' in API 'keyedlookup' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/idementry.yaml: raw 'validate-jwt' in API 'idementry' checks no audience, so a token its issuer signed for another API passes",
@@ -3941,11 +3941,11 @@ final class RawPolicyTests: XCTestCase {
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("LP002") }
         XCTAssertEqual(findings.sorted(), [
-            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'audience' requires only claims that grant no permission ('aud': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'audience' requires only claims that grant no permission ('aud': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
             "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'computed' may take tokens long after they expire ('clock-skew' is not a number of seconds written out)",
             "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'named' takes tokens 7d after they expire ('clock-skew'), longer than the 5m a token's check may be kept",
             "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'skewed' takes tokens 1d after they expire ('clock-skew'), longer than the 5m a token's check may be kept",
-            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'valueless' requires only claims that grant no permission ('roles', 'aud': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'valueless' requires only claims that grant no permission ('roles', 'aud': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
         ])
     }
 

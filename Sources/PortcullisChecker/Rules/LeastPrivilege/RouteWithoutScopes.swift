@@ -240,9 +240,15 @@ public enum RouteWithoutScopes: Rule {
                     let note = Diagnostic.Note("list the scopes or roles the caller needs, with their values, under 'required-claims'", at: range)
                     // 'client-application-ids' takes tokens issued to the applications it
                     // lists alone, whatever the token lets their users do.
+                    // A check that names its audience lets in what its issuers sign for this
+                    // API alone (audit V69: the message said any token they sign).
+                    let namesItsAudience =
+                        check.elements.contains { $0.name == "audiences" && !$0.elements.isEmpty }
+                        || claims.contains { $0.claimName(values.byName) == "aud" }
                     let passes =
                         check.name == "validate-azure-ad-token" && check.elements.contains { $0.name == "client-application-ids" && !$0.elements.isEmpty }
-                        ? "any token issued to the client applications it lists passes, whatever scopes or roles it holds" : "any token its issuers sign passes"
+                        ? "any token issued to the client applications it lists passes, whatever scopes or roles it holds"
+                        : namesItsAudience ? "any token its issuers sign for its audience passes, whatever scopes or roles it holds" : "any token its issuers sign passes"
                     if grants || Self.everyRouteIsAuthorizedPast(check, inScope: scopeIndex, scope, context, &authorizations) {
                         // Authorized here, or authenticated here and authorized route by route.
                     } else if claims.isEmpty {
