@@ -70,7 +70,10 @@ public struct Workspace: Sendable {
         var excluded: [(input: InputFiles.Input, exclusion: Exclusion)] = []
         if let patterns = configuration?.configuration.exclude, !patterns.isEmpty, let directory = configDirectory {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+            // A file named on the command line is read all the same: a pull request's gate
+            // that lints the files it changes passed one unchecked, silently (audit V70).
             found.removeAll { input in
+                guard !input.namedOnCommandLine else { return false }
                 let absolute = files.absolutePath(ofDiscovered: input.path)
                 guard let relative = absolute.removingPrefix(prefix), let pattern = patterns.first(where: { Glob.matches($0, relative) }) else { return false }
                 excluded.append((input, Exclusion(path: input.path, relative: relative, pattern: pattern)))

@@ -31,6 +31,21 @@ final class ExcludePatternTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("in 2 files"), result.stdout)
     }
 
+    /// A file named on the command line is read though a pattern excludes it: a gate that
+    /// lints the files a pull request changes passed one unchecked, silently (audit V70).
+    /// Found in a folder, it is excluded.
+    func testAFileNamedOnTheCommandLineIsReadThoughExcluded() throws {
+        try RuleExample.baseGateway.write(to: directory.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("legacy"), withIntermediateDirectories: true)
+        try "apiVersion: portcullis/v1\nexcluded: [\n".write(to: directory.appendingPathComponent("legacy/old.yaml"), atomically: true, encoding: .utf8)
+        try "exclude: ['legacy/**']\n".write(to: directory.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let named = try ToolProcess.run(["lint", "legacy/old.yaml", "gateway.yaml"], in: directory)
+        XCTAssertEqual(named.status, 1, named.stdout + named.stderr)
+        XCTAssertTrue(named.stdout.contains("legacy/old.yaml:3:1: error:"), named.stdout)
+        let found = try ToolProcess.run(["lint", "."], in: directory)
+        XCTAssertFalse(found.stdout.contains("old.yaml"), found.stdout)
+    }
+
     /// The documented meaning of each wildcard.
     func testWildcards() {
         let cases: [(String, String, Bool)] = [
