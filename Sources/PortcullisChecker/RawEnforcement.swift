@@ -1354,22 +1354,80 @@ final class RawEnforcement: Sendable {
         return document.statements(in: "on-error").firstResult(of: bypass)
     }
 
-    /// Whether a `when`'s condition holds only for an error of the backend call: it requires
-    /// `context.LastError.Source` to be `forward-request` (`==`, or `Equals`, joined to the
-    /// rest by `&&` alone). APIM names there the policy where the error occurred (a
-    /// policy's own `id` goes to `PolicyId`), and `forward-request` runs in `backend`,
-    /// after every check in `inbound` passed (audit V69: Microsoft's sample that replays a
-    /// request when the backend call fails was LP001). An error of any statement of
-    /// `inbound` may come before the token check: a quota refused there (an audit).
+    /// Whether a `when`'s condition holds only for an error of the backend call: one of the
+    /// terms it joins by `&&` alone, at its top, is `context.LastError.Source ==
+    /// "forward-request"` (or `Equals`) and nothing more. APIM names there the policy where
+    /// the error occurred (a policy's own `id` goes to `PolicyId`), and `forward-request`
+    /// runs in `backend`, after every check in `inbound` passed (audit V69: Microsoft's
+    /// sample that replays a request when the backend call fails was LP001). An error of
+    /// any statement of `inbound` may come before the token check: a quota refused there
+    /// (an audit). A comment, `||`, a choice or `??` at the top, or a term that compares the
+    /// test again (`== false`, audit V71), holds otherwise.
     static func requiresAnErrorOfTheBackendCall(_ condition: String) -> Bool {
-        let code = condition.filter { !$0.isWhitespace }
-        guard code.hasPrefix("@("), !code.contains("||"), !code.contains("!("), !code.contains(":") else { return false }
-        for reading in ["LastError.Source==\"", "LastError?.Source==\"", "LastError.Source.Equals(\"", "LastError?.Source.Equals(\""] {
-            guard let found = code.range(ofBytes: reading), let end = code[found.upperBound...].firstIndex(of: "\"") else { continue }
-            return code[found.upperBound..<end] == "forward-request"
+        let code = Array(condition.filter { !$0.isWhitespace }.utf8)
+        guard code.count > 3, code[0] == UInt8(ascii: "@"), code[1] == UInt8(ascii: "("), code.last == UInt8(ascii: ")"),
+            !condition.holds("/*"), !condition.holds("//")
+        else { return false }
+        var terms: [String] = []
+        var depth = 0
+        var start = 2
+        var index = 2
+        let end = code.count - 1
+        while index < end {
+            let byte = code[index]
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                // A literal, to its closing quote: what it holds is no operator.
+                index += 1
+                while index < end, code[index] != byte { index += code[index] == UInt8(ascii: "\\") ? 2 : 1 }
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth -= 1
+                if depth < 0 { return false }
+            case UInt8(ascii: "|") where depth == 0: return false
+            case UInt8(ascii: "?") where depth == 0 && index + 1 < end && code[index + 1] != UInt8(ascii: ".") && code[index + 1] != UInt8(ascii: "["):
+                return false
+            case UInt8(ascii: "&") where depth == 0 && index + 1 < end && code[index + 1] == UInt8(ascii: "&"):
+                terms.append(String(decoding: code[start..<index], as: UTF8.self))
+                index += 1
+                start = index + 1
+            default: break
+            }
+            index += 1
+        }
+        guard depth == 0 else { return false }
+        terms.append(String(decoding: code[start..<end], as: UTF8.self))
+        return terms.contains { backendErrorTests.contains(Self.unbracketed($0)) }
+    }
+
+    /// `term` without the brackets around it whole.
+    private static func unbracketed(_ term: String) -> String {
+        var term = Substring(term)
+        while term.hasPrefix("("), term.hasSuffix(")"), Self.bracketsEnclose(term) { term = term.dropFirst().dropLast() }
+        return String(term)
+    }
+
+    /// Whether the bracket `text` starts with closes at its end.
+    private static func bracketsEnclose(_ text: Substring) -> Bool {
+        var depth = 0
+        for (offset, character) in text.enumerated() {
+            if character == "(" { depth += 1 } else if character == ")" { depth -= 1 }
+            if depth == 0 { return offset == text.count - 1 }
         }
         return false
     }
+
+    /// The tests, without spaces, that hold only when the backend call failed.
+    private static let backendErrorTests: Set<String> = {
+        var tests: Set<String> = []
+        for error in ["context.LastError.Source", "context.LastError?.Source"] {
+            tests.insert(error + "==\"forward-request\"")
+            tests.insert("\"forward-request\"==" + error)
+            tests.insert(error + ".Equals(\"forward-request\")")
+            tests.insert(error + "?.Equals(\"forward-request\")")
+        }
+        return tests
+    }()
 
     /// A `send-request` or `send-one-way-request` in the `outbound` or `on-error` of a
     /// policy `route`'s requests pass that copies the caller's request, or gives a new one

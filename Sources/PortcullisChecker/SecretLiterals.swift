@@ -462,13 +462,17 @@ public struct SecretLiterals: Sendable {
             let user = encodes && Set(written).count > 1 ? written.first : nil
             let passwords = Set(written).subtracting(user.map { [$0] } ?? [])
             let placed = Self.keysPlaced(in: value.resolved)
-            return Set(names.map { $0.lowercased() }).sorted().compactMap { name in plain[name].map { (name, $0) } }.filter { name, given in
+            let held = Set(names.map { $0.lowercased() })
+            return held.sorted().compactMap { name in plain[name].map { (name, $0) } }.filter { name, given in
                 let value = given.value
-                // Text the code writes before a reference gives it a key of its own: judged
-                // under it, not the whole value's (audit V69: a table name at `?tn={0}` of a
-                // SAS token's format was taken for the token).
-                if let own = placed[name] {
-                    return own.map { CredentialScanner.isWrittenOut(value) && CredentialScanner.namesAQueryCredential($0, given: value) } ?? CredentialScanner.isWrittenOut(value)
+                // A value the code's text puts only after query keys that name no credential
+                // (`?tn={0}` of a SAS token's format), wherever the code names it, is judged
+                // under them, not under the whole value's (audit V69: the table name was taken
+                // for the token; V71: one also put under `sig`, or used as a key, is not).
+                if let keys = placed[name], keys.count == written.count(where: { $0 == name }),
+                    keys.allSatisfy({ $0.map { !$0.contains("\u{0}") && !CredentialScanner.namesAQueryCredential($0, given: value) } ?? false })
+                {
+                    return false
                 }
                 return CredentialScanner.isWrittenOut(value)
                     && (schemed
@@ -508,11 +512,12 @@ public struct SecretLiterals: Sendable {
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
     }
 
-    /// The named values (lowercased) that the text `code` writes out puts after a key, as
+    /// The keys (a query parameter's, or nil for one that names a credential, `Password=`)
+    /// that the text `code` writes out puts each named value (lowercased) after, as
     /// ``credentialKeysGiven(in:)`` reads one, once its sum or format is laid out
-    /// (``ExpressionFlow/terms(of:)``): a query parameter's key, or nil for one that names
-    /// a credential (`Password=`).
-    private static func keysPlaced(in code: String) -> [String: String?] {
+    /// (``ExpressionFlow/terms(of:)``), one for each time it does. Code in a key's place is
+    /// NUL.
+    private static func keysPlaced(in code: String) -> [String: [String?]] {
         guard let terms = ExpressionFlow.terms(of: code), terms.count > 1 else { return [:] }
         let laidOut = terms.map { term in
             switch term {
@@ -520,8 +525,8 @@ public struct SecretLiterals: Sendable {
             case .code: "\u{0}"
             }
         }.joined()
-        var placed: [String: String?] = [:]
-        for given in credentialKeysGiven(in: laidOut) { placed[given.name.lowercased()] = given.queryKey }
+        var placed: [String: [String?]] = [:]
+        for given in credentialKeysGiven(in: laidOut) { placed[given.name.lowercased(), default: []].append(given.queryKey) }
         return placed
     }
 

@@ -35,7 +35,7 @@ public enum DisplayText {
     /// punctuation aside, that is one (an unknown named value named with a function's key
     /// was quoted whole: the last audit of the round).
     private static func holdsACredential(_ text: String) -> Bool {
-        CredentialScanner.looksLikeCredential(text) || escapesBroken(text).map(CredentialScanner.looksLikeCredential) == true
+        CredentialScanner.looksLikeCredential(text) || escapesBroken(text, controlsOnly: true).map(CredentialScanner.looksLikeCredential) == true
             || text.split(separator: " ").contains { word in
             var word = word
             while let first = word.first, wordEnds.contains(first) { word = word.dropFirst() }
@@ -48,17 +48,22 @@ public enum DisplayText {
     /// shape, or nothing but a generated key.
     private static func hides(_ part: String) -> Bool {
         if CredentialScanner.looksLikeCredential(part) || CredentialScanner.looksLikeABareKey(part) { return true }
-        guard let broken = escapesBroken(part) else { return false }
-        return CredentialScanner.looksLikeCredential(broken) || broken.split(separator: " ").contains { CredentialScanner.looksLikeABareKey(String($0)) }
+        guard let broken = escapesBroken(part, controlsOnly: true) else { return false }
+        if CredentialScanner.looksLikeCredential(broken) { return true }
+        // A key after any character written as its code point too (`é` as `\u{00e9}`,
+        // audit V71), though not a path that one cuts (`/tmp/…/cafe\u{0301}.xml`), which
+        // reads as a key once cut.
+        guard let pieces = escapesBroken(part, controlsOnly: false) else { return false }
+        return pieces.split(separator: " ").contains { !$0.hasPrefix("/") && !$0.hasPrefix(".") && CredentialScanner.looksLikeABareKey(String($0)) }
     }
 
     /// `text` with each escape of a control character ``escaped(_:)`` writes (`\x07`, `\n`,
-    /// `\u{202e}`) read as
+    /// `\u{202e}`), or with `controlsOnly` false of any code point written out, read as
     /// the space between two words that it stands for: a value shown escaped before its
     /// message is made joined the escape's letters to a token after a control character,
     /// which no scanner then saw start (audit V65: `\aghp_…` was quoted in clear). Nil
     /// when `text` holds no backslash, as nearly all does.
-    static func escapesBroken(_ text: String) -> String? {
+    static func escapesBroken(_ text: String, controlsOnly: Bool) -> String? {
         guard text.utf8.contains(UInt8(ascii: "\\")) else { return nil }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
@@ -80,7 +85,7 @@ public enum DisplayText {
             case "u" where index + 2 < scalars.count && scalars[index + 2] == "{":
                 guard let close = scalars[(index + 3)...].firstIndex(of: "}"),
                     let value = UInt32(String(String.UnicodeScalarView(scalars[(index + 3)..<close])), radix: 16),
-                    let scalar = Unicode.Scalar(value), isControl(scalar)
+                    let scalar = Unicode.Scalar(value), !controlsOnly || isControl(scalar)
                 else { fallthrough }
                 index = close + 1
             default:

@@ -1189,7 +1189,11 @@ final class DiffGateTests: XCTestCase {
         try passes(try product("1", "client"), try product("3", "client"))
         // So do a raw policy's: a `rate-limit`, or a limit by key that reads the
         // subscription (audit V68).
-        for statement in [#"<rate-limit calls="10" renewal-period="60" />"#, #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription?.Id)" />"#] {
+        // The key's header in any case counts per subscription too (audit V71).
+        for statement in [
+            #"<rate-limit calls="10" renewal-period="60" />"#, #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription?.Id)" />"#,
+            #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;ocp-apim-subscription-key&quot;, &quot;&quot;))" />"#,
+        ] {
             let raw = [("apis/partner-orders.yaml", "auth: partner\n", "auth: partner\npolicy: '<policies><inbound><base />\(statement)</inbound></policies>'\n")]
             XCTAssertEqual(
                 try gate(try copy(of: try product("1", "client"), raw), try copy(of: try product("3", "client"), raw)),

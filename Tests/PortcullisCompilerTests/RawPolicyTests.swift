@@ -582,10 +582,14 @@ final class RawPolicyTests: XCTestCase {
             "namedaudience": #"<validate-jwt header-name="Authorization">\#(openID)<required-claims>\#(claim("{{aud-claim}}"))\#(roles)</required-claims></validate-jwt>"#,
             "namedrole": #"<validate-jwt header-name="Authorization">\#(openID)<required-claims>\#(claim("{{role-claim}}"))</required-claims></validate-jwt>"#,
             "audienceonly": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims>\#(claim("{{aud-claim}}"))</required-claims></validate-jwt>"#,
+            // A blank audience names none (audit V71: the message said "for its audience").
+            "blankaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience> </audience></audiences><required-claims><claim name="aud" /></required-claims></validate-jwt>"#,
         ])
         let found = try lintFindings().filter { $0.hasPrefix("LP002") }
         XCTAssertEqual(found.sorted(), [
             "LP002 defs/audienceonly.yaml: raw 'validate-jwt' in API 'audienceonly' requires only claims that grant no permission ('{{aud-claim}}': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign for its audience passes, whatever scopes or roles it holds",
+            "LP002 defs/blankaudience.yaml: raw 'validate-jwt' in API 'blankaudience' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/blankaudience.yaml: raw 'validate-jwt' in API 'blankaudience' requires only claims that grant no permission ('aud': the token's own facts, its holder's profile, or a claim with no value), so any token its issuers sign passes",
             "LP002 defs/namedrole.yaml: raw 'validate-jwt' in API 'namedrole' checks no audience, so a token its issuer signed for another API passes",
         ])
     }
@@ -1984,6 +1988,13 @@ final class RawPolicyTests: XCTestCase {
             // sample replays the request then (audit V69).
             ("backendbranch", when("forward-request", replay)),
             ("backendorjwt", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; || context.LastError.Source == &quot;validate-jwt&quot;)">\#(replay)</when></choose>"#),
+            ("backendand", #"<choose><when condition="@((context.LastError.Source == &quot;forward-request&quot;) &amp;&amp; context.Response.StatusCode &gt;= 500)">\#(replay)</when></choose>"#),
+            // A test of the test, a single '|', or the test in a comment holds for other
+            // errors too (audit V71).
+            ("backendfalse", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; == false)">\#(replay)</when></choose>"#),
+            ("backendnot", #"<choose><when condition="@(!context.LastError.Source.Equals(&quot;forward-request&quot;))">\#(replay)</when></choose>"#),
+            ("backendbar", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; | context.LastError.Source.Length &gt; 0)">\#(replay)</when></choose>"#),
+            ("backendcomment", #"<choose><when condition="@(true /* context.LastError.Source == &quot;forward-request&quot; */)">\#(replay)</when></choose>"#),
             ("oneway", #"<send-one-way-request mode="copy"><set-url>https://orders.example.com/orders</set-url></send-one-way-request>"#),
             ("computedmode", #"<send-request mode="@(&quot;copy&quot;)" response-variable-name="r"><set-url>https://orders.example.com/orders</set-url></send-request>"#),
             ("newrequest", #"<send-request mode="new" response-variable-name="r"><set-url>https://alerts.example.com/errors</set-url></send-request>"#),
@@ -2036,7 +2047,7 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "backendorjwt", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "castpart", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "backendorjwt", "backendfalse", "backendnot", "backendbar", "backendcomment", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "castpart", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
@@ -2045,7 +2056,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             found.contains("LP001 defs/section.yaml: raw 'set-body' in the 'on-error' of route 'section/call-section' writes a value kept from another call into the answer when a request of route 'call-section' fails its token check, so callers need no valid token"),
             found.joined(separator: "\n"))
-        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused", "returned", "backendbranch"] {
+        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused", "returned", "backendbranch", "backendand"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }

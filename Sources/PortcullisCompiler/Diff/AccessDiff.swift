@@ -551,6 +551,7 @@ public enum AccessDiff {
         let (was, now) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
         var (oldRaw, newRaw) = (RawRequestTargets(base.project, was), RawRequestTargets(head.project, now))
         var changes: [String: AccessChange] = [:]
+        let headFragments = fragmentDocuments(of: head.project)
         for pair in pairs {
             let (old, new) = (pair.old, pair.new)
             // A `Host` the definitions set is one as a raw policy's is (the audit of the fixes).
@@ -577,7 +578,7 @@ public enum AccessDiff {
             )
             let who = ownBackend ? "route \(subject(new.name))" : "API '\(new.api)'"
             let (category, message): (AccessChange.Category, String)
-            if carriesCredentials(new.plan) || head.checksTokensInRawPolicies(new.name) || rawPoliciesAddCredentials(new.route, head.project)
+            if carriesCredentials(new.plan) || head.checksTokensInRawPolicies(new.name) || rawPoliciesAddCredentials(new.route, head.project, headFragments)
                 || (urls(new.plan.backend, now) + newSent.keys).contains(where: BackendDiff.holdsASecret),
                 !reaches.isSubset(of: reached)
             {
@@ -640,38 +641,43 @@ public enum AccessDiff {
     /// Whether a raw policy a route's requests pass, or a fragment it includes, gives them
     /// the gateway's credentials (its managed identity's token, a password, a client
     /// certificate; audit V67: one in a fragment was not seen).
-    private static func rawPoliciesAddCredentials(_ route: EffectiveRoute, _ project: ResolvedProject) -> Bool {
-        rawDocuments(of: route, in: project).contains { $0.has(anyOf: rawCredentialStatements) }
+    private static func rawPoliciesAddCredentials(_ route: EffectiveRoute, _ project: ResolvedProject, _ fragments: [String: PolicyXMLDocument]) -> Bool {
+        rawDocuments(of: route, in: project, fragments).contains { $0.has(anyOf: rawCredentialStatements) }
     }
 
     /// The raw policies a route's requests pass, each scope's, and the fragments they
-    /// include.
-    private static func rawDocuments(of route: EffectiveRoute, in project: ResolvedProject) -> [PolicyXMLDocument] {
+    /// include (`fragments`, by id: ``fragmentDocuments(of:)``).
+    private static func rawDocuments(of route: EffectiveRoute, in project: ResolvedProject, _ fragments: [String: PolicyXMLDocument]) -> [PolicyXMLDocument] {
         var pending = ([route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
             + route.products.map { project.products[$0].policy?.document }).compactMap { $0 }
         var documents: [PolicyXMLDocument] = []
         var included: Set<String> = []
         while let document = pending.popLast() {
             documents.append(document)
+            guard !fragments.isEmpty else { continue }
             for include in document.elements(named: fragmentIncludes) {
-                guard case .text(let id)? = include.attribute("fragment-id")?.value, included.insert(id).inserted,
-                    let fragment = project.fragments.first(where: { $0.name.value == id })?.policy.document
-                else { continue }
+                guard case .text(let id)? = include.attribute("fragment-id")?.value, included.insert(id).inserted, let fragment = fragments[id] else { continue }
                 pending.append(fragment)
             }
         }
         return documents
     }
 
+    /// A project's fragments by id, as `include-fragment` names them.
+    private static func fragmentDocuments(of project: ResolvedProject) -> [String: PolicyXMLDocument] {
+        Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+    }
+
     /// Whether a raw policy counts requests per subscription: `rate-limit` and `quota`
-    /// always do, a limit by key when its key reads the subscription.
+    /// always do, a limit by key when its key reads the subscription or its key's header
+    /// (in any case, audit V71).
     private static func countsPerSubscription(_ document: PolicyXMLDocument) -> Bool {
         document.has(anyOf: subscriptionLimits)
-            || document.elements(named: limitsByKey).contains { $0.attribute("counter-key")?.value.written.contains("Subscription") == true }
+            || document.elements(named: limitsByKey).contains { $0.attribute("counter-key")?.value.written.lowercased().contains("subscription") == true }
     }
 
     private static let subscriptionLimits: Set<String> = ["rate-limit", "quota"]
-    private static let limitsByKey: Set<String> = ["rate-limit-by-key", "quota-by-key"]
+    private static let limitsByKey: Set<String> = ["rate-limit-by-key", "quota-by-key", "llm-token-limit", "azure-openai-token-limit"]
 
     private static let rawCredentialStatements: Set<String> = ["authentication-managed-identity", "authentication-basic", "authentication-certificate"]
     private static let fragmentIncludes: Set<String> = ["include-fragment"]
@@ -872,9 +878,10 @@ public enum AccessDiff {
         func countedPerSubscription() -> Set<String> {
             if let subscriptionCounted { return subscriptionCounted }
             var names: Set<String> = []
+            let fragments = fragmentDocuments(of: head.project)
             for route in head.project.routes where !route.products.isEmpty {
                 guard route.activeRateLimit?.effectiveKey == .subscription || route.activeQuota?.effectiveKey == .subscription
-                    || rawDocuments(of: route, in: head.project).contains(where: countsPerSubscription)
+                    || rawDocuments(of: route, in: head.project, fragments).contains(where: countsPerSubscription)
                 else { continue }
                 for index in route.products { names.insert(head.project.products[index].name.value.lowercased()) }
             }

@@ -243,8 +243,8 @@ public enum RouteWithoutScopes: Rule {
                     // A check that names its audience lets in what its issuers sign for this
                     // API alone (audit V69: the message said any token they sign).
                     let namesItsAudience =
-                        check.elements.contains { $0.name == "audiences" && !$0.elements.isEmpty }
-                        || claims.contains { $0.claimName(values.byName) == "aud" }
+                        check.elements.contains { $0.name == "audiences" && $0.elements.contains { $0.holdsAValue(values.byName, callerControlled) } }
+                        || claims.contains { $0.claimName(values.byName) == "aud" && $0.holdsAValue(values.byName, callerControlled) }
                     let passes =
                         check.name == "validate-azure-ad-token" && check.elements.contains { $0.name == "client-application-ids" && !$0.elements.isEmpty }
                         ? "any token issued to the client applications it lists passes, whatever scopes or roles it holds"
