@@ -648,7 +648,7 @@ final class ImportAuditTests: ImportTreeTestCase {
     }
 
     /// An API's subscription key names decide where APIM looks for a caller's key: APIM's
-    /// own names say nothing the bundle must keep, other names are an error to resolve,
+    /// own names (its header in any case) say nothing the bundle must keep, other names are an error to resolve,
     /// since without them APIM would refuse every caller's key.
     func testSubscriptionKeyNamesOtherThanAPIMsAreAnErrorAndAPIMsSayNothing() throws {
         func notes(keys: String) throws -> [[String: String]] {
@@ -661,6 +661,8 @@ final class ImportAuditTests: ImportTreeTestCase {
         }
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
         XCTAssertEqual(try notes(keys: #"{"header": "Ocp-Apim-Subscription-Key", "query": "subscription-key"}"#), [])
+        // The header in another case is the same header (audit V72: it was refused).
+        XCTAssertEqual(try notes(keys: #"{"Header": "ocp-apim-subscription-key", "query": "subscription-key"}"#), [])
         let custom = try notes(keys: #"{"header": "X-Partner-Key", "query": "key"}"#)
         XCTAssertTrue(custom.contains { $0["kind"] == "error" && ($0["message"] ?? "").contains("'subscriptionKeyParameterNames'") }, "\(custom)")
     }

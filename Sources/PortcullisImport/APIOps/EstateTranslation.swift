@@ -435,7 +435,7 @@ struct EstateTranslation {
         // Where APIM looks for a caller's subscription key: the bundle keeps APIM's own names.
         if let keyNames = properties["subscriptionKeyParameterNames"] {
             carriedKeys.insert("subscriptionKeyParameterNames")
-            if keyNames != Self.apimKeyNames {
+            if !Self.namesAPIMsKeys(keyNames) {
                 notes.append(
                     ImportNote(
                         .error, resource.folder,
@@ -554,7 +554,15 @@ struct EstateTranslation {
     }
 
     /// The header and query parameter APIM takes a subscription key from unless told otherwise.
-    private static let apimKeyNames = JSONValue.object(["header": .string("Ocp-Apim-Subscription-Key"), "query": .string("subscription-key")])
+    /// Whether `keyNames` are APIM's own: its header in any case, as HTTP reads header
+    /// names, and property names in any case, as Azure Resource Manager reads them (audit
+    /// V72: `ocp-apim-subscription-key` was refused).
+    private static func namesAPIMsKeys(_ keyNames: JSONValue) -> Bool {
+        guard case .object(let names) = keyNames, names.count == 2 else { return false }
+        let byName = Dictionary(names.map { ($0.key.lowercased(), $0.value) }) { first, _ in first }
+        guard case .string(let header)? = byName["header"], case .string(let query)? = byName["query"] else { return false }
+        return header.lowercased() == "ocp-apim-subscription-key" && query == "subscription-key"
+    }
 
     /// Where a required URL the estate does not give goes until the team writes it; the
     /// `.invalid` top-level domain never resolves, so nothing is ever sent there.
