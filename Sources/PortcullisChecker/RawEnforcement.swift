@@ -282,8 +282,12 @@ final class RawEnforcement: Sendable {
                 keepsBase: Self.keepsBase(in: "on-error", of: document))
         }
         self.onError = (onError(global), products.map { onError($0.1) }, apis.map(onError))
+        // Most routes have no policy of their own: told before any call.
         routesMayServeErrors = project.apis.contains { api in
-            api.routes.contains { route in Self.onErrorBypass(in: route.policy?.document, fragments: fragments, fragmentsMayServeErrors, checked.namedValues) != nil }
+            api.routes.contains { route in
+                guard let document = route.policy?.document else { return false }
+                return Self.onErrorBypass(in: document, fragments: fragments, fragmentsMayServeErrors, checked.namedValues) != nil
+            }
         }
         let fragmentsMayCopy = fragments.values.contains { $0.has(anyOf: Self.requestSenders) }
         func writeCopy(_ document: PolicyXMLDocument?) -> String? { Self.writeCopy(in: document, fragments: fragments, fragmentsMayCopy, checked) }
