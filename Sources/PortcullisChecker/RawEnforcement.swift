@@ -282,17 +282,19 @@ final class RawEnforcement: Sendable {
                 keepsBase: Self.keepsBase(in: "on-error", of: document))
         }
         self.onError = (onError(global), products.map { onError($0.1) }, apis.map(onError))
-        // Most routes have no policy of their own: told before any call.
-        routesMayServeErrors = project.apis.contains { api in
-            api.routes.contains { route in
-                guard let document = route.policy?.document else { return false }
-                return Self.onErrorBypass(in: document, fragments: fragments, fragmentsMayServeErrors, checked.namedValues) != nil
-            }
-        }
         let fragmentsMayCopy = fragments.values.contains { $0.has(anyOf: Self.requestSenders) }
         func writeCopy(_ document: PolicyXMLDocument?) -> String? { Self.writeCopy(in: document, fragments: fragments, fragmentsMayCopy, checked) }
         writeCopies = (writeCopy(global), products.map { writeCopy($0.1) }, apis.map(writeCopy))
-        routesMayCopy = project.apis.contains { api in api.routes.contains { writeCopy($0.policy?.document) != nil } }
+        // The routes' own policies, in one pass: most routes have none.
+        var (mayServeErrors, mayCopy) = (false, false)
+        for api in project.apis {
+            for route in api.routes {
+                guard let document = route.policy?.document else { continue }
+                mayServeErrors = mayServeErrors || Self.onErrorBypass(in: document, fragments: fragments, fragmentsMayServeErrors, checked.namedValues) != nil
+                mayCopy = mayCopy || writeCopy(document) != nil
+            }
+        }
+        (routesMayServeErrors, routesMayCopy) = (mayServeErrors, mayCopy)
     }
 
     /// The API's or the gateway's statement of `kind` for `route`; the gateway's only when
