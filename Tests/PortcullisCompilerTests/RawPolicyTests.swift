@@ -550,6 +550,8 @@ final class RawPolicyTests: XCTestCase {
             "ownkey": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{partner-secret}}</key></issuer-signing-keys>\#(claims)</validate-jwt>"#,
             "entraapi": #"<validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"><client-application-ids><application-id>00000000-0000-0000-0000-000000000001</application-id></client-application-ids><backend-application-ids><application-id>00000000-0000-0000-0000-000000000002</application-id></backend-application-ids>\#(claims)</validate-azure-ad-token>"#,
             "subject": #"<validate-client-certificate><identities><identity subject="CN=partner.example.com" issuer-subject="CN=Contoso Partner CA" /></identities></validate-client-certificate>"#,
+            // The client applications given by the request are any application (audit V66).
+            "entraclient": #"<validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"><client-application-ids><application-id>@(context.Request.Headers.GetValueOrDefault(&quot;X-Client&quot;, &quot;&quot;))</application-id></client-application-ids><backend-application-ids><application-id>00000000-0000-0000-0000-000000000002</application-id></backend-application-ids>\#(claims)</validate-azure-ad-token>"#,
         ]
         try writeWriteRoutes(checkedBy: checks)
         let found = try lintFindings()
@@ -564,6 +566,7 @@ final class RawPolicyTests: XCTestCase {
             "LP007 defs/anycert.yaml: public route 'submit-anycert' accepts POST without a token",
             "LP002 defs/publickey.yaml: raw 'validate-jwt' in API 'publickey' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/blankidentity.yaml: raw 'validate-client-certificate' in API 'blankidentity' names no identity, so any certificate an authority the gateway trusts issued passes",
+            "LP002 defs/entraclient.yaml: raw 'validate-azure-ad-token' in API 'entraclient' names a client application the request gives or leaves blank, so a token issued to any application passes",
         ])
         for name in ["audclaim", "ownkey", "entraapi", "subject"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))

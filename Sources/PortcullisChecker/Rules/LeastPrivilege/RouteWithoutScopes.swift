@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, an identity provider whose audiences hold nothing once named values are put in, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, or no issuer with keys Entra shares between tenants, or taking its keys from the request, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
+        summary: "an authenticated route that requires no scope, an identity provider whose audiences hold nothing once named values are put in, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, or no issuer with keys Entra shares between tenants, or taking its keys from the request, a 'validate-azure-ad-token' whose client applications the request gives, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
 
     public static let description = RuleDescription(
         code,
@@ -202,6 +202,17 @@ public enum RouteWithoutScopes: Rule {
                     findings.report(
                         code, "raw '\(check.name)' in \(scope.owner) checks no audience, so a token its issuer signed for another API passes",
                         at: range, notes: [Diagnostic.Note("name this API's audience under \(lists)", at: range)])
+                }
+                // The applications whose tokens it takes, given by the request, are any
+                // application's (audit V66: one from a header linted clean).
+                if check.name == "validate-azure-ad-token",
+                    check.elements.contains(where: { list in
+                        list.name == "client-application-ids" && list.elements.contains { $0.name == "application-id" && !$0.holdsAValue(values.byName, callerControlled) }
+                    })
+                {
+                    findings.report(
+                        code, "raw '\(check.name)' in \(scope.owner) names a client application the request gives or leaves blank, so a token issued to any application passes",
+                        at: range, notes: [Diagnostic.Note("write each application's id out, or as a named value's reference", at: range)])
                 }
                 if let source = check.keySourceTheCallerChooses(values.byName, callerControlled) {
                     let (what, passes, fix) =
