@@ -193,7 +193,9 @@ public struct InputFiles: Sendable {
             guard let (link, folder) = FileSystem.linkLeavingItsFolder(on: path, below: root, includingLast: includingLast) else { continue }
             let prefix = root == "/" ? "/" : root + "/"
             let (shownLink, shownFolder) = (link.removingPrefix(prefix) ?? link, folder == root ? "." : folder.removingPrefix(prefix) ?? folder)
-            if link == path { return "it is a symbolic link that leads outside '\(shownFolder)'" }
+            // A link to nothing is refused as one that may lead anywhere, but said as it is
+            // (audit V65: a dangling link was said to lead outside).
+            if link == path { return FileSystem.kind(of: link) == nil ? "it is a symbolic link to nothing" : "it is a symbolic link that leads outside '\(shownFolder)'" }
             return "it passes through '\(shownLink)', a symbolic link that leads outside '\(shownFolder)'"
         }
         return nil

@@ -73,8 +73,11 @@ final class OutputFolderSafetyTests: XCTestCase {
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent("out").path, withDestinationPath: "../elsewhere")
         try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent("build").path, withDestinationPath: "..")
+        // A link to nothing is refused and said as it is (audit V65: "leads outside").
+        try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent("dangling").path, withDestinationPath: "outside/new")
         let before = try Self.snapshot(directory)
         for (arguments, message) in [
+            (["--out", "dangling"], "will not replace 'dangling': it is a symbolic link to nothing"),
             (["--out", "out"], "will not replace 'out': it is a symbolic link that leads outside '.'"),
             (["--out", "out", "--check"], "will not replace 'out': it is a symbolic link that leads outside '.'"),
             (["--out", "build/elsewhere"], "will not replace 'build/elsewhere': it passes through 'build', a symbolic link that leads outside '.'"),
