@@ -444,8 +444,10 @@ public struct SecretLiterals: Sendable {
         // key sent from a variable, were bundled).
         if value.isExpression, CredentialScanner.namesACredential(key), ExpressionExtent.constantText(in: value.resolved) == nil {
             var names = NamedValues.references(in: value.written)
+            var throughVariables: Set<String> = []
             if !held.isEmpty {
-                for case .variable(let name) in ExpressionFlow.sources(of: value.resolved) { names += held[name] ?? [] }
+                for case .variable(let name) in ExpressionFlow.sources(of: value.resolved) { throughVariables.formUnion((held[name] ?? []).map { $0.lowercased() }) }
+                names += throughVariables
             }
             let encodes = value.resolved.holds("ToBase64String")
             // Under `Authorization` a value is a scheme and a credential, which code may join
@@ -461,7 +463,7 @@ public struct SecretLiterals: Sendable {
             let written = NamedValues.references(in: value.written).map { $0.lowercased() }
             let user = encodes && Set(written).count > 1 ? written.first : nil
             let passwords = Set(written).subtracting(user.map { [$0] } ?? [])
-            let placed = Self.keysPlaced(in: value.resolved)
+            let placed = throughVariables.isEmpty ? Self.keysPlaced(in: value.resolved) : [:]
             let held = Set(names.map { $0.lowercased() })
             return held.sorted().compactMap { name in plain[name].map { (name, $0) } }.filter { name, given in
                 let value = given.value
@@ -518,7 +520,9 @@ public struct SecretLiterals: Sendable {
     /// (``ExpressionFlow/terms(of:)``), one for each time it does. Code in a key's place is
     /// NUL.
     private static func keysPlaced(in code: String) -> [String: [String?]] {
-        guard let terms = ExpressionFlow.terms(of: code), terms.count > 1 else { return [:] }
+        // Text rewritten after it is made may put the value under another key (audit V73:
+        // `.Replace("tn=", "sig=")`).
+        guard !textRewriters.contains(where: { code.contains($0) }), let terms = ExpressionFlow.terms(of: code), terms.count > 1 else { return [:] }
         let laidOut = terms.map { term in
             switch term {
             case .text(let text): text
@@ -529,6 +533,8 @@ public struct SecretLiterals: Sendable {
         for given in credentialKeysGiven(in: laidOut) { placed[given.name.lowercased(), default: []].append(given.queryKey) }
         return placed
     }
+
+    private static let textRewriters = ["Replace", "Insert", "Remove", "Regex", "Substring", "Split", "Reverse", "Pad", "ToCharArray", "Aggregate"]
 
     /// Whether `value` is a `user:password` pair, as Basic credentials encode: no blank, a
     /// name and a password of eight or more; not a URN (`urn:contoso:orders`, audit V61).

@@ -50,20 +50,31 @@ public enum DisplayText {
         if CredentialScanner.looksLikeCredential(part) || CredentialScanner.looksLikeABareKey(part) { return true }
         guard let broken = escapesBroken(part, controlsOnly: true) else { return false }
         if CredentialScanner.looksLikeCredential(broken) { return true }
-        // A key after any character written as its code point too (`é` as `\u{00e9}`,
-        // audit V71), though not a path that one cuts (`/tmp/…/cafe\u{0301}.xml`), which
-        // reads as a key once cut.
-        guard let pieces = escapesBroken(part, controlsOnly: false) else { return false }
-        return pieces.split(separator: " ").contains { !$0.hasPrefix("/") && !$0.hasPrefix(".") && CredentialScanner.looksLikeABareKey(String($0)) }
+        // A key before or after any character written as its code point too (`é` as
+        // `\u{00e9}`, audit V71), a `/` or `.` it starts with aside (audit V73), though
+        // not a path that ends at one (`/tmp/…/cafe\u{0301}.xml`), which reads as a key
+        // once cut.
+        guard let cut = escapesBroken(part, controlsOnly: false, into: Self.escapeMark) else { return false }
+        return cut.split(separator: " ").contains { word in
+            word.split(separator: Self.escapeMark, omittingEmptySubsequences: false).enumerated().contains { index, piece in
+                guard let first = piece.first else { return false }
+                if first != "/" && first != "." { return CredentialScanner.looksLikeABareKey(String(piece)) }
+                return index > 0 && CredentialScanner.looksLikeABareKey(String(piece.dropFirst()))
+            }
+        }
     }
+
+    /// What ``escapesBroken(_:controlsOnly:into:)`` marks an escape with, for telling the
+    /// pieces after one from the piece before: a character no message shows.
+    private static let escapeMark: Character = "\u{1}"
 
     /// `text` with each escape of a control character ``escaped(_:)`` writes (`\x07`, `\n`,
     /// `\u{202e}`), or with `controlsOnly` false of any code point written out, read as
-    /// the space between two words that it stands for: a value shown escaped before its
+    /// the space between two words that it stands for (or `mark`): a value shown escaped before its
     /// message is made joined the escape's letters to a token after a control character,
     /// which no scanner then saw start (audit V65: `\aghp_…` was quoted in clear). Nil
     /// when `text` holds no backslash, as nearly all does.
-    static func escapesBroken(_ text: String, controlsOnly: Bool) -> String? {
+    static func escapesBroken(_ text: String, controlsOnly: Bool, into mark: Character = " ") -> String? {
         guard text.utf8.contains(UInt8(ascii: "\\")) else { return nil }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
@@ -93,7 +104,7 @@ public enum DisplayText {
                 index += 1
                 continue
             }
-            out.append(" ")
+            out.append(contentsOf: mark.unicodeScalars)
         }
         return String(out)
     }

@@ -194,6 +194,19 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout.suffix(2000) + result.stderr)
     }
 
+    /// An `on-error` condition of 32,000 brackets around the backend call's test: each
+    /// bracket was taken off in a pass of its own (17 s: audit V73). The test is read a few
+    /// brackets deep only, so this one is reported.
+    func testADeeplyBracketedOnErrorConditionIsReadInLinearTime() throws {
+        let test = String(repeating: "(", count: 32_000) + "context.LastError.Source == &quot;forward-request&quot;" + String(repeating: ")", count: 32_000)
+        let policy = #"<policies><inbound><base /></inbound><on-error><base /><choose><when condition="@(\#(test))"><forward-request /></when></choose></on-error></policies>"#
+        try Data((RuleExample.baseGateway + "---\n" + RuleExample.api(fields: "", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: '\(policy)'}\n").text).utf8)
+            .write(to: directory.appendingPathComponent("defs.yaml"))
+        let result = try BoundedRun.run(["lint", "."], in: directory, seconds: 20)
+        XCTAssertEqual(result.status, 1, result.stdout.suffix(2000) + result.stderr)
+        XCTAssertTrue(result.stdout.contains("fails its token check"), result.stdout.suffix(2000) + result.stderr)
+    }
+
     /// Routes whose policies hold thousands of `when` branches, each guarding a filter,
     /// every condition changed (1,400 in each of 10 routes): each branch's conditions were
     /// kept as a copy of all those before it, 3,300 branches taking 405 MB for one route

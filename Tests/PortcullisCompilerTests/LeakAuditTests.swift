@@ -114,12 +114,15 @@ final class LeakAuditTests: XCTestCase {
         try assertLintHides("aBcDeFgHiJkLmNoPqRsTuVwXyZ", in: try contoso(files: [("configuration.prod.yaml", settings)]), code: "RF009", status: 1)
         // A key after a character a message writes as its code point (`\u{00e9}`) is
         // hidden too (audit V71), in every format but the text's quoted source line.
-        let policy = "    policy: '<policies><inbound><base /><include-fragment fragment-id=\"é\(Self.key.dropLast())\" /></inbound></policies>'\n"
-        let folder = try contoso(edits: [("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n" + policy)])
-        for format in ["json", "sarif", "github"] {
-            let lint = try ToolProcess.run(["lint", folder.path, "--format", format])
-            XCTAssertTrue(lint.stdout.contains("RF001"), lint.stdout)
-            XCTAssertFalse(lint.stdout.contains(String(Self.key.prefix(20))), "\(format):\n\(lint.stdout)")
+        // One that starts with '/' too (audit V73).
+        for prefix in ["é", "é/"] {
+            let policy = "    policy: '<policies><inbound><base /><include-fragment fragment-id=\"\(prefix)\(Self.key.dropLast())\" /></inbound></policies>'\n"
+            let folder = try contoso(edits: [("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n" + policy)])
+            for format in ["json", "sarif", "github"] {
+                let lint = try ToolProcess.run(["lint", folder.path, "--format", format])
+                XCTAssertTrue(lint.stdout.contains("RF001"), lint.stdout)
+                XCTAssertFalse(lint.stdout.contains(String(Self.key.prefix(20))), "\(prefix) \(format):\n\(lint.stdout)")
+            }
         }
     }
 

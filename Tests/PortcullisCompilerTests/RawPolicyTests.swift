@@ -1998,6 +1998,11 @@ final class RawPolicyTests: XCTestCase {
             ("backendnot", #"<choose><when condition="@(!context.LastError.Source.Equals(&quot;forward-request&quot;))">\#(replay)</when></choose>"#),
             ("backendbar", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; | context.LastError.Source.Length &gt; 0)">\#(replay)</when></choose>"#),
             ("backendcomment", #"<choose><when condition="@(true /* context.LastError.Source == &quot;forward-request&quot; */)">\#(replay)</when></choose>"#),
+            // A verbatim string's backslash closes it, and `? .5` is a choice (audit V73).
+            ("backendverbatim", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; &amp;&amp; @&quot;\&quot; != null || true)">\#(replay)</when></choose>"#),
+            ("backendchoice", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; &amp;&amp; true ? .5 &gt; 0 : true)">\#(replay)</when></choose>"#),
+            // A single '&' joins booleans as '&&' does, and a URL's '//' is no comment.
+            ("backendsingle", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; &amp; context.Request.Url.Host != &quot;https://x&quot;)">\#(replay)</when></choose>"#),
             ("oneway", #"<send-one-way-request mode="copy"><set-url>https://orders.example.com/orders</set-url></send-one-way-request>"#),
             ("computedmode", #"<send-request mode="@(&quot;copy&quot;)" response-variable-name="r"><set-url>https://orders.example.com/orders</set-url></send-request>"#),
             ("newrequest", #"<send-request mode="new" response-variable-name="r"><set-url>https://alerts.example.com/errors</set-url></send-request>"#),
@@ -2050,7 +2055,7 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "backendorjwt", "backendfalse", "backendnot", "backendbar", "backendcomment", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "castpart", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "backendorjwt", "backendfalse", "backendnot", "backendbar", "backendcomment", "backendverbatim", "backendchoice", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "castpart", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
@@ -2059,7 +2064,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             found.contains("LP001 defs/section.yaml: raw 'set-body' in the 'on-error' of route 'section/call-section' writes a value kept from another call into the answer when a request of route 'call-section' fails its token check, so callers need no valid token"),
             found.joined(separator: "\n"))
-        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused", "returned", "backendbranch", "backendand"] {
+        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused", "returned", "backendbranch", "backendand", "backendsingle"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }

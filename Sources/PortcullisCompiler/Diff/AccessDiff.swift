@@ -670,10 +670,13 @@ public enum AccessDiff {
 
     /// Whether a raw policy counts requests per subscription: `rate-limit` and `quota`
     /// always do, a limit by key when its key reads the subscription or its key's header
-    /// (in any case, audit V71).
+    /// (in any case, audit V71; not another header that names one, V73).
     private static func countsPerSubscription(_ document: PolicyXMLDocument) -> Bool {
         document.has(anyOf: subscriptionLimits)
-            || document.elements(named: limitsByKey).contains { $0.attribute("counter-key")?.value.written.lowercased().contains("subscription") == true }
+            || document.elements(named: limitsByKey).contains { limit in
+                guard let key = limit.attribute("counter-key")?.value.written.lowercased() else { return false }
+                return ["subscription.", "subscription?.", "subscription-key"].contains { key.contains($0) }
+            }
     }
 
     private static let subscriptionLimits: Set<String> = ["rate-limit", "quota"]
