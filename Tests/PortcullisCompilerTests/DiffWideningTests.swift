@@ -63,7 +63,8 @@ final class DiffWideningTests: XCTestCase {
     /// A route added in another API, or whose rewrite is spelt with another case or a final
     /// `/`, reaches the backend operation a route guards: its weaker checks were not compared.
     /// So does one whose backend's URL is spelt otherwise for the same server: the scheme's
-    /// own port, a host's final dot, a `.` segment (the audit of the forty-fifth round).
+    /// own port, a host's final dot, a `.` segment (the audit of the forty-fifth round), and
+    /// one whose rewrite's path is (audit V75).
     func testARouteReachingAGuardedBackendOperationIsComparedWithItsGuardWhereverItIs() throws {
         for backend in ["https://orders.internal.contoso.com/api/", "https://Orders.Internal.Contoso.com.:443/./api"] {
             let admin = """
@@ -84,7 +85,9 @@ final class DiffWideningTests: XCTestCase {
                 "privilege increase: route 'orders-admin/cancel' now accepts scope 'orders.write', where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
             ], in: try diff([], newFiles: [("apis/orders-admin.yaml", admin)]))
         }
-        for rewrite in ["/Orders/{orderId}", "/orders/{orderId}/"] {
+        // Dot segments, empty ones and escapes of plain letters are the path the server
+        // resolves (audit V75: `/x/../orders/{orderId}` was compared with nothing).
+        for rewrite in ["/Orders/{orderId}", "/orders/{orderId}/", "/x/../orders/{orderId}", "/./orders//{orderId}", "/%6Frders/{orderId}"] {
             let lines = try diff([
                 ("apis/orders.yaml", "  - id: health\n",
                  "  - id: zap\n    method: DELETE\n    path: /zap/{orderId}\n    summary: z\n    scopes: [orders.write]\n    rewrite: {path: \"\(rewrite)\"}\n  - id: health\n"),

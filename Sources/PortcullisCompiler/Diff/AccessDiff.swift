@@ -485,6 +485,48 @@ public enum AccessDiff {
         var api: String { String(name.prefix { $0 != "/" }) }
     }
 
+    /// A backend's URL (or a backend entity's name) joined with a path, as the server
+    /// resolves the path: escapes of characters that need none decoded, empty and `.`
+    /// segments dropped, and each `..` taking off the segment before it, the URL's own
+    /// included (audit V75: a rewrite to `/x/../admin/users` reached an operation another
+    /// route guards, unweighed). Told by its text first: most paths hold none of them.
+    static func resolved(_ joined: String) -> String {
+        let afterHost = joined.range(ofBytes: "://").map { joined[$0.upperBound...] } ?? joined[...]
+        let start = afterHost.firstIndex(of: "/") ?? joined.endIndex
+        let end = joined[start...].firstIndex(of: "?") ?? joined.endIndex
+        let path = joined[start..<end]
+        guard path.contains("/.") || path.contains("//") || path.contains("%") else { return joined }
+        var segments: [String] = []
+        for segment in path.split(separator: "/") {
+            let decoded = Self.decodingUnreserved(segment)
+            switch decoded {
+            case ".": continue
+            case "..": _ = segments.popLast()
+            default: segments.append(decoded)
+            }
+        }
+        return String(joined[..<start]) + "/" + segments.joined(separator: "/") + joined[end...]
+    }
+
+    /// `segment` with each `%XX` of a letter, digit, `-`, `.`, `_` or `~` decoded, as
+    /// servers read them (RFC 3986, 6.2.2.2); other escapes kept.
+    private static func decodingUnreserved(_ segment: Substring) -> String {
+        guard segment.contains("%") else { return String(segment) }
+        var bytes = Array(segment.utf8)[...]
+        var out: [UInt8] = []
+        while let byte = bytes.popFirst() {
+            if byte == UInt8(ascii: "%"), bytes.count >= 2, let value = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16),
+                (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) || "-._~".utf8.contains(value)
+            {
+                out.append(value)
+                bytes = bytes.dropFirst(2)
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self).lowercased()
+    }
+
     /// `text` without the `/`s that end it: `/orders/` and `/orders` reach one operation.
     static func withoutFinalSlash(_ text: String) -> String {
         var text = Substring(text)
@@ -525,7 +567,7 @@ public enum AccessDiff {
             }
             func operations(on base: String) -> [String] {
                 reachedAs.operations.map { reached in
-                    "\(reached.method.lowercased()) \(Self.withoutFinalSlash(base + ReachedOperations.shape(of: reached.path).lowercased()))"
+                    "\(reached.method.lowercased()) \(Self.withoutFinalSlash(Self.resolved(base + ReachedOperations.shape(of: reached.path).lowercased())))"
                 }
             }
             let base = plan.backend.url.map(server) ?? "backend \(plan.backend.name?.lowercased() ?? "")"
