@@ -1389,7 +1389,10 @@ final class RawEnforcement: Sendable {
                 index += 1
                 while index < end, code[index] != current { index += code[index] == UInt8(ascii: "\\") ? 2 : 1 }
                 guard index < end else { return false }
+            // A comment, or a directive that leaves lines out (`#if false`, audit V74).
             case UInt8(ascii: "/") where byte(index + 1) == UInt8(ascii: "/") || byte(index + 1) == UInt8(ascii: "*"):
+                return false
+            case UInt8(ascii: "#"):
                 return false
             case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
             case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
@@ -1397,11 +1400,13 @@ final class RawEnforcement: Sendable {
                 if depth < 0 { return false }
             // Another operator joining the test to the rest, or a choice, at any depth.
             case UInt8(ascii: "|"), UInt8(ascii: "^"), UInt8(ascii: ":"): return false
-            // `?.` and `?[` read a member; any other `?` is a choice or `??` (`? .5`, audit V73).
+            // `?.` and `?[` read a member, and `?>` and `?,` end a nullable type's name
+            // (`GetValueOrDefault<int?>`, audit V74); any other `?` is a choice or `??`
+            // (`? .5`, audit V73).
             case UInt8(ascii: "?") where depth == 0:
                 let next = byte(index + 1)
                 let member = next == UInt8(ascii: "[") || next == UInt8(ascii: ".") && !(byte(index + 2).map { (0x30...0x39).contains($0) } ?? true)
-                if !member { return false }
+                if !member, next != UInt8(ascii: ">"), next != UInt8(ascii: ",") { return false }
             // `&&`, or `&` between booleans, joins terms that must all hold.
             case UInt8(ascii: "&") where depth == 0:
                 terms.append(String(decoding: code[start..<index], as: UTF8.self))

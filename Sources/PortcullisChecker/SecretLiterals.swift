@@ -463,7 +463,10 @@ public struct SecretLiterals: Sendable {
             let written = NamedValues.references(in: value.written).map { $0.lowercased() }
             let user = encodes && Set(written).count > 1 ? written.first : nil
             let passwords = Set(written).subtracting(user.map { [$0] } ?? [])
-            let placed = throughVariables.isEmpty ? Self.keysPlaced(in: value.resolved) : [:]
+            // Nor through a header or query parameter a policy may have set from it (audit
+            // V74): read from the request, the value is not known here.
+            let readsTheRequest = ExpressionFlow.sources(of: value.resolved).contains(where: \.isCallerWritten)
+            let placed = throughVariables.isEmpty && !readsTheRequest ? Self.keysPlaced(in: value.resolved) : [:]
             let held = Set(names.map { $0.lowercased() })
             return held.sorted().compactMap { name in plain[name].map { (name, $0) } }.filter { name, given in
                 let value = given.value
@@ -472,7 +475,7 @@ public struct SecretLiterals: Sendable {
                 // under them, not under the whole value's (audit V69: the table name was taken
                 // for the token; V71: one also put under `sig`, or used as a key, is not).
                 if let keys = placed[name], keys.count == written.count(where: { $0 == name }),
-                    keys.allSatisfy({ $0.map { !$0.contains("\u{0}") && !CredentialScanner.namesAQueryCredential($0, given: value) } ?? false })
+                    keys.allSatisfy({ $0.map { !$0.contains("\u{0}") && !$0.contains("%") && !CredentialScanner.namesAQueryCredential($0, given: value) } ?? false })
                 {
                     return false
                 }

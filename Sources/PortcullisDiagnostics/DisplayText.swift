@@ -36,12 +36,15 @@ public enum DisplayText {
     /// was quoted whole: the last audit of the round).
     private static func holdsACredential(_ text: String) -> Bool {
         CredentialScanner.looksLikeCredential(text) || escapesBroken(text, controlsOnly: true).map(CredentialScanner.looksLikeCredential) == true
-            || text.split(separator: " ").contains { word in
-            var word = word
-            while let first = word.first, wordEnds.contains(first) { word = word.dropFirst() }
-            while let last = word.last, wordEnds.contains(last) { word = word.dropLast() }
-            return hides(String(word))
-        }
+            || text.split(separator: " ").contains { hides(bare($0)) }
+    }
+
+    /// A word without the quotes and punctuation around it.
+    private static func bare(_ word: Substring) -> String {
+        var word = word
+        while let first = word.first, wordEnds.contains(first) { word = word.dropFirst() }
+        while let last = word.last, wordEnds.contains(last) { word = word.dropLast() }
+        return String(word)
     }
 
     /// Whether a quoted part or a word of a message is to be hidden: a credential by its
@@ -59,7 +62,7 @@ public enum DisplayText {
             word.split(separator: Self.escapeMark, omittingEmptySubsequences: false).enumerated().contains { index, piece in
                 guard let first = piece.first else { return false }
                 if first != "/" && first != "." { return CredentialScanner.looksLikeABareKey(String(piece)) }
-                return index > 0 && CredentialScanner.looksLikeABareKey(String(piece.dropFirst()))
+                return index > 0 && CredentialScanner.looksLikeABareKey(String(piece.drop { $0 == "/" || $0 == "." }))
             }
         }
     }
@@ -140,8 +143,11 @@ public enum DisplayText {
         }
         // Then by words: an apostrophe in prose shifts which parts are quoted, and hiding
         // every quoted part, or the whole text, hides what the message is about.
+        // A word is judged with the quotes and punctuation around it taken off, as
+        // ``holdsACredential(_:)`` judges it (audit V74: a value starting with a quote was
+        // paired with the message's quotes and kept).
         let words = text.split(separator: " ", omittingEmptySubsequences: false).map {
-            hides(String($0)) ? hidden : String($0)
+            hides(String($0)) || hides(Self.bare($0)) ? hidden : String($0)
         }.joined(separator: " ")
         // A quoted value that ends with a quote itself (a key `Password = 'x'`, quoted
         // `'Password = 'x''`) splits into parts that each hide nothing: from its first quote

@@ -1193,6 +1193,8 @@ final class DiffGateTests: XCTestCase {
         for statement in [
             #"<rate-limit calls="10" renewal-period="60" />"#, #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription?.Id)" />"#,
             #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;ocp-apim-subscription-key&quot;, &quot;&quot;))" />"#,
+            // Spacing aside (audit V74).
+            #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription .Id)" />"#,
         ] {
             let raw = [("apis/partner-orders.yaml", "auth: partner\n", "auth: partner\npolicy: '<policies><inbound><base />\(statement)</inbound></policies>'\n")]
             XCTAssertEqual(

@@ -115,8 +115,9 @@ final class LeakAuditTests: XCTestCase {
         // A key after a character a message writes as its code point (`\u{00e9}`) is
         // hidden too (audit V71), in every format but the text's quoted source line.
         // One that starts with '/' too (audit V73).
-        for prefix in ["é", "é/"] {
-            let policy = "    policy: '<policies><inbound><base /><include-fragment fragment-id=\"\(prefix)\(Self.key.dropLast())\" /></inbound></policies>'\n"
+        // And after two dots, or a quote that pairs with the message's (audit V74).
+        for prefix in ["é", "é/", "é..", "'"] {
+            let policy = "    policy: '<policies><inbound><base /><include-fragment fragment-id=\"\(prefix.replacingOccurrences(of: "'", with: "''"))\(Self.key.dropLast())\" /></inbound></policies>'\n"
             let folder = try contoso(edits: [("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n" + policy)])
             for format in ["json", "sarif", "github"] {
                 let lint = try ToolProcess.run(["lint", folder.path, "--format", format])

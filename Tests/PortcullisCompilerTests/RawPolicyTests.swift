@@ -2002,6 +2002,10 @@ final class RawPolicyTests: XCTestCase {
             ("backendverbatim", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; &amp;&amp; @&quot;\&quot; != null || true)">\#(replay)</when></choose>"#),
             ("backendchoice", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; &amp;&amp; true ? .5 &gt; 0 : true)">\#(replay)</when></choose>"#),
             // A single '&' joins booleans as '&&' does, and a URL's '//' is no comment.
+            // A directive that leaves lines out hides the test from C# (audit V74); a
+            // nullable type's '?' is no choice.
+            ("backenddirective", "<choose><when condition=\"@(true\n#if false\n&amp;&amp; context.LastError.Source == &quot;forward-request&quot; &amp;&amp;\n#endif\n)\">\(replay)</when></choose>"),
+            ("backendnullable", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; &amp;&amp; context.Variables.GetValueOrDefault&lt;int?&gt;(&quot;retries&quot;) &lt; 3)">\#(replay)</when></choose>"#),
             ("backendsingle", #"<choose><when condition="@(context.LastError.Source == &quot;forward-request&quot; &amp; context.Request.Url.Host != &quot;https://x&quot;)">\#(replay)</when></choose>"#),
             ("oneway", #"<send-one-way-request mode="copy"><set-url>https://orders.example.com/orders</set-url></send-one-way-request>"#),
             ("computedmode", #"<send-request mode="@(&quot;copy&quot;)" response-variable-name="r"><set-url>https://orders.example.com/orders</set-url></send-request>"#),
@@ -2055,7 +2059,7 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "backendorjwt", "backendfalse", "backendnot", "backendbar", "backendcomment", "backendverbatim", "backendchoice", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "castpart", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "backendorjwt", "backendfalse", "backendnot", "backendbar", "backendcomment", "backendverbatim", "backendchoice", "backenddirective", "oneway", "computedmode", "lastgood", "fetched", "liquid", "typedblock", "castpart", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
@@ -2064,7 +2068,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             found.contains("LP001 defs/section.yaml: raw 'set-body' in the 'on-error' of route 'section/call-section' writes a value kept from another call into the answer when a request of route 'call-section' fails its token check, so callers need no valid token"),
             found.joined(separator: "\n"))
-        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused", "returned", "backendbranch", "backendand", "backendsingle"] {
+        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused", "returned", "backendbranch", "backendand", "backendsingle", "backendnullable"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }

@@ -186,11 +186,11 @@ final class SecretLeakTests: XCTestCase {
     func testAPlainNamedValueUsedAsACredentialIsSE001() throws {
         let values = "namedValues:\n  backend-pw: Tr0ub4dor-Horse-77\n  fn-secret-ish: q8Zr2LmN4vT7xK1p\n  basic-creds: c3ZjOmh1bnRlcjI=\n  region: westeurope\n  nv-k: Zx9Qw8Er7Ty6Ui5O\n  db-pw: Wq3Er4Ty5Ui6Op7\n  db-host: db.example.com\n"
             + "  partner-cfg: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n  partner-pair: svc-orders:Kq7Lm2Np9Rs4\n  tenant: contoso\n  relay-key: 7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29\n  service-pw: hunter2-orders\n  client-name: svc-orders.api\n  format-word: Garden42-x\n  joined-word: Maple77-x\n"
-            + "  table-name: OrdersTable2024\n  sas-sig: Xq7Wm2Lp9Zr4Tn6Bv8Hc\n  sas-twice: Rt5Yh8Jk2Nb6Vc9Xz3Qa\n  sas-held: Mn4Bv7Cx1Zl8Kj5Hg2Fd\n  sas-moved: Wq2Ed5Rf8Tg1Yh4Uj7Ik\n"
+            + "  table-name: OrdersTable2024\n  sas-sig: Xq7Wm2Lp9Zr4Tn6Bv8Hc\n  sas-twice: Rt5Yh8Jk2Nb6Vc9Xz3Qa\n  sas-held: Mn4Bv7Cx1Zl8Kj5Hg2Fd\n  sas-moved: Wq2Ed5Rf8Tg1Yh4Uj7Ik\n  sas-escaped: Lk9Jh6Gf3Ds0Az8Xc5Vb\n  sas-copied: Po1Iu4Yt7Re0Wq3Ea6Sd\n"
         // A table name in a SAS token's text is under its own key, 'tn', not the token's;
         // its signature is one (audit V69), and so is a value put under 'tn' and 'sig'
         // (audit V71), or under 'tn' and through a variable under 'sig', or moved there by
-        // a 'Replace' (audit V73).
+        // a 'Replace' (audit V73), under an escaped key or through a header (audit V74).
         // From the audit of secrets (V52): a key kept in a variable, then sent under a key's
         // header, copied once more too (V58); a pair encoded into 'Basic' by code, and a
         // password joined to a user name there (V59), though not the name itself (V61); a
@@ -212,6 +212,9 @@ final class SecretLeakTests: XCTestCase {
                 <set-variable name="held" value="{{sas-held}}" />
                 <set-variable name="sasToken" value="@(string.Format(&quot;?tn={0}&amp;sig={1}&quot;, &quot;{{sas-held}}&quot;, (string)context.Variables[&quot;held&quot;]))" />
                 <set-variable name="sasToken" value="@(string.Format(&quot;?tn={0}&quot;, &quot;{{sas-moved}}&quot;).Replace(&quot;tn=&quot;, &quot;sig=&quot;))" />
+                <set-variable name="sasToken" value="@(string.Format(&quot;?%73ig={0}&amp;se={1}&quot;, &quot;{{sas-escaped}}&quot;, (string)context.Variables[&quot;expiry&quot;]))" />
+                <set-header name="x-held" exists-action="override"><value>{{sas-copied}}</value></set-header>
+                <set-variable name="sasToken" value="@(string.Format(&quot;?tn={0}&amp;sig={1}&quot;, &quot;{{sas-copied}}&quot;, context.Request.Headers.GetValueOrDefault(&quot;x-held&quot;, &quot;&quot;)))" />
                 <set-variable name="t" value="{{tenant}}" />
                 <set-header name="X-Tenant" exists-action="override"><value>@((string)context.Variables["t"])</value></set-header>
                 <authentication-basic username="svc" password="{{backend-pw}}" />
@@ -231,7 +234,7 @@ final class SecretLeakTests: XCTestCase {
         // The 'nv-k' in a string-only expression (found by the audit of the fixes), and a
         // password put into a connection string under a key that names none (the same).
         XCTAssertEqual(
-            found, [line(of: "backend-pw"), line(of: "fn-secret-ish"), line(of: "basic-creds"), line(of: "nv-k"), line(of: "db-pw"), line(of: "partner-cfg"), line(of: "partner-pair"), line(of: "relay-key"), line(of: "service-pw"), line(of: "format-word"), line(of: "joined-word"), line(of: "sas-sig"), line(of: "sas-twice"), line(of: "sas-held"), line(of: "sas-moved")],
+            found, [line(of: "backend-pw"), line(of: "fn-secret-ish"), line(of: "basic-creds"), line(of: "nv-k"), line(of: "db-pw"), line(of: "partner-cfg"), line(of: "partner-pair"), line(of: "relay-key"), line(of: "service-pw"), line(of: "format-word"), line(of: "joined-word"), line(of: "sas-sig"), line(of: "sas-twice"), line(of: "sas-held"), line(of: "sas-moved"), line(of: "sas-escaped"), line(of: "sas-copied")],
             stdout)
         for secret in ["Tr0ub4dor-Horse-77", "q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O", "Wq3Er4Ty5Ui6Op7", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", "Kq7Lm2Np9Rs4", "7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29"] {
             XCTAssertFalse(stdout.contains(secret), stdout)

@@ -716,8 +716,9 @@ public enum AccessDiff {
     private static func countsPerSubscription(_ document: PolicyXMLDocument) -> Bool {
         document.has(anyOf: subscriptionLimits)
             || document.elements(named: limitsByKey).contains { limit in
-                guard let key = limit.attribute("counter-key")?.value.written.lowercased() else { return false }
-                return ["subscription.", "subscription?.", "subscription-key"].contains { key.contains($0) }
+                // Spacing aside (audit V74: `context.Subscription .Id`).
+                guard let key = limit.attribute("counter-key")?.value.written.filter({ !$0.isWhitespace }).lowercased() else { return false }
+                return key.contains("context.subscription") || key.contains("ocp-apim-subscription-key")
             }
     }
 
