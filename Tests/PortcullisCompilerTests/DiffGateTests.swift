@@ -1923,6 +1923,14 @@ final class DiffGateTests: XCTestCase {
     /// `set-header` whose name a named value gives; a removal of the caller's
     /// `Authorization` dropped; a rewrite's query changed, or the caller's query passed on.
     func testShapingThatOpensCrossOriginReadsOrHandsOnCredentialsIsAnIncrease() throws {
+        // The backend's own cross-origin header no longer removed reaches browsers, and a
+        // route that takes tokens no longer forbidding caches to keep its answers lets
+        // them (audit V75: both were "other").
+        let kept = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "path: orders\n", "path: orders\nresponse: {headers: {set: {Cache-Control: no-store}, remove: [Access-Control-Allow-Origin]}}\n")])
+        let dropped = try gate(kept, BundleTests.contoso)
+        XCTAssertTrue(dropped.contains("privilege-increase: route 'orders/cancel-order' no longer removes the 'Access-Control-Allow-Origin' its backend answers with, which browsers read as the backend's own cross-origin grant"), "\(dropped)")
+        XCTAssertTrue(dropped.contains("cache-widened: route 'orders/cancel-order' no longer tells caches on the way not to keep its answers ('Cache-Control')"), "\(dropped)")
+        try passes(BundleTests.contoso, kept)
         let responseHeaders = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    response: {headers: {set: {access-control-allow-origin: https://evil.example, Access-Control-Allow-Credentials: 'true'}}}\n"
         XCTAssertEqual(
             try contoso([("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", responseHeaders)]),

@@ -1452,6 +1452,17 @@ struct RouteComparison {
         }
         if Self.describe(old.responseHeaders) != Self.describe(new.responseHeaders) {
             add(.other, "changes the response headers its callers receive")
+            // The backend's own cross-origin headers, no longer removed or replaced, reach
+            // browsers; and a route that takes tokens no longer telling shared caches to keep
+            // nothing lets them keep its answers (audit V75: both were "other").
+            let (held, holding) = (Self.lastChanges(old.responseHeaders), Self.lastChanges(new.responseHeaders))
+            for (name, change) in held.sorted(by: { $0.key < $1.key })
+            where name.hasPrefix("access-control-") && (change.action == .remove || change.action == .set) && holding[name].map({ $0.action != change.action }) ?? true {
+                add(.privilegeIncrease, "no longer \(change.action == .remove ? "removes" : "replaces") the '\(change.name.value)' its backend answers with, which browsers read as the backend's own cross-origin grant")
+            }
+            if new.token != nil, Self.forbidsKeeping(held["cache-control"]), !Self.forbidsKeeping(holding["cache-control"]) {
+                add(.cacheWidened, "no longer tells caches on the way not to keep its answers ('Cache-Control')")
+            }
             // A secret there reaches every caller, a new one too.
             if let secrets {
                 let shown = Set(Self.namedValues(in: old.responseHeaders).compactMap { secrets.was.secrets[$0] })
@@ -1525,6 +1536,20 @@ struct RouteComparison {
             }
         }
         return kept
+    }
+
+    /// Each header's last change, by its name without case: the one that decides.
+    private static func lastChanges(_ changes: [MessageChange]) -> [String: MessageChange] {
+        var last: [String: MessageChange] = [:]
+        for change in changes { last[change.name.value.lowercased()] = change }
+        return last
+    }
+
+    /// Whether a `Cache-Control` change replaces the backend's with one that keeps shared
+    /// caches from keeping the answer (`no-store` or `private`).
+    private static func forbidsKeeping(_ change: MessageChange?) -> Bool {
+        guard let change, change.action == .set, let value = change.value?.value.lowercased() else { return false }
+        return value.contains("no-store") || value.contains("private")
     }
 
     /// A rewrite's query as APIM sends it, named values put in.
