@@ -2450,7 +2450,11 @@ extension PolicyXMLElement {
     var setsAWriteMethod: Bool {
         guard name == "set-method", case .text(let method)? = textValue else { return name == "set-method" }
         guard !method.contains("{{") else { return true }
-        return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased())?.effect == .write
+        // A method the language has no route for (`MERGE`, `PURGE`) may change what the
+        // backend holds; only `TRACE` reads (audit V75: `MERGE` on a read route passed).
+        let written = method.trimmingWhitespace.uppercased()
+        guard let known = HTTPMethod(rawValue: written) else { return written != "TRACE" }
+        return known.effect == .write
     }
 
     /// Whether a `when` runs on requests whose method is `method`, when its condition (or a

@@ -1228,8 +1228,17 @@ final class RawPolicyTests: XCTestCase {
                 "probe", fields: "auth: none\n",
                 routes: "  - {id: health, method: GET, path: /health, public: health probe, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base />\(policy)</inbound></policies>'}\n"
             ).text, to: "defs/probe.yaml")
+        // A method the language has no route for may write too (audit V75: `MERGE`).
+        try write(
+            RuleExample.api(
+                "merge", fields: "auth: none\n",
+                routes: "  - {id: status, method: GET, path: /status, public: status page, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base /><set-method>MERGE</set-method></inbound></policies>'}\n"
+            ).text, to: "defs/merge.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("LP007") }
-        XCTAssertEqual(findings, ["LP007 defs/probe.yaml: public route 'health' is sent to its backend as a write by raw 'set-method' in route 'probe/health', without a token"])
+        XCTAssertEqual(findings, [
+            "LP007 defs/merge.yaml: public route 'status' is sent to its backend as a write by raw 'set-method' in route 'merge/status', without a token",
+            "LP007 defs/probe.yaml: public route 'health' is sent to its backend as a write by raw 'set-method' in route 'probe/health', without a token",
+        ])
     }
 
     /// Text after an expression written with XML's references is said to follow it, as
