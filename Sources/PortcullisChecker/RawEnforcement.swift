@@ -2447,13 +2447,17 @@ extension PolicyXMLElement {
 
     /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE
     /// written out, or an expression or a named value, which may be one.
+    /// Methods HTTP's method registry marks safe that the language has no route for.
+    private static let safeMethods: Set<String> = ["TRACE", "QUERY", "PROPFIND", "SEARCH", "REPORT"]
+
     var setsAWriteMethod: Bool {
         guard name == "set-method", case .text(let method)? = textValue else { return name == "set-method" }
         guard !method.contains("{{") else { return true }
         // A method the language has no route for (`MERGE`, `PURGE`) may change what the
-        // backend holds; only `TRACE` reads (audit V75: `MERGE` on a read route passed).
+        // backend holds, unless HTTP names it safe (audit V75: `MERGE` on a read route
+        // passed; V76: `QUERY` was then a write).
         let written = method.trimmingWhitespace.uppercased()
-        guard let known = HTTPMethod(rawValue: written) else { return written != "TRACE" }
+        guard let known = HTTPMethod(rawValue: written) else { return !Self.safeMethods.contains(written) }
         return known.effect == .write
     }
 

@@ -113,7 +113,7 @@ public enum DisplayText {
     }
 
     /// What may stand around a word in a message: quotes and punctuation.
-    private static let wordEnds = Set<Character>(["'", ",", ".", ":", "(", ")"])
+    private static let wordEnds = Set<Character>(["'", ",", ".", ":", "(", ")", "[", "]", "<", ">", "{", "}", "\"", "`", ";", "!", "%", "=", "#"])
 
     /// A path of an input tree as a report shows it: ``shown(_:)``, each name in it that
     /// holds a credential hidden as a message hides one (found by an audit: a folder named

@@ -122,7 +122,8 @@ struct QuotedLines: Sendable {
 
     /// The words of `text` (between blanks, brackets, quotes and `=`) that a message naming
     /// them would hide: one the credential scanner flags (a key, an element's or an
-    /// attribute's name), or one of the report's secret texts (a secret's literal value,
+    /// attribute's name), nothing but a generated key (audit V76: `[key]` as a field's name
+    /// showed), or one of the report's secret texts (a secret's literal value,
     /// repeated where no redaction is). The last guard, as ``DisplayText/message(_:)`` is
     /// for messages (found by an audit: the message hid what the quoted line showed).
     /// A secret's text is looked for in the parts of a word too, between `/`, `:`, `?`,
@@ -141,7 +142,9 @@ struct QuotedLines: Sendable {
             // As YAML reads a quoted text: `''` is a quote in a single-quoted one, `\"` in a
             // double-quoted one.
             if quote == "'" { word = word.replacing("''", with: "'") } else if quote == "\"" { word = word.replacing("\\\"", with: "\"") }
-            if CredentialScanner.looksLikeCredential(word) || (!secretTexts.isEmpty && secretTexts.shows(word[...])) { hidden.append(range) }
+            if CredentialScanner.looksLikeCredential(word) || CredentialScanner.looksLikeABareKey(word) || (!secretTexts.isEmpty && secretTexts.shows(word[...])) {
+                hidden.append(range)
+            }
         }
         for joinedAtEquals in [false, true] {
             var start = 0
@@ -153,7 +156,19 @@ struct QuotedLines: Sendable {
         }
         for range in Self.quotedTexts(in: text) { judge(range, unquoting: text[range.lowerBound - 1]) }
         if let key = Self.leadingKey(in: text) { judge(key) }
+        // A generated key inside a word, after a character no key has (`éKEY`, `KEY;`):
+        // each run of a key's characters long enough to be one (audit V76).
+        var start = 0
+        for index in 0...text.count where index == text.count || !Self.isKeyCharacter(text[index]) {
+            if index - start >= 40, CredentialScanner.looksLikeABareKey(String(String.UnicodeScalarView(text[start..<index]))) { hidden.append(start..<index) }
+            start = index + 1
+        }
         return hidden
+    }
+
+    /// A character of Base64, Base64url or hex: what a generated key is written with.
+    private static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+/=_-".unicodeScalars.contains(scalar))
     }
 
     /// The texts between a quote and the next of its kind that closes it, as YAML reads

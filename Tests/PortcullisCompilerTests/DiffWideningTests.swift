@@ -87,7 +87,12 @@ final class DiffWideningTests: XCTestCase {
         }
         // Dot segments, empty ones and escapes of plain letters are the path the server
         // resolves (audit V75: `/x/../orders/{orderId}` was compared with nothing).
-        for rewrite in ["/Orders/{orderId}", "/orders/{orderId}/", "/x/../orders/{orderId}", "/./orders//{orderId}", "/%6Frders/{orderId}"] {
+        // An escaped '/', a segment's ';' parameters, and an empty segment that '..' takes
+        // off, as .NET and RFC 3986 read them (audit V76).
+        for rewrite in [
+            "/Orders/{orderId}", "/orders/{orderId}/", "/x/../orders/{orderId}", "/./orders//{orderId}", "/%6Frders/{orderId}", "/x/..%2Forders/{orderId}",
+            "/orders;v=1/{orderId}", "/orders/{orderId}//..",
+        ] {
             let lines = try diff([
                 ("apis/orders.yaml", "  - id: health\n",
                  "  - id: zap\n    method: DELETE\n    path: /zap/{orderId}\n    summary: z\n    scopes: [orders.write]\n    rewrite: {path: \"\(rewrite)\"}\n  - id: health\n"),

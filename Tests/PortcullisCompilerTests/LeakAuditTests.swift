@@ -113,17 +113,26 @@ final class LeakAuditTests: XCTestCase {
         let settings = "\"namedValues:\\a\(token)\": x\napis:\n  - name: orders\n    \"\\e\(token)\": 1\n"
         try assertLintHides("aBcDeFgHiJkLmNoPqRsTuVwXyZ", in: try contoso(files: [("configuration.prod.yaml", settings)]), code: "RF009", status: 1)
         // A key after a character a message writes as its code point (`\u{00e9}`) is
-        // hidden too (audit V71), in every format but the text's quoted source line.
+        // hidden too (audit V71), and on the text's quoted source line (audit V76).
         // One that starts with '/' too (audit V73).
         // And after two dots, or a quote that pairs with the message's (audit V74).
         for prefix in ["é", "é/", "é..", "'"] {
             let policy = "    policy: '<policies><inbound><base /><include-fragment fragment-id=\"\(prefix.replacingOccurrences(of: "'", with: "''"))\(Self.key.dropLast())\" /></inbound></policies>'\n"
             let folder = try contoso(edits: [("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n" + policy)])
-            for format in ["json", "sarif", "github"] {
+            for format in ["text", "json", "sarif", "github"] {
                 let lint = try ToolProcess.run(["lint", folder.path, "--format", format])
                 XCTAssertTrue(lint.stdout.contains("RF001"), lint.stdout)
                 XCTAssertFalse(lint.stdout.contains(String(Self.key.prefix(20))), "\(prefix) \(format):\n\(lint.stdout)")
             }
+        }
+    }
+
+    /// A key quoted in a message inside brackets, braces or other punctuation is hidden
+    /// as one between quotes is (audit V76: `[KEY]` as an unknown field was shown).
+    func testAKeyInPunctuationIsHidden() throws {
+        for wrapped in ["[\(Self.key.dropLast())]", "<\(Self.key.dropLast())>", "\(Self.key.dropLast());"] {
+            let folder = try contoso(edits: [("gateway.yaml", "namedValues:\n", "\"\(wrapped)\": 1\nnamedValues:\n")])
+            try assertLintHides(String(Self.key.prefix(24)), in: folder, code: "YS003", status: 1)
         }
     }
 

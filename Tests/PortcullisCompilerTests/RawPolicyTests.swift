@@ -1228,12 +1228,15 @@ final class RawPolicyTests: XCTestCase {
                 "probe", fields: "auth: none\n",
                 routes: "  - {id: health, method: GET, path: /health, public: health probe, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base />\(policy)</inbound></policies>'}\n"
             ).text, to: "defs/probe.yaml")
-        // A method the language has no route for may write too (audit V75: `MERGE`).
-        try write(
-            RuleExample.api(
-                "merge", fields: "auth: none\n",
-                routes: "  - {id: status, method: GET, path: /status, public: status page, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base /><set-method>MERGE</set-method></inbound></policies>'}\n"
-            ).text, to: "defs/merge.yaml")
+        // A method the language has no route for may write too (audit V75: `MERGE`), unless
+        // HTTP names it safe (audit V76: `QUERY`).
+        for (name, method) in [("merge", "MERGE"), ("query", "QUERY")] {
+            try write(
+                RuleExample.api(
+                    name, fields: "auth: none\n",
+                    routes: "  - {id: status, method: GET, path: /status, public: status page, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base /><set-method>\(method)</set-method></inbound></policies>'}\n"
+                ).text, to: "defs/\(name).yaml")
+        }
         let findings = try lintFindings().filter { $0.hasPrefix("LP007") }
         XCTAssertEqual(findings, [
             "LP007 defs/merge.yaml: public route 'status' is sent to its backend as a write by raw 'set-method' in route 'merge/status', without a token",

@@ -495,17 +495,21 @@ public enum AccessDiff {
         let start = afterHost.firstIndex(of: "/") ?? joined.endIndex
         let end = joined[start...].firstIndex(of: "?") ?? joined.endIndex
         let path = joined[start..<end]
-        guard path.contains("/.") || path.contains("//") || path.contains("%") else { return joined }
+        guard path.contains("/.") || path.contains("//") || path.contains("%") || path.contains("\\") || path.contains(";") else { return joined }
+        // A backslash, and an escaped `/` or `\\`, separate segments as `/` does, and a
+        // segment's `;` parameters are not its name, to .NET and most servers (audit V76);
+        // empty segments count while `..` is applied, as RFC 3986 (5.2.4) does.
+        let separated = path.replacing("\\", with: "/").replacing("%2f", with: "/").replacing("%5c", with: "/")
         var segments: [String] = []
-        for segment in path.split(separator: "/") {
-            let decoded = Self.decodingUnreserved(segment)
+        for segment in separated.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+            let decoded = Self.decodingUnreserved(segment.prefix { $0 != ";" })
             switch decoded {
             case ".": continue
             case "..": _ = segments.popLast()
             default: segments.append(decoded)
             }
         }
-        return String(joined[..<start]) + "/" + segments.joined(separator: "/") + joined[end...]
+        return String(joined[..<start]) + "/" + segments.filter { !$0.isEmpty }.joined(separator: "/") + joined[end...]
     }
 
     /// `segment` with each `%XX` of a letter, digit, `-`, `.`, `_` or `~` decoded, as
@@ -1456,8 +1460,11 @@ struct RouteComparison {
             // browsers; and a route that takes tokens no longer telling shared caches to keep
             // nothing lets them keep its answers (audit V75: both were "other").
             let (held, holding) = (Self.lastChanges(old.responseHeaders), Self.lastChanges(new.responseHeaders))
+            // A removal in HEAD keeps out whatever BASE removed or replaced (audit V76).
             for (name, change) in held.sorted(by: { $0.key < $1.key })
-            where name.hasPrefix("access-control-") && (change.action == .remove || change.action == .set) && holding[name].map({ $0.action != change.action }) ?? true {
+            where name.hasPrefix("access-control-") && (change.action == .remove || change.action == .set)
+                && holding[name]?.action != .remove && holding[name]?.action != change.action
+            {
                 add(.privilegeIncrease, "no longer \(change.action == .remove ? "removes" : "replaces") the '\(change.name.value)' its backend answers with, which browsers read as the backend's own cross-origin grant")
             }
             if new.token != nil, Self.forbidsKeeping(held["cache-control"]), !Self.forbidsKeeping(holding["cache-control"]) {
@@ -1546,10 +1553,10 @@ struct RouteComparison {
     }
 
     /// Whether a `Cache-Control` change replaces the backend's with one that keeps shared
-    /// caches from keeping the answer (`no-store` or `private`).
+    /// caches from keeping the answer, as CA009 reads one.
     private static func forbidsKeeping(_ change: MessageChange?) -> Bool {
-        guard let change, change.action == .set, let value = change.value?.value.lowercased() else { return false }
-        return value.contains("no-store") || value.contains("private")
+        guard let change, change.action == .set, let value = change.value?.value else { return false }
+        return PublicCacheControl.keepsSharedCachesOut(value)
     }
 
     /// A rewrite's query as APIM sends it, named values put in.

@@ -116,11 +116,22 @@ public enum PublicCacheControl: Rule {
     /// fields (`private="Set-Cookie"`) keep only those fields out of the cache (RFC 9111,
     /// 5.2.2.4 and 5.2.2.7), so they take nothing back.
     static func opensSharedCaches(_ value: String) -> Bool {
-        let directives = value.lowercased().split(separator: ",").map { directive in
+        !keepsSharedCachesOut(value) && directives(of: value).contains { ["public", "s-maxage", "must-revalidate"].contains($0.name) }
+    }
+
+    /// Whether `value` keeps shared caches from storing the answer: `no-store`, or
+    /// `private` or `no-cache` naming no field. `diff` asks it of a route whose override
+    /// was dropped (audit V76: it matched the words anywhere).
+    public static func keepsSharedCachesOut(_ value: String) -> Bool {
+        directives(of: value).contains { $0.name == "no-store" || (!$0.qualified && ($0.name == "private" || $0.name == "no-cache")) }
+    }
+
+    /// Each directive of a `Cache-Control` value: its name in lowercase, and whether it
+    /// carries a value (`private="Set-Cookie"`).
+    private static func directives(of value: String) -> [(name: String, qualified: Bool)] {
+        value.lowercased().split(separator: ",").map { directive in
             let parts = directive.split(separator: "=", maxSplits: 1)
             return (name: (parts.first ?? "").trimmingWhitespace, qualified: parts.count > 1)
         }
-        let takenBack = directives.contains { $0.name == "no-store" || (!$0.qualified && ($0.name == "private" || $0.name == "no-cache")) }
-        return !takenBack && directives.contains { ["public", "s-maxage", "must-revalidate"].contains($0.name) }
     }
 }
