@@ -159,17 +159,13 @@ struct QuotedLines: Sendable {
         // A generated key inside a word, after a character no key has (`éKEY`, `KEY;`):
         // each run of a key's characters long enough to be one (audit V76).
         var start = 0
-        for index in 0...text.count where index == text.count || !Self.isKeyCharacter(text[index]) {
+        for index in 0...text.count where index == text.count || !CredentialScanner.isKeyCharacter(text[index]) {
             if index - start >= 40, CredentialScanner.looksLikeABareKey(String(String.UnicodeScalarView(text[start..<index]))) { hidden.append(start..<index) }
             start = index + 1
         }
         return hidden
     }
 
-    /// A character of Base64, Base64url or hex: what a generated key is written with.
-    private static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+/=_-".unicodeScalars.contains(scalar))
-    }
 
     /// The texts between a quote and the next of its kind that closes it, as YAML reads
     /// them: `\"` goes on inside a double-quoted text, `''` inside a single-quoted one

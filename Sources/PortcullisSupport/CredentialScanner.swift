@@ -138,6 +138,28 @@ public enum CredentialScanner {
     /// or no lower case. Two in five tells them apart: a random key of 44 bytes falls below
     /// it about once in three thousand (the first rule, eight letters of one case in a row,
     /// missed one key in twenty-five: found by the audit of the change).
+    /// The runs of `text` written in a generated key's characters (Base64, Base64url, hex)
+    /// long enough to be one.
+    public static func keyRuns(in text: String) -> [String] {
+        var runs: [String] = []
+        var run = ""
+        for scalar in text.unicodeScalars {
+            if isKeyCharacter(scalar) {
+                run.unicodeScalars.append(scalar)
+            } else {
+                if run.utf8.count >= 40 { runs.append(run) }
+                run = ""
+            }
+        }
+        if run.utf8.count >= 40 { runs.append(run) }
+        return runs
+    }
+
+    /// A character of Base64, Base64url or hex: what a generated key is written with.
+    public static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+/=_-".unicodeScalars.contains(scalar))
+    }
+
     public static func looksLikeABareKey(_ value: String) -> Bool {
         // Told by the length first: most values are shorter or longer.
         guard (40...130).contains(value.utf8.count) else { return false }
@@ -149,6 +171,10 @@ public enum CredentialScanner {
             var seen: UInt8 = 0
             var changes = 0
             var previous: UInt8 = 0
+            // Runs of lowercase letters: a word's are long (`listOrdersByCustomerIdV2`), a
+            // random key's average under two letters (audit V77: long names with a digit
+            // were hidden as keys).
+            var (lowercase, lowercaseRuns) = (0, 0)
             for byte in bytes[..<body] {
                 let kind: UInt8
                 switch byte {
@@ -158,11 +184,15 @@ public enum CredentialScanner {
                 case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"): kind = 8
                 default: return false
                 }
+                if kind == 2 {
+                    lowercase += 1
+                    if previous != 2 { lowercaseRuns += 1 }
+                }
                 if previous != 0, kind != previous { changes += 1 }
                 previous = kind
                 seen |= kind
             }
-            return seen & 7 == 7 && changes * 5 >= (body - 1) * 2
+            return seen & 7 == 7 && changes * 5 >= (body - 1) * 2 && lowercase < lowercaseRuns * 3
         }
     }
 

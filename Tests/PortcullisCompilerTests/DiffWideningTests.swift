@@ -87,11 +87,11 @@ final class DiffWideningTests: XCTestCase {
         }
         // Dot segments, empty ones and escapes of plain letters are the path the server
         // resolves (audit V75: `/x/../orders/{orderId}` was compared with nothing).
-        // An escaped '/', a segment's ';' parameters, and an empty segment that '..' takes
-        // off, as .NET and RFC 3986 read them (audit V76).
+        // An escaped '/', a '..' with ';' parameters, and an empty segment that '..' takes
+        // off, as servers and RFC 3986 read them (audits V76 and V77).
         for rewrite in [
             "/Orders/{orderId}", "/orders/{orderId}/", "/x/../orders/{orderId}", "/./orders//{orderId}", "/%6Frders/{orderId}", "/x/..%2Forders/{orderId}",
-            "/orders;v=1/{orderId}", "/orders/{orderId}//..",
+            "/orders/x/..;/{orderId}", "/orders/{orderId}//..",
         ] {
             let lines = try diff([
                 ("apis/orders.yaml", "  - id: health\n",

@@ -130,7 +130,7 @@ final class LeakAuditTests: XCTestCase {
     /// A key quoted in a message inside brackets, braces or other punctuation is hidden
     /// as one between quotes is (audit V76: `[KEY]` as an unknown field was shown).
     func testAKeyInPunctuationIsHidden() throws {
-        for wrapped in ["[\(Self.key.dropLast())]", "<\(Self.key.dropLast())>", "\(Self.key.dropLast());"] {
+        for wrapped in ["[\(Self.key.dropLast())]", "<\(Self.key.dropLast())>", "\(Self.key.dropLast());", "|\(Self.key.dropLast())|", "«\(Self.key.dropLast())»"] {
             let folder = try contoso(edits: [("gateway.yaml", "namedValues:\n", "\"\(wrapped)\": 1\nnamedValues:\n")])
             try assertLintHides(String(Self.key.prefix(24)), in: folder, code: "YS003", status: 1)
         }

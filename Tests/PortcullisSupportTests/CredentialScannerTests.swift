@@ -319,6 +319,8 @@ final class CredentialKeyTests: XCTestCase {
             "ContosoOrdersProductionEnvironmentWestEurope2024",
             "SG.ngeVfQFYQlKU0ufo8x5d1A.TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5c",
             "SG.orders.api.contoso.example.com.westeurope.production.2024.release",
+            // Words run together with a digit: their lowercase runs are long (audit V77).
+            "listOrdersByCustomerIdAndStatusForTenantV2", "GetAListOfAllTheOrdersForAUserInARegionV2",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeABareKey(other), other)
         }

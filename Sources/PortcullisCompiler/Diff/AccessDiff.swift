@@ -496,13 +496,16 @@ public enum AccessDiff {
         let end = joined[start...].firstIndex(of: "?") ?? joined.endIndex
         let path = joined[start..<end]
         guard path.contains("/.") || path.contains("//") || path.contains("%") || path.contains("\\") || path.contains(";") else { return joined }
-        // A backslash, and an escaped `/` or `\\`, separate segments as `/` does, and a
-        // segment's `;` parameters are not its name, to .NET and most servers (audit V76);
-        // empty segments count while `..` is applied, as RFC 3986 (5.2.4) does.
+        // A backslash, and an escaped `/` or `\\`, separate segments as `/` does to .NET and
+        // most servers (audit V76); empty segments count while `..` is applied, as RFC 3986
+        // (5.2.4) does.
         let separated = path.replacing("\\", with: "/").replacing("%2f", with: "/").replacing("%5c", with: "/")
         var segments: [String] = []
         for segment in separated.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
-            let decoded = Self.decodingUnreserved(segment.prefix { $0 != ";" })
+            // `..;x` is `..` to servers that take `;` for parameters; another name keeps
+            // its `;`, an ordinary character to .NET (audit V77).
+            var decoded = Self.decodingUnreserved(segment)
+            if decoded.hasPrefix("..;") { decoded = ".." } else if decoded.hasPrefix(".;") { decoded = "." }
             switch decoded {
             case ".": continue
             case "..": _ = segments.popLast()
