@@ -171,10 +171,11 @@ public enum CredentialScanner {
             var seen: UInt8 = 0
             var changes = 0
             var previous: UInt8 = 0
-            // Runs of lowercase letters: a word's are long (`listOrdersByCustomerIdV2`), a
-            // random key's average under two letters (audit V77: long names with a digit
-            // were hidden as keys).
-            var (lowercase, lowercaseRuns) = (0, 0)
+            // Words run together (`listOrdersByCustomerIdV2`) have long runs of lowercase
+            // letters and few digits; a random key's runs average under two letters, and
+            // one in six of its characters is a digit (audit V77: such names were hidden
+            // as keys).
+            var (lowercase, lowercaseRuns, digits) = (0, 0, 0)
             for byte in bytes[..<body] {
                 let kind: UInt8
                 switch byte {
@@ -187,12 +188,15 @@ public enum CredentialScanner {
                 if kind == 2 {
                     lowercase += 1
                     if previous != 2 { lowercaseRuns += 1 }
+                } else if kind == 4 {
+                    digits += 1
                 }
                 if previous != 0, kind != previous { changes += 1 }
                 previous = kind
                 seen |= kind
             }
-            return seen & 7 == 7 && changes * 5 >= (body - 1) * 2 && lowercase < lowercaseRuns * 3
+            let wordsRunTogether = lowercase * 2 >= lowercaseRuns * 5 && digits < 3
+            return seen & 7 == 7 && changes * 5 >= (body - 1) * 2 && !wordsRunTogether
         }
     }
 
