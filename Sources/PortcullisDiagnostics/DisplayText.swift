@@ -53,7 +53,9 @@ public enum DisplayText {
         if CredentialScanner.looksLikeCredential(part) || CredentialScanner.looksLikeABareKey(part) { return true }
         // A generated key inside other characters (`|KEY|`, `«KEY»`: audit V77), as a quoted
         // line's runs are judged.
-        if part.utf8.count > 40, CredentialScanner.keyRuns(in: part).contains(where: CredentialScanner.looksLikeABareKey) { return true }
+        if part.utf8.count > 40, CredentialScanner.keyRuns(in: part).contains(where: { !CredentialScanner.readsAsAPath($0) && CredentialScanner.looksLikeABareKey($0) }) {
+            return true
+        }
         guard let broken = escapesBroken(part, controlsOnly: true) else { return false }
         if CredentialScanner.looksLikeCredential(broken) { return true }
         // A key before or after any character written as its code point too (`é` as

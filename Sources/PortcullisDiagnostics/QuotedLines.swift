@@ -160,7 +160,8 @@ struct QuotedLines: Sendable {
         // each run of a key's characters long enough to be one (audit V76).
         var start = 0
         for index in 0...text.count where index == text.count || !CredentialScanner.isKeyCharacter(text[index]) {
-            if index - start >= 40, CredentialScanner.looksLikeABareKey(String(String.UnicodeScalarView(text[start..<index]))) { hidden.append(start..<index) }
+            let run = index - start >= 40 ? String(String.UnicodeScalarView(text[start..<index])) : ""
+            if !run.isEmpty, !CredentialScanner.readsAsAPath(run), CredentialScanner.looksLikeABareKey(run) { hidden.append(start..<index) }
             start = index + 1
         }
         return hidden

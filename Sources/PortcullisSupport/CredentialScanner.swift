@@ -155,6 +155,14 @@ public enum CredentialScanner {
         return runs
     }
 
+    /// Whether a run of a key's characters reads as a path: a `/` and a segment of three
+    /// lowercase letters or more (`/tmp/…-9A97…/apis/extra`), which a random key's
+    /// segments seldom are (found by the round's tests: a folder named with GUIDs was
+    /// hidden in a message).
+    public static func readsAsAPath(_ run: String) -> Bool {
+        run.contains("/") && run.split(separator: "/").contains { segment in segment.count >= 3 && segment.allSatisfy { ("a"..."z").contains($0) } }
+    }
+
     /// A character of Base64, Base64url or hex: what a generated key is written with.
     public static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
         scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+/=_-".unicodeScalars.contains(scalar))
