@@ -35,7 +35,7 @@ public enum DisplayText {
     /// punctuation aside, that is one (an unknown named value named with a function's key
     /// was quoted whole: the last audit of the round).
     private static func holdsACredential(_ text: String) -> Bool {
-        CredentialScanner.looksLikeCredential(text) || escapesBroken(text, controlsOnly: true).map(CredentialScanner.looksLikeCredential) == true
+        CredentialScanner.looksLikeCredential(text) || escapesBroken(text).map(CredentialScanner.looksLikeCredential) == true
             || text.split(separator: " ").contains { hides(bare($0)) }
     }
 
@@ -51,38 +51,23 @@ public enum DisplayText {
     /// shape, or nothing but a generated key.
     private static func hides(_ part: String) -> Bool {
         if CredentialScanner.looksLikeCredential(part) || CredentialScanner.looksLikeABareKey(part) { return true }
-        // A generated key inside other characters (`|KEY|`, `«KEY»`: audit V77), as a quoted
-        // line's runs are judged.
+        // A generated key among other characters (`|KEY|`, `«KEY»`, after a code point
+        // written out, `\u{00e9}KEY`: audits V71 to V77), as a quoted line's runs are
+        // judged, though not a path (`/tmp/…/cafe\u{0301}.xml`, which reads as one once cut).
         if part.utf8.count > 40, CredentialScanner.keyRuns(in: part).contains(where: { !CredentialScanner.readsAsAPath($0) && CredentialScanner.looksLikeABareKey($0) }) {
             return true
         }
-        guard let broken = escapesBroken(part, controlsOnly: true) else { return false }
-        if CredentialScanner.looksLikeCredential(broken) { return true }
-        // A key before or after any character written as its code point too (`é` as
-        // `\u{00e9}`, audit V71), a `/` or `.` it starts with aside (audit V73), though
-        // not a path that ends at one (`/tmp/…/cafe\u{0301}.xml`), which reads as a key
-        // once cut.
-        guard let cut = escapesBroken(part, controlsOnly: false, into: Self.escapeMark) else { return false }
-        return cut.split(separator: " ").contains { word in
-            word.split(separator: Self.escapeMark, omittingEmptySubsequences: false).enumerated().contains { index, piece in
-                guard let first = piece.first else { return false }
-                if first != "/" && first != "." { return CredentialScanner.looksLikeABareKey(String(piece)) }
-                return index > 0 && CredentialScanner.looksLikeABareKey(String(piece.drop { $0 == "/" || $0 == "." }))
-            }
-        }
+        return escapesBroken(part).map(CredentialScanner.looksLikeCredential) == true
     }
 
-    /// What ``escapesBroken(_:controlsOnly:into:)`` marks an escape with, for telling the
-    /// pieces after one from the piece before: a character no message shows.
-    private static let escapeMark: Character = "\u{1}"
-
     /// `text` with each escape of a control character ``escaped(_:)`` writes (`\x07`, `\n`,
-    /// `\u{202e}`), or with `controlsOnly` false of any code point written out, read as
-    /// the space between two words that it stands for (or `mark`): a value shown escaped before its
-    /// message is made joined the escape's letters to a token after a control character,
-    /// which no scanner then saw start (audit V65: `\aghp_…` was quoted in clear). Nil
-    /// when `text` holds no backslash, as nearly all does.
-    static func escapesBroken(_ text: String, controlsOnly: Bool, into mark: Character = " ") -> String? {
+    /// `\u{202e}`) read as the space between two words that it stands for: a value shown
+    /// escaped before its message is made joined the escape's letters to a token after a
+    /// control character, which no scanner then saw start (audit V65: `\aghp_…` was quoted
+    /// in clear). A code point written out that is no control character (`cafe\u{0301}`, as
+    /// a message names a name by its code points) is part of its word. Nil when `text`
+    /// holds no backslash, as nearly all does.
+    static func escapesBroken(_ text: String) -> String? {
         guard text.utf8.contains(UInt8(ascii: "\\")) else { return nil }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
@@ -99,12 +84,10 @@ public enum DisplayText {
                 index += 2
             case "x" where isHex(index + 2) && isHex(index + 3):
                 index += 4
-            // A code point written out that is no control character (`cafe\u{0301}`, as a
-            // message names a name by its code points) is part of its word.
             case "u" where index + 2 < scalars.count && scalars[index + 2] == "{":
                 guard let close = scalars[(index + 3)...].firstIndex(of: "}"),
                     let value = UInt32(String(String.UnicodeScalarView(scalars[(index + 3)..<close])), radix: 16),
-                    let scalar = Unicode.Scalar(value), !controlsOnly || isControl(scalar)
+                    let scalar = Unicode.Scalar(value), isControl(scalar)
                 else { fallthrough }
                 index = close + 1
             default:
@@ -112,7 +95,7 @@ public enum DisplayText {
                 index += 1
                 continue
             }
-            out.append(contentsOf: mark.unicodeScalars)
+            out.append(" ")
         }
         return String(out)
     }
