@@ -2445,11 +2445,12 @@ extension PolicyXMLElement {
         return elements.contains { $0.setsTheRequestMethod(included: included) }
     }
 
-    /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE
-    /// written out, or an expression or a named value, which may be one.
     /// Methods HTTP's method registry marks safe that the language has no route for.
     private static let safeMethods: Set<String> = ["TRACE", "QUERY", "PROPFIND", "SEARCH", "REPORT"]
 
+    /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH, DELETE
+    /// or a method no route has and HTTP names unsafe written out, or an expression or a
+    /// named value, which may be one.
     var setsAWriteMethod: Bool {
         guard name == "set-method", case .text(let method)? = textValue else { return name == "set-method" }
         guard !method.contains("{{") else { return true }

@@ -54,9 +54,7 @@ public enum DisplayText {
         // A generated key among other characters (`|KEY|`, `«KEY»`, after a code point
         // written out, `\u{00e9}KEY`: audits V71 to V77), as a quoted line's runs are
         // judged, though not a path (`/tmp/…/cafe\u{0301}.xml`, which reads as one once cut).
-        if part.utf8.count > 40, CredentialScanner.keyRuns(in: part).contains(where: { !CredentialScanner.readsAsAPath($0) && CredentialScanner.looksLikeABareKey($0) }) {
-            return true
-        }
+        if part.utf8.count > 40, !CredentialScanner.keyRuns(in: Array(part.unicodeScalars)).isEmpty { return true }
         return escapesBroken(part).map(CredentialScanner.looksLikeCredential) == true
     }
 

@@ -156,17 +156,9 @@ struct QuotedLines: Sendable {
         }
         for range in Self.quotedTexts(in: text) { judge(range, unquoting: text[range.lowerBound - 1]) }
         if let key = Self.leadingKey(in: text) { judge(key) }
-        // A generated key inside a word, after a character no key has (`éKEY`, `KEY;`):
-        // each run of a key's characters long enough to be one (audit V76).
-        var start = 0
-        for index in 0...text.count where index == text.count || !CredentialScanner.isKeyCharacter(text[index]) {
-            let run = index - start >= 40 ? String(String.UnicodeScalarView(text[start..<index])) : ""
-            if !run.isEmpty, !CredentialScanner.readsAsAPath(run), CredentialScanner.looksLikeABareKey(run) { hidden.append(start..<index) }
-            start = index + 1
-        }
-        return hidden
+        // A generated key inside a word, after a character no key has (`éKEY`, `KEY;`).
+        return hidden + CredentialScanner.keyRuns(in: text)
     }
-
 
     /// The texts between a quote and the next of its kind that closes it, as YAML reads
     /// them: `\"` goes on inside a double-quoted text, `''` inside a single-quoted one

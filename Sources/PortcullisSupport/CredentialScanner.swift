@@ -138,36 +138,6 @@ public enum CredentialScanner {
     /// or no lower case. Two in five tells them apart: a random key of 44 bytes falls below
     /// it about once in three thousand (the first rule, eight letters of one case in a row,
     /// missed one key in twenty-five: found by the audit of the change).
-    /// The runs of `text` written in a generated key's characters (Base64, Base64url, hex)
-    /// long enough to be one.
-    public static func keyRuns(in text: String) -> [String] {
-        var runs: [String] = []
-        var run = ""
-        for scalar in text.unicodeScalars {
-            if isKeyCharacter(scalar) {
-                run.unicodeScalars.append(scalar)
-            } else {
-                if run.utf8.count >= 40 { runs.append(run) }
-                run = ""
-            }
-        }
-        if run.utf8.count >= 40 { runs.append(run) }
-        return runs
-    }
-
-    /// Whether a run of a key's characters reads as a path: a `/` and a segment of three
-    /// lowercase letters or more (`/tmp/…-9A97…/apis/extra`), which a random key's
-    /// segments seldom are (found by the round's tests: a folder named with GUIDs was
-    /// hidden in a message).
-    public static func readsAsAPath(_ run: String) -> Bool {
-        run.contains("/") && run.split(separator: "/").contains { segment in segment.count >= 3 && segment.allSatisfy { ("a"..."z").contains($0) } }
-    }
-
-    /// A character of Base64, Base64url or hex: what a generated key is written with.
-    public static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+/=_-".unicodeScalars.contains(scalar))
-    }
-
     public static func looksLikeABareKey(_ value: String) -> Bool {
         // Told by the length first: most values are shorter or longer.
         guard (40...130).contains(value.utf8.count) else { return false }
@@ -206,6 +176,33 @@ public enum CredentialScanner {
             let wordsRunTogether = lowercase * 2 >= lowercaseRuns * 5 && digits < 3
             return seen & 7 == 7 && changes * 5 >= (body - 1) * 2 && !wordsRunTogether
         }
+    }
+
+    /// The runs of `scalars`, by offset, written in a generated key's characters (Base64,
+    /// Base64url, hex) that are one (``looksLikeABareKey(_:)``), though not a path that
+    /// reads as one (`/tmp/…-9A97…/apis/extra`: a `/` and a segment of three lowercase
+    /// letters or more, which a random key's segments seldom are; found by the round's
+    /// tests). A message and a quoted line hide a key among other characters so (`éKEY`,
+    /// `|KEY|`, `KEY;`: audits V71 to V77).
+    public static func keyRuns(in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start = 0
+        for index in 0...scalars.count where index == scalars.count || !isKeyCharacter(scalars[index]) {
+            if index - start >= 40 {
+                let run = String(String.UnicodeScalarView(scalars[start..<index]))
+                if !readsAsAPath(run), looksLikeABareKey(run) { runs.append(start..<index) }
+            }
+            start = index + 1
+        }
+        return runs
+    }
+
+    private static func readsAsAPath(_ run: String) -> Bool {
+        run.contains("/") && run.split(separator: "/").contains { segment in segment.count >= 3 && segment.allSatisfy { ("a"..."z").contains($0) } }
+    }
+
+    private static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+/=_-".unicodeScalars.contains(scalar))
     }
 
     /// `SG.`, 22 characters of Base64url, `.`, 43 more: a SendGrid API key, whose dots

@@ -324,9 +324,11 @@ final class CredentialKeyTests: XCTestCase {
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeABareKey(other), other)
         }
-        // A path of folders named with GUIDs reads as one; a key with '/' in it does not.
-        XCTAssertTrue(CredentialScanner.readsAsAPath("/tmp/portcullis-bundle-9A976802-BA9A-42E5-AB78-A52B721095B9/project-EEB13C2B-C688-4FC1-A77F-BBF6ECDF77A8/apis/extra"))
-        XCTAssertFalse(CredentialScanner.readsAsAPath("hVVK/NnA0a3PSYT/TOoYoQKheIRz7skHn1MFGFV8RJzbosUcGsfbpaquq46QXeHdkZUM3nWRIDaC1Q6DaljMUg=="))
+        // A key among other characters is found by its run; a path of folders named with
+        // GUIDs is no key, and a key with '/' in it still is.
+        let key = "hVVK/NnA0a3PSYT/TOoYoQKheIRz7skHn1MFGFV8RJzbosUcGsfbpaquq46QXeHdkZUM3nWRIDaC1Q6DaljMUg=="
+        XCTAssertEqual(CredentialScanner.keyRuns(in: Array("é|\(key)|".unicodeScalars)), [2..<(2 + key.unicodeScalars.count)])
+        XCTAssertEqual(CredentialScanner.keyRuns(in: Array("'/tmp/portcullis-bundle-9A976802-BA9A-42E5-AB78-A52B721095B9/project-EEB13C2B-C688-4FC1-A77F-BBF6ECDF77A8/apis/extra.yaml'".unicodeScalars)), [])
         // Keys as Azure makes them: random Base64 of 32, 40 and 64 bytes, padded; the
         // first rule missed one in twenty-five (this one among them).
         XCTAssertTrue(CredentialScanner.looksLikeABareKey("hVVK/NnA0a3PSYT/TOoYoQKheIRz7skHn1MFGFV8RJzbosUcGsfbpaquq46QXeHdkZUM3nWRIDaC1Q6DaljMUg=="))
