@@ -16,9 +16,7 @@ struct AnswerStatements {
     private let fragmentsMayMatter: Bool
 
     init(_ project: ResolvedProject, mayMatter: @escaping (PolicyXMLDocument) -> Bool) {
-        let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
-            first, _ in first
-        }
+        let fragments = project.fragments.documentsByName
         self.fragments = fragments
         // A character reference ('Cache&#45;Control', '&#123;&#123;') spells what the bytes
         // do not show: such a document is always walked, and judged by its parsed values.

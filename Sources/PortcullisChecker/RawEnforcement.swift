@@ -249,9 +249,7 @@ final class RawEnforcement: Sendable {
         let apis = project.apis.map { $0.hasErrors ? nil : $0.policy?.document }
         self.apis = apis
         apiNames = project.apis.map(\.name.value)
-        let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
-            first, _ in first
-        }
+        let fragments = project.fragments.documentsByName
         self.fragments = fragments
         let checked = CheckedCredentials(project, values: namedValues)
         self.checked = checked

@@ -285,9 +285,7 @@ public struct RawScope: Sendable {
         // A fragment runs wherever a document includes it, directly or through other
         // fragments: routes pass along include edges until no fragment gains one (each
         // fragment takes a route once, so cycles end).
-        let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
-            first, _ in first
-        }
+        let fragments = project.fragments.documentsByName
         func includes(_ document: PolicyXMLDocument) -> [String] {
             document.elements(named: includeFragment).compactMap { element in
                 if case .text(let id)? = element.attribute("fragment-id")?.value { id } else { nil }

@@ -191,7 +191,7 @@ public enum LintPipeline {
         let backendChoosers = readBase.map { read in
             BackendChoosers.templates(
                 in: read.definitions.rawDocumentsByAPI,
-                fragments: Dictionary(read.definitions.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first })
+                fragments: read.definitions.fragments.documentsByName)
         }
         let environments = EnvironmentSet(definitions, backendChoosers: backendChoosers ?? [:], diagnostics: &shared)
         let configurationSetting = configuration?.configuration ?? Configuration()

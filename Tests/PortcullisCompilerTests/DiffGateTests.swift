@@ -1931,6 +1931,9 @@ final class DiffGateTests: XCTestCase {
         XCTAssertTrue(dropped.contains("privilege-increase: route 'orders/cancel-order' no longer removes the 'Access-Control-Allow-Origin' its backend answers with, which browsers read as the backend's own cross-origin grant"), "\(dropped)")
         XCTAssertTrue(dropped.contains("cache-widened: route 'orders/cancel-order' no longer tells caches on the way not to keep its answers ('Cache-Control')"), "\(dropped)")
         try passes(BundleTests.contoso, kept)
+        // An appended `no-store` keeps caches out as one set does (re-reading the round).
+        let appended = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "path: orders\n", "path: orders\nresponse: {headers: {append: {Cache-Control: no-store}}}\n")])
+        XCTAssertTrue(try gate(appended, BundleTests.contoso).contains("cache-widened: route 'orders/cancel-order' no longer tells caches on the way not to keep its answers ('Cache-Control')"))
         let responseHeaders = "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    response: {headers: {set: {access-control-allow-origin: https://evil.example, Access-Control-Allow-Credentials: 'true'}}}\n"
         XCTAssertEqual(
             try contoso([("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", responseHeaders)]),

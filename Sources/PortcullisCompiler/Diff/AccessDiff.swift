@@ -600,7 +600,7 @@ public enum AccessDiff {
         let (was, now) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
         var (oldRaw, newRaw) = (RawRequestTargets(base.project, was), RawRequestTargets(head.project, now))
         var changes: [String: AccessChange] = [:]
-        let headFragments = fragmentDocuments(of: head.project)
+        let headFragments = head.project.fragments.documentsByName
         for pair in pairs {
             let (old, new) = (pair.old, pair.new)
             // A `Host` the definitions set is one as a raw policy's is (the audit of the fixes).
@@ -695,7 +695,7 @@ public enum AccessDiff {
     }
 
     /// The raw policies a route's requests pass, each scope's, and the fragments they
-    /// include (`fragments`, by id: ``fragmentDocuments(of:)``).
+    /// include (`fragments`, by name: ``PortcullisModel/Swift/Array/documentsByName``).
     private static func rawDocuments(of route: EffectiveRoute, in project: ResolvedProject, _ fragments: [String: PolicyXMLDocument]) -> [PolicyXMLDocument] {
         var pending = ([route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
             + route.products.map { project.products[$0].policy?.document }).compactMap { $0 }
@@ -710,11 +710,6 @@ public enum AccessDiff {
             }
         }
         return documents
-    }
-
-    /// A project's fragments by id, as `include-fragment` names them.
-    private static func fragmentDocuments(of project: ResolvedProject) -> [String: PolicyXMLDocument] {
-        Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
     }
 
     /// Whether a raw policy counts requests per subscription: `rate-limit` and `quota`
@@ -931,7 +926,7 @@ public enum AccessDiff {
         func countedPerSubscription() -> Set<String> {
             if let subscriptionCounted { return subscriptionCounted }
             var names: Set<String> = []
-            let fragments = fragmentDocuments(of: head.project)
+            let fragments = head.project.fragments.documentsByName
             for route in head.project.routes where !route.products.isEmpty {
                 guard route.activeRateLimit?.effectiveKey == .subscription || route.activeQuota?.effectiveKey == .subscription
                     || rawDocuments(of: route, in: head.project, fragments).contains(where: countsPerSubscription)
@@ -1470,7 +1465,7 @@ struct RouteComparison {
             {
                 add(.privilegeIncrease, "no longer \(change.action == .remove ? "removes" : "replaces") the '\(change.name.value)' its backend answers with, which browsers read as the backend's own cross-origin grant")
             }
-            if new.token != nil, Self.forbidsKeeping(held["cache-control"]), !Self.forbidsKeeping(holding["cache-control"]) {
+            if new.token != nil, PublicCacheControl.keepsSharedCachesOut(old.responseHeaders), !PublicCacheControl.keepsSharedCachesOut(new.responseHeaders) {
                 add(.cacheWidened, "no longer tells caches on the way not to keep its answers ('Cache-Control')")
             }
             // A secret there reaches every caller, a new one too.
@@ -1536,12 +1531,10 @@ struct RouteComparison {
         guard let shaping else { return [:] }
         var kept: [String: String] = [:]
         for (changes, kind) in [(shaping.headers, "header"), (shaping.query, "query parameter")] {
-            var last: [String: MessageChange] = [:]
-            for change in changes { last["\(kind) \(change.name.value.lowercased())"] = change }
-            for (key, change) in last where change.action == .remove || change.action == .set {
+            for (lowercased, change) in lastChanges(changes) where change.action == .remove || change.action == .set {
                 let name = change.name.value
-                if CredentialScanner.namesACredential(name) || (kind == "header" && ["cookie", "proxy-authorization"].contains(name.lowercased())) {
-                    kept[key] = "\(kind) '\(name)'"
+                if CredentialScanner.namesACredential(name) || (kind == "header" && ["cookie", "proxy-authorization"].contains(lowercased)) {
+                    kept["\(kind) \(lowercased)"] = "\(kind) '\(name)'"
                 }
             }
         }
@@ -1553,13 +1546,6 @@ struct RouteComparison {
         var last: [String: MessageChange] = [:]
         for change in changes { last[change.name.value.lowercased()] = change }
         return last
-    }
-
-    /// Whether a `Cache-Control` change replaces the backend's with one that keeps shared
-    /// caches from keeping the answer, as CA009 reads one.
-    private static func forbidsKeeping(_ change: MessageChange?) -> Bool {
-        guard let change, change.action == .set, let value = change.value?.value else { return false }
-        return PublicCacheControl.keepsSharedCachesOut(value)
     }
 
     /// A rewrite's query as APIM sends it, named values put in.

@@ -60,9 +60,7 @@ enum RawPolicyDiff {
         // An included fragment is read as BASE has it, on both sides, so including another
         // one is weighed by what each holds, while a change inside a fragment is the
         // fragment's own, reported once.
-        let fragments = Dictionary(
-            (head.project.fragments + base.project.fragments).compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }
-        ) { _, base in base }
+        let fragments = head.project.fragments.documentsByName.merging(base.project.fragments.documentsByName) { _, base in base }
         // The fragments that may answer, and those that may write a cross-origin header:
         // only those are read where a policy includes them, each judged once here (2,000
         // changed policies each including 50 fragments took over 20 s when each read all).
@@ -837,7 +835,7 @@ enum RawPolicyDiff {
         let products: [String: [String]]
 
         init(_ project: ResolvedProject, renames: Renames?) {
-            let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+            let fragments = project.fragments.documentsByName
             // The fragments a document includes, through fragments too.
             func reached(_ document: PolicyXMLDocument?) -> Set<String> {
                 var found = Set<String>()
@@ -1792,7 +1790,7 @@ enum RawPolicyDiff {
         subscript(key: String) -> Sets { byKey[key] ?? Sets() }
 
         init(_ project: ResolvedProject, renames: Renames?, _ values: GatewayComparison.Substitution) {
-            let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+            let fragments = project.fragments.documentsByName
             // What statements set themselves, and the fragments they include.
             func read(_ statements: some Sequence<PolicyXMLElement>) -> (places: Set<String>, includes: [String]) {
                 var found = Set<String>()

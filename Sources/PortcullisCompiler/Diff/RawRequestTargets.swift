@@ -28,7 +28,7 @@ struct RawRequestTargets {
     init(_ project: ResolvedProject, _ values: GatewayComparison.Substitution) {
         self.project = project
         self.values = values
-        fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+        fragments = project.fragments.documentsByName
         let services = Dictionary(project.backends.compactMap { backend in backend.service.map { (backend.name.value.lowercased(), $0.url.value) } }) { first, _ in first }
         var backendURLs: [String: [String]] = [:]
         for backend in project.backends where backendURLs[backend.name.value.lowercased()] == nil {

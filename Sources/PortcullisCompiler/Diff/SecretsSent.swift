@@ -181,7 +181,7 @@ final class RawForwarding {
 
     init(_ project: ResolvedProject) {
         self.project = project
-        fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+        fragments = project.fragments.documentsByName
         var products: [String: [Product]] = [:]
         for product in project.products where product.policy?.document != nil {
             for api in product.apis { products[api.value.lowercased(), default: []].append(product) }

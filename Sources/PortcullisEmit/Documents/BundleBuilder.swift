@@ -54,7 +54,7 @@ public enum BundleBuilder {
         let apis = project.apis
         let byAPI = routesByAPI
         // APIs a broader raw policy sends to some backend: their own backend statement stays.
-        let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+        let fragments = project.fragments.documentsByName
         let redirected: Set<String> =
             GatewayPolicies.setsBackend(gateway.policy, fragments: fragments)
             ? Set(apis.map(\.name.value))

@@ -26,7 +26,7 @@ struct GatewayRoutes {
         self.locations = locations
         if case .present(let redis) = gateway.redis { responsesDatabase = redis.databases.effectiveResponses } else { responsesDatabase = nil }
         versionSets = Dictionary(gateway.versionSets.map { ($0.name.value, $0) }) { first, _ in first }
-        let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+        let fragments = project.fragments.documentsByName
         rawBackends = (
             RawBackendSetter(gateway.policy, fragments), project.products.map { RawBackendSetter($0.policy, fragments) },
             project.apis.map { RawBackendSetter($0.policy, fragments) }

@@ -43,3 +43,11 @@ public struct PolicyFragment: Sendable {
     public var policy: RawPolicy
     public var kindRange: SourceRange
 }
+
+extension [PolicyFragment] {
+    /// Each fragment's document by its name, as `include-fragment` names it, the first of
+    /// two alike (RF002 reports the second); one that could not be read is left out.
+    public var documentsByName: [String: PolicyXMLDocument] {
+        Dictionary(compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+    }
+}

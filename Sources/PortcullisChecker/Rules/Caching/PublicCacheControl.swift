@@ -119,10 +119,18 @@ public enum PublicCacheControl: Rule {
         !keepsSharedCachesOut(value) && directives(of: value).contains { ["public", "s-maxage", "must-revalidate"].contains($0.name) }
     }
 
+    /// Whether a route's response header changes give its answers a `Cache-Control` that
+    /// keeps shared caches out, as they
+    /// leave it in force, appends too: `diff` asks it of both sides (audit V76: it matched
+    /// the words anywhere, and an appended `no-store` was missed).
+    public static func keepsSharedCachesOut(_ changes: [MessageChange]) -> Bool {
+        let values = effectiveCacheControl(changes)
+        return !values.isEmpty && keepsSharedCachesOut(values.map(\.value).joined(separator: ","))
+    }
+
     /// Whether `value` keeps shared caches from storing the answer: `no-store`, or
-    /// `private` or `no-cache` naming no field. `diff` asks it of a route whose override
-    /// was dropped (audit V76: it matched the words anywhere).
-    public static func keepsSharedCachesOut(_ value: String) -> Bool {
+    /// `private` or `no-cache` naming no field.
+    static func keepsSharedCachesOut(_ value: String) -> Bool {
         directives(of: value).contains { $0.name == "no-store" || (!$0.qualified && ($0.name == "private" || $0.name == "no-cache")) }
     }
 
