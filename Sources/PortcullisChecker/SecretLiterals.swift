@@ -444,9 +444,10 @@ public struct SecretLiterals: Sendable {
         // key sent from a variable, were bundled).
         if value.isExpression, CredentialScanner.namesACredential(key), ExpressionExtent.constantText(in: value.resolved) == nil {
             var names = NamedValues.references(in: value.written)
+            let sources = ExpressionFlow.sources(of: value.resolved)
             var throughVariables: Set<String> = []
             if !held.isEmpty {
-                for case .variable(let name) in ExpressionFlow.sources(of: value.resolved) { throughVariables.formUnion((held[name] ?? []).map { $0.lowercased() }) }
+                for case .variable(let name) in sources { throughVariables.formUnion((held[name] ?? []).map { $0.lowercased() }) }
                 names += throughVariables
             }
             let encodes = value.resolved.holds("ToBase64String")
@@ -465,8 +466,7 @@ public struct SecretLiterals: Sendable {
             let passwords = Set(written).subtracting(user.map { [$0] } ?? [])
             // Nor through a header or query parameter a policy may have set from it (audit
             // V74): read from the request, the value is not known here.
-            let readsTheRequest = ExpressionFlow.sources(of: value.resolved).contains(where: \.isCallerWritten)
-            let placed = throughVariables.isEmpty && !readsTheRequest ? Self.keysPlaced(in: value.resolved) : [:]
+            let placed = throughVariables.isEmpty && !sources.contains(where: \.isCallerWritten) ? Self.keysPlaced(in: value.resolved) : [:]
             let held = Set(names.map { $0.lowercased() })
             return held.sorted().compactMap { name in plain[name].map { (name, $0) } }.filter { name, given in
                 let value = given.value
