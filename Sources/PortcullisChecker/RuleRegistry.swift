@@ -16,7 +16,7 @@ public enum RuleRegistry {
         SpoofableRateLimitKey.self, RouteLimitLooserThanAPI.self, IdentityKeyOnPublicRoute.self,
         SharedSubscriptionCounter.self, IneffectiveProductLimit.self, LimitUnavailableOnTier.self, ProductLimitSkipped.self,
         RedisDatabaseShared.self, RedisTLSDisabled.self, RedisPublicNetwork.self, RedisDatabaseOutOfRange.self,
-        OptionsRouteShadowsCORS.self, CORSHeaderInResponse.self, CORSSkipped.self,
+        OptionsRouteShadowsCORS.self, CORSHeaderInResponse.self, CORSSkipped.self, CORSCredentialsForUntrustedOrigin.self,
     ]
 
     /// The documentation of every code, sorted by code.

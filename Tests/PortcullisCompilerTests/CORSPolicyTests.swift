@@ -238,4 +238,52 @@ final class CORSPolicyTests: XCTestCase {
             result.stdout)
         XCTAssertTrue(result.stdout.contains("gateway.yaml:\(Self.corsLine + 4):9: note: named value 'acao' is set here"), result.stdout)
     }
+
+    /// Credentialed answers for an origin anyone can claim: plain HTTP off the caller's own
+    /// machine, `null`, or the request's `Origin` copied into the answer untested (a pattern
+    /// blogs teach). An allow-list written in code and a copy without credentials are left
+    /// alone, as is `http://localhost` (Microsoft's own example has it for development).
+    func testCredentialsForAnOriginAnyoneCanClaimIsCO004() throws {
+        let copy = #"<set-header name="Access-Control-Allow-Origin" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Origin", ""))</value></set-header>"#
+        let tested = #"<set-header name="Access-Control-Allow-Origin" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Origin", "") == "https://shop.example.com" ? "https://shop.example.com" : "")</value></set-header>"#
+        let credentials = #"<set-header name="access-control-allow-credentials" exists-action="override"><value>true</value></set-header>"#
+        func route(_ id: String, _ outbound: String) -> String {
+            """
+
+              - id: \(id)
+                method: GET
+                path: /\(id)
+                scopes: [orders.read]
+                policy: '<policies><inbound><base /></inbound><outbound><base />\(outbound)</outbound></policies>'
+            """
+        }
+        let rawCORS = #"<cors allow-credentials="true"><allowed-origins><origin>https://shop.example.com</origin><origin>null</origin></allowed-origins><allowed-headers><header>Authorization</header></allowed-headers></cors>"#
+        let routes = Self.listRoute + route("copied", copy + credentials) + route("tested", tested + credentials) + route("uncredentialed", copy)
+            + """
+
+              - id: sandboxed
+                method: GET
+                path: /sandboxed
+                scopes: [orders.read]
+                policy: '<policies><inbound>\(rawCORS)<base /></inbound></policies>'
+            """
+        try write(
+            cors: "allowedOrigins: [https://shop.example.com, http://shop.example.com, http://localhost:4200]\nallowedHeaders: [Authorization]\nallowCredentials: true",
+            routes: routes)
+        let result = try lint()
+        let findings = result.stdout.split(separator: "\n").filter { $0.hasSuffix("[CO004]") }
+        XCTAssertEqual(findings.count, 3, result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "gateway.yaml:\(Self.corsLine + 1):46: warning: origin 'http://shop.example.com' is given credentialed answers, though anyone on the network path can change what a page served over plain 'http://' runs [CO004]"),
+            result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "warning: raw 'set-header' of route 'orders/copied' copies the request into 'Access-Control-Allow-Origin' while its answers allow credentials, so any site reads them [CO004]"),
+            result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "warning: raw 'cors' of route 'orders/sandboxed' gives origin 'null' credentialed answers, though every sandboxed frame and local file sends that origin [CO004]"),
+            result.stdout)
+    }
 }
