@@ -30,6 +30,22 @@ extension Definitions {
 }
 
 extension Resolver {
+    /// The statements fragments bring into each policy, judged where they are included
+    /// (``PolicyStructure/checkIncludes(of:at:fragments:into:)``).
+    mutating func checkIncludedStatements() {
+        let fragments = definitions.fragments.documentsByName
+        guard !fragments.isEmpty else { return }
+        var documents = definitions.gateways.compactMap { $0.policy?.document.map { ($0, PolicyScope.global) } }
+        for api in definitions.apis {
+            if let document = api.policy?.document { documents.append((document, .api)) }
+            documents += api.routes.compactMap { $0.policy?.document.map { ($0, .operation) } }
+        }
+        documents += definitions.products.compactMap { $0.policy?.document.map { ($0, .product) } }
+        for (document, scope) in documents {
+            PolicyStructure.checkIncludes(of: document, at: scope, fragments: fragments, into: &diagnostics)
+        }
+    }
+
     mutating func checkFragments() {
         var names = ResourceNames()
         for fragment in definitions.fragments {

@@ -121,6 +121,7 @@ public struct Resolver: Sendable {
         checks.checkRoutesAcrossAPIs(gateway)
         checks.checkUniqueProducts()
         checks.checkFragments()
+        checks.checkIncludedStatements()
         let documents = definitions.rawDocuments
         checks.checkRawReferences(gateway, in: documents)
         checks.checkReservedNames(in: documents, values: gateway?.substitutions ?? .empty)
