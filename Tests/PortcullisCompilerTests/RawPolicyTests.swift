@@ -1179,6 +1179,34 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// APIM puts a fragment's statements where it is included: a fragment of checks
+    /// included in `on-error`, `outbound` or `backend` checks nothing before the backend
+    /// call, and lint and `diff` passed it while the same statements written there were
+    /// PX003 (audit V82). Judged in a `choose` too, and at the includer's scope; a fragment
+    /// of statements any section allows is left alone.
+    func testAFragmentsStatementsAreJudgedWhereItIsIncluded() throws {
+        func fragment(_ name: String, _ body: String) -> String {
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(name)\npolicy: '<fragment>\(body)</fragment>'\n"
+        }
+        try [
+            fragment("checks", #"<ip-filter action="allow"><address>10.0.0.1</address></ip-filter><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#),
+            fragment("headers", #"<set-header name="X-Served-By" exists-action="override"><value>gateway</value></set-header>"#),
+        ].joined(separator: "---\n").write(to: file("defs/fragments.yaml"), atomically: true, encoding: .utf8)
+        try writeAPI(
+            policy: #"'<policies><inbound><base /><include-fragment fragment-id="checks" /></inbound><outbound><base /><include-fragment fragment-id="headers" /><choose><when condition="@(true)"><include-fragment fragment-id="checks" /></when></choose></outbound><on-error><base /><include-fragment fragment-id="checks" /></on-error></policies>'"#)
+        let findings = try lintFindings().filter { $0.hasPrefix("PX003") }
+        XCTAssertEqual(findings.sorted(), [
+            "PX003 defs/orders.yaml: fragment 'checks' brings 'ip-filter' here, which is not allowed in the 'on-error' section",
+            "PX003 defs/orders.yaml: fragment 'checks' brings 'ip-filter' here, which is not allowed in the 'outbound' section",
+            "PX003 defs/orders.yaml: fragment 'checks' brings 'rate-limit-by-key' here, which is not allowed in the 'on-error' section",
+            "PX003 defs/orders.yaml: fragment 'checks' brings 'rate-limit-by-key' here, which is not allowed in the 'outbound' section",
+        ])
+        let json = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory).stdout
+        XCTAssertTrue(
+            json.contains("APIM puts the fragment's statements where it is included and allows 'ip-filter' in the 'inbound' section only; include the fragment there"),
+            json)
+    }
+
     /// CA004 bounds how long a raw policy keeps what may be a token or another credential,
     /// named so by the store's key, its value or the variables it reads and their values;
     /// reference data kept for an hour was an error (found by an audit).

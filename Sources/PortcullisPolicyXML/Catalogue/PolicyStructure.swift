@@ -21,7 +21,7 @@ public enum PolicyStructure {
 
     /// Reports each statement a fragment brings into `document`, a policy for `scope`,
     /// that APIM does not allow in the section holding its `include-fragment`, or at that
-    /// scope, through the fragments it includes too. APIM puts a fragment's statements in
+    /// scope. APIM puts a fragment's statements in
     /// where it is included, so a fragment of token checks included in `on-error` checks
     /// nothing before the backend call (audit V82); a fragment's own check cannot tell,
     /// since it may hold any section's statements. `fragments` are the project's by id.
@@ -32,33 +32,28 @@ public enum PolicyStructure {
         for sectionElement in document.root.elements {
             guard let section = PolicySection(rawValue: sectionElement.name) else { continue }
             forEachStatement(in: sectionElement) { include, _ in
-                guard include.name == "include-fragment", case .text(let id)? = include.attribute("fragment-id")?.value else { return }
-                var walked: Set<String> = []
-                func walk(_ id: String) {
-                    guard let fragment = fragments[id], walked.insert(id).inserted else { return }
-                    forEachStatement(in: fragment.root) { element, statement in
-                        if element.name == "include-fragment", case .text(let nested)? = element.attribute("fragment-id")?.value { walk(nested) }
-                        let misplaced: (place: String, allowed: String)
-                        if !statement.sections.contains(section) {
-                            let allowed = PolicySection.allCases.filter(statement.sections.contains).map { "'\($0.rawValue)'" }
-                            misplaced = ("in the '\(section.rawValue)' section", "in the \(DisplayText.list(allowed)) section\(allowed.count > 1 ? "s" : "")")
-                        } else if !statement.scopes.contains(scope) {
-                            misplaced = (scope.phrase, DisplayText.list(PolicyScope.allCases.filter(statement.scopes.contains).map(\.phrase)))
-                        } else {
-                            return
-                        }
-                        diagnostics.report(
-                            .misplacedPolicyElement,
-                            "fragment '\(id)' brings '\(statement.name)' here, which is not allowed \(misplaced.place)",
-                            at: document.range(include.nameSpan),
-                            notes: [
-                                Diagnostic.Note(
-                                    "APIM puts the fragment's statements where it is included and allows '\(statement.name)' \(misplaced.allowed) only; include the fragment there",
-                                    at: fragment.range(element.nameSpan))
-                            ])
+                guard include.name == "include-fragment", case .text(let id)? = include.attribute("fragment-id")?.value, let fragment = fragments[id]
+                else { return }
+                forEachStatement(in: fragment.root) { element, statement in
+                    let misplaced: (place: String, allowed: String)
+                    if !statement.sections.contains(section) {
+                        let allowed = PolicySection.allCases.filter(statement.sections.contains).map { "'\($0.rawValue)'" }
+                        misplaced = ("in the '\(section.rawValue)' section", "in the \(DisplayText.list(allowed)) section\(allowed.count > 1 ? "s" : "")")
+                    } else if !statement.scopes.contains(scope) {
+                        misplaced = (scope.phrase, DisplayText.list(PolicyScope.allCases.filter(statement.scopes.contains).map(\.phrase)))
+                    } else {
+                        return
                     }
+                    diagnostics.report(
+                        .misplacedPolicyElement,
+                        "fragment '\(id)' brings '\(statement.name)' here, which is not allowed \(misplaced.place)",
+                        at: document.range(include.nameSpan),
+                        notes: [
+                            Diagnostic.Note(
+                                "APIM puts the fragment's statements where it is included and allows '\(statement.name)' \(misplaced.allowed) only; include the fragment there",
+                                at: fragment.range(element.nameSpan))
+                        ])
                 }
-                walk(id)
             }
         }
     }
