@@ -153,6 +153,27 @@ final class RawPolicyDiffTests: XCTestCase {
             givenToken)
     }
 
+    /// A fragment's check under a `when` that reads a variable the including policy sets:
+    /// setting it from a header lets the caller skip the check, though neither the fragment
+    /// nor its include changed (audit V82: "other"). A change elsewhere in the policy, its
+    /// variables set alike, is no change of the check's conditions.
+    func testAFragmentsConditionReadingAVariableThePolicyNowLetsTheCallerSetIsWeighed() throws {
+        let fragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: partner-check\npolicy: '<fragment><choose><when condition=\"@(context.Variables.GetValueOrDefault<string>(&quot;mode&quot;, &quot;strict&quot;) == &quot;strict&quot;)\">\(Self.partnerCheck())</when></choose></fragment>'\n"
+        let strict = #"<set-variable name="mode" value="strict" />"#
+        let chosen = #"<set-variable name="mode" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;strict&quot;))" />"#
+        for (side, statements) in [("base", strict), ("chosen", chosen), ("tagged", strict + #"<set-header name="X-Served-By" exists-action="override"><value>gateway</value></set-header>"#)] {
+            let example = RuleExample.api(
+                "partner", fields: "auth: none\npolicy: '<policies><inbound><base />\(statements)<include-fragment fragment-id=\"partner-check\" /></inbound></policies>'\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders, public: checked by the partner fragment}\n")
+            try writeSide(side, "---\n" + fragment + "---\n" + example.text, in: directory)
+        }
+        let chosenMode = try gate("base", "chosen", widens: true)
+        XCTAssertTrue(
+            chosenMode.contains("privilege increase: the raw policy of API 'partner' changes the conditions under which 'validate-jwt' checks requests, so it may check fewer"),
+            chosenMode)
+        try gate("base", "tagged", widens: false)
+    }
+
     /// A `choose` on the method is judged as lint judges it, by the methods of the routes
     /// the policy runs for (the audit of `diff` in the thirty-fifth round): a check moved
     /// into the `otherwise` of a `when` for `OPTIONS` still checks every `GET` and `POST`

@@ -108,7 +108,20 @@ enum RawPolicyDiff {
                 }
                 // Fragments included alike on both sides count alike: only the others are read.
                 let (oldIncludes, newIncludes) = (includes(in: old?.document), includes(in: new?.document))
-                let expanded = oldIncludes.symmetricDifference(newIncludes)
+                var expanded = oldIncludes.symmetricDifference(newIncludes)
+                // But where the policy's variables are set otherwise, a fragment's `when`s that
+                // read them decide otherwise: such fragments are read in place on both sides
+                // (audit V82: a check's condition read a variable the policy now set from a
+                // header, and passed as "other").
+                if let old, let new {
+                    let deciding = oldIncludes.intersection(newIncludes).filter { fragments[$0.id]?.has(anyOf: Self.choose) == true }
+                    if !deciding.isEmpty,
+                        Self.setters(in: old.document, fragments: fragments, oldValues).mapValues(\.digest)
+                            != Self.setters(in: new.document, fragments: fragments, newValues).mapValues(\.digest)
+                    {
+                        expanded.formUnion(deciding)
+                    }
+                }
                 // A fragment added, removed or renamed acts only through the policies that
                 // include it, which are weighed with what they include; one no policy of HEAD
                 // includes does nothing, whatever it did in BASE, where the policies that
@@ -1951,6 +1964,7 @@ enum RawPolicyDiff {
 
     /// What sets the headers of another message than the request the checks judge: the
     /// answer, a call's request, the request sent on from `backend`.
+    private static let choose: Set<String> = ["choose"]
     private static let otherMessages: Set<String> = ["backend", "outbound", "on-error", "return-response", "send-request", "send-one-way-request"]
 
     /// The key ``counts(_:fragments:expanding:_:_:api:methods:setElsewhere:judgingPlacesSetBefore:judged:)`` files checks and limits named
