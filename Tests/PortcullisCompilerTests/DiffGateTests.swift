@@ -2021,4 +2021,27 @@ final class DiffGateTests: XCTestCase {
                 "other: route 'catalog/update-product' changes what its backend receives (headers, query or rewrite)",
             ])
     }
+
+    /// A URL with a backslash reaches different hosts in different readers: WHATWG's takes it
+    /// for '/', so `https://evil.example\@orders.internal.contoso.com` reaches 'evil.example',
+    /// and lint and `diff` took the text after '@' for its host (audit V79). A URL the
+    /// definitions write is refused; a raw policy's is read as WHATWG reads it.
+    func testABackslashInAURLIsNoWayToAnotherHost() throws {
+        let backend = "backend: https://orders.internal.contoso.com/api"
+        let written = try copy(of: BundleTests.contoso, [("apis/orders.yaml", backend, #"backend: "https://evil.example\\@orders.internal.contoso.com/api""#)])
+        let lint = try ToolProcess.run(["lint", written.path, "--format", "json"])
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("'backend' must be an absolute https:// URL"), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("a URL holds no '\\\\'; write it as '%5C' where the backend means one"), lint.stdout)
+        let policy = { (url: String) in
+            "policy: '<policies><inbound><base /><set-backend-service base-url=\"\(url)\" /></inbound></policies>'\n"
+        }
+        let base = try copy(of: BundleTests.contoso, [("apis/orders.yaml", backend, backend + "\n" + policy("https://orders.internal.contoso.com/api"))])
+        let head = try copy(of: BundleTests.contoso, [("apis/orders.yaml", backend, backend + "\n" + policy(#"https://evil.example\@orders.internal.contoso.com/api"#))])
+        let changes = try gate(base, head)
+        XCTAssertTrue(
+            changes.contains { $0.hasPrefix("privilege-increase: API 'orders' now sends requests, with the credentials they carry, to") && $0.contains("evil.example") },
+            changes.joined(separator: "\n"))
+    }
 }
+

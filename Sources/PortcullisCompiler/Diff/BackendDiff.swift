@@ -183,9 +183,12 @@ enum BackendDiff {
         return AccessDiff.withoutFinalSlash("\(scheme)://\(host)\(port)/" + segments.joined(separator: "/")) + query
     }
 
-    /// The host of `url`, in lowercase; the whole text when it has none.
+    /// The host of `url`, in lowercase; the whole text when it has none. A `\` is read
+    /// as WHATWG's readers read it, as `/`: `https://evil.example\@api.example.com` reaches
+    /// 'evil.example' there, though RFC 3986's readers take it for a user name (audit V79).
     static func host(of url: String) -> String {
-        (URL(string: url)?.host ?? url).lowercased()
+        let read = url.utf8.contains(UInt8(ascii: "\\")) ? url.replacing("\\", with: "/") : url
+        return (URL(string: read)?.host ?? url).lowercased()
     }
 
     /// Where a credential comes from: the secret's name, never a value written in place.

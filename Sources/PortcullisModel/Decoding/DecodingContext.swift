@@ -457,15 +457,20 @@ struct DecodingContext {
     mutating func url(_ entry: YAMLEntry, templates: Bool) -> Located<String>? {
         guard let text = string(entry, templates: templates) else { return nil }
         guard Self.isAbsoluteURL(text.value) else {
+            // Readers split a URL with '\' in different places: WHATWG's takes it for '/',
+            // so `https://evil.example\@api.example.com` reaches 'evil.example' there and
+            // 'api.example.com' in a reader of RFC 3986 (audit V79).
+            let backslash = text.value.utf8.contains(UInt8(ascii: "\\"))
             diagnostics.report(
-                .invalidValue, "\(MessageText.quoted(entry.key)) must be an absolute https:// URL", at: text.range)
+                .invalidValue, "\(MessageText.quoted(entry.key)) must be an absolute https:// URL", at: text.range,
+                notes: backslash ? [Diagnostic.Note("a URL holds no '\\'; write it as '%5C' where the backend means one", at: text.range)] : [])
             return nil
         }
         return text
     }
 
     /// An http:// or https:// URL (the scheme in any case) with a host, and without a space,
-    /// tab or line break anywhere. Read as bytes, which costs a fraction of reading
+    /// tab, line break or backslash anywhere. Read as bytes, which costs a fraction of reading
     /// characters: every API's backend is one.
     static func isAbsoluteURL(_ text: String) -> Bool {
         let afterScheme: Int? = text.withUTF8Bytes { bytes in
@@ -478,7 +483,7 @@ struct DecodingContext {
                 return nil
             }
             guard afterScheme < bytes.count, !"/?#".utf8.contains(bytes[afterScheme]),
-                !bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }),
+                !bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }),
                 hasAValidPort(bytes[afterScheme...].prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") })
             else { return nil }
             return afterScheme
