@@ -1038,6 +1038,8 @@ final class RawPolicyTests: XCTestCase {
             // is met by 'orders.read'. A separator no scope name holds splits nothing.
             ("separated", "POST", check(#"<claim name="scp" match="any" separator="."><value>orders</value></claim>"#)),
             ("spaced", "POST", check(#"<claim name="scp" separator=" "><value>orders.write</value></claim>"#)),
+            // Audit V83: an expression of nothing but strings is the text it makes.
+            ("expressed", "POST", check(#"<claim name="scp" match="any"><value>@(&quot;orders.&quot; + &quot;read&quot;)</value><value>orders.write</value></claim>"#)),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  m: any\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, method, statements) in checks {
@@ -1054,6 +1056,7 @@ final class RawPolicyTests: XCTestCase {
             "LP003 defs/named.yaml: POST route 'call-named' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'named'",
             "LP003 defs/branch.yaml: POST route 'call-branch' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'branch'",
             "LP003 defs/separated.yaml: POST route 'call-separated' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'separated'",
+            "LP003 defs/expressed.yaml: POST route 'call-expressed' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'expressed'",
         ])
         for closed in ["allboth", "second", "reading", "spaced"] {
             XCTAssertFalse(found.contains { $0.hasPrefix("LP003 defs/\(closed).yaml") }, found.joined(separator: "\n"))

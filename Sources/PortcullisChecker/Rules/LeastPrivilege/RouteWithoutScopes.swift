@@ -337,6 +337,16 @@ extension PolicyXMLElement {
         elements.filter { $0.name == "required-claims" }.flatMap { $0.elements.filter { $0.name == "claim" } }
     }
 
+    /// The values a `claim` of `required-claims` asks for, as APIM compares them: named
+    /// values put in, an expression of nothing but strings read as the text it makes (audit
+    /// V83: `@("orders.read")` passed LP003); nil for a value that may be anything.
+    func claimValues(_ names: KnownNamedValues) -> [String?] {
+        elements.filter { $0.name == "value" }.map { value in
+            guard let written = value.textValue, let text = RawScope.constant(written) else { return nil }
+            return names.resolved(text)?.trimmingWhitespace
+        }
+    }
+
     /// Whether a `claim` of `required-claims` narrows who may call: it names something
     /// other than a fact of the token and requires a value of it that the caller does not
     /// choose, read with the named values `values` and the variables the caller writes (a

@@ -60,10 +60,7 @@ public enum UnusedScope: Rule {
         for scope in context.rawScopes {
             for check in scope.elements(named: tokenChecks) {
                 for claim in check.requiredClaims {
-                    for value in claim.elements where value.name == "value" {
-                        guard case .text(let text)? = value.textValue, let resolved = context.namedValues.resolved(text) else { continue }
-                        claimed.insert(resolved.trimmingWhitespace)
-                    }
+                    claimed.formUnion(claim.claimValues(context.namedValues).compactMap { $0 })
                 }
             }
         }

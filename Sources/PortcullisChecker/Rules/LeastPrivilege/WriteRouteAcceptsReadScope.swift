@@ -144,8 +144,9 @@ public enum WriteRouteAcceptsReadScope: Rule {
 
     /// A token passes when it holds every claim; a claim with `match="any"` one of its
     /// values, otherwise (`all`, APIM's default) all of them; with a `separator`, the token's
-    /// claim is split at it first; named values are read with their values. A value that is an expression or names an unknown named value may ask
-    /// for anything, so it counts as asking more; a claim whose values are all written and
+    /// claim is split at it first; named values are read with their values. A value that is an
+    /// expression of more than strings or names an unknown named value may ask for anything, so
+    /// it counts as asking more; a claim whose values are all written and
     /// none a declared scope's asks nothing of the token's permissions.
     private static func readPass(
         of check: PolicyXMLElement, _ names: KnownNamedValues, _ callerControlled: CallerControlledVariables, _ access: inout ScopeAccess
@@ -153,10 +154,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
         var found: ReadPass = .asksNothing
         for claim in check.elements where claim.name == "required-claims" {
             for claim in claim.elements where claim.name == "claim" && claim.grantsAPermission(names.byName, callerControlled) {
-                let values = claim.elements.filter { $0.name == "value" }.map { value -> String? in
-                    guard case .text(let text)? = value.textValue else { return nil }
-                    return names.resolved(text)?.trimmingWhitespace
-                }
+                let values = claim.claimValues(names)
                 // A `match` not known here (an expression, a secret) may be `any`.
                 let matchesAny = claim.attribute("match").map { written in
                     written.value.isExpression || names.resolved(written.value.written).map { $0.trimmingWhitespace.lowercased() == "any" } ?? true
