@@ -5146,6 +5146,31 @@ final class RawPolicyTests: XCTestCase {
     }
 
 
+    /// A rate limit's window of 0 or less limits nothing, and passed every check with its
+    /// route counted as limited (audit V78): written out, PX005 refuses it as APIM does; given
+    /// by a named value, RL002 reports it. A quota's 0 is one that never renews.
+    func testARateLimitWindowOfNothingIsRefused() throws {
+        try write(RuleExample.baseGateway + "namedValues:\n  window: '0'\n", to: "defs/gateway.yaml")
+        func api(_ name: String, _ statement: String) throws {
+            let example = RuleExample.api(
+                name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let key = #"counter-key="@(context.Subscription.Id)""#
+        try api("zero", #"<rate-limit-by-key calls="10" renewal-period="0" \#(key) />"#)
+        try api("negative", #"<rate-limit calls="10" renewal-period="-1" />"#)
+        try api("named", #"<rate-limit-by-key calls="10" renewal-period="{{window}}" \#(key) />"#)
+        try api("lifetime", #"<quota-by-key calls="10000" renewal-period="0" \#(key) />"#)
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("PX005") || $0.hasPrefix("RL002") }.sorted(),
+            [
+                "PX005 defs/negative.yaml: 'renewal-period' of 'rate-limit' is less than 1, the least APIM takes",
+                "PX005 defs/zero.yaml: 'renewal-period' of 'rate-limit-by-key' is less than 1, the least APIM takes",
+                "RL002 defs/named.yaml: the rate-limit window of raw 'rate-limit-by-key' in API 'named' is 0 seconds, outside 1s to 5m",
+            ])
+    }
+
     /// Raw limits were judged by their budget (RL003) but not by the tier or their window:
     /// a raw 'rate-limit-by-key' on Consumption, a 'quota-by-key' on a v2 tier, and windows
     /// APIM refuses linted clean (found by an audit). Each is reported in every scope, a

@@ -92,6 +92,11 @@ public enum RateLimitWindowOutOfRange: Rule {
                 if kind == .rateLimit, let longest = seconds.max(), longest > 300 {
                     findings.report(
                         code, "the rate-limit window of \(owner) \(may) \(DurationText.format(longest)), outside 1s to 5m", at: period.range, notes: period.notes)
+                } else if kind == .rateLimit, let shortest = seconds.min(), shortest < 1, scope.literal("renewal-period", of: limit)?.text.holds("{{") != false {
+                    // What PX005 refuses written out, given by a named value or an expression
+                    // (audit V78: a window of 0 limited nothing and passed).
+                    findings.report(
+                        code, "the rate-limit window of \(owner) \(may) \(shortest) seconds, outside 1s to 5m", at: period.range, notes: period.notes)
                 } else if kind == .quota, let shortest = seconds.filter({ $0 > 0 }).min(), shortest < 300 {
                     findings.report(
                         code, "the quota window of \(owner) \(may) \(DurationText.format(shortest)), shorter than 5m", at: period.range, notes: period.notes)
