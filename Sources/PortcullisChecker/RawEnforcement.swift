@@ -2293,17 +2293,26 @@ extension PolicyXMLElement {
     /// other's `counter-key`.
     public var keyAttribute: String { name == "limit-concurrency" ? "key" : "counter-key" }
 
-    /// The budget or window of a rate limit (`calls`, `renewal-period`) whose value may
-    /// carry what the caller wrote, as APIM reads it (named values put in from `values`),
-    /// with its code: `X-Budget: 2147483647` allows anything. A choice among numbers
-    /// written out is the policy's. Nil when neither is.
+    /// The budget or window of a limit that APIM computes (a rate limit's `calls` and
+    /// `renewal-period`, a token limit's `tokens-per-minute` and `token-quota`) whose value
+    /// may carry what the caller wrote, as APIM reads it (named values put in from
+    /// `values`), with its code: `X-Budget: 2147483647` allows anything. A choice among
+    /// numbers written out is the policy's. Nil when neither is.
     func budgetTheCallerWrites(_ values: NamedValueTable, _ callerControlled: CallerControlledVariables) -> (attribute: String, code: String)? {
-        for budget in ["calls", "renewal-period"] {
+        for budget in Self.computedBudgets[name] ?? [] {
             guard case .known(let written?) = read(budget, values), written.isExpression, callerControlled.writesTheValue(of: written.resolved) else { continue }
             return (budget, written.resolved)
         }
         return nil
     }
+
+    /// The budgets and windows APIM computes from expressions, by limit (Microsoft Learn:
+    /// `quota-by-key` and `limit-concurrency` take numbers; the token limits' pages take
+    /// expressions since 2025, audit V78).
+    private static let computedBudgets: [String: [String]] = [
+        "rate-limit-by-key": ["calls", "renewal-period"], "llm-token-limit": ["tokens-per-minute", "token-quota"],
+        "azure-openai-token-limit": ["tokens-per-minute", "token-quota"],
+    ]
 
     /// What a condition is as written, parentheses and white space aside (`@((false))`,
     /// `@(!true)`): nil for any other.

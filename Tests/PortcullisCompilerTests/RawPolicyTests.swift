@@ -2687,8 +2687,8 @@ final class RawPolicyTests: XCTestCase {
 
     /// A raw `rate-limit-by-key` whose budget or window the caller writes is one it lifts as
     /// it likes (`X-Budget: 2147483647`), whatever other limit the route has: RL004, where
-    /// nothing was said without a guardrail. A choice among numbers written out is the
-    /// policy's.
+    /// nothing was said without a guardrail; a token limit's budgets too. A choice among
+    /// numbers written out is the policy's.
     func testABudgetTheCallerWritesIsTheCallersChoice() throws {
         let header = "int.Parse(context.Request.Headers.GetValueOrDefault(&quot;X-Budget&quot;,&quot;10&quot;))"
         let limit = { (calls: String, period: String) in
@@ -2701,11 +2701,16 @@ final class RawPolicyTests: XCTestCase {
             ("named", limit("{{blank}}@(\(header))", "60")),
             ("tiered", limit("@(context.Request.Headers.ContainsKey(&quot;X-Gold&quot;) ? 10 : 5)", "60")),
             ("written", limit("10", "60")),
+            // A token limit's budgets take expressions too (audit V78).
+            ("tokens", #"<llm-token-limit tokens-per-minute="@(\#(header))" estimate-prompt-tokens="false" counter-key="@(context.Subscription.Id)" />"#),
+            ("tokenquota", #"<azure-openai-token-limit tokens-per-minute="5000" token-quota="@(long.Parse(context.Request.Url.Query.GetValueOrDefault(&quot;q&quot;,&quot;1&quot;)))" token-quota-period="Monthly" estimate-prompt-tokens="false" counter-key="@(context.Subscription.Id)" />"#),
         ], values: "namedValues:\n  blank: ''\n")
         let found = try lintFindings(status: 0).filter { $0.hasPrefix("RL004") }
         XCTAssertEqual(found.sorted(), [
             "RL004 defs/budget.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'budget' is given by a request header, which callers choose",
             "RL004 defs/named.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'named' is given by a request header, which callers choose",
+            "RL004 defs/tokenquota.yaml: the 'token-quota' of raw 'azure-openai-token-limit' in API 'tokenquota' is given by the request's query, which callers choose",
+            "RL004 defs/tokens.yaml: the 'tokens-per-minute' of raw 'llm-token-limit' in API 'tokens' is given by a request header, which callers choose",
             "RL004 defs/variable.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'variable' is given by what the caller sent, which callers choose",
             "RL004 defs/window.yaml: the 'renewal-period' of raw 'rate-limit-by-key' in API 'window' is given by the request's query, which callers choose",
         ])

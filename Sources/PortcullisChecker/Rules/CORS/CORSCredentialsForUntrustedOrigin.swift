@@ -30,6 +30,7 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
                 """
                 cors:
                   allowedOrigins: [https://shop.example.com, ↓http://shop.example.com]
+                  allowedHeaders: [Authorization]
                   allowCredentials: true
                 """),
             RuleExample.api(
@@ -55,12 +56,14 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
                 """
                 cors:
                   allowedOrigins: [https://shop.example.com, http://localhost:4200]
+                  allowedHeaders: [Authorization]
                   allowCredentials: true
                 """),
             RuleExample.gateway(
                 """
                 cors:
                   allowedOrigins: [http://shop.example.com]
+                  allowedHeaders: [Authorization]
                 """),
         ])
 

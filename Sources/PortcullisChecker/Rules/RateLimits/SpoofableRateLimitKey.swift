@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SpoofableRateLimitKey: Rule {
     public static let code = DiagnosticCode(
         "RL004", "spoofable-rate-limit-key", .warning,
-        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key', 'quota-by-key', 'llm-token-limit' or 'limit-concurrency' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses, or by a claim that may differ in every token the caller asks for ('jti', 'scp'), or a raw 'rate-limit-by-key' whose 'calls' or 'renewal-period' the caller writes")
+        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key', 'quota-by-key', 'llm-token-limit' or 'limit-concurrency' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses, or by a claim that may differ in every token the caller asks for ('jti', 'scp'), or a raw 'rate-limit-by-key' whose 'calls' or 'renewal-period', or a raw token limit whose 'tokens-per-minute' or 'token-quota', the caller writes")
 
     public static let description = RuleDescription(
         code,
@@ -18,7 +18,7 @@ public enum SpoofableRateLimitKey: Rule {
             A budget or window read from the request is the caller's too: 'X-Budget: 2147483647' \
             lifts the limit.
             """,
-        fix: "Key the limit on 'user', 'client' or a token claim ('claim:NAME') instead of a header; on public routes, on 'ip'. Write a raw limit's 'calls' and 'renewal-period' as numbers.",
+        fix: "Key the limit on 'user', 'client' or a token claim ('claim:NAME') instead of a header; on public routes, on 'ip'. Write a raw limit's budget and window ('calls', 'renewal-period', 'tokens-per-minute', 'token-quota') as numbers.",
         triggering: [
             RuleExample.api(
                 routes: """
@@ -48,6 +48,15 @@ public enum SpoofableRateLimitKey: Rule {
             // The caller sends the budget it likes.
             RuleExample.api(
                 rawInbound: #"<rate-limit-by-key calls="↓@(int.Parse(context.Request.Headers.GetValueOrDefault("X-Budget", "10")))" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """),
+            // Or the tokens it may spend (audit V78).
+            RuleExample.api(
+                rawInbound: #"<llm-token-limit tokens-per-minute="↓@(int.Parse(context.Request.Headers.GetValueOrDefault("X-Budget", "1000")))" estimate-prompt-tokens="false" counter-key="@(context.Subscription.Id)" />"#,
                 routes: """
                   - id: list-orders
                     method: GET
@@ -145,9 +154,8 @@ public enum SpoofableRateLimitKey: Rule {
         for scope in context.rawScopes {
             for limit in scope.elements(named: Self.keyedLimits) {
                 // A budget or window the caller writes raises its own limit, as a key it
-                // chooses escapes one. APIM computes expressions there in `rate-limit-by-key`
-                // alone (Microsoft Learn: `quota-by-key` and `limit-concurrency` take numbers).
-                if limit.name == "rate-limit-by-key", let budget = limit.budgetTheCallerWrites(values, callerControlled), let written = limit.attribute(budget.attribute) {
+                // chooses escapes one.
+                if let budget = limit.budgetTheCallerWrites(values, callerControlled), let written = limit.attribute(budget.attribute) {
                     let compact = ExpressionFlow.withoutWrittenText(budget.code)
                     let range = scope.document.range(written.valueSpan)
                     findings.report(
