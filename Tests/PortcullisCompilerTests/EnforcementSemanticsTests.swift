@@ -265,6 +265,14 @@ final class EnforcementSemanticsTests: XCTestCase {
         XCTAssertTrue(
             raw.stdout.contains("warning: API 'orders' requires no subscription key, so requests without one escape the policy of product 'gold' [RL008]"),
             raw.stdout)
+        // An API that requires a key, in an open product beside 'gold', is called without one
+        // too (audit V80: silent).
+        let opened = try ToolProcess.run([
+            "lint", try project(routes: routes, more: product + "\n---\napiVersion: portcullis/v1\nkind: Product\nname: free\napis: [orders]\nsubscriptionRequired: false\n").path,
+        ])
+        XCTAssertTrue(
+            opened.stdout.contains("warning: API 'orders' is in the open product 'free', so requests without a subscription key escape the quota of product 'gold' [RL008]"),
+            opened.stdout)
     }
 }
 

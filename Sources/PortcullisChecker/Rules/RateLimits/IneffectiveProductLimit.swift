@@ -5,7 +5,7 @@ import PortcullisModel
 public enum IneffectiveProductLimit: Rule {
     public static let code = DiagnosticCode(
         "RL008", "ineffective-product-limit", .warning,
-        summary: "a 'rateLimit' or 'quota' on a product with 'subscriptionRequired: false', or on an API that requires no key, where it does not apply")
+        summary: "a 'rateLimit' or 'quota' on a product with 'subscriptionRequired: false', or on an API that requires no key or that an open product includes, where it does not apply")
 
     public static let description = RuleDescription(
         code,
@@ -44,10 +44,19 @@ public enum IneffectiveProductLimit: Rule {
                     notes: product.subscriptionRequired.map { [Diagnostic.Note("the product is open here", at: $0.range)] } ?? [])
             }
         }
-        // Requests without a key skip product scope on an API that requires none.
-        let keyless = Dictionary(
-            context.project.apis.compactMap { api in api.subscriptionRequired.flatMap { $0.value ? nil : (api.name.value, $0.range) } }
+        // Requests without a key skip product scope on an API that requires none, or that
+        // an open product includes, which takes them in without one (audit V80: an API kept
+        // 'subscriptionRequired: true' in an open product and a limited one was silent).
+        var keyless = Dictionary(
+            context.project.apis.compactMap { api in
+                api.subscriptionRequired.flatMap { $0.value ? nil : (api.name.value, (range: $0.range, why: "requires no subscription key, so requests without one")) }
+            }
         ) { first, _ in first }
+        for open in context.project.products where !open.effectiveSubscriptionRequired {
+            for api in open.apis where keyless[api.value] == nil {
+                keyless[api.value] = (api.range, "is in the open product '\(open.name.value)', so requests without a subscription key")
+            }
+        }
         if !keyless.isEmpty {
             for product in context.project.products where product.effectiveSubscriptionRequired {
                 // Its raw statements too: a limit, a token check or an IP filter written there.
@@ -57,10 +66,9 @@ public enum IneffectiveProductLimit: Rule {
                 for (range, what) in [(product.rateLimit?.range, "rate limit"), (product.quota?.range, "quota"), (raw, "policy")] {
                     guard let range else { continue }
                     for api in product.apis {
-                        guard let keylessRange = keyless[api.value] else { continue }
+                        guard let (keylessRange, why) = keyless[api.value] else { continue }
                         findings.report(
-                            code,
-                            "API '\(api.value)' requires no subscription key, so requests without one escape the \(what) of product '\(product.name.value)'",
+                            code, "API '\(api.value)' \(why) escape the \(what) of product '\(product.name.value)'",
                             at: keylessRange, notes: [Diagnostic.Note("the product's \(what) is here", at: range)])
                     }
                 }
