@@ -2043,5 +2043,33 @@ final class DiffGateTests: XCTestCase {
             changes.contains { $0.hasPrefix("privilege-increase: API 'orders' now sends requests, with the credentials they carry, to") && $0.contains("evil.example") },
             changes.joined(separator: "\n"))
     }
+
+    /// A `Cache-Control` a named value gives is the value APIM sends: 'public' there on a
+    /// route that takes tokens is CA009, and a value turned from 'no-store' to 'public' is a
+    /// widened cache, where lint and `diff` read the reference as written (audit V86:
+    /// "no changes"). Raw `set-header`s are read so too.
+    func testACacheControlANamedValueGivesIsReadWithItsValue() throws {
+        let namedValues = "namedValues:\n"
+        let base = try copy(of: BundleTests.contoso, [
+            ("gateway.yaml", namedValues, namedValues + "  orders-caching: no-store\n"),
+            ("apis/orders.yaml", "path: orders\n", "path: orders\nresponse: {headers: {set: {Cache-Control: '{{orders-caching}}'}}}\n"),
+        ])
+        let head = try copy(of: base, [("gateway.yaml", "orders-caching: no-store", "orders-caching: 'public, max-age=600'")])
+        let lint = try ToolProcess.run(["lint", head.path])
+        XCTAssertTrue(
+            lint.stdout.contains("error: response header 'Cache-Control' of API 'orders' lets shared caches keep the answer to a request with a token and serve it to other callers [CA009]"),
+            lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("note: named value 'orders-caching' is set here"), lint.stdout)
+        let changes = try gate(base, head)
+        XCTAssertTrue(changes.contains("cache-widened: route 'orders/cancel-order' no longer tells caches on the way not to keep its answers ('Cache-Control')"), "\(changes)")
+        XCTAssertTrue(changes.contains("other: route 'orders/cancel-order' changes the response headers its callers receive through named values that changed"), "\(changes)")
+        let raw = try copy(of: BundleTests.contoso, [
+            ("gateway.yaml", namedValues, namedValues + "  orders-caching: 'public, max-age=600'\n"),
+            ("apis/orders.yaml", "path: orders\n",
+             #"path: orders\#npolicy: '<policies><outbound><base /><set-header name="Cache-Control" exists-action="override"><value>{{orders-caching}}</value></set-header></outbound></policies>'\#n"#),
+        ])
+        let rawLint = try ToolProcess.run(["lint", raw.path])
+        XCTAssertTrue(rawLint.stdout.contains("sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers [CA009]"), rawLint.stdout)
+    }
 }
 

@@ -1452,8 +1452,14 @@ struct RouteComparison {
                 add(.privilegeIncrease, "now sends secret '\(name)' to its backend in a header or query parameter")
             }
         }
-        if Self.describe(old.responseHeaders) != Self.describe(new.responseHeaders) {
-            add(.other, "changes the response headers its callers receive")
+        // Named values put in, as APIM puts them in: a value that changed changes what
+        // callers receive though the definitions read the same (audit V86).
+        let answered = { (changes: [MessageChange], values: GatewayComparison.Substitution?) in
+            changes.map { change in change.value.map { values?.value($0) ?? $0.value } }
+        }
+        let throughValues = Self.describe(old.responseHeaders) == Self.describe(new.responseHeaders)
+        if !throughValues || answered(old.responseHeaders, secrets?.was) != answered(new.responseHeaders, secrets?.now) {
+            add(.other, "changes the response headers its callers receive" + (throughValues ? " through named values that changed" : ""))
             // The backend's own cross-origin headers, no longer removed or replaced, reach
             // browsers; and a route that takes tokens no longer telling shared caches to keep
             // nothing lets them keep its answers (audit V75: both were "other").
@@ -1465,7 +1471,9 @@ struct RouteComparison {
             {
                 add(.privilegeIncrease, "no longer \(change.action == .remove ? "removes" : "replaces") the '\(change.name.value)' its backend answers with, which browsers read as the backend's own cross-origin grant")
             }
-            if new.token != nil, PublicCacheControl.keepsSharedCachesOut(old.responseHeaders), !PublicCacheControl.keepsSharedCachesOut(new.responseHeaders) {
+            if new.token != nil, PublicCacheControl.keepsSharedCachesOut(old.responseHeaders, resolving: { secrets?.was.value($0) ?? $0 }),
+                !PublicCacheControl.keepsSharedCachesOut(new.responseHeaders, resolving: { secrets?.now.value($0) ?? $0 })
+            {
                 add(.cacheWidened, "no longer tells caches on the way not to keep its answers ('Cache-Control')")
             }
             // A secret there reaches every caller, a new one too.

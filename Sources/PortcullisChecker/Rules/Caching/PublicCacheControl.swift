@@ -46,9 +46,10 @@ public enum PublicCacheControl: Rule {
             guard !headers.isEmpty else { continue }
             let values = effectiveCacheControl(headers)
             // Header lines make one list (RFC 9110, 5.3): a 'no-store' appended takes a
-            // 'public' set before it back.
-            guard !values.isEmpty, opensSharedCaches(values.map(\.value).joined(separator: ",")) else { continue }
-            for value in values where opensSharedCaches(value.value) && reported.insert(value.range).inserted {
+            // 'public' set before it back. Named values are put in, as APIM puts them in
+            // (audit V86: '{{cc}}' holding 'public' passed).
+            guard !values.isEmpty, opensSharedCaches(values.map { context.namedValues.partlyResolved($0.value) }.joined(separator: ",")) else { continue }
+            for value in values where opensSharedCaches(context.namedValues.partlyResolved(value.value)) && reported.insert(value.range).inserted {
                 let api = context.api(of: route)
                 let owner =
                     api.response?.headers.contains { $0.value?.range == value.range } == true
@@ -57,7 +58,8 @@ public enum PublicCacheControl: Rule {
                     code,
                     "response header 'Cache-Control' of \(owner) lets shared caches keep the answer to a request with a token and serve it to other callers",
                     at: value.range,
-                    notes: [Diagnostic.Note("send 'private' or 'no-store' instead: the route requires a token", at: value.range)])
+                    notes: [Diagnostic.Note("send 'private' or 'no-store' instead: the route requires a token", at: value.range)]
+                        + context.namedValues.notes(for: value.value))
             }
         }
     }
@@ -68,14 +70,16 @@ public enum PublicCacheControl: Rule {
         let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
         for scope in context.rawScopes where scope.routes.contains(where: \.isAuthenticated) {
             answers.forEach(in: scope) { element, document, owner, _ in
-                guard let header = element.headerSet, header.name.lowercased() == "cache-control",
-                    opensSharedCaches(header.values.joined(separator: ","))
-                else { return }
+                // Named values put in, an expression of nothing but strings read as its text.
+                guard let header = element.headerSet, header.name.lowercased() == "cache-control" else { return }
+                let written = element.elements.filter { $0.name == "value" }.compactMap { $0.textValue.flatMap(RawScope.constant) }
+                guard opensSharedCaches(written.map(context.namedValues.partlyResolved).joined(separator: ",")) else { return }
                 findings.report(
                     code,
                     "raw 'set-header' of \(owner) sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers",
                     at: document.range(element.nameSpan),
-                    notes: [Diagnostic.Note("send 'private' or 'no-store' instead: routes that require a token run this policy", at: document.range(element.nameSpan))])
+                    notes: [Diagnostic.Note("send 'private' or 'no-store' instead: routes that require a token run this policy", at: document.range(element.nameSpan))]
+                        + written.flatMap(context.namedValues.notes))
             }
             // APIM writes the header itself from this attribute: 'public' allows shared
             // caches (Microsoft Learn, "Get from cache").
@@ -120,12 +124,13 @@ public enum PublicCacheControl: Rule {
     }
 
     /// Whether a route's response header changes give its answers a `Cache-Control` that
-    /// keeps shared caches out, as they
-    /// leave it in force, appends too: `diff` asks it of both sides (audit V76: it matched
-    /// the words anywhere, and an appended `no-store` was missed).
-    public static func keepsSharedCachesOut(_ changes: [MessageChange]) -> Bool {
+    /// keeps shared caches out, as they leave it in force, appends too, each value read
+    /// through `resolving` (named values put in): `diff` asks it of both sides (audit V76: it
+    /// matched the words anywhere, and an appended `no-store` was missed; V86: a named value
+    /// turned 'public' passed).
+    public static func keepsSharedCachesOut(_ changes: [MessageChange], resolving: (String) -> String) -> Bool {
         let values = effectiveCacheControl(changes)
-        return !values.isEmpty && keepsSharedCachesOut(values.map(\.value).joined(separator: ","))
+        return !values.isEmpty && keepsSharedCachesOut(values.map { resolving($0.value) }.joined(separator: ","))
     }
 
     /// Whether `value` keeps shared caches from storing the answer: `no-store`, or
