@@ -2685,6 +2685,33 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// On a route no token check guards, a raw cache of callers' own answers serves them to
+    /// others (audit V86: both linted clean): a lookup that allows private responses and
+    /// does not vary by `Authorization`, and a value keyed by claims `AsJwt()` reads without
+    /// checking a signature, which any caller writes. Behind a check, or varying by the
+    /// token, they are left to CA001.
+    func testARawCacheOfCallersAnswersOnAPublicRouteIsCA008() throws {
+        let keyed = #"<cache-lookup-value key="@(&quot;orders:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" variable-name="kept" />"#
+        let lookup = { (vary: String) in
+            #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true">\#(vary)</cache-lookup>"#
+        }
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, statement, route) in [
+            ("private", lookup(""), "public: Anyone reads orders"), ("varied", lookup("<vary-by-header>Authorization</vary-by-header>"), "public: Anyone reads orders"),
+            ("claims", keyed, "public: Anyone reads orders"), ("checked", keyed, "scopes: [orders.read]"),
+        ] {
+            let example = RuleExample.api(
+                name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, auth: none, \(route), rateLimit: {calls: 10, per: 1s, key: ip}}\n"
+                    .replacingOccurrences(of: "auth: none, scopes", with: "scopes"))
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA008") }.sorted(), [
+            "CA008 defs/claims.yaml: raw 'cache-lookup-value' in API 'claims', which public route 'list-claims' runs, is keyed by claims of a token no check validates, so a caller who writes another's claims reads that caller's entry",
+            "CA008 defs/private.yaml: raw 'cache-lookup' in API 'private', which public route 'list-private' runs, keeps answers to requests with credentials and serves them to every caller, not varying by 'Authorization'",
+        ])
+    }
+
     /// A raw `rate-limit-by-key` whose budget or window the caller writes is one it lifts as
     /// it likes (`X-Budget: 2147483647`), whatever other limit the route has: RL004, where
     /// nothing was said without a guardrail; a token limit's budgets too. A choice among
