@@ -201,16 +201,23 @@ public struct SecretTexts: Sendable {
             guard texts.contains(where: { text in readings.contains { $0.contains(text) } }) else { return message }
         }
         let utf8 = message.utf8
+        func hidden(_ open: String.Index, _ close: String.Index) -> String {
+            hiding(in: String(message[..<open]) + DisplayText.hiddenCredential + String(message[message.index(after: close)...]))
+        }
+        // Each two quotes next to each other first, as a list of quoted parts pairs them
+        // (`'Authorization', 'TEXT'`: the quotes around `, ` and the text were taken for a
+        // pair, and the first part lost its closing quote, audit V81). A part of a quoted
+        // part counts only there: between distant quotes it would hide the words between
+        // two quoted parts.
+        for (open, close) in zip(quotes, quotes.dropFirst()) where shows(message[message.index(after: open)..<close]) {
+            return hidden(open, close)
+        }
+        // Then quotes further apart, no further than a text can be shown in: a text may
+        // hold a quote itself.
         for (position, open) in quotes.enumerated() {
-            for (offset, close) in quotes[(position + 1)...].enumerated() {
-                // The next quote is always tried: a long quoted part may hold a text as a part.
-                guard offset == 0 || utf8.distance(from: open, to: close) <= longestShown else { break }
-                // A part of a quoted part counts only between the next two quotes: between
-                // distant ones it would hide the words between two quoted parts.
-                let part = message[message.index(after: open)..<close]
-                guard offset == 0 ? shows(part) : showsWhole(part) else { continue }
-                let hidden = String(message[..<open]) + DisplayText.hiddenCredential + String(message[message.index(after: close)...])
-                return hiding(in: hidden)
+            for close in quotes.dropFirst(position + 2) {
+                guard utf8.distance(from: open, to: close) <= longestShown else { break }
+                if showsWhole(message[message.index(after: open)..<close]) { return hidden(open, close) }
             }
         }
         return message

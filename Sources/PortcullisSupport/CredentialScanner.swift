@@ -311,7 +311,10 @@ public enum CredentialScanner {
             if word == credWord, !startsAWord(start), !credQualifiers.contains(where: { before($0, from: start) != nil }) {
                 continue
             }
-            return notSecretKinds.contains { before($0, from: start) != nil } ? nil : named
+            // A vault's token is what opens it (HashiCorp Vault's `X-Vault-Token`, audit
+            // V81), where a vault's secret or credential is a reference to what it keeps.
+            let kinds = word == tokenWord ? notSecretKindsOfTokens : notSecretKinds
+            return kinds.contains { before($0, from: start) != nil } ? nil : named
         }
         guard let start = before(keyWord, from: name.upperBound) else { return nil }
         return secretPrefixBytes.contains { before($0, from: start) != nil } ? .key : nil
@@ -368,9 +371,10 @@ public enum CredentialScanner {
 
     /// Words before a credential's word alone (``wordsAlone``) that make the value no secret: a paging or sync
     /// cursor (`nextPageToken`, `continuationToken`), or where a vault keeps one.
-    private static let notSecretKinds = [
-        "page", "pagination", "next", "continuation", "skip", "sync", "cursor", "delta", "resume", "keyvault", "vault", "idempotency", "csrf", "xsrf",
-        "antiforgery",
+    private static let notSecretKinds = notSecretKindsOfTokens + [Array("keyvault".utf8), Array("vault".utf8)]
+    /// ``notSecretKinds`` before `token`, which a vault's name does not make a reference.
+    private static let notSecretKindsOfTokens = [
+        "page", "pagination", "next", "continuation", "skip", "sync", "cursor", "delta", "resume", "idempotency", "csrf", "xsrf", "antiforgery",
     ].map { Array($0.utf8) }
 
     /// Whether a word of a name names a secret: a credential's word, plural too, or one
@@ -640,6 +644,9 @@ public enum CredentialScanner {
         "secret", "client_secret", "client-secret", "access-token", "signature", "password", "pwd", "id_token", "refresh_token",
         // Found by the audit of leaks (thirtieth round): a SAS or an access token under these.
         "sastoken", "sas_token", "sas-token",
+        // The signatures of Google Cloud Storage's and AWS's signed URLs (audit V81), which
+        // open what they sign as a SAS's `sig` does.
+        "x-goog-signature", "x-amz-signature",
     ].map { Array($0.utf8) }
 
     /// Query values shorter than this are taken for ordinary parameters (`?code=404`).
@@ -678,6 +685,14 @@ public enum CredentialScanner {
             !(key.plural?.countsOrAllows(String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)) ?? false)
         {
             return true
+        }
+        // One read by its words holds a credential where its value has a generated key's
+        // shape (`API_TOKEN=Zq7w…`, an env file pasted into a body: audit V81), read to its
+        // end but no further than a long key's length.
+        if key.byWords != nil, valueEnd - valueStart >= minimumQuerySecret {
+            var end = valueEnd
+            while end < bytes.count, end - valueStart < 256, closing.map({ bytes[end] != $0 }) ?? !endsValue(bytes[end]) { end += 1 }
+            if looksLikeAKey(String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<end]), as: UTF8.self)) { return true }
         }
         guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
             valueEnd - valueStart >= minimumQuerySecret

@@ -134,7 +134,7 @@ final class RuleCommandLineTests: XCTestCase {
         let codes = lines.dropFirst().map { String($0.prefix(5)) }
         XCTAssertEqual(codes, RuleRegistry.descriptions.map(\.code.id), "every registered code, in code order")
         XCTAssertEqual(codes, codes.sorted())
-        XCTAssertTrue(result.stdout.contains("LP003  write-route-accepts-read-scope        error     a POST, PUT, PATCH or DELETE route"))
+        XCTAssertTrue(result.stdout.contains("LP003  write-route-accepts-read-scope         error     a POST, PUT, PATCH or DELETE route"))
     }
 
     func testExplainShowsRationaleFixAndExamples() throws {

@@ -1957,7 +1957,10 @@ final class DiffGateTests: XCTestCase {
         ])
         XCTAssertEqual(
             try gate(named, try copy(of: named, [("gateway.yaml", "shop-origin: https://shop.contoso.com", "shop-origin: '*'")])),
-            ["privilege-increase: route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages"])
+            [
+                "privilege-increase: route 'catalog/get-product' now answers with response header 'Access-Control-Allow-Origin' set to '*', which lets browsers show its responses to other sites' pages",
+                "other: route 'catalog/get-product' changes the response headers its callers receive through named values that changed",
+            ])
         let outboundFragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: cors-out\npolicy: '<fragment><set-header name=\"Access-Control-Allow-Origin\" exists-action=\"override\"><value>*</value></set-header></fragment>'\n"
         XCTAssertEqual(
             try contoso([

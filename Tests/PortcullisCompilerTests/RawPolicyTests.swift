@@ -2685,6 +2685,28 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// A `cache-store-value` of the answer is a response cache, held to `maxCacheTtl` as a
+    /// `cache-store` is: 30 days passed (audit V86). Keyed by the caller, the per-user limit;
+    /// a store of something else is CA004's to judge.
+    func testAStoreOfTheAnswerIsHeldToTheCacheGuardrail() throws {
+        let answer = "@(context.Response.Body.As&lt;string&gt;(preserveContent: true))"
+        let store = { (key: String, value: String) in #"<cache-store-value key="\#(key)" value="\#(value)" duration="2592000" />"# }
+        for (name, statement) in [
+            ("shared", store("catalogue", answer)),
+            ("own", store("@(&quot;orders:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)", answer)),
+            ("reference", store("regions", "eu,us")),
+        ] {
+            let example = RuleExample.api(
+                name, fields: "policy: '<policies><outbound><base />\(statement)</outbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA002") }.sorted(), [
+            "CA002 defs/own.yaml: raw 'cache-store-value' in API 'own' caches for 30d, longer than the per-user limit of 5m",
+            "CA002 defs/shared.yaml: raw 'cache-store-value' in API 'shared' caches for 30d, longer than the shared limit of 1h",
+        ])
+    }
+
     /// On a route no token check guards, a raw cache of callers' own answers serves them to
     /// others (audit V86: both linted clean): a lookup that allows private responses and
     /// does not vary by `Authorization`, and a value keyed by claims `AsJwt()` reads without

@@ -80,10 +80,17 @@ final class SecretLeakTests: XCTestCase {
         }
         _ = try project("base", gateway: gateway(audiences: "api://example", origins: "https://shop.example.com"), api: api)
         _ = try project("head", gateway: gateway(audiences: "api://example, *s1", origins: "https://shop.example.com"), api: api)
+        // In a list of headers too, which the change listed unquoted (audit V81).
+        let headers = gateway(audiences: "api://example", origins: "https://shop.example.com")
+            .replacingOccurrences(of: "allowedHeaders: [Authorization]", with: "allowedHeaders: [Authorization, *s1]")
+        _ = try project("headers", gateway: headers, api: api)
         for format in ["text", "json", "markdown"] {
             let diff = try ToolProcess.run(["diff", "base", "head", "--format", format], in: directory)
             XCTAssertTrue(diff.stdout.contains("now accepts audience"), diff.stdout + diff.stderr)
             XCTAssertFalse((diff.stdout + diff.stderr).contains(secret), "\(format):\n\(diff.stdout)")
+            let listed = try ToolProcess.run(["diff", "base", "headers", "--format", format], in: directory)
+            XCTAssertTrue(listed.stdout.contains("CORS allows request headers 'Authorization', "), listed.stdout + listed.stderr)
+            XCTAssertFalse((listed.stdout + listed.stderr).contains(secret), "\(format):\n\(listed.stdout)")
         }
         // The same value written with an escape, with a quote doubled, or on the next line
         // (found by the audit of the fix), and a quote inside the value.
@@ -98,6 +105,43 @@ final class SecretLeakTests: XCTestCase {
             XCTAssertTrue(lint.stdout.contains("YS004"), "\(name): \(lint.stdout)")
             XCTAssertFalse(lint.stdout.contains(shown), "\(name): \(lint.stdout)")
         }
+    }
+
+    /// Credentials the checker passed and the build published (audit V81): a HashiCorp
+    /// Vault token under `X-Vault-Token` (a vault's token opens it, where a vault's secret
+    /// names what it keeps), an env file's `API_TOKEN=…` in an answer's body, and the
+    /// signature of a Google Cloud Storage or AWS signed URL in a backend's query.
+    func testVaultTokensEnvFileLinesAndSignedURLsAreSE001() throws {
+        let key = "Zq7wLmB4nXc2Rt8vQ1Zq7wLmB9"
+        let signature = String(repeating: "247a2aa45f169edf", count: 4)
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            path: orders
+            backend: https://storage.googleapis.com/bkt/obj?X-Goog-Date=20240524T000000Z&X-Goog-Signature=\(signature)
+            routes:
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                request: {headers: {set: {X-Vault-Token: "\(key)"}}}
+              - id: get-config
+                method: GET
+                path: /config
+                scopes: [orders.read]
+                respond: {status: 200, body: 'API_TOKEN=\(key)'}
+              - id: get-export
+                method: GET
+                path: /export
+                scopes: [orders.read]
+                rewrite: {path: "/export?X-Amz-Date=20240524T000000Z&X-Amz-Signature=\(signature)"}
+
+            """
+        let folder = try project("signed", gateway: RuleExample.baseGateway, api: api)
+        let (found, stdout) = try credentialLines(in: folder)
+        XCTAssertEqual(found, ["orders.yaml:5", "orders.yaml:11", "orders.yaml:16", "orders.yaml:21"], stdout)
+        XCTAssertFalse(stdout.contains(key) || stdout.contains(signature), stdout)
     }
 
     /// Values in a secret position, however malformed, are not quoted back; nor is a value

@@ -115,9 +115,10 @@ enum RawPolicyDiff {
                 // header, and passed as "other").
                 if let old, let new {
                     let deciding = oldIncludes.intersection(newIncludes).filter { fragments[$0.id]?.has(anyOf: Self.choose) == true }
+                    // The policy's own setters: a fragment's are its own change, weighed once.
                     if !deciding.isEmpty,
-                        Self.setters(in: old.document, fragments: fragments, oldValues).mapValues(\.digest)
-                            != Self.setters(in: new.document, fragments: fragments, newValues).mapValues(\.digest)
+                        Self.setters(in: old.document, fragments: [:], oldValues).mapValues(\.digest)
+                            != Self.setters(in: new.document, fragments: [:], newValues).mapValues(\.digest)
                     {
                         expanded.formUnion(deciding)
                     }

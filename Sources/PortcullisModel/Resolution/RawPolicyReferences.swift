@@ -31,7 +31,7 @@ extension Definitions {
 
 extension Resolver {
     /// The statements fragments bring into each policy, judged where they are included
-    /// (``PolicyStructure/checkIncludes(of:at:fragments:into:)``).
+    /// (``PolicyStructure/checkIncludes(of:at:fragments:judged:into:)``).
     mutating func checkIncludedStatements() {
         let fragments = definitions.fragments.documentsByName
         guard !fragments.isEmpty else { return }
@@ -41,8 +41,9 @@ extension Resolver {
             documents += api.routes.compactMap { $0.policy?.document.map { ($0, .operation) } }
         }
         documents += definitions.products.compactMap { $0.policy?.document.map { ($0, .product) } }
+        var judged = PolicyStructure.IncludesJudged()
         for (document, scope) in documents {
-            PolicyStructure.checkIncludes(of: document, at: scope, fragments: fragments, into: &diagnostics)
+            PolicyStructure.checkIncludes(of: document, at: scope, fragments: fragments, judged: &judged, into: &diagnostics)
         }
     }
 

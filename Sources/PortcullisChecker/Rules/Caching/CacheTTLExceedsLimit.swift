@@ -6,10 +6,11 @@ import PortcullisPolicyXML
 public enum CacheTTLExceedsLimit: Rule {
     public static let code = DiagnosticCode(
         "CA002", "cache-ttl-exceeds-limit", .error,
-        summary: "a cache 'ttl', or a raw 'cache-store' or semantic cache store's ('llm-semantic-cache-store') duration, above 'guardrails.maxCacheTtl' for its sharing")
+        summary: "a cache 'ttl', or a raw 'cache-store', 'cache-store-value' of the answer or semantic cache store's ('llm-semantic-cache-store') duration, above 'guardrails.maxCacheTtl' for its sharing")
 
-    /// The raw stores whose `duration` is a response's time in the cache.
-    private static let stores: Set<String> = ["cache-store", "llm-semantic-cache-store", "azure-openai-semantic-cache-store"]
+    /// The raw stores whose `duration` is a response's time in the cache (a
+    /// `cache-store-value`'s where it keeps the answer).
+    private static let stores: Set<String> = ["cache-store", "cache-store-value", "llm-semantic-cache-store", "azure-openai-semantic-cache-store"]
 
     public static let description = RuleDescription(
         code,
@@ -100,14 +101,25 @@ public enum CacheTTLExceedsLimit: Rule {
         for scope in context.rawScopes {
             // A store is as shared as the lookups of its document: a semantic cache's as
             // its lookups' 'vary-by's make it (CA001's judgement).
-            let stores = scope.elements(named: Self.stores)
+            // A `cache-store-value` of the answer is a response cache too (audit V86: 30 days
+            // passed), as shared as its key: per caller where the key names the caller.
+            let stores = scope.elements(named: Self.stores).filter { store in
+                guard store.name == "cache-store-value" else { return true }
+                guard let value = store.attribute("value")?.value, value.isExpression else { return false }
+                return SharedCacheOnAuthenticatedRoute.readsTheAnswer(value.resolved)
+            }
             guard !stores.isEmpty else { continue }
             let perCaller = scope.elements(named: ["cache-lookup"]).contains { scope.variesByCaller($0, fragments: context.rawEnforcement.fragments) }
             let semanticPerCaller = scope.elements(named: SharedCacheOnAuthenticatedRoute.semanticCacheLookups).contains { semanticPartitionsByCaller($0, scope) }
             for store in stores {
+                let ownEntries =
+                    switch store.name {
+                    case "cache-store": perCaller
+                    case "cache-store-value": store.attribute("key").map { SharedCacheOnAuthenticatedRoute.namesTheCaller($0.value.resolved) } ?? false
+                    default: semanticPerCaller
+                    }
                 let (limit, name) =
-                    (store.name == "cache-store" ? perCaller : semanticPerCaller)
-                    ? (guardrails.effectiveMaxPerUserCacheTtl, "per-user") : (guardrails.effectiveMaxSharedCacheTtl, "shared")
+                    ownEntries ? (guardrails.effectiveMaxPerUserCacheTtl, "per-user") : (guardrails.effectiveMaxSharedCacheTtl, "shared")
                 guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit else { continue }
                 findings.report(
                     Self.finding(

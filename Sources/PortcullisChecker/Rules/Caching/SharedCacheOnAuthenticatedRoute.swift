@@ -757,7 +757,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// `tokenResponse.Body`, another call's, which the audit of a change found taken for
     /// it), as SE005 follows values: its length or hash is no answer (found by the audit of
     /// the next change).
-    private static func readsTheAnswer(_ code: String) -> Bool {
+    static func readsTheAnswer(_ code: String) -> Bool {
         // Told by its bytes first; a `\u` escape may spell the name.
         (code.holds("Response") || code.holdsAnEscape) && ExpressionFlow.sources(of: code).contains(.answer)
     }
@@ -941,7 +941,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
     /// Whether a key's code reads a token's claims or the user, which name a caller and
     /// can be known to others, not only tell callers apart.
-    private static func namesTheCaller(_ code: String) -> Bool {
+    static func namesTheCaller(_ code: String) -> Bool {
         let read = ExpressionFlow.withoutWrittenText(code)
         return ["AsJwt", "Claims", "Subject", "User"].contains(where: read.holds)
     }
