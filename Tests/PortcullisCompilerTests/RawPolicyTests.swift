@@ -1231,6 +1231,9 @@ final class RawPolicyTests: XCTestCase {
             ("numbered", #"<cache-store-value key="graphJWT2" value="@((string)context.Variables[&quot;fetched-value&quot;])" duration="3600" />"#),
             ("copied", #"<authentication-managed-identity resource="https://graph.microsoft.com" output-token-variable-name="graph" /><set-variable name="held" value="@((string)context.Variables[&quot;graph&quot;])" /><cache-store-value key="graph" value="@((string)context.Variables[&quot;held&quot;])" duration="3600" />"#),
             ("profile", #"<cache-store-value key="@(&quot;profile-&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;,&quot;&quot;).AsJwt()?.Subject)" value="@((string)context.Variables[&quot;user-profile&quot;])" duration="3600" />"#),
+            // The caller's subscription key and session cookie (audit V86).
+            ("subscription", #"<cache-store-value key="partner" value="@(context.Subscription?.SecondaryKey)" duration="3600" />"#),
+            ("cookie", #"<cache-store-value key="partner" value="@(context.Request.Headers.GetValueOrDefault(&quot;Cookie&quot;, &quot;&quot;))" duration="3600" />"#),
         ]
         let documents = stores.map { name, statements in
             RuleExample.api(name, fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
@@ -1245,6 +1248,8 @@ final class RawPolicyTests: XCTestCase {
             "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'identity' keeps values for 2h, longer than the limit of 5m",
             "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'kebab' keeps values for 1h, longer than the limit of 5m",
             "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'numbered' keeps values for 1h, longer than the limit of 5m",
+            "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'subscription' keeps values for 1h, longer than the limit of 5m",
+            "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'cookie' keeps values for 1h, longer than the limit of 5m",
         ].sorted())
     }
 

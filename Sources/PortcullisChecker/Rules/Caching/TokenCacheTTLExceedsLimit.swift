@@ -130,7 +130,7 @@ public enum TokenCacheTTLExceedsLimit: Rule {
             case nil: ""
             }
         let value = store.attribute("value")?.value.resolved ?? ""
-        if namesACredential(keyText) || namesACredential(value) { return true }
+        if namesACredential(keyText) || namesACredential(value) || readsASubscriptionKey(value) { return true }
         guard value.mayReadAVariable else { return false }
         let marked = credentials()
         return ExpressionFlow.sources(of: value).contains { marked.read(by: $0, in: api) }
@@ -148,12 +148,19 @@ public enum TokenCacheTTLExceedsLimit: Rule {
         return marked.adding(tokens)
     }
 
+    /// Whether `code` reads the caller's subscription key (`context.Subscription.Key`, its
+    /// primary or secondary one): a credential named by no word of its own (audit V86).
+    private static func readsASubscriptionKey(_ code: String) -> Bool {
+        let read = ExpressionFlow.withoutWrittenText(code).replacing("?.", with: ".")
+        return ["Subscription.Key", "Subscription.PrimaryKey", "Subscription.SecondaryKey"].contains(where: read.holds)
+    }
+
     /// Words that name a credential where a name ends with them, its words joined
-    /// (`bearerToken`, `relaytoken`, `x-api-key`, `storage_access_key`), a number or a plural
-    /// after them aside (`graphtoken2`, `client-certs`).
+    /// (`bearerToken`, `relaytoken`, `x-api-key`, `storage_access_key`, a session's
+    /// `Cookie`), a number or a plural after them aside (`graphtoken2`, `client-certs`).
     private static let credentialEndings = [
         "token", "secret", "certificate", "password", "passwd", "credential", "bearer", "assertion", "authorization", "signature",
-        "apikey", "accesskey", "signingkey", "privatekey",
+        "apikey", "accesskey", "signingkey", "privatekey", "cookie",
     ]
     /// Words that name one only as a word of their own (`keyVaultCertBase64`, `JWTCache`),
     /// not inside another (`concert`, `disaster`).
