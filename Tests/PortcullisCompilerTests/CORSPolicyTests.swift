@@ -258,7 +258,11 @@ final class CORSPolicyTests: XCTestCase {
             """
         }
         let rawCORS = #"<cors allow-credentials="true"><allowed-origins><origin>https://shop.example.com</origin><origin>null</origin></allowed-origins><allowed-headers><header>Authorization</header></allowed-headers></cors>"#
+        // Credentials allowed through an expression of strings or a named value (audit V87).
+        let expressed = #"<set-header name="Access-Control-Allow-Credentials" exists-action="override"><value>@(&quot;true&quot;)</value></set-header>"#
+        let named = #"<set-header name="Access-Control-Allow-Credentials" exists-action="override"><value>{{acac}}</value></set-header>"#
         let routes = Self.listRoute + route("copied", copy + credentials) + route("tested", tested + credentials) + route("uncredentialed", copy)
+            + route("expressed", copy + expressed) + route("named", copy + named)
             + """
 
               - id: sandboxed
@@ -268,11 +272,17 @@ final class CORSPolicyTests: XCTestCase {
                 policy: '<policies><inbound>\(rawCORS)<base /></inbound></policies>'
             """
         try write(
-            cors: "allowedOrigins: [https://shop.example.com, http://shop.example.com, http://localhost:4200]\nallowedHeaders: [Authorization]\nallowCredentials: true",
+            cors: "allowedOrigins: [https://shop.example.com, http://shop.example.com, http://localhost:4200, http://127.0.0.1:8080, http://127.evil.example]\nallowedHeaders: [Authorization]\nallowCredentials: true",
             routes: routes)
+        let gateway = directory.appendingPathComponent("gateway.yaml")
+        try (try String(contentsOf: gateway, encoding: .utf8) + "namedValues:\n  acac: 'true'\n").write(to: gateway, atomically: true, encoding: .utf8)
         let result = try lint()
         let findings = result.stdout.split(separator: "\n").filter { $0.hasSuffix("[CO004]") }
-        XCTAssertEqual(findings.count, 3, result.stdout)
+        XCTAssertEqual(findings.count, 6, result.stdout)
+        XCTAssertTrue(result.stdout.contains("origin 'http://127.evil.example' is given credentialed answers"), result.stdout)
+        for id in ["expressed", "named"] {
+            XCTAssertTrue(result.stdout.contains("raw 'set-header' of route 'orders/\(id)' copies the request into 'Access-Control-Allow-Origin'"), result.stdout)
+        }
         XCTAssertTrue(
             result.stdout.contains(
                 "gateway.yaml:\(Self.corsLine + 1):46: warning: origin 'http://shop.example.com' is given credentialed answers, though anyone on the network path can change what a page served over plain 'http://' runs [CO004]"),

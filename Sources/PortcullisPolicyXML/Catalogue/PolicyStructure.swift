@@ -32,22 +32,22 @@ public enum PolicyStructure {
         into diagnostics: inout DiagnosticCollector
     ) {
         guard scope != .fragment, document.has(anyOf: includeFragment) else { return }
-        for sectionElement in document.root.elements {
-            guard let section = PolicySection(rawValue: sectionElement.name) else { continue }
-            forEachStatement(in: sectionElement) { include, _ in
-                guard include.name == "include-fragment", case .text(let id)? = include.attribute("fragment-id")?.value, let fragment = fragments[id]
-                else { return }
-                for misplaced in judged.misplaced(in: fragment, id: id, section: section, scope: scope) {
-                    diagnostics.report(
-                        .misplacedPolicyElement,
-                        "fragment '\(id)' brings '\(misplaced.statement)' here, which is not allowed \(misplaced.place)",
-                        at: document.range(include.nameSpan),
-                        notes: [
-                            Diagnostic.Note(
-                                "APIM puts the fragment's statements where it is included and allows '\(misplaced.statement)' \(misplaced.allowed) only; include the fragment there",
-                                at: misplaced.range)
-                        ])
-                }
+        // Found by name, not by a walk of every statement: most policies of a large estate
+        // include a fragment (the raw benchmark's lint took 1.9 % more instructions).
+        for include in document.elements(named: includeFragment) {
+            guard case .text(let id)? = include.attribute("fragment-id")?.value, let fragment = fragments[id],
+                let section = document.section(holding: include).flatMap(PolicySection.init(rawValue:))
+            else { continue }
+            for misplaced in judged.misplaced(in: fragment, id: id, section: section, scope: scope) {
+                diagnostics.report(
+                    .misplacedPolicyElement,
+                    "fragment '\(id)' brings '\(misplaced.statement)' here, which is not allowed \(misplaced.place)",
+                    at: document.range(include.nameSpan),
+                    notes: [
+                        Diagnostic.Note(
+                            "APIM puts the fragment's statements where it is included and allows '\(misplaced.statement)' \(misplaced.allowed) only; include the fragment there",
+                            at: misplaced.range)
+                    ])
             }
         }
     }

@@ -78,7 +78,7 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
         }
         guard !context.rawScopes.isEmpty else { return }
         for scope in context.rawScopes {
-            checkRawCORS(in: scope, into: &findings)
+            checkRawCORS(in: scope, context.namedValues, into: &findings)
         }
         checkCopiedOrigins(context, into: &findings)
     }
@@ -90,14 +90,17 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
         if lowered == "null" { return "every sandboxed frame and local file sends that origin" }
         guard lowered.hasPrefix("http://") else { return nil }
         let host = lowered.dropFirst("http://".count).prefix { $0 != ":" && $0 != "/" }
-        let loopback = host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "[::1]"
+        // An IPv4 address of 127.0.0.0/8, not a name that starts so (`127.evil.example`, audit V87).
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        let loopbackAddress = octets.count == 4 && octets[0] == "127" && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+        let loopback = host == "localhost" || host.hasSuffix(".localhost") || loopbackAddress || host == "[::1]"
         return loopback ? nil : "anyone on the network path can change what a page served over plain 'http://' runs"
     }
 
-    /// A raw `cors` that allows credentials and lists an untrusted origin.
-    private static func checkRawCORS(in scope: RawScope, into findings: inout DiagnosticCollector) {
+    /// A raw `cors` that allows credentials, named values put in, and lists an untrusted origin.
+    private static func checkRawCORS(in scope: RawScope, _ values: KnownNamedValues, into findings: inout DiagnosticCollector) {
         for cors in scope.elements(named: ["cors"]) {
-            guard let credentials = scope.literal("allow-credentials", of: cors), credentials.text.trimmingWhitespace.lowercased() == "true" else { continue }
+            guard let credentials = scope.resolved("allow-credentials", of: cors, values), credentials.text.trimmingWhitespace.lowercased() == "true" else { continue }
             for list in cors.elements where list.name == "allowed-origins" {
                 for origin in list.elements where origin.name == "origin" {
                     guard case .text(let text)? = origin.textValue, let reason = untrusted(text) else { continue }
@@ -110,39 +113,43 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
     }
 
     /// A raw `Access-Control-Allow-Origin` whose value is copied from the request, untested,
-    /// where the same policy's answers allow credentials: every site the caller visits is
-    /// then allowed. A value chosen by a test (`origin == "https://…" ? origin : ""`) is an
-    /// allow-list written in code, and left alone.
+    /// on a route whose answers allow credentials, in that policy or another on its way (an
+    /// API's, audit V87): every site the caller visits is then allowed. A value chosen by a
+    /// test (`origin == "https://…" ? origin : ""`) is an allow-list written in code, and
+    /// left alone. Values read as APIM reads them: named values put in, an expression of
+    /// strings as its text, a variable that holds what the caller wrote as the request.
     private static func checkCopiedOrigins(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
+        var copies: [(scope: RawScope, element: PolicyXMLElement, document: PolicyXMLDocument, owner: String)] = []
+        var credentialed = Set<ObjectIdentifier>()
         for scope in context.rawScopes {
-            var copied: [(element: PolicyXMLElement, document: PolicyXMLDocument, owner: String)] = []
-            var allowsCredentials = false
             answers.forEach(in: scope) { element, document, owner, _ in
                 guard let header = element.headerSet else { return }
                 switch header.name.lowercased() {
                 case "access-control-allow-origin":
-                    if copiesTheRequest(element) { copied.append((element, document, owner)) }
+                    if copiesTheRequest(element, context) { copies.append((scope, element, document, owner)) }
                 case "access-control-allow-credentials":
-                    if header.values.contains(where: { $0.trimmingWhitespace.lowercased() == "true" }) { allowsCredentials = true }
+                    let written = element.elements.filter { $0.name == "value" }.compactMap { $0.textValue.flatMap(RawScope.constant) }
+                    if written.contains(where: { context.namedValues.resolved($0)?.trimmingWhitespace.lowercased() == "true" }) {
+                        credentialed.formUnion(scope.routes.map(ObjectIdentifier.init))
+                    }
                 default: break
                 }
             }
-            guard allowsCredentials else { continue }
-            for (element, document, owner) in copied {
-                findings.report(
-                    code, "raw 'set-header' of \(owner) copies the request into 'Access-Control-Allow-Origin' while its answers allow credentials, so any site reads them",
-                    at: document.range(element.nameSpan))
-            }
+        }
+        for (scope, element, document, owner) in copies where scope.routes.contains(where: { credentialed.contains(ObjectIdentifier($0)) }) {
+            findings.report(
+                code, "raw 'set-header' of \(owner) copies the request into 'Access-Control-Allow-Origin' while its answers allow credentials, so any site reads them",
+                at: document.range(element.nameSpan))
         }
     }
 
-    /// Whether a `set-header`'s value is an expression that carries a part of the request
-    /// without testing anything.
-    private static func copiesTheRequest(_ setHeader: PolicyXMLElement) -> Bool {
+    /// Whether a `set-header`'s value is an expression that carries a part of the request,
+    /// directly or through a variable, without testing anything.
+    private static func copiesTheRequest(_ setHeader: PolicyXMLElement, _ context: CheckContext) -> Bool {
         setHeader.elements.contains { value in
             guard value.name == "value", case .expression(let code)? = value.textValue, !decides(code) else { return false }
-            return ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
+            return context.callerControlledVariables.writesTheValue(of: code)
         }
     }
 
