@@ -2700,6 +2700,8 @@ final class RawPolicyTests: XCTestCase {
             ("shared", store("catalogue", answer)),
             ("own", store("@(&quot;orders:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)", answer)),
             ("reference", store("regions", "eu,us")),
+            // Through a variable that holds it, keyed by the token whole (audit V87).
+            ("held", #"<set-variable name="kept" value="\#(answer)" />"# + store("@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))", "@((string)context.Variables[&quot;kept&quot;])")),
         ] {
             let example = RuleExample.api(
                 name, fields: "policy: '<policies><outbound><base />\(statement)</outbound></policies>'\n",
@@ -2707,6 +2709,7 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA002") }.sorted(), [
+            "CA002 defs/held.yaml: raw 'cache-store-value' in API 'held' caches for 30d, longer than the per-user limit of 5m",
             "CA002 defs/own.yaml: raw 'cache-store-value' in API 'own' caches for 30d, longer than the per-user limit of 5m",
             "CA002 defs/shared.yaml: raw 'cache-store-value' in API 'shared' caches for 30d, longer than the shared limit of 1h",
         ])

@@ -98,15 +98,23 @@ public enum CacheTTLExceedsLimit: Rule {
                 at: cache.ttl.range, notes: notes)
         }
         let semanticPartitionsByCaller = SharedCacheOnAuthenticatedRoute.semanticLookupPartitionsByCaller(context)
+        // Worked out when a store first keeps a variable: few do.
+        var answerVariables: MarkedVariables?
         for scope in context.rawScopes {
             // A store is as shared as the lookups of its document: a semantic cache's as
             // its lookups' 'vary-by's make it (CA001's judgement).
-            // A `cache-store-value` of the answer is a response cache too (audit V86: 30 days
-            // passed), as shared as its key: per caller where the key names the caller.
+            // A `cache-store-value` of the answer, or of a variable that holds it, is a
+            // response cache too (audits V86, V87: 30 days passed), as shared as its key:
+            // per caller where the key names the caller or reads the token.
             let stores = scope.elements(named: Self.stores).filter { store in
                 guard store.name == "cache-store-value" else { return true }
                 guard let value = store.attribute("value")?.value, value.isExpression else { return false }
-                return SharedCacheOnAuthenticatedRoute.readsTheAnswer(value.resolved)
+                let code = value.resolved
+                if SharedCacheOnAuthenticatedRoute.readsTheAnswer(code) { return true }
+                guard code.mayReadAVariable else { return false }
+                let held = answerVariables ?? SharedCacheOnAuthenticatedRoute.variablesHoldingTheAnswer(context)
+                answerVariables = held
+                return ExpressionFlow.sources(of: code, typedReads: true).contains { held.read(by: $0, in: scope.api) }
             }
             guard !stores.isEmpty else { continue }
             let perCaller = scope.elements(named: ["cache-lookup"]).contains { scope.variesByCaller($0, fragments: context.rawEnforcement.fragments) }
@@ -115,7 +123,7 @@ public enum CacheTTLExceedsLimit: Rule {
                 let ownEntries =
                     switch store.name {
                     case "cache-store": perCaller
-                    case "cache-store-value": store.attribute("key").map { SharedCacheOnAuthenticatedRoute.namesTheCaller($0.value.resolved) } ?? false
+                    case "cache-store-value": store.attribute("key").map { Self.keysPerCaller($0.value.resolved) } ?? false
                     default: semanticPerCaller
                     }
                 let (limit, name) =
@@ -131,6 +139,12 @@ public enum CacheTTLExceedsLimit: Rule {
 
     /// A raw store's seconds as a message says them, up to the limit it passes: ``Int/max``
     /// is a duration an expression works out as the request runs (``RawScope/seconds(of:_:)``).
+    /// Whether a store's key names the caller or reads the caller's token whole.
+    private static func keysPerCaller(_ code: String) -> Bool {
+        SharedCacheOnAuthenticatedRoute.namesTheCaller(code)
+            || ExpressionFlow.sources(of: code).contains { if case .requestHeader(let name) = $0 { name.lowercased() == "authorization" } else { false } }
+    }
+
     static func forLongerThan(_ seconds: Int) -> String {
         seconds == Int.max ? "for as long as an expression works out, which may be longer than" : "for \(DurationText.format(seconds)), longer than"
     }

@@ -360,8 +360,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         lazy var namingTheCaller: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
             .marked(seeds: { SharedCacheOnAuthenticatedRoute.namesTheCaller($0.code) }, passesOn: { _ in true })
 
-        lazy var answer: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
-            .marked(seeds: { $0.sources.contains(.answer) }, passesOn: { _ in true })
+        lazy var answer: MarkedVariables = SharedCacheOnAuthenticatedRoute.variablesHoldingTheAnswer(context)
 
         /// The variables of `document` that hold the answer to a call that asks for the
         /// caller's data (``sendsTheCaller(_:in:values:_:)``): its `response-variable-name`,
@@ -757,6 +756,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// `tokenResponse.Body`, another call's, which the audit of a change found taken for
     /// it), as SE005 follows values: its length or hash is no answer (found by the audit of
     /// the next change).
+    /// The variables that hold the answer: set from it, or copied from such a variable.
+    static func variablesHoldingTheAnswer(_ context: CheckContext) -> MarkedVariables {
+        VariableSetters(context.project, values: context.namedValues.byName).marked(seeds: { $0.sources.contains(.answer) }, passesOn: { _ in true })
+    }
+
     static func readsTheAnswer(_ code: String) -> Bool {
         // Told by its bytes first; a `\u` escape may spell the name.
         (code.holds("Response") || code.holdsAnEscape) && ExpressionFlow.sources(of: code).contains(.answer)
