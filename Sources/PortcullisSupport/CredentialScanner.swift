@@ -374,7 +374,8 @@ public enum CredentialScanner {
     private static let notSecretKinds = notSecretKindsOfTokens + [Array("keyvault".utf8), Array("vault".utf8)]
     /// ``notSecretKinds`` before `token`, which a vault's name does not make a reference.
     private static let notSecretKindsOfTokens = [
-        "page", "pagination", "next", "continuation", "skip", "sync", "cursor", "delta", "resume", "idempotency", "csrf", "xsrf", "antiforgery",
+        "page", "pagination", "paging", "next", "continuation", "continue", "skip", "sync", "cursor", "delta", "resume", "resumption", "starting",
+        "change", "scroll", "offset", "after", "watermark", "batch", "etag", "cancellation", "idempotency", "csrf", "xsrf", "antiforgery",
     ].map { Array($0.utf8) }
 
     /// Whether a word of a name names a secret: a credential's word, plural too, or one
@@ -686,17 +687,18 @@ public enum CredentialScanner {
         {
             return true
         }
-        // One read by its words holds a credential where its value has a generated key's
-        // shape (`API_TOKEN=Zq7w…`, an env file pasted into a body: audit V81), read to its
-        // end but no further than a long key's length.
-        if key.byWords != nil, valueEnd - valueStart >= minimumQuerySecret {
+        let inAQuery = keyStart > 0 && (bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"))
+        // Outside a URL's query, one read by its words holds what such a name holds in YAML
+        // (`API_TOKEN=Zq7w…`, `VAULT_TOKEN=hvs.…`: an env file pasted into a body, audits
+        // V81, V89), read to its end but no further than a long token's length. In a query
+        // such names page or sync as often (`startingToken=AAEAAQ…`, V89): only the names
+        // below count there.
+        if let words = key.byWords, !inAQuery, valueEnd - valueStart >= minimumQuerySecret {
             var end = valueEnd
             while end < bytes.count, end - valueStart < 256, closing.map({ bytes[end] != $0 }) ?? !endsValue(bytes[end]) { end += 1 }
-            if looksLikeAKey(String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<end]), as: UTF8.self)) { return true }
+            if words.holdsOne(String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<end]), as: UTF8.self)) { return true }
         }
-        guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
-            valueEnd - valueStart >= minimumQuerySecret
-        else { return false }
+        guard inAQuery, valueEnd - valueStart >= minimumQuerySecret else { return false }
         return isQueryKey(bytes, keyStart..<keyEnd)
     }
 

@@ -233,8 +233,14 @@ private struct TreeBuilder {
     /// See ``YAMLDocument/treeMatchesEvents``; cleared by what breaks it.
     private var treeMatchesEvents = true
     private var picked: [SourceRange] = []
-    /// Where a duplicate key was reported: each place once.
-    private var duplicateKeysReported: Set<SourceRange> = []
+    /// Where a duplicate key was reported: each place once in each mapping.
+    private var duplicateKeysReported: Set<DuplicateKey> = []
+
+    /// A duplicate key's place (an alias's is its anchor's) in the mapping that repeats it.
+    private struct DuplicateKey: Hashable {
+        var key: SourceRange
+        var mapping: SourcePosition
+    }
 
     init(file: FileID, limits: InputLimits, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int, shortTexts: ShortTexts) {
         self.file = file
@@ -467,7 +473,7 @@ private struct TreeBuilder {
 
     private static func add(
         _ node: consuming YAMLNode, nodeCount: Int, height: Int, usedAt: SourceRange?, to frame: inout Frame,
-        treeMatchesEvents: inout Bool, duplicateKeysReported: inout Set<SourceRange>, diagnostics: inout DiagnosticCollector
+        treeMatchesEvents: inout Bool, duplicateKeysReported: inout Set<DuplicateKey>, diagnostics: inout DiagnosticCollector
     ) {
         frame.nodeCount += nodeCount
         if height + 1 > frame.height { frame.height = height + 1 }
@@ -510,10 +516,11 @@ private struct TreeBuilder {
         }
         if let first = firstEntry(named: key.text, in: &frame) {
             treeMatchesEvents = false
-            // Once per place: an alias repeats its anchor's key as often as the alias limit
-            // allows, each a report of the same place (audit V85: 99,000 copies of a 4 KiB
-            // key took 159 s and 900 MB); a long key is shortened in the message.
-            guard duplicateKeysReported.insert(key.range).inserted else { return }
+            // Once per place in a mapping: an alias repeats its anchor's key as often as the
+            // alias limit allows, each a report of the same place (audit V85: 99,000 copies
+            // of a 4 KiB key took 159 s and 900 MB; V89: another mapping's went unsaid); a
+            // long key is shortened in the message.
+            guard duplicateKeysReported.insert(DuplicateKey(key: key.range, mapping: frame.start)).inserted else { return }
             let shown = key.text.unicodeScalars.count > 64 ? String(key.text.unicodeScalars.prefix(61)) + "..." : key.text
             diagnostics.report(
                 .duplicateKey, "duplicate key '\(shown)'", at: key.range,

@@ -363,6 +363,11 @@ final class HostileInputTests: XCTestCase {
         let text = "apiVersion: portcullis/v1\nkind: Gateway\nname: g\ndescription: &k " + String(repeating: "x", count: 4_090)
             + "\nnamedValues: {" + (0..<20_000).map { "? *k : \($0)" }.joined(separator: ", ") + "}\n"
         try check("keys.yaml", Array(text.utf8), expect: "error: duplicate key '\(String(repeating: "x", count: 61))...' [YS002]")
+        // Another mapping that repeats the key is reported too (audit V89: it was not).
+        let two = "apiVersion: portcullis/v1\nkind: Gateway\nname: g\nscopes: {&k a.read: {access: read}, *k : {access: read}}\nnamedValues: {a.read: x, *k : y}\n"
+        try Data(two.utf8).write(to: directory.appendingPathComponent("two.yaml"))
+        let result = try ToolProcess.run(["lint", "two.yaml"], in: directory)
+        XCTAssertEqual(result.stdout.components(separatedBy: "duplicate key 'a.read' [YS002]").count - 1, 2, result.stdout)
     }
 
     func testHundredThousandNestedFlowSequences() throws {

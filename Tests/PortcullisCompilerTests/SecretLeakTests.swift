@@ -109,7 +109,8 @@ final class SecretLeakTests: XCTestCase {
 
     /// Credentials the checker passed and the build published (audit V81): a HashiCorp
     /// Vault token under `X-Vault-Token` (a vault's token opens it, where a vault's secret
-    /// names what it keeps), an env file's `API_TOKEN=…` in an answer's body, and the
+    /// names what it keeps), an env file's `API_TOKEN=…` or `VAULT_TOKEN=hvs.…` in an answer's
+    /// body, and the
     /// signature of a Google Cloud Storage or AWS signed URL in a backend's query.
     func testVaultTokensEnvFileLinesAndSignedURLsAreSE001() throws {
         let key = "Zq7wLmB4nXc2Rt8vQ1Zq7wLmB9"
@@ -131,6 +132,16 @@ final class SecretLeakTests: XCTestCase {
                 path: /config
                 scopes: [orders.read]
                 respond: {status: 200, body: 'API_TOKEN=\(key)'}
+              - id: get-vault
+                method: GET
+                path: /vault
+                scopes: [orders.read]
+                respond: {status: 200, body: 'VAULT_TOKEN=hvs.CAESIJlU9JMYEhOPYv4igdhm9PnK3sFz0hSvR'}
+              - id: list-pages
+                method: GET
+                path: /pages
+                summary: Next page at /pages?limit=50&startingToken=AAEAAQAAABtXaGF0IGlzIGEgcGFnaW5n and resumptionToken=AAEAAQAAABtXaGF0IGlzIGEgcGFnaW5n
+                scopes: [orders.read]
               - id: get-export
                 method: GET
                 path: /export
@@ -140,7 +151,9 @@ final class SecretLeakTests: XCTestCase {
             """
         let folder = try project("signed", gateway: RuleExample.baseGateway, api: api)
         let (found, stdout) = try credentialLines(in: folder)
-        XCTAssertEqual(found, ["orders.yaml:5", "orders.yaml:11", "orders.yaml:16", "orders.yaml:21"], stdout)
+        // A paging token, in a query or in prose, is none (audit V89: the first form of the
+        // change refused both).
+        XCTAssertEqual(found, ["orders.yaml:5", "orders.yaml:11", "orders.yaml:16", "orders.yaml:21", "orders.yaml:31"], stdout)
         XCTAssertFalse(stdout.contains(key) || stdout.contains(signature), stdout)
     }
 
