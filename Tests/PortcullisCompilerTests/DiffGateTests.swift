@@ -2073,6 +2073,14 @@ final class DiffGateTests: XCTestCase {
         ])
         let rawLint = try ToolProcess.run(["lint", raw.path])
         XCTAssertTrue(rawLint.stdout.contains("sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers [CA009]"), rawLint.stdout)
+        // `diff` weighs a raw policy's as it weighs the definitions' (audit V87: "other").
+        let rawBase = try copy(of: raw, [("gateway.yaml", "orders-caching: 'public, max-age=600'", "orders-caching: no-store")])
+        XCTAssertEqual(try gate(rawBase, raw), ["cache-widened: the raw policy of API 'orders' no longer tells caches on the way not to keep its answers ('Cache-Control')"])
+        let literal = { (value: String) in
+            try self.copy(of: raw, [("apis/orders.yaml", "<value>{{orders-caching}}</value>", "<value>\(value)</value>")])
+        }
+        XCTAssertEqual(try gate(try literal("private, max-age=60"), try literal("@(&quot;public, &quot; + &quot;max-age=600&quot;)")),
+            ["cache-widened: the raw policy of API 'orders' no longer tells caches on the way not to keep its answers ('Cache-Control')"])
     }
 }
 

@@ -66,6 +66,7 @@ enum RawPolicyDiff {
         // changed policies each including 50 fragments took over 20 s when each read all).
         let answering = fragments.filter { $0.value.allElements.contains(where: \.answersSomeRequests) }
         let granting = fragments.filter { Self.mayWriteCrossOriginHeaders($0.value) }
+        let caching = fragments.filter { Self.mayWriteCacheControl($0.value) }
         // Each HEAD policy including a fragment, by the fragment's id.
         var includers: [String: [String]] = [:]
         for (key, document) in after where document.subject.kind != .fragment {
@@ -358,6 +359,21 @@ enum RawPolicyDiff {
                         category: .privilegeIncrease, subject: subject,
                         message: "the raw policy of \(key) \(grant.granting)",
                         place: head.location(new.range(new.root.nameSpan))))
+                }
+                // A `Cache-Control` on the answers that no longer keeps shared caches out, or
+                // now lets them keep the answers, named values put in (audit V87: "other", where
+                // the definitions' own response headers were weighed).
+                if let new, Self.mayWriteCacheControl(new) || (old.map(Self.mayWriteCacheControl) ?? false) || !caching.isEmpty {
+                    let (was, now) = (Self.cacheControl(in: old, oldValues, caching), Self.cacheControl(in: new, newValues, caching))
+                    if (PublicCacheControl.keepsSharedCachesOut(was) && !PublicCacheControl.keepsSharedCachesOut(now))
+                        || (!PublicCacheControl.opensSharedCaches(was) && PublicCacheControl.opensSharedCaches(now))
+                    {
+                        weighed = true
+                        changes.append(AccessChange(
+                            category: .cacheWidened, subject: subject,
+                            message: "the raw policy of \(key) no longer tells caches on the way not to keep its answers ('Cache-Control')",
+                            place: head.location(new.range(new.root.nameSpan))))
+                    }
                 }
                 // A fragment changed in place acts through the policies that include it, which
                 // are read with BASE's text of it: each is weighed with HEAD's too (audit V47).
@@ -1197,6 +1213,50 @@ enum RawPolicyDiff {
             let trimmed = name.trimmingWhitespace
             return name.holds("{{") || trimmed.hasPrefix("@") || trimmed.lowercased().hasPrefix("access-control-allow-")
         }
+    }
+
+    /// Whether a document may set `Cache-Control`: it names it, in any case, or a named
+    /// value or an expression may.
+    private static func mayWriteCacheControl(_ document: PolicyXMLDocument) -> Bool {
+        guard document.has(anyOf: ["set-header"]) else { return false }
+        return document.allElements.contains { element in
+            guard element.name == "set-header", let name = element.attribute("name")?.value.written else { return false }
+            let trimmed = name.trimmingWhitespace
+            return name.holds("{{") || trimmed.hasPrefix("@") || trimmed.lowercased() == "cache-control"
+        }
+    }
+
+    /// The `Cache-Control` a document's raw `set-header`s put on responses (``crossOriginGrants(in:_:_:)``
+    /// reads the same statements), the values joined as HTTP joins them: named values put
+    /// in, an expression of strings read as its text, another as nothing.
+    private static func cacheControl(in document: PolicyXMLDocument?, _ values: GatewayComparison.Substitution, _ fragments: [String: PolicyXMLDocument]) -> String {
+        guard let document, document.has(anyOf: ["set-header", "include-fragment"]) else { return "" }
+        var written: [String] = []
+        var visited = Set<String>()
+        func read(_ element: PolicyXMLElement, onResponse: Bool) {
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                visited.insert((onResponse ? "response " : "request ") + id).inserted
+            {
+                for root in fragment.rootElements { read(root, onResponse: onResponse) }
+                return
+            }
+            let onResponse = onResponse || ["outbound", "on-error", "return-response", "mock-response"].contains(element.name)
+            if onResponse, element.name == "set-header", let name = element.attribute("name")?.value.written,
+                values.value(name).trimmingWhitespace.lowercased() == "cache-control" || ExpressionExtent.constantText(in: values.value(name))?.lowercased() == "cache-control"
+            {
+                let action = element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased()
+                if action == "delete" || action == "override" || action == nil { written = [] }
+                if action != "delete" {
+                    for value in element.elements where value.name == "value" {
+                        let text = values.value(value.textValue?.written ?? "")
+                        written.append(PolicyText.isExpression(text) ? ExpressionExtent.constantText(in: text) ?? "" : text)
+                    }
+                }
+            }
+            for child in element.elements { read(child, onResponse: onResponse) }
+        }
+        read(document.root, onResponse: false)
+        return written.joined(separator: ",")
     }
 
     /// What a document's raw `set-header`s put on responses among the headers a `cors`

@@ -119,7 +119,7 @@ public enum PublicCacheControl: Rule {
     /// and no directive beside it takes that back. `private` and `no-cache` naming header
     /// fields (`private="Set-Cookie"`) keep only those fields out of the cache (RFC 9111,
     /// 5.2.2.4 and 5.2.2.7), so they take nothing back.
-    static func opensSharedCaches(_ value: String) -> Bool {
+    public static func opensSharedCaches(_ value: String) -> Bool {
         !keepsSharedCachesOut(value) && directives(of: value).contains { ["public", "s-maxage", "must-revalidate"].contains($0.name) }
     }
 
@@ -135,7 +135,7 @@ public enum PublicCacheControl: Rule {
 
     /// Whether `value` keeps shared caches from storing the answer: `no-store`, or
     /// `private` or `no-cache` naming no field.
-    static func keepsSharedCachesOut(_ value: String) -> Bool {
+    public static func keepsSharedCachesOut(_ value: String) -> Bool {
         directives(of: value).contains { $0.name == "no-store" || (!$0.qualified && ($0.name == "private" || $0.name == "no-cache")) }
     }
 
