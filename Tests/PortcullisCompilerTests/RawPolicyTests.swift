@@ -2729,6 +2729,8 @@ final class RawPolicyTests: XCTestCase {
         for (name, statement, route) in [
             ("private", lookup(""), "public: Anyone reads orders"), ("varied", lookup("<vary-by-header>Authorization</vary-by-header>"), "public: Anyone reads orders"),
             ("claims", keyed, "public: Anyone reads orders"), ("checked", keyed, "scopes: [orders.read]"),
+            // Parsed by `TryParseJwt`, which checks no signature either (audit V87).
+            ("parsed", #"<cache-lookup-value key="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).TryParseJwt(out var jwt) ? jwt.Subject : &quot;none&quot;)" variable-name="kept" />"#, "public: Anyone reads orders"),
         ] {
             let example = RuleExample.api(
                 name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n",
@@ -2738,6 +2740,7 @@ final class RawPolicyTests: XCTestCase {
         }
         XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA008") }.sorted(), [
             "CA008 defs/claims.yaml: raw 'cache-lookup-value' in API 'claims', which public route 'list-claims' runs, is keyed by claims of a token no check validates, so a caller who writes another's claims reads that caller's entry",
+            "CA008 defs/parsed.yaml: raw 'cache-lookup-value' in API 'parsed', which public route 'list-parsed' runs, is keyed by claims of a token no check validates, so a caller who writes another's claims reads that caller's entry",
             "CA008 defs/private.yaml: raw 'cache-lookup' in API 'private', which public route 'list-private' runs, keeps answers to requests with credentials and serves them to every caller, not varying by 'Authorization'",
         ])
     }

@@ -809,6 +809,14 @@ final class ShapingEndToEndTests: XCTestCase {
         XCTAssertTrue(
             raw.stdout.contains("error: raw 'set-header' of fragment 'caching' sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers [CA009]"),
             raw.stdout)
+        // An expression that may give 'public' (audit V87: only strings were read).
+        for expression in [#"@(context.Response.StatusCode == 200 ? &quot;public, max-age=600&quot; : &quot;no-store&quot;)"#, #"@(&quot;public, max-age=&quot; + 600)"#] {
+            try write(
+                Self.api.replacingOccurrences(of: "ipFilter: {allow", with: "policy: '<policies><inbound><base /></inbound><outbound><base /><set-header name=\"Cache-Control\" exists-action=\"override\"><value>\(expression)</value></set-header></outbound></policies>'\nipFilter: {allow"),
+                to: "orders.yaml")
+            let computed = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+            XCTAssertTrue(computed.stdout.contains("sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers [CA009]"), computed.stdout)
+        }
     }
 
     func testARewriteNamingAParameterTheRouteLacksIsALocatedError() throws {

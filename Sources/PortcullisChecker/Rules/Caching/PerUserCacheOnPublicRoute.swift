@@ -72,7 +72,8 @@ public enum PerUserCacheOnPublicRoute: Rule {
     /// `cache-lookup` that allows private responses keeps the answer to a request with
     /// credentials and, not varying by `Authorization`, serves it to every caller; a
     /// `cache-lookup-value` keyed by claims of a token read with `AsJwt()`, which checks no
-    /// signature, serves a caller who writes another's claims that caller's entry.
+    /// signature, serves a caller who writes another's claims that caller's entry (a key
+    /// made through a policy variable is not followed).
     private static func checkRaw(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for scope in context.rawScopes where scope.document.has(anyOf: lookups) {
             guard
@@ -99,8 +100,10 @@ public enum PerUserCacheOnPublicRoute: Rule {
 
     private static let lookups: Set<String> = ["cache-lookup", "cache-lookup-value"]
 
-    /// Whether `code` reads claims of a token the request carries, parsed by `AsJwt()`.
+    /// Whether `code` reads claims of a token the request carries, parsed by `AsJwt()` or
+    /// `TryParseJwt()` (audit V87), neither of which checks a signature.
     private static func readsAnUncheckedTokensClaims(_ code: String) -> Bool {
-        ExpressionFlow.withoutWrittenText(code).holds("AsJwt") && ExpressionFlow.reads(of: code).contains(where: \.isCallerWritten)
+        let read = ExpressionFlow.withoutWrittenText(code)
+        return (read.holds("AsJwt") || read.holds("ParseJwt")) && ExpressionFlow.reads(of: code).contains(where: \.isCallerWritten)
     }
 }

@@ -70,10 +70,15 @@ public enum PublicCacheControl: Rule {
         let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
         for scope in context.rawScopes where scope.routes.contains(where: \.isAuthenticated) {
             answers.forEach(in: scope) { element, document, owner, _ in
-                // Named values put in, an expression of nothing but strings read as its text.
+                // Named values put in, an expression of nothing but strings read as its text,
+                // another by each text its value may start with (audit V87: `@(ok ? "public…" :
+                // "no-store")` passed).
                 guard let header = element.headerSet, header.name.lowercased() == "cache-control" else { return }
-                let written = element.elements.filter { $0.name == "value" }.compactMap { $0.textValue.flatMap(RawScope.constant) }
-                guard opensSharedCaches(written.map(context.namedValues.partlyResolved).joined(separator: ",")) else { return }
+                let values = element.elements.filter { $0.name == "value" }.compactMap(\.textValue)
+                let written = values.compactMap(RawScope.constant)
+                let computed = values.filter { RawScope.constant($0) == nil }.flatMap(RawScope.starts(of:))
+                let readings = computed.isEmpty ? [written] : computed.map { written + [$0] }
+                guard readings.contains(where: { opensSharedCaches($0.map(context.namedValues.partlyResolved).joined(separator: ",")) }) else { return }
                 findings.report(
                     code,
                     "raw 'set-header' of \(owner) sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers",
