@@ -1226,52 +1226,60 @@ enum RawPolicyDiff {
         }
     }
 
-    /// The `Cache-Control` a document's raw `set-header`s put on responses (``crossOriginGrants(in:_:_:)``
-    /// reads the same statements), the values joined as HTTP joins them: named values put
-    /// in, an expression of strings read as its text, another as nothing.
+    /// The `Cache-Control` a document's raw `set-header`s put on responses, the values
+    /// joined as HTTP joins them: named values put in, an expression of strings read as its
+    /// text, another as nothing.
     private static func cacheControl(in document: PolicyXMLDocument?, _ values: GatewayComparison.Substitution, _ fragments: [String: PolicyXMLDocument]) -> String {
-        guard let document, document.has(anyOf: ["set-header", "include-fragment"]) else { return "" }
         var written: [String] = []
-        var visited = Set<String>()
-        func read(_ element: PolicyXMLElement, onResponse: Bool) {
-            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
-                visited.insert((onResponse ? "response " : "request ") + id).inserted
-            {
-                for root in fragment.rootElements { read(root, onResponse: onResponse) }
-                return
-            }
-            let onResponse = onResponse || ["outbound", "on-error", "return-response", "mock-response"].contains(element.name)
-            if onResponse, element.name == "set-header", let name = element.attribute("name")?.value.written,
+        forEachResponseHeaderSet(in: document, fragments) { element in
+            guard let name = element.attribute("name")?.value.written,
                 values.value(name).trimmingWhitespace.lowercased() == "cache-control" || ExpressionExtent.constantText(in: values.value(name))?.lowercased() == "cache-control"
-            {
-                let action = element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased()
-                if action == "delete" || action == "override" || action == nil { written = [] }
-                if action != "delete" {
-                    for value in element.elements where value.name == "value" {
-                        let text = values.value(value.textValue?.written ?? "")
-                        written.append(PolicyText.isExpression(text) ? ExpressionExtent.constantText(in: text) ?? "" : text)
-                    }
-                }
+            else { return }
+            let action = element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased()
+            if action == "delete" || action == "override" || action == nil { written = [] }
+            guard action != "delete" else { return }
+            for value in element.elements where value.name == "value" {
+                let text = values.value(value.textValue?.written ?? "")
+                written.append(PolicyText.isExpression(text) ? ExpressionExtent.constantText(in: text) ?? "" : text)
             }
-            for child in element.elements { read(child, onResponse: onResponse) }
         }
-        read(document.root, onResponse: false)
         return written.joined(separator: ",")
     }
 
     /// What a document's raw `set-header`s put on responses among the headers a `cors`
-    /// policy writes (``GatewayComparison/CrossOriginGrant``): those of
-    /// `outbound` and `on-error`, and of an answer anywhere; named values put in.
+    /// policy writes (``GatewayComparison/CrossOriginGrant``); named values put in.
     private static func crossOriginGrants(
         in document: PolicyXMLDocument?, _ values: GatewayComparison.Substitution, _ fragments: [String: PolicyXMLDocument]
     ) -> Set<GatewayComparison.CrossOriginGrant> {
-        guard let document, document.has(anyOf: ["set-header", "include-fragment"]) else { return [] }
         var grants = Set<GatewayComparison.CrossOriginGrant>()
-        // Read once on the request and once on the response: an include on the request
-        // does not stand for one on the response (audit V48).
+        forEachResponseHeaderSet(in: document, fragments) { element in
+            guard element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete",
+                let written = element.attribute("name")?.value.written
+            else { return }
+            // APIM takes an expression for the name (Microsoft's `set-header` page): one
+            // whose text is not written out may name the origin header (a hostile pull
+            // request's `name="@(…)"` passed the round's first form).
+            let name = values.value(written)
+            let header = PolicyText.isExpression(name) ? ExpressionExtent.constantText(in: name) ?? "Access-Control-Allow-Origin" : name
+            let texts = element.elements.filter { $0.name == "value" }.map { $0.textValue?.written ?? "" }
+            for value in texts.isEmpty ? [""] : texts {
+                if let grant = GatewayComparison.CrossOriginGrant(name: header, value: values.value(value)) { grants.insert(grant) }
+            }
+        }
+        return grants
+    }
+
+    /// Calls `body` with each `set-header` of a document that writes a response: in
+    /// `outbound` and `on-error`, and in an answer anywhere, in order, with the fragments'
+    /// statements where they are included (audit V47), a fragment read once on the request
+    /// and once on the response: an include on the request does not stand for one on the
+    /// response (audit V48).
+    private static func forEachResponseHeaderSet(
+        in document: PolicyXMLDocument?, _ fragments: [String: PolicyXMLDocument], _ body: (PolicyXMLElement) -> Void
+    ) {
+        guard let document, document.has(anyOf: ["set-header", "include-fragment"]) else { return }
         var visited = Set<String>()
         func read(_ element: PolicyXMLElement, onResponse: Bool) {
-            // A fragment's statements run where it is included (audit V47).
             if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
                 visited.insert((onResponse ? "response " : "request ") + id).inserted
             {
@@ -1279,23 +1287,10 @@ enum RawPolicyDiff {
                 return
             }
             let onResponse = onResponse || ["outbound", "on-error", "return-response", "mock-response"].contains(element.name)
-            if onResponse, element.name == "set-header", element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete",
-                let written = element.attribute("name")?.value.written
-            {
-                // APIM takes an expression for the name (Microsoft's `set-header` page): one
-                // whose text is not written out may name the origin header (a hostile pull
-                // request's `name="@(…)"` passed the round's first form).
-                let name = values.value(written)
-                let header = PolicyText.isExpression(name) ? ExpressionExtent.constantText(in: name) ?? "Access-Control-Allow-Origin" : name
-                let texts = element.elements.filter { $0.name == "value" }.map { $0.textValue?.written ?? "" }
-                for value in texts.isEmpty ? [""] : texts {
-                    if let grant = GatewayComparison.CrossOriginGrant(name: header, value: values.value(value)) { grants.insert(grant) }
-                }
-            }
+            if onResponse, element.name == "set-header" { body(element) }
             for child in element.elements { read(child, onResponse: onResponse) }
         }
         read(document.root, onResponse: false)
-        return grants
     }
 
     /// How a message says that `answer` (held by `statement` at the top of `inbound`, or in
