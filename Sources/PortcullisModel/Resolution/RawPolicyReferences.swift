@@ -33,7 +33,7 @@ extension Resolver {
     /// The statements fragments bring into each policy, judged where they are included
     /// (``PolicyStructure/checkIncludes(of:at:fragments:judged:into:)``).
     mutating func checkIncludedStatements() {
-        let fragments = definitions.fragments.documentsByName
+        let fragments = definitions.fragments.documentsByName.filter { PolicyStructure.holdsStatementsSomePlacesRefuse($0.value) }
         guard !fragments.isEmpty else { return }
         var documents = definitions.gateways.compactMap { $0.policy?.document.map { ($0, PolicyScope.global) } }
         for api in definitions.apis {

@@ -95,6 +95,22 @@ public enum PolicyStructure {
         }
     }
 
+    /// Whether a fragment holds a statement some section or scope does not allow: only such
+    /// a fragment's includes are judged (most estates' fragments set headers and variables,
+    /// which every section allows).
+    public static func holdsStatementsSomePlacesRefuse(_ fragment: PolicyXMLDocument) -> Bool {
+        var found = false
+        forEachStatement(in: fragment.root) { _, statement in
+            if !found, PolicySection.allCases.contains(where: { !statement.sections.contains($0) }) || policyScopes.contains(where: { !statement.scopes.contains($0) }) {
+                found = true
+            }
+        }
+        return found
+    }
+
+    /// The scopes a policy document is written for (a fragment is none).
+    private static let policyScopes: [PolicyScope] = [.global, .product, .api, .operation]
+
     private static let includeFragment: Set<String> = ["include-fragment"]
 
     /// Calls `body` with each statement inside `parent`, however deep, as the catalogue
