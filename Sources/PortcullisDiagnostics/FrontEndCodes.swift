@@ -61,7 +61,7 @@ extension DiagnosticCode {
         summary: "raw policy XML names an element or attribute APIM does not have, lacks an attribute APIM requires, or declares a default namespace")
     public static let misplacedPolicyElement = DiagnosticCode(
         "PX003", "misplaced-policy-element", .error,
-        summary: "a raw policy statement in a section or scope where APIM does not allow it, or a document without APIM's shape, text between statements included")
+        summary: "a raw policy statement in a section or scope where APIM does not allow it, a fragment's where it is included too, or a document without APIM's shape, text between statements included")
     public static let conflictingPolicyStatement = DiagnosticCode(
         "PX004", "conflicting-policy-statement", .error,
         summary: "a raw policy statement that does again what Portcullis generates from the definitions, such as a second token check or response cache, or writes a variable or header the generated policies use")
