@@ -96,7 +96,7 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
 
     /// Why a page at `origin` is no page of the API's owners alone, or nil: browsers send
     /// `null` from sandboxed frames and files, and plain HTTP can be rewritten on its way.
-    static func untrusted(_ origin: String) -> String? {
+    private static func untrusted(_ origin: String) -> String? {
         let lowered = origin.trimmingWhitespace.lowercased()
         if lowered == "null" { return "every sandboxed frame and local file sends that origin" }
         guard lowered.hasPrefix("http://") else { return nil }
@@ -127,8 +127,8 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
     /// on a route whose answers allow credentials, in that policy or another on its way (an
     /// API's, audit V87): every site the caller visits is then allowed. A value chosen by a
     /// test (`origin == "https://…" ? origin : ""`) is an allow-list written in code, and
-    /// left alone. Values read as APIM reads them: named values put in, an expression of
-    /// strings as its text, a variable that holds what the caller wrote as the request.
+    /// left alone. Credentials are read as APIM reads them: named values put in, an
+    /// expression of strings as its text.
     private static func checkCopiedOrigins(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
         var copies: [(scope: RawScope, element: PolicyXMLElement, document: PolicyXMLDocument, owner: String)] = []
@@ -155,8 +155,9 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
         }
     }
 
-    /// Whether a `set-header`'s value is an expression that carries a part of the request,
-    /// directly or through a variable, without testing anything.
+    /// Whether a `set-header`'s value is an expression that carries a part of the request
+    /// without testing anything (a variable is followed only where the estate's checks,
+    /// limits or backends read variables, as ``CallerControlledVariables`` marks them).
     private static func copiesTheRequest(_ setHeader: PolicyXMLElement, _ context: CheckContext) -> Bool {
         setHeader.elements.contains { value in
             guard value.name == "value", case .expression(let code)? = value.textValue, !decides(code) else { return false }
