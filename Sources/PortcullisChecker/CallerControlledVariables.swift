@@ -48,12 +48,16 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// by name, with the named values `values` put in, as the statements that ask run: in
     /// `inbound` (``VariableSetters/init(inboundOf:fragments:values:)``). Only where a token
     /// check, a request sent on or a limit reads a variable, which few do: the set is asked
-    /// nothing elsewhere.
-    public init(_ policies: [(document: PolicyXMLDocument, api: Int?)], fragments: [PolicyFragment], values: NamedValueTable) {
+    /// nothing elsewhere. `askedByConditions`: `diff` asks of the `when`s around checks
+    /// too (``picksTheCondition(_:replaced:)``).
+    public init(
+        _ policies: [(document: PolicyXMLDocument, api: Int?)], fragments: [PolicyFragment], values: NamedValueTable, askedByConditions: Bool = false
+    ) {
         // A header a policy sets is read as a variable is.
         let headersSet = policies.contains { $0.document.has(anyOf: Self.headerSetters) }
+        let readers = askedByConditions ? Self.readers.union(["when"]) : Self.readers
         let readersReadVariables = policies.contains { document, _ in
-            document.elements(named: Self.readers).contains { reader in
+            document.elements(named: readers).contains { reader in
                 var reads = false
                 reader.forEachElement { element in
                     // As APIM reads it: references and named values put in, `\u` escapes
@@ -266,6 +270,22 @@ public struct CallerControlledVariables: Sendable, Equatable {
 
     private func choosesOne(of code: CodeReading) -> Bool {
         PolicyXMLElement.readsWhatTheCallerWrites(code.code) || code.reads.contains(where: chooses)
+    }
+
+    /// Whether the caller may decide a `when`'s condition `code`: something it reads, a
+    /// test too, is a header or query parameter of the request that no statement before it
+    /// replaces (`replaced`), another part of the request, or a variable the caller writes
+    /// or picks (``chooses(_:)``). `diff` weighs a check under such a condition as one the
+    /// caller may skip (audit V88: a variable set from a header in another policy, and a
+    /// header kept where it was replaced, passed as "other").
+    public func picksTheCondition(_ code: String, replaced: (CredentialPlace) -> Bool) -> Bool {
+        ExpressionFlow.reads(of: code).contains { source in
+            switch source {
+            case .requestHeader(let name): !replaced(.header(name.lowercased()))
+            case .requestQuery(let name): !replaced(.query(name.lowercased()))
+            default: chooses(source)
+            }
+        }
     }
 
     /// The first of `words` that `code`'s value may hold as a segment of a text (split at

@@ -174,6 +174,51 @@ final class RawPolicyDiffTests: XCTestCase {
         try gate("base", "tagged", widens: false)
     }
 
+    /// A check's condition the caller may now decide, where what decides it changed in
+    /// another policy than the check's (audit V88): a variable set from a header in another
+    /// fragment, or in a route's policy, and a header the policy kept where it had replaced
+    /// it (`exists-action="skip"`). Each passed as "other"; a setter of another header is
+    /// no such change.
+    func testAConditionTheCallerMayNowDecideThroughAnotherPolicyIsWeighed() throws {
+        let skipped = { (read: String) in
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: partner-check\npolicy: '<fragment><choose><when condition=\"@(\(read) != &quot;yes&quot;)\">\(Self.partnerCheck())</when></choose></fragment>'\n"
+        }
+        let variable = skipped("(string)context.Variables.GetValueOrDefault(&quot;skip&quot;, &quot;no&quot;)")
+        let header = skipped("context.Request.Headers.GetValueOrDefault(&quot;X-Skip&quot;, &quot;no&quot;)")
+        let fromHeader = "@(context.Request.Headers.GetValueOrDefault(&quot;X-Skip&quot;, &quot;no&quot;))"
+        let setter = { (value: String) in
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: modes\npolicy: '<fragment><set-variable name=\"skip\" value=\"\(value)\" /></fragment>'\n"
+        }
+        let replacing = { (action: String) in #"<set-header name="X-Skip" exists-action="\#(action)"><value>no</value></set-header>"# }
+        let tag = #"<set-header name="X-Served-By" exists-action="override"><value>gateway</value></set-header>"#
+        for (side, fragments, statements, routePolicy) in [
+            ("base", [variable, setter("no")], "", ""),
+            ("fragment", [variable, setter(fromHeader)], "", ""),
+            ("route", [variable, setter("no")], "", #"<set-variable name="skip" value="\#(fromHeader)" />"#),
+            ("replaced", [header, setter("no")], replacing("override"), ""),
+            ("kept", [header, setter("no")], replacing("skip"), ""),
+            ("tagged", [header, setter("no")], replacing("override") + tag, ""),
+        ] {
+            let route = routePolicy.isEmpty ? "" : ", policy: '<policies><inbound><base />\(routePolicy)</inbound></policies>'"
+            let example = RuleExample.api(
+                "partner",
+                fields: "auth: none\npolicy: '<policies><inbound><base /><include-fragment fragment-id=\"modes\" />\(statements)<include-fragment fragment-id=\"partner-check\" /></inbound></policies>'\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders, public: checked by the partner fragment\(route)}\n")
+            try writeSide(side, fragments.map { "---\n" + $0 }.joined() + "---\n" + example.text, in: directory)
+        }
+        for head in ["fragment", "route"] {
+            let changes = try gate("base", head, widens: true)
+            XCTAssertTrue(
+                changes.contains(
+                    "privilege increase: the raw policy of fragment 'partner-check' changes the conditions under which 'validate-jwt' checks requests, so it may check fewer through variables set in another policy"
+                ), "\(head): \(changes)")
+        }
+        let kept = try gate("replaced", "kept", widens: true)
+        XCTAssertTrue(
+            kept.contains("privilege increase: the raw policy of API 'partner' changes the conditions under which 'validate-jwt' checks requests, so it may check fewer"), kept)
+        try gate("replaced", "tagged", widens: false)
+    }
+
     /// A `choose` on the method is judged as lint judges it, by the methods of the routes
     /// the policy runs for (the audit of `diff` in the thirty-fifth round): a check moved
     /// into the `otherwise` of a `when` for `OPTIONS` still checks every `GET` and `POST`

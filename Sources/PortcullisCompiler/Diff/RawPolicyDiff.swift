@@ -55,8 +55,8 @@ enum RawPolicyDiff {
         let apiNames = Set(before.values.compactMap(\.api) + after.values.compactMap(\.api)).sorted()
         let apiNumbers = Dictionary(uniqueKeysWithValues: zip(apiNames, apiNames.indices))
         let numbered = { (documents: [String: RawDocument]) in documents.values.map { ($0.document, $0.api.flatMap { apiNumbers[$0] }) } }
-        let oldCallerControlled = CallerControlledVariables(numbered(before), fragments: base.project.fragments, values: oldValues.values)
-        let newCallerControlled = CallerControlledVariables(numbered(after), fragments: head.project.fragments, values: newValues.values)
+        let oldCallerControlled = CallerControlledVariables(numbered(before), fragments: base.project.fragments, values: oldValues.values, askedByConditions: true)
+        let newCallerControlled = CallerControlledVariables(numbered(after), fragments: head.project.fragments, values: newValues.values, askedByConditions: true)
         // An included fragment is read as BASE has it, on both sides, so including another
         // one is weighed by what each holds, while a change inside a fragment is the
         // fragment's own, reported once.
@@ -116,10 +116,13 @@ enum RawPolicyDiff {
                 // header, and passed as "other").
                 if let old, let new {
                     let deciding = oldIncludes.intersection(newIncludes).filter { fragments[$0.id]?.has(anyOf: Self.choose) == true }
-                    // The policy's own setters: a fragment's are its own change, weighed once.
+                    // The policy's own setters: a fragment's are its own change, weighed once. A
+                    // header or query parameter the policy no longer replaces is the caller's
+                    // again (audit V88).
                     if !deciding.isEmpty,
                         Self.setters(in: old.document, fragments: [:], oldValues).mapValues(\.digest)
                             != Self.setters(in: new.document, fragments: [:], newValues).mapValues(\.digest)
+                            || Self.placesReplaced(in: old.document, oldValues) != Self.placesReplaced(in: new.document, newValues)
                     {
                         expanded.formUnion(deciding)
                     }
@@ -614,6 +617,9 @@ enum RawPolicyDiff {
         // case, and how deep the walk is in what sets another message's headers: other
         // policies' and the definitions' first, the broader policies' where `<base />` runs them.
         var placesSet = setElsewhere.before
+        // Those of the walk's statements that replace what the caller sent, whatever it
+        // sent: a condition reading one of them reads the gateway's value.
+        var placesReplaced = Set<String>()
         var inAnotherMessage = 0
         // A variable holding the caller's token is weighed by every place its setters read,
         // whatever their order: a setter the walk does not meet (in a fragment alike on both
@@ -699,6 +705,14 @@ enum RawPolicyDiff {
             judgedConditions[code] = digest
             return digest
         }
+        /// Whether the caller may decide `condition`, as the walk has met the statements
+        /// before it (``CallerControlledVariables/picksTheCondition(_:replaced:)``).
+        func callerPicks(_ condition: PolicyXMLValue) -> Bool {
+            guard condition.isExpression || condition.written.holds("{{") else { return false }
+            let code = values.value(condition.resolved)
+            return PolicyText.isExpression(code)
+                && callerControlled.picksTheCondition(code) { place in Self.SetPlaces.names([place]).contains { Self.SetPlaces.holds(placesReplaced, $0) } }
+        }
         // `conditions`: what decides whether `elements` run, the `when`s around them
         // folded into one value (``Found/conditions``), in time linear in the branches.
         func add(
@@ -708,7 +722,10 @@ enum RawPolicyDiff {
             for element in elements {
                 var key = element.name
                 if filedAsOne.contains(element.span.lowerBound) { continue }
-                if inAnotherMessage == 0 { placesSet.formUnion(placesWritten(by: element)) }
+                if inAnotherMessage == 0 {
+                    placesSet.formUnion(placesWritten(by: element))
+                    placesReplaced.formUnion(Self.SetPlaces.names(element.placesSet(.replaced, resolving: values.resolved)))
+                }
                 if checks.contains(element.name) || limits.contains(element.name) {
                     if !decides(element) {
                         key = letting(element.name)
@@ -769,10 +786,13 @@ enum RawPolicyDiff {
                     for branch in element.elements {
                         let everyRequest = branches.oneIsTaken && branches.mayBeTaken.count == 1 && branches.mayBeTaken[0].span == branch.span
                         let condition = branch.attribute("condition").map { decidingForm(of: $0.value) } ?? 0
+                        let picked = branch.attribute("condition").map { callerPicks($0.value) } ?? false
                         var own = earlier
                         own.combine(branch.name)
                         own.combine(condition)
+                        own.combine(picked)
                         earlier.combine(condition)
+                        earlier.combine(picked)
                         add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !everyRequest, filedAsOne: filedAsOne, conditions: own.finalize())
                     }
                 } else {
@@ -2004,6 +2024,13 @@ enum RawPolicyDiff {
             for fragment in project.fragments {
                 byKey[Key.fragment(fragment.name.value)] = Sets(before: fragmentFirst[fragment.name.value] ?? [], viaFragments: sets(fragment.policy.document).viaFragments)
             }
+        }
+    }
+
+    /// The request's places the statements of `document` replace, whatever the caller sent.
+    private static func placesReplaced(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution) -> Set<String> {
+        document.elements(named: ["set-header", "set-query-parameter", "rewrite-uri"]).reduce(into: []) { places, setter in
+            places.formUnion(SetPlaces.names(setter.placesSet(.replaced, resolving: values.resolved)))
         }
     }
 
