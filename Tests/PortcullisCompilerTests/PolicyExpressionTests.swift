@@ -340,8 +340,13 @@ final class PolicyExpressionTests: XCTestCase {
     func testScopesOrAppRolesAndTheIntrospectionAudience() throws {
         try requireProbes()
         // Each condition is true when the request is refused.
-        for (name, refused) in [("scp", "false"), ("roles", "false"), ("neither", "true"), ("role-as-scope", "true")] {
+        for (name, refused) in [
+            ("scp", "false"), ("roles", "false"), ("neither", "true"), ("role-as-scope", "true"), ("role-in-a-name", "true"), ("roles-array", "false"),
+        ] {
             XCTAssertEqual(try value("permissions.jwt.\(name)", "lacks-permissions"), refused, name)
+        }
+        for (name, refused) in [("role-in-a-name", "true"), ("role", "false"), ("roles-array", "false")] {
+            XCTAssertEqual(try value("permissions.introspection.\(name)", "lacks-permissions"), refused, name)
         }
         for (name, refused) in [("match", "false"), ("array", "false"), ("other", "true"), ("missing", "true"), ("named", "false")] {
             XCTAssertEqual(try value("audience.\(name)", "foreign-audience"), refused, name)
@@ -731,8 +736,14 @@ final class PolicyExpressionTests: XCTestCase {
         let tokens: [(String, [(String, String)])] = [
             ("scp", [("scp", "openid items.read")]), ("roles", [("roles", "items.audit")]), ("neither", [("scp", "items.write")]),
             ("role-as-scope", [("scp", "items.audit")]),
+            // A role or group is one value, spaces and all (audit V92: a group named "Not
+            // items.audit" passed as the role).
+            ("role-in-a-name", [("roles", "Not items.audit")]), ("roles-array", [("roles", "Team Leads"), ("roles", "items.audit")]),
         ]
         for (name, claims) in tokens { add("permissions.jwt.\(name)", jwtItems("scopes-or-roles"), .jwt(claims), [permissions]) }
+        for (name, answer) in [("role-in-a-name", "\"roles\":\"Not items.audit\""), ("role", "\"roles\":\"items.audit\""), ("roles-array", "\"roles\":[\"Team Leads\",\"items.audit\"]")] {
+            add("permissions.introspection.\(name)", peerItems("scopes-or-roles"), .introspected("{\"active\":true,\(answer)}"), introspectionSteps(scopes: false) + [permissions])
+        }
         for (name, audience) in [("match", "\"api://exprs\""), ("array", "[\"api://other\",\"api://exprs\"]"), ("other", "\"api://other\""), ("missing", "null")] {
             add(
                 "audience.\(name)", anyOf, .introspected("{\"active\":true,\"aud\":\(audience)}"),

@@ -19,9 +19,10 @@ enum AuthPolicies {
             // A second check that runs only on a valid token, so its failure means missing scopes.
             validateJWT(jwt, code: 403, message: "Forbidden", keepsToken: false, into: &writer) { writer in
                 writer.element("required-claims") { writer in
-                    writer.element(
-                        "claim", [("name", .literal(only.claim)), ("match", .literal(only.match.rawValue)), ("separator", .literal(" "))]
-                    ) { writer in
+                    // Scopes are split at spaces; a role or group is one value, spaces and all.
+                    var attributes: [(String, PolicyValue)] = [("name", .literal(only.claim)), ("match", .literal(only.match.rawValue))]
+                    if only.kind == .scopes { attributes.append(("separator", .literal(" "))) }
+                    writer.element("claim", attributes) { writer in
                         for value in only.values { writer.element("value", text: .literal(value)) }
                     }
                 }
@@ -31,22 +32,24 @@ enum AuthPolicies {
         choose(.code(lacksPermissions(scopes, token: token)), into: &writer) { returnResponse(403, "Forbidden", challenge: false, into: &$0) }
     }
 
-    /// True when the token meets none of the alternatives. Each claim may hold a
-    /// space-separated string or an array of values.
+    /// True when the token meets none of the alternatives. A scope claim may hold a
+    /// space-separated string or an array of values; a role claim's values are whole: a
+    /// group named "Contoso Admins" is no role "Admins" (audit V92).
     private static func lacksPermissions(_ scopes: ScopeCheck, token: TokenCheck) -> String {
         var statements: [String] = []
         switch token.method {
         case .jwt:
             statements.append("var claims = ((Jwt)context.Variables[\"\(PolicyNames.token)\"]).Claims; string[] values;")
             for (index, alternative) in scopes.alternatives.enumerated() {
+                let split = alternative.kind == .scopes ? ".SelectMany(value => value.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries)).ToArray()" : ""
                 statements.append(
-                    "var granted\(index) = claims.TryGetValue(\(PolicyExpression.csharpString(alternative.claim)), out values) ? values.SelectMany(value => value.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries)).ToArray() : new string[0];")
+                    "var granted\(index) = claims.TryGetValue(\(PolicyExpression.csharpString(alternative.claim)), out values) ? values\(split) : new string[0];")
             }
         case .introspection:
             statements.append("var result = JObject.Parse(\(Introspection.result));")
             for (index, alternative) in scopes.alternatives.enumerated() {
                 statements.append(
-                    "var claim\(index) = result[\(PolicyExpression.csharpString(alternative.claim))]; var granted\(index) = claim\(index) == null ? new string[0] : claim\(index).Type == JTokenType.Array ? claim\(index).Children().Select(value => value.Type == JTokenType.String ? (string)value : value.ToString()).ToArray() : claim\(index).Type == JTokenType.String ? ((string)claim\(index)).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries) : new string[0];")
+                    "var claim\(index) = result[\(PolicyExpression.csharpString(alternative.claim))]; var granted\(index) = claim\(index) == null ? new string[0] : claim\(index).Type == JTokenType.Array ? claim\(index).Children().Select(value => value.Type == JTokenType.String ? (string)value : value.ToString()).ToArray() : claim\(index).Type == JTokenType.String ? \(alternative.kind == .scopes ? "((string)claim\(index)).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries)" : "new[] { (string)claim\(index) }") : new string[0];")
             }
         }
         let tests = scopes.alternatives.enumerated().map { index, alternative in
