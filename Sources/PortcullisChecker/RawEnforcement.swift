@@ -2802,15 +2802,16 @@ extension PolicyXMLElement {
     /// are read with the named values `values` put in: one they make blank names nothing.
     func certificateCheckGap(_ values: NamedValueTable) -> CertificateCheckGap? {
         guard name == "validate-client-certificate" else { return nil }
-        // Anything but the literal default may be true: an expression too, which APIM does
-        // not take here and which must not make the check look whole.
-        func departs(_ attribute: String, from standing: String) -> Bool {
+        // Anything but the default, as XML Schema reads a boolean, may depart from it: an
+        // expression too, which APIM does not take here and which must not make the check
+        // look whole.
+        func departs(_ attribute: String, from standing: Bool) -> Bool {
             guard let written = self.attribute(attribute) else { return false }
-            return written.value.written.trimmingWhitespace.lowercased() != standing
+            return AttributeValue.boolean(written.value.written) != standing
         }
-        if departs("ignore-error", from: "false") { return .errorsIgnored }
+        if departs("ignore-error", from: false) { return .errorsIgnored }
         let identities = elements.filter { $0.name == "identities" }.flatMap { $0.elements.filter { $0.name == "identity" } }
-        guard departs("validate-trust", from: "true") else {
+        guard departs("validate-trust", from: true) else {
             // An identity without a claim matches every certificate.
             let narrows = !identities.isEmpty && identities.allSatisfy { identity in
                 identity.attributes.contains { attribute in
@@ -2827,6 +2828,19 @@ extension PolicyXMLElement {
             }
         }
         return identities.isEmpty || !pinned ? .untrustedCertificates : nil
+    }
+
+    /// The attributes of a `validate-client-certificate` that no longer check a
+    /// certificate's revocation or dates (each true when left out), with what then passes:
+    /// anything but true, named values put in, may be off.
+    func certificateChecksSkipped(_ values: NamedValueTable) -> [(attribute: PolicyXMLAttribute, passes: String)] {
+        guard name == "validate-client-certificate" else { return [] }
+        return [("validate-revocation", "revoked"), ("validate-not-before", "not yet valid"), ("validate-not-after", "expired")].compactMap { name, passes in
+            guard let attribute = attribute(name),
+                AttributeValue.boolean(NamedValues.resolve(attribute.value.written, values) ?? attribute.value.written) != true
+            else { return nil }
+            return (attribute, passes)
+        }
     }
 
     enum CertificateCheckGap {

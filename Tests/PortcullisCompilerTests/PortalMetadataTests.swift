@@ -33,6 +33,10 @@ final class PortalMetadataTests: XCTestCase {
         XCTAssertEqual(
             try properties(out, "apim/products/partners/groups/partner-companies/productGroupInformation.json")["groupId"] as? String,
             "/groups/partner-companies")
+        // APIOps' publisher deploys a link only where its file names it (audit V90).
+        let groupLink = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: out.appendingPathComponent("apim/products/partners/groups/partner-companies/productGroupInformation.json"))) as? [String: Any]
+        XCTAssertEqual(groupLink?["name"] as? String, "partner-companies")
         let group = try properties(out, "apim/groups/partner-companies/groupInformation.json")
         XCTAssertEqual(group["displayName"] as? String, "Partner companies")
         XCTAssertEqual(group["type"] as? String, "custom")

@@ -1119,7 +1119,9 @@ enum RawPolicyDiff {
         func add(_ list: String, _ more: Set<String>) { found[list, default: Accepted(any: true, values: [])].values.formUnion(more) }
         if let tenant = check.attribute("tenant-id") { add("tenant-id", [value(tenant.value.written)]) }
         for setting in strictSettings[check.name] ?? [] {
-            add("setting:" + setting.attribute, [check.attribute(setting.attribute).map { value($0.value.written).lowercased() } ?? setting.safe])
+            // A boolean as XML Schema reads it: `1` is `true` (audit V91).
+            let written = check.attribute(setting.attribute).map { value($0.value.written) }
+            add("setting:" + setting.attribute, [written.map { AttributeValue.boolean($0).map(String.init) ?? $0.lowercased() } ?? setting.safe])
         }
         if check.name != "validate-client-certificate", check.name != "check-header" {
             add("setting:clock-skew", [check.attribute("clock-skew").map { value($0.value.written) } ?? "0"])

@@ -8,6 +8,13 @@ enum APIOpsFiles {
         var properties: Properties
     }
 
+    /// A link's file: APIOps' publisher takes a link for one only where its file names it
+    /// (`name`); without, it deploys nothing and says nothing (audit V90).
+    struct NamedLink<Properties: Encodable>: Encodable {
+        var name: String
+        var properties: Properties
+    }
+
     struct APIProperties: Encodable {
         /// The APIOps publisher reads the revision of an API that already exists and stops
         /// when there is none; a bundle describes one revision, the current one.
@@ -242,7 +249,7 @@ enum APIOpsFiles {
     }
 
     static func productGroup(_ group: String) -> String {
-        StableJSON.encode(Wrapped(properties: ProductGroupProperties(groupId: "/groups/\(group)")))
+        StableJSON.encode(NamedLink(name: group, properties: ProductGroupProperties(groupId: "/groups/\(group)")))
     }
 
     /// A tag is its name and what it shows; what it is attached to is its folder's `apis/`

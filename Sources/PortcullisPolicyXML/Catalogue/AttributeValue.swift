@@ -86,6 +86,17 @@ public struct AttributeValue: Sendable, Hashable {
 
     /// `text` without XML's white space (space, tab, line breaks) at either end, which XML
     /// Schema drops around a number or a boolean; other spaces (`&#xA0;`) are the value's.
+    /// The boolean APIM reads in an attribute's literal, as XML Schema reads one (`true`,
+    /// `false`, `1`, `0`, white space around it dropped; case not told apart, as in
+    /// ``refusal(of:)``); nil for any other text.
+    public static func boolean(_ literal: String) -> Bool? {
+        switch trimmingXMLSpace(literal).lowercased() {
+        case "true", "1": true
+        case "false", "0": false
+        default: nil
+        }
+    }
+
     private static func trimmingXMLSpace(_ text: String) -> Substring {
         func isSpace(_ character: Character) -> Bool { [" ", "\t", "\n", "\r", "\r\n"].contains(character) }
         var trimmed = text[...]

@@ -66,8 +66,8 @@ def linked_problems(bundle, arm, registry):
     for path in sorted(glob.glob(os.path.join(bundle, "apim", "products", "*", "groups", "*", "productGroupInformation.json"))):
         group = os.path.basename(os.path.dirname(path))
         problems = []
-        if load(path) != {"properties": {"groupId": f"/groups/{group}"}}:
-            problems.append("the link does not name its group by id")
+        if load(path) != {"name": group, "properties": {"groupId": f"/groups/{group}"}}:
+            problems.append("the link does not name itself and its group by id (the publisher reads a link only with its 'name')")
         if group not in groups | BUILT_IN_GROUPS:
             problems.append(f"group {group!r} is neither built in nor published")
         yield path, problems

@@ -50,6 +50,10 @@ public enum RouteWithoutScopes: Rule {
             RuleExample.api(
                 rawInbound: #"<validate-client-certificate validate-trust="↓false"><identities><identity subject="CN=partner" /></identities></validate-client-certificate>"#,
                 routes: "  - {id: submit-order, method: POST, path: /orders, scopes: [orders.write]}\n"),
+            // A partner's certificate, once stolen, keeps passing after it expires or is revoked.
+            RuleExample.api(
+                rawInbound: #"<validate-client-certificate validate-not-after="false" validate-revocation="↓0"><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"#,
+                routes: "  - {id: submit-order, method: POST, path: /orders, scopes: [orders.write]}\n"),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -62,6 +66,10 @@ public enum RouteWithoutScopes: Rule {
             // The certificate is pinned by its thumbprint, which no other certificate has.
             RuleExample.api(
                 rawInbound: #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"#,
+                routes: "  - {id: submit-order, method: POST, path: /orders, scopes: [orders.write]}\n"),
+            // Booleans as XML Schema reads them: `1` is true, `0` false.
+            RuleExample.api(
+                rawInbound: #"<validate-client-certificate validate-revocation="1" ignore-error="0"><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"#,
                 routes: "  - {id: submit-order, method: POST, path: /orders, scopes: [orders.write]}\n"),
         ])
 
@@ -290,7 +298,7 @@ public enum RouteWithoutScopes: Rule {
             // A token without an expiry, once leaked, passes for ever.
             for check in scope.elements(named: Self.jwtChecks) {
                 guard let written = check.attribute("require-expiration-time"),
-                    !["true", "@(true)"].contains(written.value.written.filter { !$0.isWhitespace }.lowercased())
+                    AttributeValue.boolean(written.value.written) != true, written.value.written.filter({ !$0.isWhitespace }).lowercased() != "@(true)"
                 else { continue }
                 let range = scope.document.range(check.nameSpan)
                 findings.report(
@@ -298,6 +306,17 @@ public enum RouteWithoutScopes: Rule {
                     at: range, notes: [Diagnostic.Note("remove 'require-expiration-time', which is true when left out", at: range)])
             }
             for check in scope.elements(named: Self.certificateChecks) {
+                // A stolen certificate, once revoked or expired, keeps passing (audit V91).
+                let skipped = check.certificateChecksSkipped(values.byName)
+                if let first = skipped.first {
+                    let range = scope.document.range(first.attribute.valueSpan)
+                    findings.report(
+                        code,
+                        "raw '\(check.name)' in \(scope.owner) takes \(DisplayText.list(skipped.map(\.passes), joinedBy: "or")) certificates ("
+                            + skipped.map { "'\($0.attribute.name)'" }.joined(separator: ", ") + ")",
+                        at: range,
+                        notes: [Diagnostic.Note("remove " + DisplayText.list(skipped.map { "'\($0.attribute.name)'" }) + ", true when left out", at: range)])
+                }
                 guard let gap = check.certificateCheckGap(values.byName) else { continue }
                 switch gap {
                 case .errorsIgnored:
