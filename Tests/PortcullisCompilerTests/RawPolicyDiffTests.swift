@@ -174,6 +174,29 @@ final class RawPolicyDiffTests: XCTestCase {
         try gate("base", "tagged", widens: false)
     }
 
+    /// A strict setting turned off from `1`, which XML Schema reads as `true`, is loosened
+    /// as from `true` (audit V91: "other"); `0` to `false` is no change.
+    func testAStrictSettingWrittenAsANumberIsReadAsABoolean() throws {
+        let pinned = #"<identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities>"#
+        for (side, certificate, header, opening) in [
+            ("base", #"validate-not-after="1""#, #"ignore-case="0""#, false),
+            ("same", #"validate-not-after="true""#, #"ignore-case="false""#, false),
+            ("expired", #"validate-not-after="false""#, #"ignore-case="0""#, true),
+            ("cased", #"validate-not-after="1""#, #"ignore-case="true""#, false),
+        ] {
+            let checks = #"<validate-client-certificate \#(certificate)>\#(pinned)</validate-client-certificate><check-header name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" \#(header)><value>web</value></check-header>"#
+            let example = RuleExample.api(
+                "partner", fields: "policy: '<policies><inbound><base />\(checks)</inbound></policies>'\n",
+                routes: "  - {id: submit-order, method: POST, path: /orders, scopes: [orders.write]}\n")
+            try writeSide(side, "---\n" + example.text, in: directory, opening: opening)
+        }
+        try gate("base", "same", widens: false)
+        XCTAssertTrue(
+            try gate("base", "expired", widens: true).contains("privilege increase: the raw policy of API 'partner' lets 'validate-client-certificate' accept expired certificates"))
+        XCTAssertTrue(
+            try gate("base", "cased", widens: true).contains("privilege increase: the raw policy of API 'partner' lets 'check-header' accept its values in any letter case"))
+    }
+
     /// A check's condition the caller may now decide, where what decides it changed in
     /// another policy than the check's (audit V88): a variable set from a header in another
     /// fragment, or in a route's policy, and a header the policy kept where it had replaced

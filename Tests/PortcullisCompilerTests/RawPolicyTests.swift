@@ -5236,6 +5236,29 @@ final class RawPolicyTests: XCTestCase {
             ])
     }
 
+    /// A certificate check that takes a revoked, not yet valid or expired certificate lets
+    /// a stolen one keep passing (audit V91: it linted clean, where a token check that takes
+    /// tokens without an expiry is LP002); booleans read as XML Schema reads them (`1` true,
+    /// `0` false), so that neither spelling is taken for the other.
+    func testACertificateCheckThatTakesRevokedOrExpiredCertificatesIsLP002() throws {
+        let pinned = #"<identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities>"#
+        func api(_ name: String, _ attributes: String) throws {
+            let example = RuleExample.api(
+                name, fields: "policy: '<policies><inbound><base /><validate-client-certificate \(attributes)>\(pinned)</validate-client-certificate></inbound></policies>'\n",
+                routes: "  - {id: submit-\(name), method: POST, path: /orders, scopes: [orders.write]}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        try api("expired", #"validate-not-after="false""#)
+        try api("revoked", #"validate-revocation="0" validate-not-before="false""#)
+        try api("strict", #"validate-revocation="1" validate-not-after="true" ignore-error="0""#)
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("LP002") }.sorted(),
+            [
+                "LP002 defs/expired.yaml: raw 'validate-client-certificate' in API 'expired' takes expired certificates ('validate-not-after')",
+                "LP002 defs/revoked.yaml: raw 'validate-client-certificate' in API 'revoked' takes revoked or not yet valid certificates ('validate-revocation', 'validate-not-before')",
+            ])
+    }
+
     /// Raw limits were judged by their budget (RL003) but not by the tier or their window:
     /// a raw 'rate-limit-by-key' on Consumption, a 'quota-by-key' on a v2 tier, and windows
     /// APIM refuses linted clean (found by an audit). Each is reported in every scope, a
