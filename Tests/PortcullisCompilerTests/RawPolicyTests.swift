@@ -5259,6 +5259,20 @@ final class RawPolicyTests: XCTestCase {
             ])
     }
 
+    /// An attribute in a namespace on a check is refused, not read past (audit V91:
+    /// `a:require-signed-tokens="false"` linted clean, was built into the bundle, and
+    /// adding it was "other" to `diff`).
+    func testANamespacedAttributeOnACheckIsPX002() throws {
+        let example = RuleExample.api(
+            "prefixed",
+            fields: #"policy: '<policies><inbound><base /><validate-jwt header-name="X-Partner-Token" xmlns:a="urn:a" a:require-signed-tokens="false"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt></inbound></policies>'"# + "\n",
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(example.text, to: "defs/prefixed.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("PX002") },
+            ["PX002 defs/prefixed.yaml: 'validate-jwt' has no attribute 'a:require-signed-tokens'"])
+    }
+
     /// Raw limits were judged by their budget (RL003) but not by the tier or their window:
     /// a raw 'rate-limit-by-key' on Consumption, a 'quota-by-key' on a v2 tier, and windows
     /// APIM refuses linted clean (found by an audit). Each is reported in every scope, a
