@@ -23,7 +23,7 @@ public enum CredentialScanner {
     /// - a PEM private key;
     /// - an opaque token after `Bearer` (20 characters or more, letters and digits), also
     ///   after `Bearer:` or URL-encoded (`Bearer%20…`);
-    /// - a GitHub, Stripe, AWS, SendGrid or Slack token, a Slack webhook's URL.
+    /// - a GitHub, Stripe, AWS, SendGrid or Slack token, a Slack or Teams webhook's URL.
     /// A `{{name}}` or `<placeholder>` value is a reference, not a credential.
     public static func looksLikeCredential(_ text: String) -> Bool {
         // Short values cannot hold a credential worth the name; most scalars are short.
@@ -317,6 +317,9 @@ public enum CredentialScanner {
             return kinds.contains { before($0, from: start) != nil } ? nil : named
         }
         guard let start = before(keyWord, from: name.upperBound) else { return nil }
+        // A header named `Key` or `X-Key` alone holds one too (audit V93), where a key of a
+        // tenant, a partition or a cache is an identifier.
+        if !hasLetterOrDigit(before: start) || before(Array("x".utf8), from: start).map({ !hasLetterOrDigit(before: $0) }) == true { return .key }
         return secretPrefixBytes.contains { before($0, from: start) != nil } ? .key : nil
     }
 
@@ -548,7 +551,7 @@ public enum CredentialScanner {
         switch bytes[index] {
         case UInt8(ascii: "="): assignment(bytes, equals: index)
         case UInt8(ascii: ":"): jsonMember(bytes, colon: index)
-        case UInt8(ascii: "@"): userinfo(bytes, at: index)
+        case UInt8(ascii: "@"): userinfo(bytes, at: index) || teamsWebhook(bytes, at: index)
         case UInt8(ascii: "-"): privateKey(bytes, at: index)
         case UInt8(ascii: "%"): afterPercentEscape(bytes, percent: index)
         case UInt8(ascii: "e"): jwt(bytes, at: index)
@@ -1105,13 +1108,7 @@ public enum CredentialScanner {
             index += 3
             return true
         }
-        func slash() -> Bool {
-            if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "/") {
-                index += 2
-                return true
-            }
-            return skip(UInt8(ascii: "/"))
-        }
+        func slash() -> Bool { Self.slash(bytes, &index) }
         /// A `/`, with the `/`s and `.` segments after it that a path reads as none (`//`,
         /// `/./`: the audit of the change).
         func separator() -> Bool {
@@ -1134,6 +1131,43 @@ public enum CredentialScanner {
             index += length
             if part < 2, !separator() { return false }
         }
+        return true
+    }
+
+    /// A Microsoft Teams (Office 365 connector) incoming webhook's URL, found at the `@`
+    /// between the team's and the tenant's ids in its path
+    /// (`…/webhookb2/GROUP@TENANT/IncomingWebhook/KEY/…`), its `/`s written out,
+    /// URL-encoded or JSON-escaped: whoever has it posts to the channel (audit V90: one
+    /// was published in clear as a named value).
+    private static func teamsWebhook(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index >= 36, isGUID(bytes, at: index - 36), isGUID(bytes, at: index + 1) else { return false }
+        var next = index + 37
+        guard slash(bytes, &next), starts(bytes, at: next, with: "incomingwebhook", ignoringCase: true) else { return false }
+        next += 15
+        return slash(bytes, &next) && run(bytes, from: next, isAlphanumeric) >= 16
+    }
+
+    /// Whether a GUID, written with its dashes, starts at `index`.
+    private static func isGUID(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index >= 0, index + 36 <= bytes.count else { return false }
+        return (0..<36).allSatisfy { offset in
+            [8, 13, 18, 23].contains(offset) ? bytes[index + offset] == UInt8(ascii: "-") : hexValue(bytes[index + offset]) != nil
+        }
+    }
+
+    /// Whether a `/` is at `index`, written out, URL-encoded (`%2F`) or JSON-escaped
+    /// (`\/`), stepping past it.
+    private static func slash(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> Bool {
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "/") {
+            index += 2
+            return true
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "/") {
+            index += 1
+            return true
+        }
+        guard percentDecoded(bytes, at: index) == UInt8(ascii: "/") else { return false }
+        index += 3
         return true
     }
 

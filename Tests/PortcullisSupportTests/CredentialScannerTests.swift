@@ -101,6 +101,38 @@ final class CredentialScannerTests: XCTestCase {
         }
     }
 
+    /// A Teams incoming webhook's URL posts to the channel for whoever has it (audit V90:
+    /// one was published in clear); its ids alone, or another `@`, are none.
+    func testTeamsWebhooks() {
+        let path = "webhookb2/4f1c2a9e-1111-2222-3333-444455556666@72f988bf-86f1-41af-91ab-2d7cd011db47/IncomingWebhook/9c0e7b5d2a4f4e1b8d3c6a7f0e9b2d41/5a6b7c8d-9e0f-1a2b-3c4d-5e6f7a8b9c0d"
+        for text in [
+            "https://contoso.webhook.office.com/" + path, "https://outlook.office.com/" + path.replacing("webhookb2", with: "webhook"),
+            "https%3A%2F%2Fcontoso.webhook.office.com%2F" + path.replacing("/", with: "%2F"),
+            #"{"url": "https:\/\/contoso.webhook.office.com\/"# + path.replacing("/", with: #"\/"#) + #""}"#,
+        ] {
+            XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
+        }
+        for text in [
+            "4f1c2a9e-1111-2222-3333-444455556666@72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "https://contoso.webhook.office.com/webhookb2/4f1c2a9e-1111-2222-3333-444455556666@72f988bf-86f1-41af-91ab-2d7cd011db47/IncomingWebhook/",
+            "mailto:someone@72f988bf-86f1-41af-91ab-2d7cd011db47.example.com",
+        ] {
+            XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
+        }
+    }
+
+    /// A header named `Key` or `X-Key` alone holds a key in a generated key's shape (audit
+    /// V93), as `X-Api-Key` does; a key of a tenant or a partition is an identifier.
+    func testAKeyAloneHoldsAGeneratedKey() {
+        for key in ["X-Key", "Key", "x_key", "KEY"] {
+            XCTAssertTrue(CredentialScanner.isCredential("zXyW1234abcdEFGH5678ijklMNOP9012qrstUVWX", under: key), key)
+            XCTAssertFalse(CredentialScanner.isCredential("subscription", under: key), key)
+        }
+        for key in ["X-Tenant-Key", "partitionKey", "X-Cache-Key", "monkey"] {
+            XCTAssertFalse(CredentialScanner.isCredential("zXyW1234abcdEFGH5678ijklMNOP9012qrstUVWX", under: key), key)
+        }
+    }
+
     /// Slack's webhooks of Workflow Builder (`/workflows/`, `/triggers/`) post as the
     /// incoming ones do, and a host is read in any case; other hosts and bare paths are none.
     func testSlackWebhooksOfEveryKindAndCase() {
