@@ -275,7 +275,13 @@ struct RawPolicies {
         let bytes = source.bytes
         let lineStart = starts[Int(range.start.line) - 1]
         // Columns count scalars; the indicator of a block scalar follows ASCII indentation.
-        let indicator = lineStart + Int(range.start.column) - 1
+        var indicator = lineStart + Int(range.start.column) - 1
+        // The scalar starts at its tag (`!!str`) or anchor (`&policy`), which come before
+        // the indicator (audit V93: such a policy's findings were placed at the scalar).
+        while indicator < bytes.count, bytes[indicator] == UInt8(ascii: "!") || bytes[indicator] == UInt8(ascii: "&") {
+            while indicator < bytes.count, ![0x20, 0x09, 0x0A, 0x0D].contains(bytes[indicator]) { indicator += 1 }
+            while indicator < bytes.count, bytes[indicator] == 0x20 || bytes[indicator] == 0x09 { indicator += 1 }
+        }
         guard indicator < bytes.count, bytes[indicator] == UInt8(ascii: "|") else { return .scalar(range) }
         // Blank lines before the text are part of it, so text line n is file line start + 1 + n;
         // the indentation is that of the first line with text on it.

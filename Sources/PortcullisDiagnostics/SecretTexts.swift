@@ -19,8 +19,8 @@ public struct SecretTexts: Sendable {
     /// silenced secrets lint in 220 s: audit V62).
     private let byPrefix: [String: [[Unicode.Scalar]]]
     /// How far apart two quotes that are not next to each other are tried: a text that
-    /// holds a quote itself, its letters and digits each in up to four bytes, with what
-    /// sets them off. A part between the next two quotes is always tried.
+    /// holds a quote itself, each of its scalars in up to four bytes, with what sets them
+    /// off. A part between the next two quotes is always tried.
     private let longestShown: Int
 
     /// Texts shorter than this, in letters and digits, are not hidden: they would hide
@@ -35,6 +35,7 @@ public struct SecretTexts: Sendable {
         // Each line is decoded once, however many redactions it holds: a flow mapping of
         // thousands of secrets is one line.
         var lines: [SourceLine: [Unicode.Scalar]] = [:]
+        var longest = 0
         func line(_ number: UInt32, of file: FileID) -> [Unicode.Scalar] {
             let key = SourceLine(file: file, line: number)
             if let known = lines[key] { return known }
@@ -55,11 +56,16 @@ public struct SecretTexts: Sendable {
             // quote read (`&amp;` as `&`): both are hidden.
             for text in Self.readings(of: pieces).flatMap({ $0.contains("&") ? [$0, XMLReferences.read($0)] : [$0] }) {
                 let letters = Self.lettersAndDigits(text)
-                if letters.unicodeScalars.count >= Self.shortest { texts.insert(letters) }
+                if letters.unicodeScalars.count >= Self.shortest {
+                    texts.insert(letters)
+                    longest = max(longest, text.unicodeScalars.count)
+                }
             }
         }
         self.texts = texts.sorted()
-        longestShown = 4 * (texts.map { $0.unicodeScalars.count }.max() ?? 0) + 16
+        // By the whole text, what sets its letters apart too (audit V89: a secret of eight
+        // letters among sixty `!`s was shown).
+        longestShown = 4 * longest + 16
         var byPrefix: [String: [[Unicode.Scalar]]] = [:]
         for text in self.texts where text.unicodeScalars.count >= Self.shortestPrefix {
             let scalars = Array(text.unicodeScalars)

@@ -397,7 +397,8 @@ public enum TextPlacement: Sendable {
     }
 
     /// The 1-based line and column of byte `offset`, counting columns in Unicode scalars
-    /// as the YAML reader does, so both kinds of input report places alike.
+    /// as the YAML reader does, so both kinds of input report places alike: a byte order
+    /// mark is no column (audit V93: a `.xml` file's first line was one column off).
     static func position(of offset: Int, in text: [UInt8], lineStarts: [Int]) -> SourcePosition {
         let offset = min(offset, text.count)
         // The last line start at or before the offset.
@@ -407,7 +408,8 @@ public enum TextPlacement: Sendable {
             let middle = (low + high + 1) / 2
             if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        let column = text[lineStarts[low]..<offset].reduce(1) { $1 & 0xC0 != 0x80 && $1 != 0x0D && $1 != 0x0A ? $0 + 1 : $0 }
+        let start = low == 0 && offset >= 3 && text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : lineStarts[low]
+        let column = text[start..<offset].reduce(1) { $1 & 0xC0 != 0x80 && $1 != 0x0D && $1 != 0x0A ? $0 + 1 : $0 }
         return SourcePosition(line: low + 1, column: column)
     }
 }

@@ -5061,6 +5061,33 @@ final class RawPolicyTests: XCTestCase {
     }
 
 
+    /// A finding in raw XML is placed at its text: in a policy file that starts with a byte
+    /// order mark, which is no column, and in a literal block scalar with a tag or an anchor
+    /// before its `|` (audit V93: the first was one column off, the second placed at the
+    /// whole scalar, where one suppression comment then silenced the whole policy).
+    func testAFindingInRawXMLIsPlacedAtItsTextBehindAByteOrderMarkOrATag() throws {
+        let statement = #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;X-T&quot;,&quot;&quot;))" />"#
+        let key = #"@(context.Request.Headers.GetValueOrDefault(&quot;X-T&quot;,&quot;&quot;))"#
+        func place() throws -> [String] {
+            let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
+            let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])
+            return (report["diagnostics"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "RL004" }.map {
+                "\($0["file"] ?? ""):\($0["line"] ?? ""):\($0["column"] ?? "")-\($0["endLine"] ?? ""):\($0["endColumn"] ?? "")"
+            }
+        }
+        let text = "<policies><inbound><base />\(statement)</inbound></policies>\n"
+        let column = text.distance(from: text.startIndex, to: text.range(of: key)!.lowerBound) + 1
+        try Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).write(to: file("defs/policies/orders.xml"))
+        try writeAPI(policy: "policies/orders.xml")
+        XCTAssertEqual(try place(), ["defs/policies/orders.xml:1:\(column)-1:\(column + key.count)"])
+        for properties in ["!!str ", "&policy ", "!!str &policy "] {
+            try? FileManager.default.removeItem(at: file("defs/policies/orders.xml"))
+            try writeAPI(policy: "\(properties)|\n  <policies><inbound><base />\n    \(statement)\n  </inbound></policies>")
+            let keyColumn = 5 + statement.distance(from: statement.startIndex, to: statement.range(of: key)!.lowerBound)
+            XCTAssertEqual(try place(), ["defs/orders.yaml:8:\(keyColumn)-8:\(keyColumn + key.count)"], properties)
+        }
+    }
+
     /// A policy file in UTF-16 is read and refused where it is, not skipped and then
     /// reported missing by the definition that names it.
     func testAUTF16PolicyFileIsRefusedWhereItIs() throws {

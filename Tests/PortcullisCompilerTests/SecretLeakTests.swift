@@ -84,6 +84,17 @@ final class SecretLeakTests: XCTestCase {
         let headers = gateway(audiences: "api://example", origins: "https://shop.example.com")
             .replacingOccurrences(of: "allowedHeaders: [Authorization]", with: "allowedHeaders: [Authorization, *s1]")
         _ = try project("headers", gateway: headers, api: api)
+        // A secret of a few letters among many other characters, a quote among them, is
+        // hidden whole (audit V89: only texts up to four times its letters were tried).
+        let bang = "x'" + String(repeating: "!", count: 60) + "'hunter2"
+        let spread = { (text: String) in text.replacingOccurrences(of: "&s1 \(secret)}", with: "&s1 \"\(bang)\"}") }
+        _ = try project("spread-base", gateway: spread(gateway(audiences: "api://example", origins: "https://shop.example.com")), api: api)
+        _ = try project("spread-head", gateway: spread(headers), api: api)
+        for format in ["text", "json", "markdown"] {
+            let spreadDiff = try ToolProcess.run(["diff", "spread-base", "spread-head", "--format", format], in: directory)
+            XCTAssertTrue(spreadDiff.stdout.contains("CORS allows request headers"), spreadDiff.stdout + spreadDiff.stderr)
+            XCTAssertFalse((spreadDiff.stdout + spreadDiff.stderr).contains("hunter2"), "\(format):\n\(spreadDiff.stdout)")
+        }
         for format in ["text", "json", "markdown"] {
             let diff = try ToolProcess.run(["diff", "base", "head", "--format", format], in: directory)
             XCTAssertTrue(diff.stdout.contains("now accepts audience"), diff.stdout + diff.stderr)
