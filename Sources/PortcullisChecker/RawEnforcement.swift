@@ -2339,9 +2339,9 @@ extension PolicyXMLElement {
         return ExpressionFlow.isAtLeastOne(count.resolved) || ExpressionFlow.possibleValues(of: count.resolved).allSatisfy { atLeastOne($0.code) }
     }
 
-    /// A count written as a whole number, white space, parentheses and `@` aside.
+    /// A count written as a whole number, or numbers computed (``ExpressionFlow/integerValue(of:)``).
     private static func writtenCount(_ written: String) -> Int? {
-        ExpressionFlow.integerLiteral(written.filter { !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" })
+        ExpressionFlow.integerValue(of: written)
     }
 
     /// Whether an expression reads what the caller writes: a header, the URL and its

@@ -26,9 +26,8 @@ extension RawScope {
         }
         guard let written = limit.attribute(attribute), written.value.isExpression, let code = values.resolved(written.value.resolved) else { return nil }
         let numbers = ExpressionFlow.possibleValues(of: code).map { value in
-            // `@(100)`, `@((100))`: the number alone, white space aside.
-            let text = value.code.filter { !$0.isWhitespace && $0 != "(" && $0 != ")" }
-            return text.hasPrefix("@") ? ExpressionFlow.integerLiteral(String(text.dropFirst())) : nil
+            // `@(100)`, `@((100))`, `@(60 * 60)`: numbers written out alone, or computed.
+            value.code.trimmingWhitespace.hasPrefix("@") ? ExpressionFlow.integerValue(of: value.code) : nil
         }
         guard let first = numbers.first(where: { $0 != nil }) ?? nil else { return nil }
         let text = numbers.count == 1 ? String(first) : written.value.written

@@ -116,9 +116,19 @@ public enum ExpressionExtent {
         bytes = bytes.dropFirst(2).dropLast()
         var text: [UInt8] = []
         var expectsLiteral = true
+        /// Passes space, brackets and comments (audit V88: `@("orders.read" /*x*/)` was
+        /// read as code).
         func skipSpaceAndParentheses() {
-            while let byte = bytes.first, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") {
-                bytes = bytes.dropFirst()
+            while let byte = bytes.first {
+                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") {
+                    bytes = bytes.dropFirst()
+                } else if bytes.starts(with: "/*".utf8), let end = bytes.dropFirst(2).firstRange(of: "*/".utf8) {
+                    bytes = bytes[end.upperBound...]
+                } else if bytes.starts(with: "//".utf8) {
+                    bytes = bytes.drop { $0 != 0x0A && $0 != 0x0D }
+                } else {
+                    return
+                }
             }
         }
         // What has been read, when the code goes on with something else.
@@ -130,6 +140,17 @@ public enum ExpressionExtent {
         while let byte = bytes.first {
             if !expectsLiteral {
                 if byte == UInt8(ascii: ".") {
+                    // A string's own text (`.ToString()`), and a change of case or a trim of
+                    // the one literal read (`"Orders.Read".ToLower()`), give a text; any
+                    // other member may take its text off.
+                    if let (member, change) = Self.textMembers.first(where: { bytes.dropFirst().starts(with: $0.member.utf8) }),
+                        change == nil || lastLiteral == 0
+                    {
+                        bytes = bytes.dropFirst(1 + member.utf8.count)
+                        if let change { text = Array(change(String(decoding: text, as: UTF8.self)).utf8) }
+                        skipSpaceAndParentheses()
+                        continue
+                    }
                     text.removeLast(text.count - lastLiteral)
                     return partial
                 }
@@ -210,6 +231,13 @@ public enum ExpressionExtent {
         }
         return expectsLiteral ? partial : (String(decoding: text, as: UTF8.self), true)
     }
+
+    /// The members of a string that give a text ``literals(startingCode:)`` reads, with
+    /// what each makes of it (nil: the same text).
+    private static let textMembers: [(member: String, change: (@Sendable (String) -> String)?)] = [
+        ("ToString()", nil), ("ToLowerInvariant()", { $0.lowercased() }), ("ToLower()", { $0.lowercased() }),
+        ("ToUpperInvariant()", { $0.uppercased() }), ("ToUpper()", { $0.uppercased() }), ("Trim()", { $0.trimmingWhitespace }),
+    ]
 
     /// The string literals of an expression's code, as written between their quotes, with
     /// each interpolated part (`{name}`) written as the reference `{{name}}`, and its

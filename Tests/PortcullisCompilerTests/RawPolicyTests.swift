@@ -1040,6 +1040,9 @@ final class RawPolicyTests: XCTestCase {
             ("spaced", "POST", check(#"<claim name="scp" separator=" "><value>orders.write</value></claim>"#)),
             // Audit V83: an expression of nothing but strings is the text it makes.
             ("expressed", "POST", check(#"<claim name="scp" match="any"><value>@(&quot;orders.&quot; + &quot;read&quot;)</value><value>orders.write</value></claim>"#)),
+            // Audit V88: with a comment, as a string's own text, or in another case.
+            ("commented", "POST", check(#"<claim name="scp" match="any"><value>@(&quot;orders.read&quot; /* x */)</value></claim>"#)),
+            ("converted", "POST", check(#"<claim name="scp" match="any"><value>@(&quot;Orders.Read&quot;.ToLower())</value></claim>"#)),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  m: any\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, method, statements) in checks {
@@ -1057,6 +1060,8 @@ final class RawPolicyTests: XCTestCase {
             "LP003 defs/branch.yaml: POST route 'call-branch' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'branch'",
             "LP003 defs/separated.yaml: POST route 'call-separated' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'separated'",
             "LP003 defs/expressed.yaml: POST route 'call-expressed' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'expressed'",
+            "LP003 defs/commented.yaml: POST route 'call-commented' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'commented'",
+            "LP003 defs/converted.yaml: POST route 'call-converted' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'converted'",
         ])
         for closed in ["allboth", "second", "reading", "spaced"] {
             XCTAssertFalse(found.contains { $0.hasPrefix("LP003 defs/\(closed).yaml") }, found.joined(separator: "\n"))
@@ -2480,6 +2485,8 @@ final class RawPolicyTests: XCTestCase {
                 // A budget or window the caller writes cannot be held to the guardrail either.
                 "error: the 'calls' of raw 'rate-limit-by-key' in API 'budget' is computed as each request runs, so it cannot be held to the guardrail of 1000 calls per 1m [RL003]",
                 "error: the 'renewal-period' of raw 'rate-limit-by-key' in API 'window' is computed as each request runs, so it cannot be held to the guardrail of 1000 calls per 1m [RL003]",
+                // A window computed from numbers written out is read (audit V88).
+                "error: the rate-limit window of raw 'rate-limit-by-key' in API 'hourly' may be 1h, outside 1s to 5m [RL002]",
                 // A window past APIM's 300 seconds (RL002 judges raw windows too).
                 "error: the rate-limit window of raw 'rate-limit-by-key' in API 'long' is 106751991167300d15h30m7s, outside 1s to 5m [RL002]",
             ], lint.stdout)
@@ -2839,9 +2846,12 @@ final class RawPolicyTests: XCTestCase {
         let found = try lintFindings().filter { $0.hasPrefix("RL001") }
         XCTAssertEqual(
             found.sorted(),
-            ["costed", "joined", "never", "othermethod", "parsed", "status", "subtracted", "succeeded"].map {
+            (["costed", "joined", "never", "othermethod", "parsed", "status", "succeeded"].map {
                 "RL001 defs/limits.yaml: route 'list-\($0)' is limited only by raw 'rate-limit-by-key' in API '\($0)', whose 'increment-condition' or 'increment-count' may leave requests uncounted"
-            })
+            } + [
+                // A count computed from numbers written out is read: nothing (audit V88).
+                "RL001 defs/limits.yaml: route 'list-subtracted' has its rate limit switched off"
+            ]).sorted())
     }
 
     /// A raw limit's budget or window that an expression computes, or a secret gives, may be
@@ -5254,11 +5264,16 @@ final class RawPolicyTests: XCTestCase {
         try api("negative", #"<rate-limit calls="10" renewal-period="-1" />"#)
         try api("named", #"<rate-limit-by-key calls="10" renewal-period="{{window}}" \#(key) />"#)
         try api("lifetime", #"<quota-by-key calls="10000" renewal-period="0" \#(key) />"#)
+        // Computed from numbers written out (audit V88).
+        try api("computed", #"<rate-limit-by-key calls="10" renewal-period="@(1 - 1)" \#(key) />"#)
+        try api("hour", #"<rate-limit-by-key calls="10" renewal-period="@(60 * 60)" \#(key) />"#)
         XCTAssertEqual(
             try lintFindings().filter { $0.hasPrefix("PX005") || $0.hasPrefix("RL002") }.sorted(),
             [
                 "PX005 defs/negative.yaml: 'renewal-period' of 'rate-limit' is less than 1, the least APIM takes",
                 "PX005 defs/zero.yaml: 'renewal-period' of 'rate-limit-by-key' is less than 1, the least APIM takes",
+                "RL002 defs/computed.yaml: the rate-limit window of raw 'rate-limit-by-key' in API 'computed' is 0 seconds, outside 1s to 5m",
+                "RL002 defs/hour.yaml: the rate-limit window of raw 'rate-limit-by-key' in API 'hour' is 1h, outside 1s to 5m",
                 "RL002 defs/named.yaml: the rate-limit window of raw 'rate-limit-by-key' in API 'named' is 0 seconds, outside 1s to 5m",
             ])
     }

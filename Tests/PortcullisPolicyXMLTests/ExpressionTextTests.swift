@@ -9,6 +9,15 @@ final class ExpressionTextTests: XCTestCase {
         XCTAssertEqual(ExpressionExtent.constantText(in: #"@{ return "a" + @"b""c"; }"#), #"ab"c"#)
         XCTAssertNil(ExpressionExtent.constantText(in: #"@("http://" + host)"#))
         XCTAssertNil(ExpressionExtent.constantText(in: #"@($"http://{host}/x")"#))
+        // Comments, a string's own text and the case of one literal (audit V88).
+        XCTAssertEqual(ExpressionExtent.constantText(in: #"@("orders.read" /* x */)"#), "orders.read")
+        XCTAssertEqual(ExpressionExtent.constantText(in: "@(\"orders\" + // x\n \".read\")"), "orders.read")
+        XCTAssertEqual(ExpressionExtent.constantText(in: #"@("orders.read".ToString())"#), "orders.read")
+        XCTAssertEqual(ExpressionExtent.constantText(in: #"@("Orders.READ".ToLowerInvariant())"#), "orders.read")
+        XCTAssertEqual(ExpressionExtent.constantText(in: #"@(" orders.read ".Trim() + "")"#), "orders.read")
+        // The case of a sum is not read: which literals it changes is the brackets'.
+        XCTAssertNil(ExpressionExtent.constantText(in: #"@("Orders" + ".READ".ToLower())"#))
+        XCTAssertNil(ExpressionExtent.constantText(in: #"@("orders.read".Substring(0, 6))"#))
     }
 
     /// The start a value always has: the literals the code starts with, up to the first

@@ -2227,6 +2227,60 @@ enum ExpressionFlow {
         return negative ? -value : value
     }
 
+    /// The value of `code` (`@` before it or not) when it is whole numbers written out
+    /// (``integerLiteral(_:)``) joined by `+`, `-`, `*`, `/` and `%`, in brackets or not:
+    /// `@(60 * 60)`, `@(1-1)` (audit V88: a window of `@(1-1)` seconds passed RL002). Nil for
+    /// anything else, a division by zero, or a result past `Int`'s range.
+    static func integerValue(of code: String) -> Int? {
+        var text = Array(code.utf8.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })[...]
+        if text.first == at { text = text.dropFirst() }
+        func take(_ byte: Character) -> Bool {
+            guard text.first == byte.asciiValue else { return false }
+            text = text.dropFirst()
+            return true
+        }
+        func term() -> Int? {
+            if take("-") { return term().flatMap { $0 == .min ? nil : -$0 } }
+            if take("+") { return term() }
+            if take("(") {
+                guard let value = sum(), take(")") else { return nil }
+                return value
+            }
+            let word = text.prefix { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F }
+            text = text.dropFirst(word.count)
+            return word.isEmpty ? nil : integerLiteral(String(decoding: word, as: UTF8.self))
+        }
+        func product() -> Int? {
+            guard var value = term() else { return nil }
+            while let operation = text.first, operation == UInt8(ascii: "*") || operation == UInt8(ascii: "/") || operation == UInt8(ascii: "%") {
+                text = text.dropFirst()
+                guard let right = term() else { return nil }
+                if operation == UInt8(ascii: "*") {
+                    let (result, overflow) = value.multipliedReportingOverflow(by: right)
+                    guard !overflow else { return nil }
+                    value = result
+                } else {
+                    guard right != 0, !(value == .min && right == -1) else { return nil }
+                    value = operation == UInt8(ascii: "/") ? value / right : value % right
+                }
+            }
+            return value
+        }
+        func sum() -> Int? {
+            guard var value = product() else { return nil }
+            while let operation = text.first, operation == UInt8(ascii: "+") || operation == UInt8(ascii: "-") {
+                text = text.dropFirst()
+                guard let right = product() else { return nil }
+                let (result, overflow) = operation == UInt8(ascii: "+") ? value.addingReportingOverflow(right) : value.subtractingReportingOverflow(right)
+                guard !overflow else { return nil }
+                value = result
+            }
+            return value
+        }
+        guard let value = sum(), text.isEmpty else { return nil }
+        return value
+    }
+
     /// The text of `code` when it is one string written out plainly (`"tid"`).
     private static func writtenString(_ code: ArraySlice<UInt8>) -> String? {
         guard code.count >= 2, code.first == quote, code.last == quote else { return nil }
