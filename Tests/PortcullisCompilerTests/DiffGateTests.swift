@@ -2036,6 +2036,14 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(lint.status, 1, lint.stdout)
         XCTAssertTrue(lint.stdout.contains("'backend' must be an absolute https:// URL"), lint.stdout)
         XCTAssertTrue(lint.stdout.contains("a URL holds no '\\\\'; write it as '%5C' where the backend means one"), lint.stdout)
+        // Through a named value too (audit V88).
+        let named = try copy(of: BundleTests.contoso, [
+            ("apis/orders.yaml", backend, #"backend: "https://{{orders-host}}/api""#),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  orders-host: 'evil.example\\@orders.internal.contoso.com'\n"),
+        ])
+        let throughValue = try ToolProcess.run(["lint", named.path])
+        XCTAssertEqual(throughValue.status, 1, throughValue.stdout)
+        XCTAssertTrue(throughValue.stdout.contains("error: 'backend' is no absolute https:// URL once its named values are put in [SE003]"), throughValue.stdout)
         let policy = { (url: String) in
             "policy: '<policies><inbound><base /><set-backend-service base-url=\"\(url)\" /></inbound></policies>'\n"
         }

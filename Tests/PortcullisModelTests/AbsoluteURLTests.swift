@@ -13,7 +13,7 @@ final class AbsoluteURLTests: XCTestCase {
             "https://a\u{301}", "https://ü.example", "https://a?b#c",
             "https://a:443/x", "https://a:65535", "https://a:", "https://[::1]:8443/", "https://[::1]", "https://u:p@a:1", "https://{{host}}:{{port}}/",
         ] {
-            XCTAssertTrue(DecodingContext.isAbsoluteURL(url), url)
+            XCTAssertTrue(AbsoluteURL.holds(url), url)
         }
     }
 
@@ -21,7 +21,7 @@ final class AbsoluteURLTests: XCTestCase {
     /// 1 to 65535 or not a number (audit V57: each was taken).
     func testURLsWithABrokenHostOrPortAreRejected() {
         for url in ["https://[::1", "https://[::1]x/", "https://a:99999999999999999999/", "https://a:0", "https://a:65536", "https://a:8o/", "https://u@a:x"] {
-            XCTAssertFalse(DecodingContext.isAbsoluteURL(url), url)
+            XCTAssertFalse(AbsoluteURL.holds(url), url)
         }
     }
 
@@ -36,7 +36,7 @@ final class AbsoluteURLTests: XCTestCase {
             // '/' or space before it into another character, and CR LF is one character.
             "https://?\u{301}a", "https://#\u{301}a", "https:///\u{301}a", "https:// \u{301}a", "https://a\r\nb",
         ] {
-            XCTAssertFalse(DecodingContext.isAbsoluteURL(url), url.debugDescription)
+            XCTAssertFalse(AbsoluteURL.holds(url), url.debugDescription)
         }
     }
 
@@ -77,7 +77,7 @@ final class AbsoluteURLTests: XCTestCase {
             texts.append(text)
         }
         var accepted = 0
-        for text in texts where DecodingContext.isAbsoluteURL(text) {
+        for text in texts where AbsoluteURL.holds(text) {
             accepted += 1
             XCTAssertTrue(isAbsoluteURLReadAsCharacters(text), text.debugDescription)
         }

@@ -456,7 +456,7 @@ struct DecodingContext {
     /// An absolute `https://` URL; `http://` is read so that a rule can report it.
     mutating func url(_ entry: YAMLEntry, templates: Bool) -> Located<String>? {
         guard let text = string(entry, templates: templates) else { return nil }
-        guard Self.isAbsoluteURL(text.value) else {
+        guard AbsoluteURL.holds(text.value) else {
             // Readers split a URL with '\' in different places: WHATWG's takes it for '/',
             // so `https://evil.example\@api.example.com` reaches 'evil.example' there and
             // 'api.example.com' in a reader of RFC 3986 (audit V79).
@@ -467,63 +467,6 @@ struct DecodingContext {
             return nil
         }
         return text
-    }
-
-    /// An http:// or https:// URL (the scheme in any case) with a host, and without a space,
-    /// tab, line break or backslash anywhere. Read as bytes, which costs a fraction of reading
-    /// characters: every API's backend is one.
-    static func isAbsoluteURL(_ text: String) -> Bool {
-        let afterScheme: Int? = text.withUTF8Bytes { bytes in
-            let afterScheme: Int
-            if hasPrefix(bytes, lowercased: "https://") {
-                afterScheme = 8
-            } else if hasPrefix(bytes, lowercased: "http://") {
-                afterScheme = 7
-            } else {
-                return nil
-            }
-            guard afterScheme < bytes.count, !"/?#".utf8.contains(bytes[afterScheme]),
-                !bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }),
-                hasAValidPort(bytes[afterScheme...].prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") })
-            else { return nil }
-            return afterScheme
-        }
-        guard let afterScheme else { return false }
-        // A mark joined to the scheme's last '/' makes a character of its own, which is not
-        // a '/': no scheme, as a reader of characters sees it.
-        let host = text.utf8.index(text.utf8.startIndex, offsetBy: afterScheme)
-        return text.utf8[host] < 0x80 || String.Index(host, within: text) != nil
-    }
-
-    /// Whether a URL's authority (after any `user@`) has a host APIM can read: an IPv6
-    /// address's brackets closed, and a port, where one is written, of 1 to 65535 (audit
-    /// V57: `https://[::1` and a port of twenty digits were taken). One a named value
-    /// gives is judged where it is put in.
-    private static func hasAValidPort(_ authority: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-        // Told first by what is cheap: most hosts have no ':' (every API's backend is read).
-        guard authority.contains(UInt8(ascii: ":")) || authority.first == UInt8(ascii: "["), !authority.contains(UInt8(ascii: "{")) else { return true }
-        let host = authority.lastIndex(of: UInt8(ascii: "@")).map { authority[($0 + 1)...] } ?? authority
-        var rest = host[...]
-        if host.first == UInt8(ascii: "[") {
-            guard let close = host.firstIndex(of: UInt8(ascii: "]")) else { return false }
-            rest = host[(close + 1)...]
-            guard rest.isEmpty || rest.first == UInt8(ascii: ":") else { return false }
-        }
-        guard let colon = rest.lastIndex(of: UInt8(ascii: ":")) else { return true }
-        let port = rest[(colon + 1)...]
-        guard !port.isEmpty else { return true }
-        guard port.count <= 5, port.allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
-        let number = port.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-        return (1...65535).contains(number)
-    }
-
-    /// Whether `bytes` start with `prefix`, ASCII letters in any case; `prefix` is lower case.
-    private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, lowercased prefix: StaticString) -> Bool {
-        guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
-        for offset in 0..<prefix.utf8CodeUnitCount {
-            guard bytes[offset].asciiLowercased == prefix.utf8Start[offset] else { return false }
-        }
-        return true
     }
 
     /// One of an enumeration's spellings, with a suggestion for a near miss.

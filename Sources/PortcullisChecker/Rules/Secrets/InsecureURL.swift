@@ -85,6 +85,16 @@ public enum InsecureURL: Rule {
         for (field, url) in urls where isPlainHTTP(url.value) {
             findings.report(code, "\(field) uses plain http://", at: url.range)
         }
+        // Named values are put in before the URL is read: one that makes it no absolute
+        // URL, with a backslash that readers split at in different places say, may send
+        // the gateway to another host than lint read (audit V88).
+        for (field, url) in urls where url.value.utf8.contains(UInt8(ascii: "{")) {
+            guard let resolved = context.namedValues.resolved(url.value), !AbsoluteURL.holds(resolved) else { continue }
+            findings.report(
+                code, "\(field) is no absolute https:// URL once its named values are put in", at: url.range,
+                notes: [Diagnostic.Note("a URL holds no '\\', space or line break; write the named value as '%5C' where the backend means a backslash", at: url.range)]
+                    + context.namedValues.notes(for: url.value))
+        }
         for backend in context.project.backends {
             guard let tls = backend.service?.tls else { continue }
             for (check, setting) in [("chain", tls.validateCertificateChain), ("name", tls.validateCertificateName)] {
