@@ -317,9 +317,10 @@ public enum CredentialScanner {
             return kinds.contains { before($0, from: start) != nil } ? nil : named
         }
         guard let start = before(keyWord, from: name.upperBound) else { return nil }
-        // A header named `Key` or `X-Key` alone holds one too (audit V93), where a key of a
-        // tenant, a partition or a cache is an identifier.
-        if !hasLetterOrDigit(before: start) || before(Array("x".utf8), from: start).map({ !hasLetterOrDigit(before: $0) }) == true { return .key }
+        // A header named `X-Key` holds one too (audit V93), where a key of a tenant, a
+        // partition or a cache is an identifier, and so is `key` alone: a cache's or a
+        // limit's attribute, and the language's field.
+        if before(extensionPrefix, from: start).map({ !hasLetterOrDigit(before: $0) }) == true { return .key }
         return secretPrefixBytes.contains { before($0, from: start) != nil } ? .key : nil
     }
 
@@ -349,6 +350,8 @@ public enum CredentialScanner {
     }
 
     private static let secretWord = Array("secret".utf8), keyWord = Array("key".utf8), credWord = Array("cred".utf8), tokenWord = Array("token".utf8)
+    /// What starts a header's name of one's own (`X-Key`).
+    private static let extensionPrefix = Array("x".utf8)
     /// The credentials' words a name may end in alone, and what each makes of its value:
     /// a credential or a token holds any text (`X-Partner-Credential`); what signs, a SAS,
     /// a signature or an APIM subscription key (`Ocp-Apim-…`, `ocp`) may name a mode or an

@@ -121,14 +121,15 @@ final class CredentialScannerTests: XCTestCase {
         }
     }
 
-    /// A header named `Key` or `X-Key` alone holds a key in a generated key's shape (audit
-    /// V93), as `X-Api-Key` does; a key of a tenant or a partition is an identifier.
-    func testAKeyAloneHoldsAGeneratedKey() {
-        for key in ["X-Key", "Key", "x_key", "KEY"] {
+    /// A header named `X-Key` holds a key in a generated key's shape (audit V93), as
+    /// `X-Api-Key` does; a key of a tenant, a partition or a cache is an identifier, and so
+    /// is `key` alone (a cache's, a limit's: `key="catalog-v2-2024-summary"`).
+    func testAnExtensionKeyHoldsAGeneratedKey() {
+        for key in ["X-Key", "x_key", "X-KEY"] {
             XCTAssertTrue(CredentialScanner.isCredential("zXyW1234abcdEFGH5678ijklMNOP9012qrstUVWX", under: key), key)
             XCTAssertFalse(CredentialScanner.isCredential("subscription", under: key), key)
         }
-        for key in ["X-Tenant-Key", "partitionKey", "X-Cache-Key", "monkey"] {
+        for key in ["key", "Key", "X-Tenant-Key", "partitionKey", "X-Cache-Key", "monkey"] {
             XCTAssertFalse(CredentialScanner.isCredential("zXyW1234abcdEFGH5678ijklMNOP9012qrstUVWX", under: key), key)
         }
     }
