@@ -58,6 +58,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
         let readers = askedByConditions ? Self.readers.union(["when"]) : Self.readers
         let readersReadVariables = policies.contains { document, _ in
             document.elements(named: readers).contains { reader in
+                if reader.name == "set-header", !Self.grantsAnOrigin(reader) { return false }
                 var reads = false
                 reader.forEachElement { element in
                     // As APIM reads it: references and named values put in, `\u` escapes
@@ -231,10 +232,19 @@ public struct CallerControlledVariables: Sendable, Equatable {
 
     /// The statements that ask the set: token checks, for their audiences and claims,
     /// requests sent on, for what they carry and where, limits, for their keys
-    /// (``SpoofableRateLimitKey/keyedLimits``), and backends set, for their URLs.
+    /// (``SpoofableRateLimitKey/keyedLimits``), backends set, for their URLs, and the
+    /// origin a cross-origin answer grants (``grantsAnOrigin(_:)``).
     private static let readers: Set<String> = SpoofableRateLimitKey.keyedLimits.union([
-        "validate-jwt", "validate-azure-ad-token", "send-request", "send-one-way-request", "set-backend-service",
+        "validate-jwt", "validate-azure-ad-token", "send-request", "send-one-way-request", "set-backend-service", "set-header",
     ])
+
+    /// Whether a `set-header` writes `Access-Control-Allow-Origin`, whose value copied from
+    /// the request, through a variable too, lets any site read credentialed answers (CO004;
+    /// audit V87): the one `set-header` that asks.
+    private static func grantsAnOrigin(_ setHeader: PolicyXMLElement) -> Bool {
+        guard case .text(let name)? = setHeader.attribute("name")?.value else { return false }
+        return name.utf8.count == 27 && name.lowercased() == "access-control-allow-origin"
+    }
     private static let headerSetters: Set<String> = ["set-header"]
 
     /// Whether an expression's value may carry what the caller wrote, spelt any way C#

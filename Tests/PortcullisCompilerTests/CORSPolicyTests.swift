@@ -261,8 +261,12 @@ final class CORSPolicyTests: XCTestCase {
         // Credentials allowed through an expression of strings or a named value (audit V87).
         let expressed = #"<set-header name="Access-Control-Allow-Credentials" exists-action="override"><value>@(&quot;true&quot;)</value></set-header>"#
         let named = #"<set-header name="Access-Control-Allow-Credentials" exists-action="override"><value>{{acac}}</value></set-header>"#
+        // The origin copied through a variable (audit V87).
+        let kept = #"<set-header name="Access-Control-Allow-Origin" exists-action="override"><value>@((string)context.Variables["origin"])</value></set-header>"#
+        let keeping = #"<set-variable name="origin" value="@(context.Request.Headers.GetValueOrDefault(&quot;Origin&quot;, &quot;&quot;))" />"#
         let routes = Self.listRoute + route("copied", copy + credentials) + route("tested", tested + credentials) + route("uncredentialed", copy)
             + route("expressed", copy + expressed) + route("named", copy + named)
+            + route("kept", kept + credentials).replacingOccurrences(of: "<inbound><base /></inbound>", with: "<inbound><base />\(keeping)</inbound>")
             + """
 
               - id: sandboxed
@@ -278,9 +282,9 @@ final class CORSPolicyTests: XCTestCase {
         try (try String(contentsOf: gateway, encoding: .utf8) + "namedValues:\n  acac: 'true'\n").write(to: gateway, atomically: true, encoding: .utf8)
         let result = try lint()
         let findings = result.stdout.split(separator: "\n").filter { $0.hasSuffix("[CO004]") }
-        XCTAssertEqual(findings.count, 6, result.stdout)
+        XCTAssertEqual(findings.count, 7, result.stdout)
         XCTAssertTrue(result.stdout.contains("origin 'http://127.evil.example' is given credentialed answers"), result.stdout)
-        for id in ["expressed", "named"] {
+        for id in ["expressed", "named", "kept"] {
             XCTAssertTrue(result.stdout.contains("raw 'set-header' of route 'orders/\(id)' copies the request into 'Access-Control-Allow-Origin'"), result.stdout)
         }
         XCTAssertTrue(
