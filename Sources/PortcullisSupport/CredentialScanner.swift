@@ -508,7 +508,32 @@ public enum CredentialScanner {
         for index in bytes.indices where mayStartCredential(bytes, at: index) {
             if startsCredential(bytes, at: index) { return true }
         }
-        return holdsAnEntraClientSecret(bytes)
+        return holdsAnEntraClientSecret(bytes) || holdsAnEncodedQuery(bytes)
+    }
+
+    /// A URL passed percent-encoded as a query parameter's value (a proxy's or a
+    /// redirect's target, `?target=https%3A%2F%2F…%3Fsig%3D…`) writes its own query's `=`
+    /// as `%3D`: such a text is read decoded too (audit V89: a SAS `sig` and an AWS
+    /// signature so passed were published), its escapes of what structures a URL put back.
+    /// `memchr` finds a `%` first: most texts have none.
+    private static func holdsAnEncodedQuery(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 8, let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "%")), bytes.count) != nil else { return false }
+        var decoded: [UInt8] = []
+        var encodesAnEquals = false
+        var index = 0
+        while index < bytes.count {
+            // Only what structures a URL is decoded: an escaped letter starts no word here,
+            // as it does not in the text (``afterPercentEscape(_:percent:)``).
+            if let byte = percentDecoded(bytes, at: index), !isAlphanumeric(byte) {
+                encodesAnEquals = encodesAnEquals || byte == UInt8(ascii: "=")
+                decoded.append(byte)
+                index += 3
+            } else {
+                decoded.append(bytes[index])
+                index += 1
+            }
+        }
+        return encodesAnEquals && decoded.withUnsafeBufferPointer { scan($0) }
     }
 
     /// ``entraClientSecret(_:tilde:)`` around each `~` of `bytes`, found by `memchr`: a byte
@@ -553,7 +578,7 @@ public enum CredentialScanner {
     private static func startsCredential(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         switch bytes[index] {
         case UInt8(ascii: "="): assignment(bytes, equals: index)
-        case UInt8(ascii: ":"): jsonMember(bytes, colon: index)
+        case UInt8(ascii: ":"): jsonMember(bytes, colon: index) || headerLine(bytes, colon: index)
         case UInt8(ascii: "@"): userinfo(bytes, at: index) || teamsWebhook(bytes, at: index)
         case UInt8(ascii: "-"): privateKey(bytes, at: index)
         case UInt8(ascii: "%"): afterPercentEscape(bytes, percent: index)
@@ -748,6 +773,31 @@ public enum CredentialScanner {
         // A member is judged as a YAML key's value is (`"credentials": "same-origin"` is
         // fetch's mode, `"signing": "enabled-always"` a switch).
         return isAskedFor(String(decoding: UnsafeBufferPointer(rebasing: bytes[value..<valueEnd]), as: UTF8.self), by: key)
+    }
+
+    /// `NAME: VALUE` as a header is written on a request's line or in a command (`curl -H
+    /// 'X-Vault-Token: …'`), around the `:` at `colon`: NAME names a credential and starts
+    /// the text or a word, VALUE, unquoted, could be a password (``looksLikeAPassword(_:)``)
+    /// and is what such a name holds (audit V89: a vault's token so written in a body was
+    /// published). Told by the byte before the colon first: a URL's scheme and a time's
+    /// hours end no credential's name.
+    private static func headerLine(_ bytes: UnsafeBufferPointer<UInt8>, colon: Int) -> Bool {
+        guard colon > 1, isKeyByte(bytes[colon - 1]) else { return false }
+        var keyStart = colon
+        while keyStart > 0, colon - keyStart < 64, isKeyByte(bytes[keyStart - 1]) { keyStart -= 1 }
+        guard keyStart == 0 || " \t\r\n\"'".utf8.contains(bytes[keyStart - 1]) else { return false }
+        let key = reading(bytes, keyStart..<colon)
+        guard key.named else { return false }
+        var value = colon + 1
+        while value < bytes.count, bytes[value] == 0x20 || bytes[value] == 0x09 { value += 1 }
+        if key.isAuthorization {
+            let scheme = run(bytes, from: value) { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+            if scheme > 0, value + scheme < bytes.count, bytes[value + scheme] == 0x20 { value += scheme + 1 }
+        }
+        let length = run(bytes, from: value) { $0 > 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") }
+        guard length >= minimumQuerySecret, isWrittenOut(bytes, value..<(value + length)) else { return false }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[value..<(value + length)]), as: UTF8.self)
+        return looksLikeAPassword(text) && isAskedFor(text, by: key)
     }
 
     /// Whether `bytes[key]` is one of ``queryKeys``, in any case.

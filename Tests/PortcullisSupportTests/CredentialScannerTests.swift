@@ -121,6 +121,28 @@ final class CredentialScannerTests: XCTestCase {
         }
     }
 
+    /// A credential's header written as on a request's line or in a command, and a signed
+    /// URL passed percent-encoded as a query's value (audit V89); prose under such a name,
+    /// and an encoded query of ordinary parameters, are none.
+    func testAHeaderLineAndAnEncodedSignedURL() {
+        for text in [
+            "curl -H 'X-Vault-Token: Zq7wLmB4nXc2Rt8vQ1Zq7wLmB9' https://vault.example.com/v1/secret",
+            "X-Api-Key: 8f14e45fceea167a5a36dedd4bea2543",
+            "Authorization: Basic dXNlcjpwYXNzd29yZDEyMzQ1",
+            "/proxy?target=https%3A%2F%2Facct.blob.core.windows.net%2Fc%2Fo%3Fsv%3D2022-11-02%26sig%3DQ2xpZW50U2VjcmV0MTIzNDU2Nzg5MGFiY2RlZg%253D",
+            "/proxy?target=https%3A%2F%2Fb.s3.amazonaws.com%2Fo%3FX-Amz-Signature%3D247a2aa45f169edf247a2aa45f169edf247a2aa45f169edf247a2aa45f169edf",
+        ] {
+            XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
+        }
+        for text in [
+            "Access token: required for every call", "api-key: your-subscription-key", "Refresh token: valid for 90 days",
+            "starts at 12:30:45 every day", "see https://example.com:8443/docs",
+            "/login?returnUrl=https%3A%2F%2Fshop.example.com%2Forders%3Fpage%3D2%26sort%3Ddate",
+        ] {
+            XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
+        }
+    }
+
     /// A header named `X-Key` holds a key in a generated key's shape (audit V93), as
     /// `X-Api-Key` does; a key of a tenant, a partition or a cache is an identifier, and so
     /// is `key` alone (a cache's, a limit's: `key="catalog-v2-2024-summary"`).
@@ -184,7 +206,7 @@ final class CredentialScannerTests: XCTestCase {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }
         for text in [
-            "x" + key, key + "X", "apikey: " + String(key.dropLast()), "SG.orders.api.contoso.example.com.westeurope.production.2024.release",
+            "x" + key, key + "X", "mail with " + String(key.dropLast()), "SG.orders.api.contoso.example.com.westeurope.production.2024.release",
             "Region SG.Singapore serves the orders API", "SG.1 and SG.2 are the gateway's regions",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
