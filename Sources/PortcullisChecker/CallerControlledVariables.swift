@@ -288,12 +288,15 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// or picks (``chooses(_:)``). `diff` weighs a check under such a condition as one the
     /// caller may skip (audit V88: a variable set from a header in another policy, and a
     /// header kept where it was replaced, passed as "other").
-    public func picksTheCondition(_ code: String, replaced: (CredentialPlace) -> Bool) -> Bool {
+    /// Read on the requests of the API at `api` (nil: of any API): a variable lives for
+    /// one request, so another API's setter decides nothing here (audit V94).
+    public func picksTheCondition(_ code: String, in api: Int?, replaced: (CredentialPlace) -> Bool) -> Bool {
         ExpressionFlow.reads(of: code).contains { source in
             switch source {
             case .requestHeader(let name): !replaced(.header(name.lowercased()))
             case .requestQuery(let name): !replaced(.query(name.lowercased()))
-            default: chooses(source)
+            case .variable, .allVariables: chosen.read(by: source, in: api)
+            default: source.isCallerWritten
             }
         }
     }

@@ -93,8 +93,8 @@ final class RawEnforcement: Sendable {
         private static let methodSetters: Set<String> = ["set-method"]
         private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
         /// Statements that send what they are given to another service: a request, a Dapr
-        /// topic's message, a Dapr output binding's call.
-        private static let contentSenders = requestSenders.union(["invoke-dapr-binding", "publish-to-dapr"])
+        /// topic's message, a Dapr output binding's call, a Service Bus message.
+        private static let contentSenders = requestSenders.union(["invoke-dapr-binding", "publish-to-dapr", "send-service-bus-message"])
         private static let callers = contentSenders.union(["forward-request"])
         private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter", "rewrite-uri"]
 
@@ -2339,9 +2339,9 @@ extension PolicyXMLElement {
         return ExpressionFlow.isAtLeastOne(count.resolved) || ExpressionFlow.possibleValues(of: count.resolved).allSatisfy { atLeastOne($0.code) }
     }
 
-    /// A count written as a whole number, or numbers computed (``ExpressionFlow/integerValue(of:)``).
+    /// A count written as a whole number, or numbers computed (``ExpressionExtent/integerValue(of:)``).
     private static func writtenCount(_ written: String) -> Int? {
-        ExpressionFlow.integerValue(of: written)
+        ExpressionExtent.integerValue(of: written)
     }
 
     /// Whether an expression reads what the caller writes: a header, the URL and its

@@ -27,7 +27,7 @@ extension RawScope {
         guard let written = limit.attribute(attribute), written.value.isExpression, let code = values.resolved(written.value.resolved) else { return nil }
         let numbers = ExpressionFlow.possibleValues(of: code).map { value in
             // `@(100)`, `@((100))`, `@(60 * 60)`: numbers written out alone, or computed.
-            value.code.trimmingWhitespace.hasPrefix("@") ? ExpressionFlow.integerValue(of: value.code) : nil
+            value.code.trimmingWhitespace.hasPrefix("@") ? ExpressionExtent.integerValue(of: value.code) : nil
         }
         guard let first = numbers.first(where: { $0 != nil }) ?? nil else { return nil }
         let text = numbers.count == 1 ? String(first) : written.value.written
@@ -69,7 +69,7 @@ extension RawScope {
                 var end = index + 1
                 while end < text.count, text[end] != UInt8(ascii: ":"), text[end] != UInt8(ascii: ")"), text[end] != UInt8(ascii: "?") { end += 1 }
                 if end == text.count || text[end] != UInt8(ascii: "?"),
-                    ExpressionFlow.integerLiteral(String(decoding: text[(index + 1)..<end], as: UTF8.self)) != nil
+                    ExpressionExtent.integerLiteral(String(decoding: text[(index + 1)..<end], as: UTF8.self)) != nil
                 {
                     shape += [byte, UInt8(ascii: "#")]
                     index = end

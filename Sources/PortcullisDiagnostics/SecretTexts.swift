@@ -19,8 +19,8 @@ public struct SecretTexts: Sendable {
     /// silenced secrets lint in 220 s: audit V62).
     private let byPrefix: [String: [[Unicode.Scalar]]]
     /// How far apart two quotes that are not next to each other are tried: a text that
-    /// holds a quote itself, each of its scalars in up to four bytes, with what sets them
-    /// off. A part between the next two quotes is always tried.
+    /// holds a quote itself, each of its scalars in up to ten bytes (escaped), with what
+    /// sets them off. A part between the next two quotes is always tried.
     private let longestShown: Int
 
     /// Texts shorter than this, in letters and digits, are not hidden: they would hide
@@ -64,8 +64,9 @@ public struct SecretTexts: Sendable {
         }
         self.texts = texts.sorted()
         // By the whole text, what sets its letters apart too (audit V89: a secret of eight
-        // letters among sixty `!`s was shown).
-        longestShown = 4 * longest + 16
+        // letters among sixty `!`s was shown), each scalar as a message may escape it
+        // (`\u{200e}`, up to ten bytes; audit V95).
+        longestShown = 10 * longest + 16
         var byPrefix: [String: [[Unicode.Scalar]]] = [:]
         for text in self.texts where text.unicodeScalars.count >= Self.shortestPrefix {
             let scalars = Array(text.unicodeScalars)

@@ -39,6 +39,101 @@ public enum ExpressionExtent {
         return text
     }
 
+    /// The value of a whole number written out in C# (`42`, `-1`, `1_000`, `0x1F`, `0b10`,
+    /// `10u`, `7L`), as large as `Int` holds where it holds more digits; nil for anything
+    /// else (`_1` is a name).
+    public static func integerLiteral(_ written: String) -> Int? {
+        var text = Substring(written.trimmingWhitespace)
+        let negative = text.hasPrefix("-")
+        if negative || text.hasPrefix("+") { text = text.dropFirst() }
+        guard text.first?.isASCII == true, text.first?.isNumber == true, text.last != "_" else { return nil }
+        var digits = text.filter { $0 != "_" }.lowercased()
+        while digits.hasSuffix("u") || digits.hasSuffix("l") { digits.removeLast() }
+        var radix = 10
+        if digits.hasPrefix("0x") || digits.hasPrefix("0b") {
+            radix = digits.hasPrefix("0x") ? 16 : 2
+            digits.removeFirst(2)
+        }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.hexDigitValue.map { $0 < radix } == true }) else { return nil }
+        let value = Int(digits, radix: radix) ?? Int.max
+        return negative ? -value : value
+    }
+
+    /// The value of `code` (`@` before it or not) when it is whole numbers written out
+    /// (``integerLiteral(_:)``) joined by `+`, `-`, `*`, `/` and `%`, in brackets or not:
+    /// `@(60 * 60)`, `@(1-1)` (audit V88: a window of `@(1-1)` seconds passed RL002). Nil for
+    /// anything else, a division by zero, or a result past `Int`'s range. Comments are
+    /// none (audit V96).
+    public static func integerValue(of code: String) -> Int? {
+        var text = Array(withoutComments(code).utf8.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })[...]
+        if text.first == UInt8(ascii: "@") { text = text.dropFirst() }
+        func take(_ byte: Character) -> Bool {
+            guard text.first == byte.asciiValue else { return false }
+            text = text.dropFirst()
+            return true
+        }
+        func term() -> Int? {
+            if take("-") { return term().flatMap { $0 == .min ? nil : -$0 } }
+            if take("+") { return term() }
+            if take("(") {
+                guard let value = sum(), take(")") else { return nil }
+                return value
+            }
+            let word = text.prefix { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F }
+            text = text.dropFirst(word.count)
+            return word.isEmpty ? nil : integerLiteral(String(decoding: word, as: UTF8.self))
+        }
+        func product() -> Int? {
+            guard var value = term() else { return nil }
+            while let operation = text.first, operation == UInt8(ascii: "*") || operation == UInt8(ascii: "/") || operation == UInt8(ascii: "%") {
+                text = text.dropFirst()
+                guard let right = term() else { return nil }
+                if operation == UInt8(ascii: "*") {
+                    let (result, overflow) = value.multipliedReportingOverflow(by: right)
+                    guard !overflow else { return nil }
+                    value = result
+                } else {
+                    guard right != 0, !(value == .min && right == -1) else { return nil }
+                    value = operation == UInt8(ascii: "/") ? value / right : value % right
+                }
+            }
+            return value
+        }
+        func sum() -> Int? {
+            guard var value = product() else { return nil }
+            while let operation = text.first, operation == UInt8(ascii: "+") || operation == UInt8(ascii: "-") {
+                text = text.dropFirst()
+                guard let right = product() else { return nil }
+                let (result, overflow) = operation == UInt8(ascii: "+") ? value.addingReportingOverflow(right) : value.subtractingReportingOverflow(right)
+                guard !overflow else { return nil }
+                value = result
+            }
+            return value
+        }
+        guard let value = sum(), text.isEmpty else { return nil }
+        return value
+    }
+
+    /// `code` without its comments (`/* … */`, `// …` to the line's end); one unended
+    /// runs to the end. Code of numbers holds no string in which they would be text.
+    private static func withoutComments(_ code: String) -> String {
+        guard code.utf8.contains(UInt8(ascii: "/")) else { return code }
+        var bytes = code.utf8[...]
+        var kept: [UInt8] = []
+        while let byte = bytes.first {
+            if bytes.starts(with: "/*".utf8) {
+                bytes = bytes.dropFirst(2).firstRange(of: "*/".utf8).map { bytes[$0.upperBound...] } ?? bytes[bytes.endIndex...]
+                kept.append(0x20)
+            } else if bytes.starts(with: "//".utf8) {
+                bytes = bytes.drop { $0 != 0x0A && $0 != 0x0D }
+            } else {
+                kept.append(byte)
+                bytes = bytes.dropFirst()
+            }
+        }
+        return String(decoding: kept, as: UTF8.self)
+    }
+
     /// The text an expression's value always starts with, when its code starts with string
     /// literals joined by `+` (`@("http://" + host)`, `$"http://{host}"`): the scheme of a URL
     /// it makes, say. Nil when the code starts otherwise.

@@ -501,14 +501,16 @@ public enum CredentialScanner {
         return (index + 1)..<bytes.count
     }
 
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// `decoding`: whether a percent-encoded query is read decoded too
+    /// (``holdsAnEncodedQuery(_:)``), which reads each of its decodings without it.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, decoding: Bool = true) -> Bool {
         // The loop looks at each byte once, through a bit mask; only the few bytes that may
         // start a credential are looked at closely, out of line, so that the loop carries
         // nothing but its index.
         for index in bytes.indices where mayStartCredential(bytes, at: index) {
             if startsCredential(bytes, at: index) { return true }
         }
-        return holdsAnEntraClientSecret(bytes) || holdsAnEncodedQuery(bytes)
+        return holdsAnEntraClientSecret(bytes) || decoding && holdsAnEncodedQuery(bytes)
     }
 
     /// A URL passed percent-encoded as a query parameter's value (a proxy's or a
@@ -516,24 +518,33 @@ public enum CredentialScanner {
     /// as `%3D`: such a text is read decoded too (audit V89: a SAS `sig` and an AWS
     /// signature so passed were published), its escapes of what structures a URL put back.
     /// `memchr` finds a `%` first: most texts have none.
+    /// Encoded twice or three times too (`%253D`), each decoding read once: one decoding
+    /// read by decoding it again kept every level's copy (audit V95: 800 levels took 18 s).
     private static func holdsAnEncodedQuery(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 8, let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "%")), bytes.count) != nil else { return false }
-        var decoded: [UInt8] = []
-        var encodesAnEquals = false
-        var index = 0
-        while index < bytes.count {
-            // Only what structures a URL is decoded: an escaped letter starts no word here,
-            // as it does not in the text (``afterPercentEscape(_:percent:)``).
-            if let byte = percentDecoded(bytes, at: index), !isAlphanumeric(byte) {
-                encodesAnEquals = encodesAnEquals || byte == UInt8(ascii: "=")
-                decoded.append(byte)
-                index += 3
-            } else {
-                decoded.append(bytes[index])
-                index += 1
+        var text = Array(bytes)
+        for _ in 0..<3 {
+            var decoded: [UInt8] = []
+            decoded.reserveCapacity(text.count)
+            var decodedAny = false
+            var index = 0
+            while index < text.count {
+                // Only what structures a URL is decoded: an escaped letter starts no word
+                // here, as it does not in the text (``afterPercentEscape(_:percent:)``).
+                if let byte = text.withUnsafeBufferPointer({ percentDecoded($0, at: index) }), !isAlphanumeric(byte) {
+                    decodedAny = true
+                    decoded.append(byte)
+                    index += 3
+                } else {
+                    decoded.append(text[index])
+                    index += 1
+                }
             }
+            guard decodedAny else { return false }
+            if decoded.contains(UInt8(ascii: "=")), decoded.withUnsafeBufferPointer({ scan($0, decoding: false) }) { return true }
+            text = decoded
         }
-        return encodesAnEquals && decoded.withUnsafeBufferPointer { scan($0) }
+        return false
     }
 
     /// ``entraClientSecret(_:tilde:)`` around each `~` of `bytes`, found by `memchr`: a byte
@@ -581,7 +592,7 @@ public enum CredentialScanner {
         case UInt8(ascii: ":"): jsonMember(bytes, colon: index) || headerLine(bytes, colon: index)
         case UInt8(ascii: "@"): userinfo(bytes, at: index) || teamsWebhook(bytes, at: index)
         case UInt8(ascii: "-"): privateKey(bytes, at: index)
-        case UInt8(ascii: "%"): afterPercentEscape(bytes, percent: index)
+        case UInt8(ascii: "%"): afterPercentEscape(bytes, percent: index) || teamsWebhook(bytes, at: index)
         case UInt8(ascii: "e"): jwt(bytes, at: index)
         case UInt8(ascii: "g"): gitHubToken(bytes, at: index) || gitLabToken(bytes, at: index)
         case UInt8(ascii: "s"): stripeKey(bytes, at: index) || openAIKey(bytes, at: index) || slackWebhook(bytes, host: index)
@@ -785,7 +796,9 @@ public enum CredentialScanner {
         guard colon > 1, isKeyByte(bytes[colon - 1]) else { return false }
         var keyStart = colon
         while keyStart > 0, colon - keyStart < 64, isKeyByte(bytes[keyStart - 1]) { keyStart -= 1 }
-        guard keyStart == 0 || " \t\r\n\"'".utf8.contains(bytes[keyStart - 1]) else { return false }
+        // After a space, a quote, a bracket, a list's or an option's mark, or an escape
+        // written out (`…\r\nX-Vault-Token:` in a C# string, read as part of the name).
+        guard keyStart == 0 || " \t\r\n\"'`({[,;=\\".utf8.contains(bytes[keyStart - 1]) else { return false }
         let key = reading(bytes, keyStart..<colon)
         guard key.named else { return false }
         var value = colon + 1
@@ -794,7 +807,9 @@ public enum CredentialScanner {
             let scheme = run(bytes, from: value) { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
             if scheme > 0, value + scheme < bytes.count, bytes[value + scheme] == 0x20 { value += scheme + 1 }
         }
-        let length = run(bytes, from: value) { $0 > 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") }
+        // A value in quotes is read inside them.
+        if value < bytes.count, bytes[value] == UInt8(ascii: "\"") || bytes[value] == UInt8(ascii: "'") { value += 1 }
+        let length = run(bytes, from: value) { $0 > 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "`") }
         guard length >= minimumQuerySecret, isWrittenOut(bytes, value..<(value + length)) else { return false }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[value..<(value + length)]), as: UTF8.self)
         return looksLikeAPassword(text) && isAskedFor(text, by: key)
@@ -1187,17 +1202,21 @@ public enum CredentialScanner {
         return true
     }
 
-    /// A Microsoft Teams (Office 365 connector) incoming webhook's URL, found at the `@`
-    /// between the team's and the tenant's ids in its path
-    /// (`…/webhookb2/GROUP@TENANT/IncomingWebhook/KEY/…`), its `/`s written out,
-    /// URL-encoded or JSON-escaped: whoever has it posts to the channel (audit V90: one
-    /// was published in clear as a named value).
+    /// A Microsoft Teams (Office 365 connector) webhook's URL, found at the `@`, written out
+    /// or URL-encoded (`%40`), between the team's and the tenant's ids in its path
+    /// (`…/webhookb2/GROUP@TENANT/IncomingWebhook/KEY/…`, or another connector's name for
+    /// `IncomingWebhook`), its `/`s written out, URL-encoded or JSON-escaped: whoever has
+    /// it posts to the channel (audit V90: one was published in clear as a named value;
+    /// V95: encoded, or another connector's).
     private static func teamsWebhook(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        guard index >= 36, isGUID(bytes, at: index - 36), isGUID(bytes, at: index + 1) else { return false }
-        var next = index + 37
-        guard slash(bytes, &next), starts(bytes, at: next, with: "incomingwebhook", ignoringCase: true) else { return false }
-        next += 15
-        return slash(bytes, &next) && run(bytes, from: next, isAlphanumeric) >= 16
+        let width = bytes[index] == UInt8(ascii: "@") ? 1 : 3
+        guard width == 1 || percentDecoded(bytes, at: index) == UInt8(ascii: "@") else { return false }
+        guard index >= 36, isGUID(bytes, at: index - 36), isGUID(bytes, at: index + width) else { return false }
+        var next = index + width + 36
+        guard slash(bytes, &next) else { return false }
+        let connector = run(bytes, from: next, isAlphanumeric)
+        next += connector
+        return connector >= 3 && slash(bytes, &next) && run(bytes, from: next, isAlphanumeric) >= 16
     }
 
     /// Whether a GUID, written with its dashes, starts at `index`.

@@ -174,6 +174,25 @@ final class RawPolicyDiffTests: XCTestCase {
         try gate("base", "tagged", widens: false)
     }
 
+    /// A raw limit's numbers computed from numbers written out are read as lint reads them
+    /// (audit V96: a budget raised a thousandfold so written was "other"; so was a window
+    /// shortened).
+    func testALimitsComputedNumbersAreCompared() throws {
+        for (side, calls, period) in [("base", "@(100)", "@(5 * 60)"), ("raised", "@(100 * 1000)", "@(5 * 60)"), ("shortened", "@(100)", "@(60 / 60)")] {
+            let limit = #"<rate-limit-by-key calls="\#(calls)" renewal-period="\#(period)" counter-key="@(context.Subscription.Id)" />"#
+            let example = RuleExample.api(
+                "partner", fields: "rateLimit: none\npolicy: '<policies><inbound><base />\(limit)</inbound></policies>'\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
+            try (RuleExample.baseGateway + "---\n" + example.text).write(to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
+        }
+        for head in ["raised", "shortened"] {
+            let changes = try gate("base", head, widens: true, on: "looser-limit")
+            XCTAssertTrue(changes.contains("looser limit: the raw policy of API 'partner' "), "\(head): \(changes)")
+        }
+        try gate("raised", "base", widens: false, on: "looser-limit")
+    }
+
     /// A strict setting turned off from `1`, which XML Schema reads as `true`, is loosened
     /// as from `true` (audit V91: "other"); `0` to `false` is no change.
     func testAStrictSettingWrittenAsANumberIsReadAsABoolean() throws {
@@ -221,6 +240,9 @@ final class RawPolicyDiffTests: XCTestCase {
             ("replaced", [header, setter("no")], replacing("override"), ""),
             ("kept", [header, setter("no")], replacing("skip"), ""),
             ("tagged", [header, setter("no")], replacing("override") + tag, ""),
+            // Replaced for some requests only, or by another header's value (audit V94).
+            ("branched", [header, setter("no")], #"<choose><when condition="@(context.Request.Method == &quot;POST&quot;)">\#(replacing("override"))</when></choose>"#, ""),
+            ("copied", [header, setter("no")], replacing("override").replacingOccurrences(of: "<value>no</value>", with: "<value>\(fromHeader.replacingOccurrences(of: "X-Skip", with: "X-Mode"))</value>"), ""),
         ] {
             let route = routePolicy.isEmpty ? "" : ", policy: '<policies><inbound><base />\(routePolicy)</inbound></policies>'"
             let example = RuleExample.api(
@@ -233,13 +255,31 @@ final class RawPolicyDiffTests: XCTestCase {
             let changes = try gate("base", head, widens: true)
             XCTAssertTrue(
                 changes.contains(
-                    "privilege increase: the raw policy of fragment 'partner-check' changes the conditions under which 'validate-jwt' checks requests, so it may check fewer through variables set in another policy"
+                    "privilege increase: the raw policy of fragment 'partner-check' lets callers decide whether 'validate-jwt' checks their requests: a condition around it reads what they send through variables set in another policy"
                 ), "\(head): \(changes)")
         }
         let kept = try gate("replaced", "kept", widens: true)
         XCTAssertTrue(
-            kept.contains("privilege increase: the raw policy of API 'partner' changes the conditions under which 'validate-jwt' checks requests, so it may check fewer"), kept)
+            kept.contains(
+                "privilege increase: the raw policy of API 'partner' lets callers decide whether 'validate-jwt' checks their requests: a condition around it reads what they send"),
+            kept)
         try gate("replaced", "tagged", widens: false)
+        try gate("replaced", "branched", widens: true)
+        try gate("replaced", "copied", widens: true)
+        // The other way, the caller no longer decides: no increase (audit V94).
+        try gate("fragment", "base", widens: false)
+        try gate("kept", "replaced", widens: false)
+        // Another API's variable of the same name decides nothing here (audit V94).
+        let other = RuleExample.api(
+            "reports", fields: "policy: '<policies><inbound><base /><set-variable name=\"skip\" value=\"\(fromHeader)\" /></inbound></policies>'\n",
+            routes: "  - {id: list-reports, method: GET, path: /reports, scopes: [orders.read]}\n")
+        let inline = #"<policies><inbound><base /><set-variable name="skip" value="no" /><choose><when condition="@((string)context.Variables.GetValueOrDefault(&quot;skip&quot;, &quot;no&quot;) != &quot;yes&quot;)">\#(Self.partnerCheck())</when></choose></inbound></policies>"#
+        let own = RuleExample.api(
+            "partner", fields: "auth: none\npolicy: '\(inline)'\n",
+            routes: "  - {id: list-orders, method: GET, path: /orders, public: checked by the partner check}\n")
+        try writeSide("alone", "---\n" + own.text, in: directory)
+        try writeSide("beside", "---\n" + own.text + "---\n" + other.text, in: directory)
+        try gate("alone", "beside", widens: false)
     }
 
     /// A `choose` on the method is judged as lint judges it, by the methods of the routes

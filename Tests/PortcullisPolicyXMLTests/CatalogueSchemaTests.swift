@@ -24,7 +24,8 @@ final class CatalogueSchemaTests: XCTestCase {
 
     /// Catalogue statements the schema does not have, and why the catalogue keeps them.
     static let statementsNotInSchema: [String: String] = [
-        "xsl-transform": "the reference lists it (inbound and outbound), the schema does not"
+        "xsl-transform": "the reference lists it (inbound and outbound), the schema does not",
+        "send-service-bus-message": "a preview policy its page lists (inbound, outbound, on-error), the schema does not",
     ]
 
     /// Catalogue attributes the schema does not have, keyed 'element@attribute'.

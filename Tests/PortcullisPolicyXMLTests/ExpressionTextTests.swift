@@ -20,6 +20,16 @@ final class ExpressionTextTests: XCTestCase {
         XCTAssertNil(ExpressionExtent.constantText(in: #"@("orders.read".Substring(0, 6))"#))
     }
 
+    /// Numbers written out, alone or computed, are read as C# computes them (audit V88).
+    func testIntegerValuesOfNumbersWrittenOut() {
+        for (code, value) in [("@(1-1)", 0), ("@(60 * 60)", 3600), ("@((2 + 3) * -(4))", -20), ("7 % 4", 3), ("@(0x10 / 3)", 5), ("@(1_000L)", 1000), ("@(1 /* x */ - 1)", 0), ("@(10 // ten\n)", 10)] {
+            XCTAssertEqual(ExpressionExtent.integerValue(of: code), value, code)
+        }
+        for code in ["@(1 / 0)", "@(a - 1)", "@(1 -)", "@((1)", "@(9223372036854775807 + 1)", "@(\"1\")"] {
+            XCTAssertNil(ExpressionExtent.integerValue(of: code), code)
+        }
+    }
+
     /// The start a value always has: the literals the code starts with, up to the first
     /// code (a name, a method call, an interpolated part).
     func testLeadingTextIsTheLiteralsTheCodeStartsWith() {

@@ -109,6 +109,9 @@ final class CredentialScannerTests: XCTestCase {
             "https://contoso.webhook.office.com/" + path, "https://outlook.office.com/" + path.replacing("webhookb2", with: "webhook"),
             "https%3A%2F%2Fcontoso.webhook.office.com%2F" + path.replacing("/", with: "%2F"),
             #"{"url": "https:\/\/contoso.webhook.office.com\/"# + path.replacing("/", with: #"\/"#) + #""}"#,
+            // Encoded whole, and another connector's (audit V95).
+            "https%3A%2F%2Fcontoso.webhook.office.com%2F" + path.replacing("/", with: "%2F").replacing("@", with: "%40"),
+            "https://contoso.webhook.office.com/" + path.replacing("IncomingWebhook", with: "JenkinsCI"),
         ] {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }
@@ -131,6 +134,11 @@ final class CredentialScannerTests: XCTestCase {
             "Authorization: Basic dXNlcjpwYXNzd29yZDEyMzQ1",
             "/proxy?target=https%3A%2F%2Facct.blob.core.windows.net%2Fc%2Fo%3Fsv%3D2022-11-02%26sig%3DQ2xpZW50U2VjcmV0MTIzNDU2Nzg5MGFiY2RlZg%253D",
             "/proxy?target=https%3A%2F%2Fb.s3.amazonaws.com%2Fo%3FX-Amz-Signature%3D247a2aa45f169edf247a2aa45f169edf247a2aa45f169edf247a2aa45f169edf",
+            // Encoded twice; a header in a code span, in brackets, quoted, after an escape
+            // written out (audit V95).
+            "/proxy?target=https%253A%252F%252Fb.s3.amazonaws.com%252Fo%253FX-Amz-Signature%253D247a2aa45f169edf247a2aa45f169edf247a2aa45f169edf247a2aa45f169edf",
+            "Use `X-Vault-Token: Zq7wLmB4nXc2Rt8vQ1Zq7wLmB9` to read it", "(X-Vault-Token: Zq7wLmB4nXc2Rt8vQ1Zq7wLmB9)",
+            #"X-Vault-Token: "Zq7wLmB4nXc2Rt8vQ1Zq7wLmB9""#, #"GET / HTTP/1.1\r\nX-Vault-Token: Zq7wLmB4nXc2Rt8vQ1Zq7wLmB9"#,
         ] {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }

@@ -122,7 +122,7 @@ enum RawPolicyDiff {
                     if !deciding.isEmpty,
                         Self.setters(in: old.document, fragments: [:], oldValues).mapValues(\.digest)
                             != Self.setters(in: new.document, fragments: [:], newValues).mapValues(\.digest)
-                            || Self.placesReplaced(in: old.document, oldValues) != Self.placesReplaced(in: new.document, newValues)
+                            || Self.replacements(in: old.document, oldValues) != Self.replacements(in: new.document, newValues)
                     {
                         expanded.formUnion(deciding)
                     }
@@ -303,6 +303,18 @@ enum RawPolicyDiff {
                             category: weight.removed, subject: subject,
                             message: "the raw policy of \(key) changes the conditions under which '\(name)' \(does) requests, so it may \(does == "counts" ? "count" : "check") fewer\(throughValues)",
                             place: head.location(changed.range)))
+                    } else if conditionally == 0,
+                        case let picked = { (counts: [String: [Found]]) in (counts[Self.conditional(name)] ?? []).filter(\.pickedByTheCaller) },
+                        picked(newCounts).count > picked(oldCounts).count, let chosen = picked(newCounts).last
+                    {
+                        // One the caller may now skip: the same conditions, read otherwise
+                        // (audit V88: a variable set from a header in another policy; a header
+                        // no longer replaced). One it no longer decides is no increase (V94).
+                        weighed = true
+                        changes.append(AccessChange(
+                            category: weight.removed, subject: subject,
+                            message: "the raw policy of \(key) lets callers decide whether '\(name)' \(does) their requests: a condition around it reads what they send\(throughValues)",
+                            place: head.location(chosen.range)))
                     }
                     // One for some requests loosened in place, as one for every request is.
                     if conditionally == 0,
@@ -711,20 +723,26 @@ enum RawPolicyDiff {
             guard condition.isExpression || condition.written.holds("{{") else { return false }
             let code = values.value(condition.resolved)
             return PolicyText.isExpression(code)
-                && callerControlled.picksTheCondition(code) { place in Self.SetPlaces.names([place]).contains { Self.SetPlaces.holds(placesReplaced, $0) } }
+                && callerControlled.picksTheCondition(code, in: api) { place in Self.SetPlaces.names([place]).contains { Self.SetPlaces.holds(placesReplaced, $0) } }
         }
         // `conditions`: what decides whether `elements` run, the `when`s around them
         // folded into one value (``Found/conditions``), in time linear in the branches.
+        // `picked`: whether the caller may decide one of those `when`s (``callerPicks(_:)``).
         func add(
             _ elements: [PolicyXMLElement], of source: PolicyXMLDocument, shownAt include: PolicyXMLElement?, underCondition: Bool, filedAsOne: Set<Int> = [],
-            conditions: Int = 0
+            conditions: Int = 0, picked: Bool = false
         ) {
             for element in elements {
                 var key = element.name
                 if filedAsOne.contains(element.span.lowerBound) { continue }
                 if inAnotherMessage == 0 {
                     placesSet.formUnion(placesWritten(by: element))
-                    placesReplaced.formUnion(Self.SetPlaces.names(element.placesSet(.replaced, resolving: values.resolved)))
+                    // Replaced for every request, by a value the caller does not write (audit
+                    // V94: one set in a branch, or to another header's value, was taken for
+                    // the gateway's).
+                    if !underCondition, !element.writesWhatTheCallerChooses(values, callerControlled) {
+                        placesReplaced.formUnion(Self.SetPlaces.names(element.placesSet(.replaced, resolving: values.resolved)))
+                    }
                 }
                 if checks.contains(element.name) || limits.contains(element.name) {
                     if !decides(element) {
@@ -733,14 +751,15 @@ enum RawPolicyDiff {
                         key = conditional(element.name)
                     }
                 }
-                found[key, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document, conditions: conditions))
+                found[key, default: []].append(
+                    Found(element: element, source: source, shown: include ?? element, in: document, conditions: conditions, pickedByTheCaller: picked))
                 if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
                     // Inside an expanded fragment every include is read; in the document,
                     // those included alike on both sides are not.
                     guard include != nil || expanding.contains(Include(id: id, underCondition: underCondition)),
                         let fragment = fragments[id], included.insert(id).inserted
                     else { continue }
-                    add(fragment.rootElements, of: fragment, shownAt: include ?? element, underCondition: underCondition, conditions: conditions)
+                    add(fragment.rootElements, of: fragment, shownAt: include ?? element, underCondition: underCondition, conditions: conditions, picked: picked)
                 } else if element.name == "choose" {
                     let branches = Branches(element, methods)
                     var filedAsOne = Set<Int>()
@@ -783,22 +802,24 @@ enum RawPolicyDiff {
                     // before it do; an `otherwise` where none do.
                     var earlier = Hasher()
                     earlier.combine(conditions)
+                    var pickedBefore = false
                     for branch in element.elements {
                         let everyRequest = branches.oneIsTaken && branches.mayBeTaken.count == 1 && branches.mayBeTaken[0].span == branch.span
                         let condition = branch.attribute("condition").map { decidingForm(of: $0.value) } ?? 0
-                        let picked = branch.attribute("condition").map { callerPicks($0.value) } ?? false
+                        // A branch the caller may pick, as it picks one before it.
+                        pickedBefore = pickedBefore || branch.attribute("condition").map { callerPicks($0.value) } == true
                         var own = earlier
                         own.combine(branch.name)
                         own.combine(condition)
-                        own.combine(picked)
                         earlier.combine(condition)
-                        earlier.combine(picked)
-                        add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !everyRequest, filedAsOne: filedAsOne, conditions: own.finalize())
+                        add(
+                            branch.elements, of: source, shownAt: include, underCondition: underCondition || !everyRequest, filedAsOne: filedAsOne,
+                            conditions: own.finalize(), picked: picked || pickedBefore)
                     }
                 } else {
                     let another = Self.otherMessages.contains(element.name)
                     if another { inAnotherMessage += 1 }
-                    add(element.elements, of: source, shownAt: include, underCondition: underCondition, conditions: conditions)
+                    add(element.elements, of: source, shownAt: include, underCondition: underCondition, conditions: conditions, picked: picked)
                     if another { inAnotherMessage -= 1 }
                 }
             }
@@ -1691,9 +1712,16 @@ enum RawPolicyDiff {
     /// statement's own, as is a `limit-concurrency`'s `max-count`). A measure not written is
     /// absent; one not known here (an expression, a named value not known) is nil.
     private static func budgets(of limit: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> [String: Budget] {
+        // Written out, or computed from numbers written out (`@(100 * 1000)`), as lint reads
+        // them (audit V96: a budget raised a thousandfold so written was "other").
         func number(_ attribute: String, of element: PolicyXMLElement) -> Int?? {
             guard let written = element.attribute(attribute)?.value else { return .none }
-            guard case .text(let text) = written, let number = Int(values.value(text).trimmingWhitespace), number >= 0 else { return .some(nil) }
+            let number =
+                switch written {
+                case .text(let text): Int(values.value(text).trimmingWhitespace)
+                case .expression: ExpressionExtent.integerValue(of: values.value(written.resolved))
+                }
+            guard let number, number >= 0 else { return .some(nil) }
             return .some(number)
         }
         func budget(of element: PolicyXMLElement) -> Budget {
@@ -1763,6 +1791,8 @@ enum RawPolicyDiff {
         /// those before its branch, folded into one value (0 for none), comparable within
         /// a run.
         var conditions = 0
+        /// Whether the caller may decide one of those conditions (``CallerControlledVariables/picksTheCondition(_:in:replaced:)``).
+        var pickedByTheCaller = false
 
         var range: SourceRange { self.in.range(shown.nameSpan) }
 
@@ -2029,11 +2059,24 @@ enum RawPolicyDiff {
         }
     }
 
-    /// The request's places the statements of `document` replace, whatever the caller sent.
-    private static func placesReplaced(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution) -> Set<String> {
-        document.elements(named: ["set-header", "set-query-parameter", "rewrite-uri"]).reduce(into: []) { places, setter in
-            places.formUnion(SetPlaces.names(setter.placesSet(.replaced, resolving: values.resolved)))
+    /// The request's places the statements of `document` replace, whatever the caller sent,
+    /// and the fragments it includes, in the order they run, each replacement with its
+    /// value and whether a `when` decides it: where that changes, a fragment's conditions
+    /// may read what the caller sent in the place of the gateway's value (audit V94: a
+    /// replacement moved after the include, or into a branch, passed).
+    private static func replacements(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution) -> [String] {
+        var found: [String] = []
+        func walk(_ element: PolicyXMLElement, underCondition: Bool) {
+            if otherMessages.contains(element.name) { return }
+            if element.name == "include-fragment" {
+                found.append("include " + PolicyXMLCanonical.form(of: element))
+            } else if case let places = element.placesSet(.replaced, resolving: values.resolved), !places.isEmpty {
+                found.append((underCondition ? "? " : "") + PolicyXMLCanonical.form(of: element))
+            }
+            for child in element.elements { walk(child, underCondition: underCondition || element.name == "choose") }
         }
+        walk(document.root, underCondition: false)
+        return found
     }
 
     /// The request's places the checks of `document` read (``PolicyXMLElement/placesChecked(_:_:)``).
@@ -2072,6 +2115,18 @@ extension PolicyXMLElement {
         guard given.isExpression else { return ([], []) }
         let read = callerControlled.tokenReads(of: values.value(given.resolved))
         return (Self.named(read.places), read.variables)
+    }
+
+    /// Whether a `set-header` or `set-query-parameter` gives a value the caller writes or
+    /// picks (another header's, say), named values put in: what it replaces is the
+    /// caller's still.
+    fileprivate func writesWhatTheCallerChooses(_ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables) -> Bool {
+        guard name == "set-header" || name == "set-query-parameter" else { return false }
+        return elements.contains { value in
+            guard value.name == "value", let text = value.textValue else { return false }
+            let code = values.value(text.resolved)
+            return PolicyText.isExpression(code) && callerControlled.choosesTheValue(of: code)
+        }
     }
 
     /// The headers and query parameters among `places` read by name, or by a name not

@@ -13,6 +13,11 @@ extension PolicyCatalogue {
         StatementSpec(.policy("publish-to-dapr", required: ["topic"], optional: [
             "pubsub-name", "template", "response-variable-name", "timeout", "ignore-error", "content-type",
         ], .freeForm), in: [.inbound]),
+        // A message to a Service Bus queue or topic (preview; its page, not the schema).
+        StatementSpec(.policy("send-service-bus-message", optional: ["queue-name", "topic-name", "namespace", "client-id"], .elements([
+            ElementSpec("message-properties", .elements([ElementSpec("message-property", required: ["name"], .text)])),
+            ElementSpec("payload", .text),
+        ])), in: [.inbound, .outbound, .onError]),
         // Its page lists 'content-type', which the schema does not have.
         StatementSpec(.policy("invoke-dapr-binding", required: ["name"], optional: [
             "operation", "template", "response-variable-name", "timeout", "ignore-error", "content-type",

@@ -1889,7 +1889,7 @@ enum ExpressionFlow {
                 // Of a hash's text, sixteen characters or more written out still tell callers
                 // apart (a 96-bit prefix of a digest: the fourth audit); fewer, or a computed
                 // length, may not.
-                if let length = argument(1, named: "length", text, arguments, structure), (integerLiteral(String(decoding: length, as: UTF8.self)) ?? 0) < 16 {
+                if let length = argument(1, named: "length", text, arguments, structure), (ExpressionExtent.integerLiteral(String(decoding: length, as: UTF8.self)) ?? 0) < 16 {
                     return true
                 }
             case (.text, "Substring"), (.other, "Substring"):
@@ -1934,7 +1934,7 @@ enum ExpressionFlow {
                 held = .text
             case (.parts, "Take"):
                 // The first part alone is the scheme.
-                if !isPositive(first) || integerLiteral(String(decoding: first, as: UTF8.self)) == 1 { return true }
+                if !isPositive(first) || ExpressionExtent.integerLiteral(String(decoding: first, as: UTF8.self)) == 1 { return true }
             case (.parts, "Skip"):
                 if !isZero(first) { held = .texts }
             case (.parts, _) where elementPicks.contains(name): held = .text
@@ -2055,12 +2055,12 @@ enum ExpressionFlow {
 
     /// Whether `code` is a whole number above zero written out (`1`, `0x2`).
     private static func isPositive(_ code: ArraySlice<UInt8>) -> Bool {
-        (integerLiteral(String(decoding: code, as: UTF8.self)) ?? 0) > 0
+        (ExpressionExtent.integerLiteral(String(decoding: code, as: UTF8.self)) ?? 0) > 0
     }
 
     /// Whether `code` is a zero written out (`0`, `0x0`).
     private static func isZero(_ code: ArraySlice<UInt8>) -> Bool {
-        integerLiteral(String(decoding: code, as: UTF8.self)) == 0
+        ExpressionExtent.integerLiteral(String(decoding: code, as: UTF8.self)) == 0
     }
 
     /// The code of the call argument `name` names in `arguments` (`length: 7`), else of the
@@ -2153,7 +2153,7 @@ enum ExpressionFlow {
     static func isAtLeastOne(_ code: String) -> Bool {
         let (text, structure, whole) = expressionBody(of: code)
         guard let body = whole else { return false }
-        func number(_ range: Range<Int>) -> Int? { integerLiteral(String(decoding: text[range], as: UTF8.self)) }
+        func number(_ range: Range<Int>) -> Int? { ExpressionExtent.integerLiteral(String(decoding: text[range], as: UTF8.self)) }
         func positive(_ range: Range<Int>) -> Bool { number(range).map { $0 > 0 } ?? false }
         // A chain of members ending in a length or a count, cast to a type that holds it or
         // not, whole or divided by a number written out.
@@ -2205,80 +2205,6 @@ enum ExpressionFlow {
         let written = parts.compactMap(number)
         return parts.count > 1 && !written.isEmpty && written.allSatisfy { $0 > 0 && $0 <= 1_000_000 } && written.reduce(0, +) <= 1_000_000
             && parts.allSatisfy { number($0) != nil || measure($0) }
-    }
-
-    /// The value of a whole number written out in C# (`42`, `-1`, `1_000`, `0x1F`, `0b10`,
-    /// `10u`, `7L`), as large as `Int` holds where it holds more digits; nil for anything
-    /// else (`_1` is a name).
-    static func integerLiteral(_ written: String) -> Int? {
-        var text = Substring(written.trimmingWhitespace)
-        let negative = text.hasPrefix("-")
-        if negative || text.hasPrefix("+") { text = text.dropFirst() }
-        guard text.first?.isASCII == true, text.first?.isNumber == true, text.last != "_" else { return nil }
-        var digits = text.filter { $0 != "_" }.lowercased()
-        while digits.hasSuffix("u") || digits.hasSuffix("l") { digits.removeLast() }
-        var radix = 10
-        if digits.hasPrefix("0x") || digits.hasPrefix("0b") {
-            radix = digits.hasPrefix("0x") ? 16 : 2
-            digits.removeFirst(2)
-        }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.hexDigitValue.map { $0 < radix } == true }) else { return nil }
-        let value = Int(digits, radix: radix) ?? Int.max
-        return negative ? -value : value
-    }
-
-    /// The value of `code` (`@` before it or not) when it is whole numbers written out
-    /// (``integerLiteral(_:)``) joined by `+`, `-`, `*`, `/` and `%`, in brackets or not:
-    /// `@(60 * 60)`, `@(1-1)` (audit V88: a window of `@(1-1)` seconds passed RL002). Nil for
-    /// anything else, a division by zero, or a result past `Int`'s range.
-    static func integerValue(of code: String) -> Int? {
-        var text = Array(code.utf8.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })[...]
-        if text.first == at { text = text.dropFirst() }
-        func take(_ byte: Character) -> Bool {
-            guard text.first == byte.asciiValue else { return false }
-            text = text.dropFirst()
-            return true
-        }
-        func term() -> Int? {
-            if take("-") { return term().flatMap { $0 == .min ? nil : -$0 } }
-            if take("+") { return term() }
-            if take("(") {
-                guard let value = sum(), take(")") else { return nil }
-                return value
-            }
-            let word = text.prefix { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F }
-            text = text.dropFirst(word.count)
-            return word.isEmpty ? nil : integerLiteral(String(decoding: word, as: UTF8.self))
-        }
-        func product() -> Int? {
-            guard var value = term() else { return nil }
-            while let operation = text.first, operation == UInt8(ascii: "*") || operation == UInt8(ascii: "/") || operation == UInt8(ascii: "%") {
-                text = text.dropFirst()
-                guard let right = term() else { return nil }
-                if operation == UInt8(ascii: "*") {
-                    let (result, overflow) = value.multipliedReportingOverflow(by: right)
-                    guard !overflow else { return nil }
-                    value = result
-                } else {
-                    guard right != 0, !(value == .min && right == -1) else { return nil }
-                    value = operation == UInt8(ascii: "/") ? value / right : value % right
-                }
-            }
-            return value
-        }
-        func sum() -> Int? {
-            guard var value = product() else { return nil }
-            while let operation = text.first, operation == UInt8(ascii: "+") || operation == UInt8(ascii: "-") {
-                text = text.dropFirst()
-                guard let right = product() else { return nil }
-                let (result, overflow) = operation == UInt8(ascii: "+") ? value.addingReportingOverflow(right) : value.subtractingReportingOverflow(right)
-                guard !overflow else { return nil }
-                value = result
-            }
-            return value
-        }
-        guard let value = sum(), text.isEmpty else { return nil }
-        return value
     }
 
     /// The text of `code` when it is one string written out plainly (`"tid"`).
