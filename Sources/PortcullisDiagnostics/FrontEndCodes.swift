@@ -58,7 +58,7 @@ extension DiagnosticCode {
         summary: "raw policy XML that is not well formed, holds a document type declaration, has an unterminated or split policy expression, or nests deeper or holds more attributes than the reader allows")
     public static let unknownPolicyElement = DiagnosticCode(
         "PX002", "unknown-policy-element", .error,
-        summary: "raw policy XML names an element or attribute APIM does not have, lacks an attribute APIM requires, or declares a default namespace")
+        summary: "raw policy XML names an element or attribute APIM does not have (an attribute in a namespace too), lacks an attribute APIM requires, or declares a default namespace")
     public static let misplacedPolicyElement = DiagnosticCode(
         "PX003", "misplaced-policy-element", .error,
         summary: "a raw policy statement in a section or scope where APIM does not allow it, a fragment's where it is included too, or a document without APIM's shape, text between statements included")

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, an identity provider whose audiences hold nothing once named values are put in, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, or no issuer with keys Entra shares between tenants, or taking its keys from the request, a 'validate-azure-ad-token' whose client applications the request gives, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
+        summary: "an authenticated route that requires no scope, an identity provider whose audiences hold nothing once named values are put in, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, or no issuer with keys Entra shares between tenants, or taking its keys from the request, a 'validate-azure-ad-token' whose client applications the request gives, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make, a revoked, not yet valid or expired one, or names no identity")
 
     public static let description = RuleDescription(
         code,

@@ -7,7 +7,7 @@ import PortcullisSupport
 public enum InsecureURL: Rule {
     public static let code = DiagnosticCode(
         "SE003", "insecure-url", .error,
-        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'; an API that accepts http; a backend whose certificate chain or name is not validated; a raw 'set-backend-service', 'set-url' or 'proxy' whose host, or a 'backend-id' the caller chooses")
+        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'; an API that accepts http; a backend whose certificate chain or name is not validated; a raw 'set-backend-service', 'set-url' or 'proxy' whose host, or a 'backend-id' the caller chooses; a URL its named values make no absolute URL")
 
     public static let description = RuleDescription(
         code,
