@@ -59,6 +59,9 @@ public struct CallerControlledVariables: Sendable, Equatable {
         let readersReadVariables = policies.contains { document, _ in
             document.elements(named: readers).contains { reader in
                 if reader.name == "set-header", !Self.grantsAnOrigin(reader) { return false }
+                // A condition asks only of variables: the headers it reads are the caller's
+                // but where the walk meets a statement that replaces them (diff's reading).
+                let asksOfHeaders = reader.name != "when"
                 var reads = false
                 reader.forEachElement { element in
                     // As APIM reads it: references and named values put in, `\u` escapes
@@ -66,7 +69,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
                     func read(_ value: PolicyXMLValue) {
                         guard !reads else { return }
                         let text = value.written.holds("{{") ? NamedValues.resolve(value.resolved, values) ?? value.resolved : value.resolved
-                        if text.mayReadAVariable || headersSet && text.holds("Headers") { reads = true }
+                        if text.mayReadAVariable || asksOfHeaders && headersSet && text.holds("Headers") { reads = true }
                     }
                     for attribute in element.attributes { read(attribute.value) }
                     for case .text(let value, _) in element.children { read(value) }
@@ -280,6 +283,20 @@ public struct CallerControlledVariables: Sendable, Equatable {
 
     private func choosesOne(of code: CodeReading) -> Bool {
         PolicyXMLElement.readsWhatTheCallerWrites(code.code) || code.reads.contains(where: chooses)
+    }
+
+    /// The headers and query parameters a `when`'s condition `code` reads, a test too, by
+    /// name or, read by a name not written out or whole, any.
+    public static func placesRead(by code: String) -> Set<CredentialPlace> {
+        ExpressionFlow.reads(of: code).reduce(into: []) { places, source in
+            switch source {
+            case .requestHeader(let name): places.insert(.header(name.lowercased()))
+            case .requestQuery(let name): places.insert(.query(name.lowercased()))
+            case .someRequestHeader, .allRequestHeaders: places.insert(.anyHeader)
+            case .allRequestQuery: places.insert(.anyQuery)
+            default: break
+            }
+        }
     }
 
     /// Whether the caller may decide a `when`'s condition `code`: something it reads, a

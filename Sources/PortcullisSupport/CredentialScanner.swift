@@ -810,9 +810,11 @@ public enum CredentialScanner {
         // A value in quotes is read inside them.
         if value < bytes.count, bytes[value] == UInt8(ascii: "\"") || bytes[value] == UInt8(ascii: "'") { value += 1 }
         let length = run(bytes, from: value) { $0 > 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "`") }
-        guard length >= minimumQuerySecret, isWrittenOut(bytes, value..<(value + length)) else { return false }
+        // A pipeline's token (`${PARTNER_TOKEN}`) or a policy expression is no value written out.
+        guard length >= minimumQuerySecret, isWrittenOut(bytes, value..<(value + length)), bytes[value] != UInt8(ascii: "$"), bytes[value] != UInt8(ascii: "@")
+        else { return false }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[value..<(value + length)]), as: UTF8.self)
-        return looksLikeAPassword(text) && isAskedFor(text, by: key)
+        return looksLikeAPassword(text) && !isAPlaceholder(text) && isAskedFor(text, by: key)
     }
 
     /// Whether `bytes[key]` is one of ``queryKeys``, in any case.

@@ -431,7 +431,10 @@ final class DiffGateTests: XCTestCase {
             (("<value>web</value>", ""), "privilege-increase: the raw policy of API 'catalog' lets 'check-header' accept any header value (the list was removed or emptied)"),
             ((#"<api name="catalog" calls="50""#, #"<api name="catalog" calls="5000""#),
              "looser-limit: the raw policy of API 'catalog' raises the budget of 'rate-limit' for api 'catalog' to 5000 calls per 60s from 50 per 60s"),
+            // A number an expression writes out is read (audit V96).
             ((#"calls="10" renewal-period="60""#, #"calls="@(1000000)" renewal-period="60""#),
+             "looser-limit: the raw policy of API 'catalog' raises the budget of 'rate-limit-by-key' to 1000000 calls per 60s from 10 per 60s"),
+            ((#"calls="10" renewal-period="60""#, #"calls="@(int.Parse((string)context.Variables[&quot;n&quot;]))" renewal-period="60""#),
              "looser-limit: the raw policy of API 'catalog' makes the calls budget of 'rate-limit-by-key' one not known here"),
             ((#"calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)""#, #"calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;,&quot;&quot;))""#),
              "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by a key callers choose, so each may count anew as often as it likes"),

@@ -72,6 +72,18 @@ enum RawPolicyDiff {
         for (key, document) in after where document.subject.kind != .fragment {
             for id in Set(includes(in: document.document).map(\.id)) { includers[id, default: []].append(key) }
         }
+        // The request's places the `when`s of each fragment read, by id, found once each.
+        var conditionPlacesFound: [String: Set<String>] = [:]
+        func conditionPlaces(of id: String) -> Set<String> {
+            if let known = conditionPlacesFound[id] { return known }
+            var read = Set<String>()
+            for branch in fragments[id]?.elements(named: ["when"]) ?? [] {
+                guard let condition = branch.attribute("condition")?.value, condition.isExpression else { continue }
+                read.formUnion(SetPlaces.names(CallerControlledVariables.placesRead(by: condition.resolved)))
+            }
+            conditionPlacesFound[id] = read
+            return read
+        }
         let oldElsewhere = PlacesSetElsewhere(base.project, renames: renames, oldValues)
         let newElsewhere = PlacesSetElsewhere(head.project, renames: nil, newValues)
         // The changes, and whether a check was taken for judging a place set before it; the
@@ -119,10 +131,15 @@ enum RawPolicyDiff {
                     // The policy's own setters: a fragment's are its own change, weighed once. A
                     // header or query parameter the policy no longer replaces is the caller's
                     // again (audit V88).
+                    // Only replacements of what those fragments' conditions read count: any
+                    // header set otherwise expanded 50 fragments of 200 conditions into 2,000
+                    // policies (a hostile input's 20 s).
+                    func placesRead() -> Set<String> { deciding.reduce(into: []) { $0.formUnion(conditionPlaces(of: $1.id)) } }
                     if !deciding.isEmpty,
                         Self.setters(in: old.document, fragments: [:], oldValues).mapValues(\.digest)
                             != Self.setters(in: new.document, fragments: [:], newValues).mapValues(\.digest)
-                            || Self.replacements(in: old.document, oldValues) != Self.replacements(in: new.document, newValues)
+                            || Self.replacements(in: old.document, oldValues, bearingOn: placesRead())
+                                != Self.replacements(in: new.document, newValues, bearingOn: placesRead())
                     {
                         expanded.formUnion(deciding)
                     }
@@ -2059,18 +2076,21 @@ enum RawPolicyDiff {
         }
     }
 
-    /// The request's places the statements of `document` replace, whatever the caller sent,
-    /// and the fragments it includes, in the order they run, each replacement with its
-    /// value and whether a `when` decides it: where that changes, a fragment's conditions
-    /// may read what the caller sent in the place of the gateway's value (audit V94: a
-    /// replacement moved after the include, or into a branch, passed).
-    private static func replacements(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution) -> [String] {
+    /// The statements of `document` that set a request's place among `read` (what included
+    /// fragments' conditions read), and the fragments it includes, in the order they run,
+    /// each with its value and whether a `when` decides it: where that changes, a fragment's
+    /// conditions may read what the caller sent in the place of the gateway's value (audit
+    /// V94: a replacement moved after the include, or into a branch, passed).
+    private static func replacements(in document: PolicyXMLDocument, _ values: GatewayComparison.Substitution, bearingOn read: Set<String>) -> [String] {
+        guard !read.isEmpty else { return [] }
         var found: [String] = []
         func walk(_ element: PolicyXMLElement, underCondition: Bool) {
             if otherMessages.contains(element.name) { return }
             if element.name == "include-fragment" {
                 found.append("include " + PolicyXMLCanonical.form(of: element))
-            } else if case let places = element.placesSet(.replaced, resolving: values.resolved), !places.isEmpty {
+            } else if case let places = SetPlaces.names(element.placesSet(.given, resolving: values.resolved)),
+                places.contains(where: { place in read.contains { SetPlaces.holds([place], $0) || SetPlaces.holds(read, place) } })
+            {
                 found.append((underCondition ? "? " : "") + PolicyXMLCanonical.form(of: element))
             }
             for child in element.elements { walk(child, underCondition: underCondition || element.name == "choose") }
