@@ -134,12 +134,13 @@ enum RawPolicyDiff {
                     // Only replacements of what those fragments' conditions read count: any
                     // header set otherwise expanded 50 fragments of 200 conditions into 2,000
                     // policies (a hostile input's 20 s).
-                    func placesRead() -> Set<String> { deciding.reduce(into: []) { $0.formUnion(conditionPlaces(of: $1.id)) } }
                     if !deciding.isEmpty,
                         Self.setters(in: old.document, fragments: [:], oldValues).mapValues(\.digest)
                             != Self.setters(in: new.document, fragments: [:], newValues).mapValues(\.digest)
-                            || Self.replacements(in: old.document, oldValues, bearingOn: placesRead())
-                                != Self.replacements(in: new.document, newValues, bearingOn: placesRead())
+                            || {
+                                let read = deciding.reduce(into: Set<String>()) { $0.formUnion(conditionPlaces(of: $1.id)) }
+                                return Self.replacements(in: old.document, oldValues, bearingOn: read) != Self.replacements(in: new.document, newValues, bearingOn: read)
+                            }()
                     {
                         expanded.formUnion(deciding)
                     }
@@ -2087,7 +2088,7 @@ enum RawPolicyDiff {
         func walk(_ element: PolicyXMLElement, underCondition: Bool) {
             if otherMessages.contains(element.name) { return }
             if element.name == "include-fragment" {
-                found.append("include " + PolicyXMLCanonical.form(of: element))
+                found.append("include " + ((element.attribute("fragment-id")?.value.written).map { values.value($0) } ?? ""))
             } else if case let places = SetPlaces.names(element.placesSet(.given, resolving: values.resolved)),
                 places.contains(where: { place in read.contains { SetPlaces.holds([place], $0) || SetPlaces.holds(read, place) } })
             {
