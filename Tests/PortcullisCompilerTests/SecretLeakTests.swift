@@ -175,13 +175,7 @@ final class SecretLeakTests: XCTestCase {
         let key = "zXyW1234abcdEFGH5678ijklMNOP9012qrstUVWX"
         let hook = "https://contoso.webhook.office.com/webhookb2/4f1c2a9e-1111-2222-3333-444455556666@72f988bf-86f1-41af-91ab-2d7cd011db47/IncomingWebhook/9c0e7b5d2a4f4e1b8d3c6a7f0e9b2d41/5a6b7c8d-9e0f-1a2b-3c4d-5e6f7a8b9c0d"
         let gateway = RuleExample.baseGateway.replacingOccurrences(of: "secrets:\n", with: "namedValues:\n  alerts-webhook: \"\(hook)\"\nsecrets:\n")
-        let api = """
-            apiVersion: portcullis/v1
-            kind: API
-            name: orders
-            path: orders
-            backend: https://orders.example.com
-            routes:
+        let routes = """
               - id: list-orders
                 method: GET
                 path: /orders
@@ -193,7 +187,7 @@ final class SecretLeakTests: XCTestCase {
                       X-Cache-Key: catalog-v2-2024-summary
 
             """
-        let folder = try project("hooks", gateway: gateway, api: api)
+        let folder = try project("hooks", gateway: gateway, api: RuleExample.api(routes: routes).yaml)
         let (found, stdout) = try credentialLines(in: folder)
         XCTAssertEqual(found.filter { $0.hasPrefix("orders.yaml") }.sorted(), ["orders.yaml:14"], stdout)
         XCTAssertEqual(found.filter { !$0.hasPrefix("orders.yaml") }.count, 1, stdout)
