@@ -88,7 +88,7 @@ public enum InsecureURL: Rule {
         // Named values are put in before the URL is read: one that makes it no absolute
         // URL, with a backslash that readers split at in different places say, may send
         // the gateway to another host than lint read (audit V88).
-        for (field, url) in urls where url.value.utf8.contains(UInt8(ascii: "{")) {
+        for (field, url) in urls where url.value.holds("{{") {
             guard let resolved = context.namedValues.resolved(url.value), !AbsoluteURL.holds(resolved) else { continue }
             findings.report(
                 code, "\(field) is no absolute https:// URL once its named values are put in", at: url.range,
