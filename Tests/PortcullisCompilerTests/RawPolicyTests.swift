@@ -2317,6 +2317,8 @@ final class RawPolicyTests: XCTestCase {
             ("published", #"<publish-to-dapr pubsub-name="orders" topic="new">\#(body)</publish-to-dapr>"#),
             ("bound", #"<invoke-dapr-binding name="orders-queue" operation="create"><data>\#(body)</data></invoke-dapr-binding>"#),
             ("written", #"<publish-to-dapr pubsub-name="orders" topic="ping">ping</publish-to-dapr>"#),
+            // A Service Bus message (audit V83: the statement was PX002).
+            ("queued", #"<send-service-bus-message queue-name="orders" namespace="orders.servicebus.windows.net"><payload>\#(body)</payload></send-service-bus-message>"#),
         ]
         for (name, sender) in senders {
             let example = RuleExample.api(
@@ -2328,7 +2330,9 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertContainsEach(found, [
             "LP001 defs/published.yaml: raw 'publish-to-dapr' in API 'published' sends what requests of route 'list-published' carry on before its token check, so requests without a token reach where it sends them",
             "LP001 defs/bound.yaml: raw 'invoke-dapr-binding' in API 'bound' sends what requests of route 'list-bound' carry on before its token check, so requests without a token reach where it sends them",
+            "LP001 defs/queued.yaml: raw 'send-service-bus-message' in API 'queued' sends what requests of route 'list-queued' carry on before its token check, so requests without a token reach where it sends them",
         ])
+        XCTAssertFalse(try lintFindings().contains { $0.hasPrefix("PX002") })
         XCTAssertFalse(found.contains { $0.contains("written") }, found.joined(separator: "\n"))
     }
 
