@@ -58,7 +58,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
         let readers = askedByConditions ? Self.readers.union(["when"]) : Self.readers
         let readersReadVariables = policies.contains { document, _ in
             document.elements(named: readers).contains { reader in
-                if reader.name == "set-header", !Self.grantsAnOrigin(reader) { return false }
+                if reader.name == "set-header", !Self.grantsAnOrigin(reader, values) { return false }
                 // A condition asks only of variables: the headers it reads are the caller's
                 // but where the walk meets a statement that replaces them (diff's reading).
                 let asksOfHeaders = reader.name != "when"
@@ -244,8 +244,10 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// Whether a `set-header` writes `Access-Control-Allow-Origin`, whose value copied from
     /// the request, through a variable too, lets any site read credentialed answers (CO004;
     /// audit V87): the one `set-header` that asks.
-    private static func grantsAnOrigin(_ setHeader: PolicyXMLElement) -> Bool {
-        guard case .text(let name)? = setHeader.attribute("name")?.value else { return false }
+    private static func grantsAnOrigin(_ setHeader: PolicyXMLElement, _ values: NamedValueTable) -> Bool {
+        guard let given = setHeader.attribute("name")?.value, case .text(var name) = given else { return false }
+        // A named value may give the name (audit V96).
+        if given.written.holds("{{") { name = NamedValues.resolve(name, values)?.trimmingWhitespace ?? name }
         return name.utf8.count == 27 && name.lowercased() == "access-control-allow-origin"
     }
     private static let headerSetters: Set<String> = ["set-header"]
@@ -279,6 +281,16 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// picks (``chooses(_:)``).
     public func choosesTheValue(of code: String) -> Bool {
         choosesOne(of: CodeReading(code))
+    }
+
+    /// Whether one of a setter's `<value>`s (a `set-header`'s, a `set-query-parameter`'s)
+    /// is one the caller chooses (``choosesTheValue(of:)``): what it sets is the caller's
+    /// still. `code` gives a value's code, its named values put in, or nil for no code.
+    public func setsWhatTheCallerChooses(_ setter: PolicyXMLElement, code: (PolicyXMLValue) -> String?) -> Bool {
+        setter.elements.contains { value in
+            guard value.name == "value", let given = value.textValue, let code = code(given) else { return false }
+            return choosesTheValue(of: code)
+        }
     }
 
     private func choosesOne(of code: CodeReading) -> Bool {

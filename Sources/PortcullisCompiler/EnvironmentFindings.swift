@@ -73,7 +73,7 @@ struct EnvironmentFindings {
         return order.compactMap { key in
             let (first, variants) = found[key]!
             guard let present = variants, present.count < self.variants.count else { return first }
-            let owner = documents[key.range.file]?.first { Self.holds(self.variants[$0]!.extent, key.range) }
+            let owner = documents[key.range.file]?.first { self.variants[$0]!.extent.holdsTheStart(of: key.range) }
             if let owner {
                 // An environment's own document is judged where the environment is laid:
                 // a suppression there is used or unused only there, and a literal there
@@ -104,12 +104,7 @@ struct EnvironmentFindings {
     /// in some environment is known only when all are checked, by `lint` without `--env`.
     static func alone(_ environment: Environment?, _ diagnostics: [Diagnostic]) -> [Diagnostic] {
         diagnostics.filter { diagnostic in
-            diagnostic.code != SuppressionRules.unused || (environment.map { holds($0.extent, diagnostic.range) } ?? false)
+            diagnostic.code != SuppressionRules.unused || (environment.map { $0.extent.holdsTheStart(of: diagnostic.range) } ?? false)
         }
-    }
-
-    /// Whether `range` starts in `extent`, an environment's document.
-    static func holds(_ extent: SourceRange, _ range: SourceRange) -> Bool {
-        extent.file == range.file && extent.start <= range.start && range.start < extent.end
     }
 }

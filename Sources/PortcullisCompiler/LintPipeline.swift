@@ -221,7 +221,7 @@ public enum LintPipeline {
         func judged(_ credentials: [SourceRange], in environment: Environment?) -> [SourceRange] {
             guard !ownDocuments.isEmpty else { return credentials }
             return credentials.filter { range in
-                ownDocuments[range.file]?.allSatisfy { $0.name.value == environment?.name.value || !EnvironmentFindings.holds($0.extent, range) } ?? true
+                ownDocuments[range.file]?.allSatisfy { $0.name.value == environment?.name.value || !$0.extent.holdsTheStart(of: range) } ?? true
             }
         }
 

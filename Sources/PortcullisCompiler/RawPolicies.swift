@@ -273,26 +273,37 @@ struct RawPolicies {
     static func placement(of range: SourceRange, in source: SourceFile, lineStarts starts: [Int]) -> TextPlacement {
         guard starts.count > Int(range.start.line) else { return .scalar(range) }
         let bytes = source.bytes
-        let lineStart = starts[Int(range.start.line) - 1]
+        // The indicator's line, 1-based.
+        var line = Int(range.start.line)
         // Columns count scalars; the indicator of a block scalar follows ASCII indentation.
-        var indicator = lineStart + Int(range.start.column) - 1
+        var indicator = starts[line - 1] + Int(range.start.column) - 1
         // The scalar starts at its tag (`!!str`) or anchor (`&policy`), which come before
-        // the indicator (audit V93: such a policy's findings were placed at the scalar).
+        // the indicator (audit V93: such a policy's findings were placed at the scalar), on
+        // its line or, after a comment and line breaks, on one before it (audit V95).
+        var hasProperties = false
         while indicator < bytes.count, bytes[indicator] == UInt8(ascii: "!") || bytes[indicator] == UInt8(ascii: "&") {
+            hasProperties = true
             while indicator < bytes.count, ![0x20, 0x09, 0x0A, 0x0D].contains(bytes[indicator]) { indicator += 1 }
             while indicator < bytes.count, bytes[indicator] == 0x20 || bytes[indicator] == 0x09 { indicator += 1 }
         }
-        guard indicator < bytes.count, bytes[indicator] == UInt8(ascii: "|") else { return .scalar(range) }
+        while hasProperties, indicator < bytes.count, [UInt8(ascii: "#"), 0x0A, 0x0D].contains(bytes[indicator]) {
+            while indicator < bytes.count, bytes[indicator] != 0x0A, bytes[indicator] != 0x0D { indicator += 1 }
+            guard line < starts.count else { return .scalar(range) }
+            indicator = starts[line]
+            line += 1
+            while indicator < bytes.count, bytes[indicator] == 0x20 || bytes[indicator] == 0x09 { indicator += 1 }
+        }
+        guard indicator < bytes.count, bytes[indicator] == UInt8(ascii: "|"), starts.count > line else { return .scalar(range) }
         // Blank lines before the text are part of it, so text line n is file line start + 1 + n;
         // the indentation is that of the first line with text on it.
-        var probe = starts[Int(range.start.line)]
+        var probe = starts[line]
         while probe < bytes.count {
             var indent = 0
             while probe + indent < bytes.count, bytes[probe + indent] == 0x20 { indent += 1 }
             let next = probe + indent
             guard next < bytes.count else { break }
             if bytes[next] != 0x0A, bytes[next] != 0x0D {
-                return .block(range.file, firstLine: Int(range.start.line) + 1, indent: indent)
+                return .block(range.file, firstLine: line + 1, indent: indent)
             }
             probe = next + 1
         }

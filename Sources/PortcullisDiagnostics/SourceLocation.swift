@@ -48,6 +48,11 @@ public struct SourceRange: Hashable, Comparable, Sendable {
         )
     }
 
+    /// Whether `other` starts in this range (an environment's document holds a finding).
+    public func holdsTheStart(of other: SourceRange) -> Bool {
+        file == other.file && start <= other.start && other.start < end
+    }
+
     public static func < (lhs: SourceRange, rhs: SourceRange) -> Bool {
         (lhs.file, lhs.start, lhs.end) < (rhs.file, rhs.start, rhs.end)
     }

@@ -191,8 +191,9 @@ public struct RoundTrip: Sendable {
         }
     }
 
-    /// Properties whose values APIM reads in any letter case: a product's `state`.
-    private static let caseless: Set<String> = ["state"]
+    /// Properties whose values APIM reads in any letter case: a product's `state`, an API's
+    /// or a group's `type`.
+    private static let caseless: Set<String> = ["state", "type"]
 
     private static func shown(_ value: JSONValue) -> String {
         switch value {

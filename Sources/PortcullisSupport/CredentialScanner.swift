@@ -421,8 +421,8 @@ public enum CredentialScanner {
     }
 
     private static func isAGUID(_ text: String) -> Bool {
-        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
-        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+        var text = text
+        return text.utf8.count == 36 && text.withUTF8 { isGUID($0, at: 0) }
     }
 
     /// Whether `text` stands for a value missing (`GetValueOrDefault("X-Api-Key", "none") ==
@@ -544,19 +544,22 @@ public enum CredentialScanner {
         for _ in 0..<3 {
             var decoded: [UInt8] = []
             decoded.reserveCapacity(text.count)
-            var decodedAny = false
-            var index = 0
-            while index < text.count {
-                // Only what structures a URL is decoded: an escaped letter starts no word
-                // here, as it does not in the text (``afterPercentEscape(_:percent:)``).
-                if let byte = text.withUnsafeBufferPointer({ percentDecoded($0, at: index) }), !isAlphanumeric(byte) {
-                    decodedAny = true
-                    decoded.append(byte)
-                    index += 3
-                } else {
-                    decoded.append(text[index])
-                    index += 1
+            let decodedAny = text.withUnsafeBufferPointer { level in
+                var decodedAny = false
+                var index = 0
+                while index < level.count {
+                    // Only what structures a URL is decoded: an escaped letter starts no word
+                    // here, as it does not in the text (``afterPercentEscape(_:percent:)``).
+                    if let byte = percentDecoded(level, at: index), !isAlphanumeric(byte) {
+                        decodedAny = true
+                        decoded.append(byte)
+                        index += 3
+                    } else {
+                        decoded.append(level[index])
+                        index += 1
+                    }
                 }
+                return decodedAny
             }
             guard decodedAny else { return false }
             if decoded.contains(UInt8(ascii: "=")), decoded.withUnsafeBufferPointer({ scan($0, decoding: false) }) { return true }

@@ -264,9 +264,13 @@ final class CORSPolicyTests: XCTestCase {
         // The origin copied through a variable (audit V87).
         let kept = #"<set-header name="Access-Control-Allow-Origin" exists-action="override"><value>@((string)context.Variables["origin"])</value></set-header>"#
         let keeping = #"<set-variable name="origin" value="@(context.Request.Headers.GetValueOrDefault(&quot;Origin&quot;, &quot;&quot;))" />"#
+        // The header named by a named value, the origin copied or kept (audit V96 #3).
+        let renamed = { (setter: String) in setter.replacingOccurrences(of: "name=\"Access-Control-Allow-Origin\"", with: "name=\"{{acao}}\"") }
         let routes = Self.listRoute + route("copied", copy + credentials) + route("tested", tested + credentials) + route("uncredentialed", copy)
             + route("expressed", copy + expressed) + route("named", copy + named)
             + route("kept", kept + credentials).replacingOccurrences(of: "<inbound><base /></inbound>", with: "<inbound><base />\(keeping)</inbound>")
+            + route("renamed", renamed(copy) + credentials)
+            + route("renamed-kept", renamed(kept) + credentials).replacingOccurrences(of: "<inbound><base /></inbound>", with: "<inbound><base />\(keeping)</inbound>")
             + """
 
               - id: sandboxed
@@ -279,12 +283,13 @@ final class CORSPolicyTests: XCTestCase {
             cors: "allowedOrigins: [https://shop.example.com, http://shop.example.com, http://localhost:4200, http://127.0.0.1:8080, http://127.evil.example]\nallowedHeaders: [Authorization]\nallowCredentials: true",
             routes: routes)
         let gateway = directory.appendingPathComponent("gateway.yaml")
-        try (try String(contentsOf: gateway, encoding: .utf8) + "namedValues:\n  acac: 'true'\n").write(to: gateway, atomically: true, encoding: .utf8)
+        try (try String(contentsOf: gateway, encoding: .utf8) + "namedValues:\n  acac: 'true'\n  acao: Access-Control-Allow-Origin\n").write(
+            to: gateway, atomically: true, encoding: .utf8)
         let result = try lint()
         let findings = result.stdout.split(separator: "\n").filter { $0.hasSuffix("[CO004]") }
-        XCTAssertEqual(findings.count, 7, result.stdout)
+        XCTAssertEqual(findings.count, 9, result.stdout)
         XCTAssertTrue(result.stdout.contains("origin 'http://127.evil.example' is given credentialed answers"), result.stdout)
-        for id in ["expressed", "named", "kept"] {
+        for id in ["expressed", "named", "kept", "renamed", "renamed-kept"] {
             XCTAssertTrue(result.stdout.contains("raw 'set-header' of route 'orders/\(id)' copies the request into 'Access-Control-Allow-Origin'"), result.stdout)
         }
         XCTAssertTrue(

@@ -239,13 +239,14 @@ final class DiffGateTests: XCTestCase {
         let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "routes:\n", policy + "routes:\n"), ("gateway.yaml", "namedValues:\n", values)])
         let switchedOff = try copy(of: base, [
             ("gateway.yaml", "count-calls: \"true\"", "count-calls: \"false\""),
-            ("gateway.yaml", "catalog-audience: api://catalog", "catalog-audience: \" \""),
+            // A blank value is YS004 (APIM refuses it); a space written as a reference is not.
+            ("gateway.yaml", "catalog-audience: api://catalog", "catalog-audience: \"&#32;\""),
         ])
         XCTAssertEqual(
             try gate(base, switchedOff).sorted(),
             [
                 "looser-limit: the raw policy of API 'catalog' turns 'rate-limit-by-key' into one that counts nothing or only some requests through named values that changed",
-                "privilege-increase: the raw policy of API 'catalog' turns 'validate-jwt' into a check that lets callers through or checks only some requests through named values that changed",
+                "privilege-increase: the raw policy of API 'catalog' lets 'validate-jwt' accept audience '&#32;' through named values that changed",
             ])
         // Another audience is weighed as one accepted, not as a check that compares none.
         let moved = try copy(of: base, [("gateway.yaml", "catalog-audience: api://catalog", "catalog-audience: api://catalog-v2")])

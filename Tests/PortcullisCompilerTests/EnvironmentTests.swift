@@ -263,6 +263,92 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
     }
 
+    /// A finding an environment's named value causes in a raw policy is placed at the
+    /// policy, where a suppression written for the definitions' value silenced it whatever
+    /// the environment made of it (audit V98: approved for 2,000 calls, it let 100,000,000
+    /// through lint and build). It is silenced at the override instead.
+    func testASuppressionForTheDefinitionsValueDoesNotSilenceWhatAnOverrideMakesOfIt() throws {
+        let estate = directory.appendingPathComponent("estate")
+        try FileManager.default.createDirectory(at: estate.appendingPathComponent("environments"), withIntermediateDirectories: true)
+        let files = [
+            "gateway.yaml": """
+                apiVersion: portcullis/v1
+                kind: Gateway
+                name: g
+                sku: Premium
+                namedValues: {calls: "2000"}
+                guardrails:
+                  maxRateLimit: {calls: 1000, per: 60s}
+
+                """,
+            "apis/a.yaml": """
+                apiVersion: portcullis/v1
+                kind: API
+                name: a
+                path: a
+                backend: https://a.example.com
+                routes:
+                  - id: feed
+                    method: GET
+                    path: /feed
+                    auth: none
+                    public: open data
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    policy: |
+                      <policies><inbound><base />
+                        <!-- portcullis:ignore RL003 - approved: 2000 a minute for the open-data feed -->
+                        <rate-limit calls="{{calls}}" renewal-period="60" />
+                      </inbound></policies>
+
+                """,
+        ]
+        try FileManager.default.createDirectory(at: estate.appendingPathComponent("apis"), withIntermediateDirectories: true)
+        for (path, text) in files { try Data(text.utf8).write(to: estate.appendingPathComponent(path)) }
+        func prod(_ line: String) throws {
+            try Data(environment("prod", "gateway:\n  namedValues:\n    \(line)\n").utf8).write(to: estate.appendingPathComponent("environments/prod.yaml"))
+        }
+        try prod(#"calls: "100000000""#)
+        let lint = try ToolProcess.run(["lint", "estate"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertTrue(
+            lint.stdout.contains("estate/apis/a.yaml:16:28: error: raw 'rate-limit' in route 'a/feed' allows 100000000 calls per 1m, more than the guardrail of 1000 calls per 1m [RL003]"),
+            lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("estate/environments/prod.yaml:3:7: note: only in environment 'prod'"), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("allows 2000 calls"), lint.stdout)
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", "estate", "--env", "prod", "--out", out.path], in: directory)
+        XCTAssertEqual(build.status, 1, build.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        // A suppression at the override vouches for it, and is used.
+        try prod(#"calls: "100000000"  # portcullis:ignore RL003 -- the feed's launch week"#)
+        for arguments in [["lint", "estate"], ["lint", "estate", "--env", "prod"]] {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 3 files\n", arguments.joined(separator: " "))
+        }
+    }
+
+    /// APIM refuses a named value that is empty or only white space: the bundle was built
+    /// and the deployment failed after the pull request passed (audit V98).
+    func testAnEmptyNamedValueIsRefusedWhereverItIsWritten() throws {
+        let prod = project.appendingPathComponent("environments/prod.yaml")
+        let text = try String(contentsOf: prod, encoding: .utf8)
+        try text.replacingOccurrences(of: "api-client-id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", with: #"api-client-id: """#)
+            .write(to: prod, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", "project", "--env", "prod", "--out", out.path], in: directory)
+        XCTAssertEqual(build.status, 1, build.stdout)
+        XCTAssertTrue(
+            build.stdout.contains("project/environments/prod.yaml:8:20: error: named value 'api-client-id' is empty, which APIM does not accept [YS004]"), build.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        try text.write(to: prod, atomically: true, encoding: .utf8)
+        let gateway = project.appendingPathComponent("gateway.yaml")
+        try (try String(contentsOf: gateway, encoding: .utf8)).replacingOccurrences(
+            of: "tenant-id: {value: 72f988bf-86f1-41af-91ab-2d7cd011db47, tags: [identity]}", with: "tenant-id: {value: \"  \", tags: [identity]}"
+        ).write(to: gateway, atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertTrue(lint.stdout.contains("error: named value 'tenant-id' is empty, which APIM does not accept [YS004]"), lint.stdout)
+    }
+
     func testASuppressionInAnEnvironmentsFileIsNotUnusedWhereThatEnvironmentIsNotChecked() throws {
         try write(
             environment(

@@ -631,8 +631,9 @@ final class ImportAuditTests: ImportTreeTestCase {
         }
         try write(#"{"properties": {"displayName": "Partners", "type": "custom"}}"#, to: "groups/partners/groupInformation.json")
         try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#, to: "products/starter/productInformation.json")
-        for link in ["apis/orders/productApiInformation.json", "groups/developers/productGroupInformation.json", "groups/partners/productGroupInformation.json"] {
-            try write("{}", to: "products/starter/" + link)
+        try write("{}", to: "products/starter/apis/orders/productApiInformation.json")
+        for group in ["developers", "partners"] {
+            try write(Self.groupLink(group), to: "products/starter/groups/\(group)/productGroupInformation.json")
         }
         let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
         let section = try ImportRoundTripTests.importSection(result)
@@ -645,6 +646,52 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertTrue(gateway.contains("partners:"), gateway)
         XCTAssertFalse(gateway.contains("developers"), gateway)
         XCTAssertTrue(try read("products.yaml").contains("groups:\n  - developers\n  - partners"))
+    }
+
+    /// Resource Manager reads an API's `type` in any case: an `Http` API was dropped as not
+    /// HTTP, with its policies (audit V97).
+    func testAnAPIsTypeIsReadInAnyCase() throws {
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "subscriptionRequired": true, "type": "Http"}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        XCTAssertEqual(try notes(try ImportRoundTripTests.importSection(result)).filter { $0["path"] == "apis/orders" }, [], result.stdout)
+        XCTAssertTrue(try read("apis/orders.yaml").contains("name: orders"))
+    }
+
+    /// A product's group link as the extractor writes it: the link's name and the group's id.
+    private static func groupLink(_ group: String) -> String {
+        #"{"name": "\#(group)", "properties": {"groupId": "/groups/\#(group)"}}"#
+    }
+
+    /// APIOps' publisher takes a link from its file, and a product's group link only from a
+    /// file that names the link and the group of its folder: a link it would not deploy was
+    /// imported from the folder's name, granting the product's group what APIM does not
+    /// (audit V96 #2).
+    func testALinkThePublisherWouldNotDeployIsNotImported() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        for group in ["partners", "resellers", "vendors", "auditors", "suppliers"] {
+            try write(#"{"properties": {"displayName": "\#(group)", "type": "custom"}}"#, to: "groups/\(group)/groupInformation.json")
+        }
+        try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#, to: "products/starter/productInformation.json")
+        try write("{}", to: "products/starter/apis/orders/productApiInformation.json")
+        try write(Self.groupLink("partners"), to: "products/starter/groups/partners/productGroupInformation.json")
+        try write("{}", to: "products/starter/groups/resellers/productGroupInformation.json")
+        try write(#"{"name": "vendors", "properties": {"groupId": "/groups/partners"}}"#, to: "products/starter/groups/vendors/productGroupInformation.json")
+        try write(#"{"properties": {"groupId": "/groups/auditors"}}"#, to: "products/starter/groups/auditors/productGroupInformation.json")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("tree/products/starter/groups/suppliers"), withIntermediateDirectories: true)
+        try write(#"{"properties": {"displayName": "Public"}}"#, to: "tags/public/tagInformation.json")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("tree/tags/public/apis/orders"), withIntermediateDirectories: true)
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try self.notes(try ImportRoundTripTests.importSection(result)).filter { $0["path"]?.contains("/groups/") == true || $0["path"]?.hasPrefix("tags/public/") == true }
+        XCTAssertEqual(
+            Set(notes.map { $0["path"] ?? "" }),
+            ["products/starter/groups/resellers", "products/starter/groups/vendors", "products/starter/groups/auditors", "products/starter/groups/suppliers", "tags/public/apis/orders"],
+            result.stdout)
+        XCTAssertTrue(notes.allSatisfy { $0["kind"] == "not-imported" && $0["message"]?.hasPrefix("APIOps' publisher deploys no link from it: ") == true }, "\(notes)")
+        let products = try read("products.yaml")
+        XCTAssertTrue(products.contains("groups:\n  - partners\n"), products)
+        XCTAssertFalse(products.contains("resellers"), products)
     }
 
     /// An API's subscription key names decide where APIM looks for a caller's key: APIM's

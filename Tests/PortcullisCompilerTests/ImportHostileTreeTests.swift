@@ -331,12 +331,13 @@ final class ImportHostileTreeTests: XCTestCase {
         }
         try writeGlobalPolicy()
         let result = try runImport(["--format", "json"])
-        XCTAssertEqual(result.status, 0, result.stderr)
+        // Each would be lost, so the import fails (audit V97: it exited 0).
+        XCTAssertEqual(result.status, 1, result.stderr)
         let notes = notes(result)
         for name in odd {
             let escaped = name.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\u{1B}", with: "\\x1b")
             XCTAssertTrue(
-                notes.contains("not-imported: apis/\(escaped): '\(escaped)' is not a name Portcullis can keep for this resource"),
+                notes.contains("error: apis/\(escaped): '\(escaped)' is not a name Portcullis can keep for this resource, so it would be lost; rename it in APIM"),
                 "no note for '\(escaped)' in \(notes)")
         }
         XCTAssertEqual(try written().filter { $0.hasPrefix("apis/") || $0.hasPrefix("specs/") }, ["apis/orders.yaml", "specs/orders.yaml"])
@@ -360,7 +361,7 @@ final class ImportHostileTreeTests: XCTestCase {
         try FileManager.default.copyItem(at: orders, to: tree.appendingPathComponent("apis/x\nerror: policy.xml: forged"))
         let result = try runImport()
         XCTAssertFalse(result.stdout.split(separator: "\n").contains { $0.hasPrefix("error: policy.xml: forged") }, result.stdout)
-        assertContains(result.stdout, "not-imported: apis/x\\nerror: policy.xml: forged: ")
+        assertContains(result.stdout, "error: apis/x\\nerror: policy.xml: forged: ")
     }
 
     /// JSON escapes put any character in a property's name or value, which the report

@@ -2645,7 +2645,10 @@ final class RawPolicyTests: XCTestCase {
             ("blanksubscription", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="{{blank}}@(context.Subscription.Id)" />"#),
             ("texttenant", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="{{blank}}context.Request.Headers" />"#),
         ], values: "namedValues:\n  blank: ''\n")
-        let found = try lintFindings(status: 0).filter { $0.hasPrefix("RL004") }
+        // APIM refuses an empty named value (YS004, audit V98); what it would make is read all the same.
+        let all = try lintFindings()
+        XCTAssertEqual(all.filter { $0.hasPrefix("YS004") }, ["YS004 defs/gateway.yaml: named value 'blank' is empty, which APIM does not accept"])
+        let found = all.filter { $0.hasPrefix("RL004") }
         XCTAssertEqual(found.sorted(), [
             "RL004 defs/blankquota.yaml: raw 'quota-by-key' in API 'blankquota' counts by a request header, which callers choose",
             "RL004 defs/blanktenant.yaml: raw 'rate-limit-by-key' in API 'blanktenant' counts by a request header, which callers choose",
@@ -2776,7 +2779,8 @@ final class RawPolicyTests: XCTestCase {
             ("tokens", #"<llm-token-limit tokens-per-minute="@(\#(header))" estimate-prompt-tokens="false" counter-key="@(context.Subscription.Id)" />"#),
             ("tokenquota", #"<azure-openai-token-limit tokens-per-minute="5000" token-quota="@(long.Parse(context.Request.Url.Query.GetValueOrDefault(&quot;q&quot;,&quot;1&quot;)))" token-quota-period="Monthly" estimate-prompt-tokens="false" counter-key="@(context.Subscription.Id)" />"#),
         ], values: "namedValues:\n  blank: ''\n")
-        let found = try lintFindings(status: 0).filter { $0.hasPrefix("RL004") }
+        // An empty named value is YS004 (audit V98); the limits are read all the same.
+        let found = try lintFindings().filter { $0.hasPrefix("RL004") }
         XCTAssertEqual(found.sorted(), [
             "RL004 defs/budget.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'budget' is given by a request header, which callers choose",
             "RL004 defs/named.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'named' is given by a request header, which callers choose",
@@ -5094,11 +5098,15 @@ final class RawPolicyTests: XCTestCase {
         try Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).write(to: file("defs/policies/orders.xml"))
         try writeAPI(policy: "policies/orders.xml")
         XCTAssertEqual(try place(), ["defs/policies/orders.xml:1:\(column)-1:\(column + key.count)"])
-        for properties in ["!!str ", "&policy ", "!!str &policy "] {
+        // On the indicator's line or, after a comment and line breaks, before it (audit V95).
+        for properties in ["!!str ", "&policy ", "!!str &policy ", "!!str # a note\n  ", "&policy\n\n  # a note\r\n  "] {
             try? FileManager.default.removeItem(at: file("defs/policies/orders.xml"))
-            try writeAPI(policy: "\(properties)|\n  <policies><inbound><base />\n    \(statement)\n  </inbound></policies>")
+            try writeAPI(policy: "\(properties)|\n  <policies><inbound><base />\n    \(statement)\n    \(statement)\n  </inbound></policies>")
             let keyColumn = 5 + statement.distance(from: statement.startIndex, to: statement.range(of: key)!.lowerBound)
-            XCTAssertEqual(try place(), ["defs/orders.yaml:8:\(keyColumn)-8:\(keyColumn + key.count)"], properties)
+            let line = 8 + properties.filter(\.isNewline).count
+            XCTAssertEqual(
+                try place(), ["defs/orders.yaml:\(line):\(keyColumn)-\(line):\(keyColumn + key.count)", "defs/orders.yaml:\(line + 1):\(keyColumn)-\(line + 1):\(keyColumn + key.count)"],
+                properties)
         }
     }
 
@@ -5368,12 +5376,27 @@ final class RawPolicyTests: XCTestCase {
                     path: /orders
                     scopes: [orders.read]
                     policy: '<policies><inbound><base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" /></inbound></policies>'
+                  - id: complete
+                    method: POST
+                    path: /complete
+                    scopes: [orders.write]
+                    policy: '<policies><inbound><base /><llm-token-limit counter-key="@(context.Subscription.Id)" tokens-per-minute="5000" estimate-prompt-tokens="false" /></inbound></policies>'
+                  - id: embed
+                    method: POST
+                    path: /embed
+                    scopes: [orders.write]
+                    policy: '<policies><inbound><base /><azure-openai-token-limit counter-key="@(context.Subscription.Id)" tokens-per-minute="5000" estimate-prompt-tokens="false" /></inbound></policies>'
 
                 """).text,
             to: "defs/orders.yaml")
+        // A model's token limits run on every tier but Consumption (audit V100).
         XCTAssertEqual(
             try lintFindings().filter { $0.hasPrefix("RL009") },
-            ["RL009 defs/orders.yaml: raw 'rate-limit-by-key' in route 'orders/list-orders' is a policy the 'Consumption' tier does not have"])
+            [
+                "RL009 defs/orders.yaml: raw 'rate-limit-by-key' in route 'orders/list-orders' is a policy the 'Consumption' tier does not have",
+                "RL009 defs/orders.yaml: raw 'llm-token-limit' in route 'orders/complete' is a policy the 'Consumption' tier does not have",
+                "RL009 defs/orders.yaml: raw 'azure-openai-token-limit' in route 'orders/embed' is a policy the 'Consumption' tier does not have",
+            ])
     }
 
 

@@ -210,12 +210,13 @@ enum SuppressionEngine {
         var used = Set<UsedCode>()
         for index in findings.indices where findings[index].code.family.isSuppressible {
             let finding = findings[index]
-            let key = SuppressionComments.Line(file: finding.range.file, line: finding.range.start.line)
-            for candidate in comments.byLine[key] ?? [] where comments.active[candidate].codes.contains(finding.code.id) {
-                let comment = comments.active[candidate].comment
-                findings[index].suppression = Diagnostic.Suppression(reason: comment.reason, range: comment.range)
-                used.insert(UsedCode(comment: candidate, code: finding.code.id))
-                break
+            search: for line in suppressingLines(of: finding, environment: environment) {
+                for candidate in comments.byLine[line] ?? [] where comments.active[candidate].codes.contains(finding.code.id) {
+                    let comment = comments.active[candidate].comment
+                    findings[index].suppression = Diagnostic.Suppression(reason: comment.reason, range: comment.range)
+                    used.insert(UsedCode(comment: candidate, code: finding.code.id))
+                    break search
+                }
             }
         }
         comments.gather(used: used, unjudged: unjudged)
@@ -230,6 +231,18 @@ enum SuppressionEngine {
             }
         }
         return results.diagnostics
+    }
+
+    /// The lines whose comments may silence `finding`: its own, or, for a finding placed
+    /// outside the environment's document that a value of that document causes (a note
+    /// there: a named value a raw policy reads), the lines of those values. A suppression
+    /// written for the definitions' values does not vouch for what an override makes of
+    /// them (audit V98: one written for 2,000 calls silenced an override's 100,000,000).
+    private static func suppressingLines(of finding: Diagnostic, environment: SourceRange?) -> [SuppressionComments.Line] {
+        let own = SuppressionComments.Line(file: finding.range.file, line: finding.range.start.line)
+        guard let environment, !environment.holdsTheStart(of: finding.range) else { return [own] }
+        let overrides = finding.notes.filter { environment.holdsTheStart(of: $0.range) }
+        return overrides.isEmpty ? [own] : overrides.map { SuppressionComments.Line(file: $0.range.file, line: $0.range.start.line) }
     }
 
     /// Whether `range` includes part of the line.

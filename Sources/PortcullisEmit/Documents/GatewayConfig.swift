@@ -38,10 +38,12 @@ struct GatewayConfig: Encodable {
         var databases: Databases
         /// What APIM follows: one external cache, reached with the connection string in the
         /// secret, holding cached responses and introspection results (keyed under `keyPrefix`).
-        var apimHonours = ["connection", "tls", "keyPrefix", "responseCache", "introspectionCache"]
-        /// What only a runtime that reads this file follows: APIM uses one connection for all
-        /// caching and keeps rate-limit counters in its own store, not in Redis.
-        var runtimeOnly = ["databases", "rateLimitCounters"]
+        var apimHonours = ["connection", "keyPrefix", "responseCache", "introspectionCache"]
+        /// What only a runtime that reads this file follows: APIM encrypts as the secret's
+        /// connection string says, which no file of the bundle sets (audit V100: `tls` was
+        /// listed as honoured), uses one connection for all caching and keeps rate-limit
+        /// counters in its own store, not in Redis.
+        var runtimeOnly = ["tls", "databases", "rateLimitCounters"]
         var source: String
     }
 

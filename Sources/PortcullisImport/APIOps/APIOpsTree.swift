@@ -124,7 +124,8 @@ private struct TreeReader {
             case (.directory, "products"):
                 tree.products = resources("products").map { resource in
                     APIOpsTree.Product(
-                        resource: resource, apis: names(in: resource.folder + "/apis"), groups: names(in: resource.folder + "/groups"))
+                        resource: resource, apis: links(in: resource.folder + "/apis", file: "productApiInformation.json"),
+                        groups: links(in: resource.folder + "/groups", file: Self.groupLinkFile))
                 }
             case (.directory, "named values"): tree.namedValues = resources("named values")
             case (.directory, "backends"): tree.backends = resources("backends")
@@ -132,7 +133,8 @@ private struct TreeReader {
             case (.directory, "tags"):
                 tree.tags = resources("tags").map { resource in
                     APIOpsTree.Tag(
-                        resource: resource, apis: names(in: resource.folder + "/apis"), products: names(in: resource.folder + "/products"))
+                        resource: resource, apis: links(in: resource.folder + "/apis", file: "tagApiInformation.json"),
+                        products: links(in: resource.folder + "/products", file: "tagProductInformation.json"))
                 }
             case (.directory, "version sets"): tree.versionSets = resources("version sets")
             case (.directory, "groups"): tree.groups = resources("groups")
@@ -162,7 +164,11 @@ private struct TreeReader {
             }
             guard Self.isResourceName(name, kind: kind) else {
                 let shown = DisplayText.escaped(name.utf8)
-                tree.skipped.append(ImportNote(.notImported, kind + "/" + shown, "'\(shown)' is not a name Portcullis can keep for this resource"))
+                // APIM took the name, so the estate runs what the folder holds: an error to
+                // resolve, as for an operation (audit V97: an API and its policies were
+                // dropped with a note and the import exited 0).
+                tree.skipped.append(
+                    ImportNote(.error, kind + "/" + shown, "'\(shown)' is not a name Portcullis can keep for this resource, so it would be lost; rename it in APIM"))
                 continue
             }
             guard !differsOnlyInCase(name, fromOneOf: &spellings, in: kind) else { continue }
@@ -251,7 +257,44 @@ private struct TreeReader {
         return true
     }
 
-    /// The names of the folders under `folder` (a product's APIs, a tag's products).
+    private static let groupLinkFile = "productGroupInformation.json"
+
+    /// The links under `folder` (a product's APIs or groups, a tag's APIs or products), a
+    /// folder each named for what it links. APIOps' publisher reads a link from its file
+    /// `information`, not from its folder, and a product's group link only where that file
+    /// names the link (`name`) and the group by the folder's name (`groupId`;
+    /// `Resource.FileSystem.cs`, `ParseFile`). A link it would not deploy is noted, not
+    /// imported: a group link imported from a folder granted what APIM does not (audit V96).
+    private mutating func links(in folder: String, file information: String) -> [String] {
+        names(in: folder).filter { name in
+            let link = folder + "/" + name
+            let reason: String
+            if !entries(of: link).contains(where: { $0.kind == .file && $0.name == information }) {
+                reason = "the folder holds no '\(information)'"
+            } else if information != Self.groupLinkFile {
+                return true
+            } else if let file = file(link + "/" + information) {
+                guard let why = Self.whyNoGroupLink(file, group: name) else { return true }
+                reason = why
+            } else {
+                return false  // the file's own note says why
+            }
+            tree.skipped.append(ImportNote(.notImported, link, "APIOps' publisher deploys no link from it: \(reason)"))
+            return false
+        }
+    }
+
+    /// Why APIOps' publisher takes no link to `group` from a product's group link file, or nil.
+    private static func whyNoGroupLink(_ file: APIOpsTree.File, group: String) -> String? {
+        guard case .success(.object(let fields)) = JSONValue.parse(file.bytes) else { return "'\(groupLinkFile)' is not a JSON object" }
+        guard let name = fields["name"]?.string, !name.isEmpty else { return "'\(groupLinkFile)' has no 'name'" }
+        guard let linked = fields["properties"]?["groupId"]?.string, linked.split(separator: "/", omittingEmptySubsequences: false).last == Substring(group) else {
+            return "the 'groupId' of '\(groupLinkFile)' does not end in '\(DisplayText.escaped(group.utf8))'"
+        }
+        return nil
+    }
+
+    /// The names of the folders under `folder`.
     private mutating func names(in folder: String) -> [String] {
         entries(of: folder).compactMap { entry -> String? in
             guard entry.kind == .directory, let name = entry.name, Self.isResourceName(name, kind: "") else {

@@ -362,7 +362,7 @@ struct EstateTranslation {
         let resource = api.resource
         let properties = resource.properties
         let name = resource.name
-        if let type = properties["type"]?.string, type != "http" {
+        if let type = properties["type"]?.string, type.lowercased() != "http" {
             notes.append(ImportNote(.notImported, resource.folder, "API '\(name)' is a '\(type)' API; Portcullis carries HTTP APIs only"))
             return nil
         }

@@ -39,6 +39,10 @@ public enum ServiceTier: String, CaseIterable, Sendable {
     /// Whether `rate-limit-by-key` runs on this tier.
     public var hasRateLimitByKey: Bool { self != .consumption }
 
+    /// Whether `llm-token-limit` and `azure-openai-token-limit` run on this tier: their pages
+    /// list every tier but Consumption.
+    public var hasTokenLimits: Bool { self != .consumption }
+
     /// Whether `quota-by-key` runs on this tier.
     public var hasQuotaByKey: Bool { [.developer, .basic, .standard, .premium].contains(self) }
 }

@@ -200,6 +200,14 @@ extension Gateway {
 
 extension DecodingContext {
     mutating func checkNamedValue(_ value: Located<String>, name: String) {
+        // APIM refuses a value that is empty or only white space, so the deployment would
+        // fail after the pull request passed (audit V98).
+        if value.value.allSatisfy(\.isWhitespace) {
+            diagnostics.report(
+                .invalidValue, "named value '\(name)' is empty, which APIM does not accept", at: value.range,
+                notes: [Diagnostic.Note("give the value, or remove the named value and what uses it", at: value.range)])
+            return
+        }
         guard let written = NamedValues.leadingAt(value.value) else { return }
         diagnostics.report(
             .invalidValue,

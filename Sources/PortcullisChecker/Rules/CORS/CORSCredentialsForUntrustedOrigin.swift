@@ -135,8 +135,9 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
         var credentialed = Set<ObjectIdentifier>()
         for scope in context.rawScopes {
             answers.forEach(in: scope) { element, document, owner, _ in
-                guard let header = element.headerSet else { return }
-                switch header.name.lowercased() {
+                // A named value may give the header's name (audit V96).
+                guard let header = element.headerSet, let name = context.namedValues.resolved(header.name) else { return }
+                switch name.trimmingWhitespace.lowercased() {
                 case "access-control-allow-origin":
                     if copiesTheRequest(element, context) { copies.append((scope, element, document, owner)) }
                 case "access-control-allow-credentials":

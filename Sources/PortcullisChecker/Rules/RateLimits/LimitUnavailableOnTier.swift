@@ -5,7 +5,7 @@ import PortcullisModel
 public enum LimitUnavailableOnTier: Rule {
     public static let code = DiagnosticCode(
         "RL009", "limit-unavailable-on-tier", .error,
-        summary: "a rate limit or quota, or a raw 'rate-limit-by-key' or 'quota-by-key', that the gateway's 'sku' cannot run")
+        summary: "a rate limit or quota, or a raw 'rate-limit-by-key', 'quota-by-key' or token limit, that the gateway's 'sku' cannot run")
 
     public static let description = RuleDescription(
         code,
@@ -14,7 +14,8 @@ public enum LimitUnavailableOnTier: Rule {
             Consumption has no 'rate-limit-by-key', and only the classic Developer, Basic, \
             Standard and Premium tiers have 'quota-by-key': on any other tier APIM refuses the \
             policy and the deployment fails, whether the definitions generate it or a raw policy \
-            writes it.
+            writes it. A model's token limit ('llm-token-limit', 'azure-openai-token-limit') \
+            runs on every tier but Consumption.
             """,
         fix: "Remove the limit (a product's 'rateLimit' and 'quota' run on every tier), or choose a tier that runs it.",
         triggering: [
@@ -83,7 +84,7 @@ public enum LimitUnavailableOnTier: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let gateway = context.project.gateway else { return }
         let sku = gateway.effectiveSku
-        guard !sku.hasRateLimitByKey || !sku.hasQuotaByKey else { return }
+        guard !sku.hasRateLimitByKey || !sku.hasQuotaByKey || !sku.hasTokenLimits else { return }
         let tier =
             gateway.sku.map { [Diagnostic.Note("the gateway's tier is set here", at: $0.range)] }
             ?? [Diagnostic.Note("the gateway names no 'sku'; the default is 'Standard'", at: gateway.kindRange)]
@@ -100,8 +101,12 @@ public enum LimitUnavailableOnTier: Rule {
         }
         // The same policies written raw, in any scope's document: each statement once, a
         // file many routes name too. 'rate-limit' and 'quota', per subscription, run on
-        // every tier.
-        let missing = Set([("rate-limit-by-key", sku.hasRateLimitByKey), ("quota-by-key", sku.hasQuotaByKey)].filter { !$0.1 }.map(\.0))
+        // every tier; a model's token limits on all but Consumption (audit V100).
+        let missing = Set(
+            [
+                ("rate-limit-by-key", sku.hasRateLimitByKey), ("quota-by-key", sku.hasQuotaByKey), ("llm-token-limit", sku.hasTokenLimits),
+                ("azure-openai-token-limit", sku.hasTokenLimits),
+            ].filter { !$0.1 }.map(\.0))
         for scope in context.rawScopes {
             for statement in scope.elements(named: missing) {
                 let range = scope.document.range(statement.nameSpan)

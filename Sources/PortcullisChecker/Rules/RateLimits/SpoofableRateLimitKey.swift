@@ -263,9 +263,7 @@ public enum SpoofableRateLimitKey: Rule {
         var chosenByTheCaller = false
         scope.forEachInboundStatement(before: limit, fragments: context.rawEnforcement.fragments) { statement, everyRequest, _ in
             if statement.placesSet(resolving: resolved).contains(where: { place in headers.contains { place.mayBe(.header($0)) } }),
-                statement.elements.contains(where: { value in
-                    value.name == "value" && value.textValue.map { callerControlled.choosesTheValue(of: VariableSetters.code(of: $0, values)) } ?? false
-                })
+                callerControlled.setsWhatTheCallerChooses(statement, code: { VariableSetters.code(of: $0, values) })
             {
                 chosenByTheCaller = true
             }
