@@ -10,11 +10,17 @@ struct EnvironmentFindings {
         var code: DiagnosticCode
         var range: SourceRange
         var message: String
+        /// One variant may silence what another does not: a suppression beside a raw policy
+        /// does not vouch for what an environment's named value makes of it, so the
+        /// environment's copy is reported as its own (audit V101: `lint` kept the silenced
+        /// copy alone and passed what `lint --env prod` failed).
+        var suppressed: Bool
 
         init(_ diagnostic: Diagnostic) {
             code = diagnostic.code
             range = diagnostic.range
             message = diagnostic.message
+            suppressed = diagnostic.suppression != nil
         }
     }
 

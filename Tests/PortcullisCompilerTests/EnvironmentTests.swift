@@ -325,6 +325,15 @@ final class EnvironmentTests: XCTestCase {
             let result = try ToolProcess.run(arguments, in: directory)
             XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 3 files\n", arguments.joined(separator: " "))
         }
+        // The same value set again by the environment is its own finding too, and `lint` of
+        // every environment says so as `lint --env` and `build --env` do (audit V101: it kept
+        // the definitions' silenced copy alone, and passed).
+        try prod(#"calls: "2000""#)
+        for arguments in [["lint", "estate"], ["lint", "estate", "--env", "prod"], ["build", "estate", "--env", "prod", "--out", out.path]] {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertEqual(result.status, 1, arguments.joined(separator: " ") + "\n" + result.stdout)
+            XCTAssertTrue(result.stdout.contains("allows 2000 calls per 1m, more than the guardrail of 1000 calls per 1m [RL003]"), result.stdout)
+        }
     }
 
     /// APIM refuses a named value that is empty or only white space: the bundle was built

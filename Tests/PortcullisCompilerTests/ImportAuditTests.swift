@@ -659,6 +659,22 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertTrue(try read("apis/orders.yaml").contains("name: orders"))
     }
 
+    /// An API Portcullis does not carry is a note whatever its folder's name: under a name
+    /// the language cannot keep it was an error to rename it (audit V101).
+    func testAnUnsupportedAPIUnderANameTheLanguageCannotKeepIsANote() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"path": "soap", "type": "soap"}}"#, to: "apis/soap.api/apiInformation.json")
+        try write(#"{"properties": {"path": "rest"}}"#, to: "apis/rest.api/apiInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result)).filter { $0["path"]?.hasSuffix(".api") == true }
+        XCTAssertEqual(
+            notes.map { "\($0["kind"] ?? ""): \($0["path"] ?? ""): \($0["message"] ?? "")" }.sorted(),
+            [
+                "error: apis/rest.api: 'rest.api' is not a name Portcullis can keep for this resource, so it would be lost; rename it in APIM",
+                "not-imported: apis/soap.api: API 'soap.api' is a 'soap' API; Portcullis carries HTTP APIs only",
+            ], result.stdout)
+    }
+
     /// A product's group link as the extractor writes it: the link's name and the group's id.
     private static func groupLink(_ group: String) -> String {
         #"{"name": "\#(group)", "properties": {"groupId": "/groups/\#(group)"}}"#
@@ -670,7 +686,7 @@ final class ImportAuditTests: ImportTreeTestCase {
     /// (audit V96 #2).
     func testALinkThePublisherWouldNotDeployIsNotImported() throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
-        for group in ["partners", "resellers", "vendors", "auditors", "suppliers"] {
+        for group in ["partners", "resellers", "vendors", "auditors", "suppliers", "blank", "marked", "spelt"] {
             try write(#"{"properties": {"displayName": "\#(group)", "type": "custom"}}"#, to: "groups/\(group)/groupInformation.json")
         }
         try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#, to: "products/starter/productInformation.json")
@@ -680,18 +696,32 @@ final class ImportAuditTests: ImportTreeTestCase {
         try write(#"{"name": "vendors", "properties": {"groupId": "/groups/partners"}}"#, to: "products/starter/groups/vendors/productGroupInformation.json")
         try write(#"{"properties": {"groupId": "/groups/auditors"}}"#, to: "products/starter/groups/auditors/productGroupInformation.json")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("tree/products/starter/groups/suppliers"), withIntermediateDirectories: true)
+        // A name of white space, and a byte order mark .NET's reader of bytes refuses; property
+        // names in any case, as the publisher's web options read them (audit V101).
+        try write(#"{"name": " ", "properties": {"groupId": "/groups/blank"}}"#, to: "products/starter/groups/blank/productGroupInformation.json")
+        try write("", to: "products/starter/groups/marked/productGroupInformation.json")
+        try Data([0xEF, 0xBB, 0xBF] + Array(Self.groupLink("marked").utf8)).write(
+            to: directory.appendingPathComponent("tree/products/starter/groups/marked/productGroupInformation.json"))
+        try write(#"{"Name": "spelt", "Properties": {"GroupId": "/groups/spelt"}}"#, to: "products/starter/groups/spelt/productGroupInformation.json")
+        // An API's link whose file is no JSON object.
+        try write(#"{"properties": {"path": "stock", "serviceUrl": "https://stock.example.com"}}"#, to: "apis/stock/apiInformation.json")
+        try write("[]", to: "products/starter/apis/stock/productApiInformation.json")
         try write(#"{"properties": {"displayName": "Public"}}"#, to: "tags/public/tagInformation.json")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("tree/tags/public/apis/orders"), withIntermediateDirectories: true)
         let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
-        let notes = try self.notes(try ImportRoundTripTests.importSection(result)).filter { $0["path"]?.contains("/groups/") == true || $0["path"]?.hasPrefix("tags/public/") == true }
+        let notes = try self.notes(try ImportRoundTripTests.importSection(result)).filter { ($0["path"] ?? "").contains("/groups/") || ($0["path"] ?? "").hasPrefix("tags/public/") || $0["path"] == "products/starter/apis/stock" }
         XCTAssertEqual(
             Set(notes.map { $0["path"] ?? "" }),
-            ["products/starter/groups/resellers", "products/starter/groups/vendors", "products/starter/groups/auditors", "products/starter/groups/suppliers", "tags/public/apis/orders"],
+            [
+                "products/starter/groups/resellers", "products/starter/groups/vendors", "products/starter/groups/auditors", "products/starter/groups/suppliers",
+                "products/starter/groups/blank", "products/starter/groups/marked", "products/starter/apis/stock", "tags/public/apis/orders",
+            ],
             result.stdout)
         XCTAssertTrue(notes.allSatisfy { $0["kind"] == "not-imported" && $0["message"]?.hasPrefix("APIOps' publisher deploys no link from it: ") == true }, "\(notes)")
         let products = try read("products.yaml")
-        XCTAssertTrue(products.contains("groups:\n  - partners\n"), products)
+        XCTAssertTrue(products.contains("groups:\n  - partners\n  - spelt\n"), products)
         XCTAssertFalse(products.contains("resellers"), products)
+        XCTAssertFalse(products.contains("- stock"), products)
     }
 
     /// An API's subscription key names decide where APIM looks for a caller's key: APIM's

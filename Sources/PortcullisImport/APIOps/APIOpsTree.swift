@@ -75,6 +75,18 @@ public struct APIOpsTree: Sendable {
         "tags": "tagInformation.json", "version sets": "versionSetInformation.json", "groups": "groupInformation.json",
     ]
 
+    /// An API's `type` when it is not HTTP, read in any case as Resource Manager reads it
+    /// (audit V97: `Http` was dropped); nil for an HTTP API.
+    static func unsupportedType(of properties: InformationProperties) -> String? {
+        guard let type = properties["type"]?.string, type.lowercased() != "http" else { return nil }
+        return type
+    }
+
+    /// Why an API of `type` is not imported.
+    static func unsupported(_ api: String, _ type: String) -> String {
+        "API '\(api)' is a '\(type)' API; Portcullis carries HTTP APIs only"
+    }
+
     /// Resource kinds the extractor writes that Portcullis does not model; each is kept in
     /// APIOps beside the bundle.
     static let unmodelled = ["loggers", "diagnostics", "subscriptions", "gateways", "workspaces", "certificates"]
@@ -166,9 +178,16 @@ private struct TreeReader {
                 let shown = DisplayText.escaped(name.utf8)
                 // APIM took the name, so the estate runs what the folder holds: an error to
                 // resolve, as for an operation (audit V97: an API and its policies were
-                // dropped with a note and the import exited 0).
-                tree.skipped.append(
-                    ImportNote(.error, kind + "/" + shown, "'\(shown)' is not a name Portcullis can keep for this resource, so it would be lost; rename it in APIM"))
+                // dropped with a note and the import exited 0). An API Portcullis does not
+                // carry whatever its name is a note (audit V101).
+                if kind == "apis", let information = file(folder + "/" + APIOpsTree.informationFiles[kind]!), let properties = json(information),
+                    let type = APIOpsTree.unsupportedType(of: properties)
+                {
+                    tree.skipped.append(ImportNote(.notImported, kind + "/" + shown, APIOpsTree.unsupported(shown, type)))
+                } else {
+                    tree.skipped.append(
+                        ImportNote(.error, kind + "/" + shown, "'\(shown)' is not a name Portcullis can keep for this resource, so it would be lost; rename it in APIM"))
+                }
                 continue
             }
             guard !differsOnlyInCase(name, fromOneOf: &spellings, in: kind) else { continue }
@@ -261,20 +280,19 @@ private struct TreeReader {
 
     /// The links under `folder` (a product's APIs or groups, a tag's APIs or products), a
     /// folder each named for what it links. APIOps' publisher reads a link from its file
-    /// `information`, not from its folder, and a product's group link only where that file
-    /// names the link (`name`) and the group by the folder's name (`groupId`;
-    /// `Resource.FileSystem.cs`, `ParseFile`). A link it would not deploy is noted, not
-    /// imported: a group link imported from a folder granted what APIM does not (audit V96).
+    /// `information`, a JSON object, not from its folder, and a product's group link only
+    /// where that file names the link (`name`) and the group by the folder's name (`groupId`;
+    /// `Resource.FileSystem.cs`, `ParseFile`; property names in any case, as its web options
+    /// read them). A link it would not deploy is noted, not imported: a link imported from a
+    /// folder granted what APIM does not (audits V96, V101).
     private mutating func links(in folder: String, file information: String) -> [String] {
         names(in: folder).filter { name in
             let link = folder + "/" + name
             let reason: String
             if !entries(of: link).contains(where: { $0.kind == .file && $0.name == information }) {
                 reason = "the folder holds no '\(information)'"
-            } else if information != Self.groupLinkFile {
-                return true
             } else if let file = file(link + "/" + information) {
-                guard let why = Self.whyNoGroupLink(file, group: name) else { return true }
+                guard let why = Self.whyNoLink(file, information, to: name) else { return true }
                 reason = why
             } else {
                 return false  // the file's own note says why
@@ -284,12 +302,17 @@ private struct TreeReader {
         }
     }
 
-    /// Why APIOps' publisher takes no link to `group` from a product's group link file, or nil.
-    private static func whyNoGroupLink(_ file: APIOpsTree.File, group: String) -> String? {
-        guard case .success(.object(let fields)) = JSONValue.parse(file.bytes) else { return "'\(groupLinkFile)' is not a JSON object" }
-        guard let name = fields["name"]?.string, !name.isEmpty else { return "'\(groupLinkFile)' has no 'name'" }
-        guard let linked = fields["properties"]?["groupId"]?.string, linked.split(separator: "/", omittingEmptySubsequences: false).last == Substring(group) else {
-            return "the 'groupId' of '\(groupLinkFile)' does not end in '\(DisplayText.escaped(group.utf8))'"
+    /// Why APIOps' publisher takes no link to `target` from its file `information`, or nil.
+    private static func whyNoLink(_ file: APIOpsTree.File, _ information: String, to target: String) -> String? {
+        // .NET's JSON reader of bytes takes a byte order mark for no JSON.
+        guard !file.bytes.starts(with: [0xEF, 0xBB, 0xBF]), case .success(let value) = JSONValue.parse(file.bytes), case .object = value else {
+            return "'\(information)' is not a JSON object"
+        }
+        guard information == groupLinkFile else { return nil }
+        // The publisher's names are never empty or white space (`ResourceName.From`).
+        guard let name = value["name"]?.string, !name.allSatisfy(\.isWhitespace) else { return "'\(groupLinkFile)' has no 'name'" }
+        guard let linked = value["properties"]?["groupId"]?.string, linked.split(separator: "/", omittingEmptySubsequences: false).last == Substring(target) else {
+            return "the 'groupId' of '\(groupLinkFile)' does not end in '\(DisplayText.escaped(target.utf8))'"
         }
         return nil
     }

@@ -362,8 +362,8 @@ struct EstateTranslation {
         let resource = api.resource
         let properties = resource.properties
         let name = resource.name
-        if let type = properties["type"]?.string, type.lowercased() != "http" {
-            notes.append(ImportNote(.notImported, resource.folder, "API '\(name)' is a '\(type)' API; Portcullis carries HTTP APIs only"))
+        if let type = APIOpsTree.unsupportedType(of: properties) {
+            notes.append(ImportNote(.notImported, resource.folder, APIOpsTree.unsupported(name, type)))
             return nil
         }
         guard let specification = api.specification, let format = Self.openAPIFormat(specification.path) else {
