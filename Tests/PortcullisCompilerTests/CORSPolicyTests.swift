@@ -270,6 +270,7 @@ final class CORSPolicyTests: XCTestCase {
             + route("expressed", copy + expressed) + route("named", copy + named)
             + route("kept", kept + credentials).replacingOccurrences(of: "<inbound><base /></inbound>", with: "<inbound><base />\(keeping)</inbound>")
             + route("renamed", renamed(copy) + credentials)
+            + route("both-renamed", renamed(copy) + credentials.replacingOccurrences(of: "name=\"access-control-allow-credentials\"", with: "name=\"{{acac-name}}\""))
             + route("renamed-kept", renamed(kept) + credentials).replacingOccurrences(of: "<inbound><base /></inbound>", with: "<inbound><base />\(keeping)</inbound>")
             + """
 
@@ -283,13 +284,13 @@ final class CORSPolicyTests: XCTestCase {
             cors: "allowedOrigins: [https://shop.example.com, http://shop.example.com, http://localhost:4200, http://127.0.0.1:8080, http://127.evil.example]\nallowedHeaders: [Authorization]\nallowCredentials: true",
             routes: routes)
         let gateway = directory.appendingPathComponent("gateway.yaml")
-        try (try String(contentsOf: gateway, encoding: .utf8) + "namedValues:\n  acac: 'true'\n  acao: Access-Control-Allow-Origin\n").write(
+        try (try String(contentsOf: gateway, encoding: .utf8) + "namedValues:\n  acac: 'true'\n  acao: Access-Control-Allow-Origin\n  acac-name: Access-Control-Allow-Credentials\n").write(
             to: gateway, atomically: true, encoding: .utf8)
         let result = try lint()
         let findings = result.stdout.split(separator: "\n").filter { $0.hasSuffix("[CO004]") }
-        XCTAssertEqual(findings.count, 9, result.stdout)
+        XCTAssertEqual(findings.count, 10, result.stdout)
         XCTAssertTrue(result.stdout.contains("origin 'http://127.evil.example' is given credentialed answers"), result.stdout)
-        for id in ["expressed", "named", "kept", "renamed", "renamed-kept"] {
+        for id in ["expressed", "named", "kept", "renamed", "renamed-kept", "both-renamed"] {
             XCTAssertTrue(result.stdout.contains("raw 'set-header' of route 'orders/\(id)' copies the request into 'Access-Control-Allow-Origin'"), result.stdout)
         }
         XCTAssertTrue(

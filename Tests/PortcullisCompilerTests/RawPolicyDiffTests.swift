@@ -47,6 +47,22 @@ final class RawPolicyDiffTests: XCTestCase {
         XCTAssertEqual(lint.status, opening ? 1 : 0, "\(side): \(lint.stdout)", file: file, line: line)
     }
 
+    /// A check BASE has alone (of `X-A`) judged the gateway's value on both sides, as HEAD's
+    /// check of `X-B` does: with only HEAD's checks' places kept, BASE's lost its setter and
+    /// the change was a privilege increase (audit V102).
+    func testACheckOfAPlaceTheGatewaySetsOnEitherSideIsNoIncrease() throws {
+        let setters = ["X-A", "X-B"].map { #"<set-header name="\#($0)" exists-action="override"><value>v</value></set-header>"# }.joined()
+        let gateway = RuleExample.baseGateway + "policy: '<policies><inbound>\(setters)</inbound><backend><forward-request /></backend></policies>'\n"
+        for (side, header) in [("base", "X-A"), ("head", "X-B")] {
+            let check = #"<check-header name="\#(header)" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>v</value></check-header>"#
+            let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: '<policies><inbound><base />\(check)</inbound></policies>'}\n")
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
+            try (gateway + "---\n" + api.text).write(to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
+        }
+        let report = try gate("base", "head", widens: false)
+        XCTAssertTrue(report.contains("other: the raw policy of route 'orders/list-orders' changed"), report)
+    }
+
     func testRawStatementsThatDecideAccessAreWeighed() throws {
         let contoso = BundleTests.contoso
         for side in ["base", "head"] {

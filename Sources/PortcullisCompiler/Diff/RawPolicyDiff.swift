@@ -84,13 +84,16 @@ enum RawPolicyDiff {
             conditionPlacesFound[id] = read
             return read
         }
-        // The places the checks of HEAD's documents read, by key: what other policies set
-        // matters for those alone, and no other is kept (audit V99: every place set before
-        // each of 3,000 includes was, 42 s and 4.3 GB for a 3 MB estate).
-        let checkedPlaces = after.compactMapValues { raw in
-            raw.document.has(anyOf: Self.checks) ? Self.placesChecked(in: raw.document, newValues, newCallerControlled) : nil
+        // The places the checks of each side's documents read, by key: what other policies
+        // set matters for those alone, and no other is kept (audit V99: every place set
+        // before each of 3,000 includes was, 42 s and 4.3 GB for a 3 MB estate; V102: read
+        // from HEAD alone, a check BASE has alone lost its setters).
+        func placesChecked(_ documents: [String: RawDocument], _ values: GatewayComparison.Substitution, _ callerControlled: CallerControlledVariables) -> [String: Set<String>] {
+            documents.compactMapValues { raw in raw.document.has(anyOf: Self.checks) ? Self.placesChecked(in: raw.document, values, callerControlled) : nil }
         }
-        let checked = checkedPlaces.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        let checkedPlaces = placesChecked(after, newValues, newCallerControlled)
+        let checkedBefore = placesChecked(before, oldValues, oldCallerControlled)
+        let checked = PlacesSetElsewhere.Checked((before, checkedBefore), (after, checkedPlaces))
         let oldElsewhere = PlacesSetElsewhere(base.project, renames: renames, oldValues, bearingOn: checked)
         let newElsewhere = PlacesSetElsewhere(head.project, renames: nil, newValues, bearingOn: checked)
         // The changes, and whether a check was taken for judging a place set before it; the
@@ -588,7 +591,7 @@ enum RawPolicyDiff {
 
     /// A raw document, with what it belongs to and, for an API's or a route's, the API's
     /// name in lower case, as HEAD names it.
-    private typealias RawDocument = (subject: AccessChange.Subject, document: PolicyXMLDocument, api: String?)
+    fileprivate typealias RawDocument = (subject: AccessChange.Subject, document: PolicyXMLDocument, api: String?)
 
     /// Every raw document of a project, by how messages name its owner.
     /// The raw policies of `project` by what they belong to, named as HEAD names it: BASE's
@@ -1934,17 +1937,60 @@ enum RawPolicyDiff {
 
         subscript(key: String) -> Sets { byKey[key] ?? Sets() }
 
-        /// Only the places a check among `checked` may read are kept (``Sets/bearing(on:)``).
-        init(_ project: ResolvedProject, renames: Renames?, _ values: GatewayComparison.Substitution, bearingOn checked: Set<String>) {
-            guard !checked.isEmpty else { return }
-            let fragments = project.fragments.documentsByName
-            let (headerChecked, queryChecked) = (checked.contains { !$0.hasPrefix("?") }, checked.contains { $0.hasPrefix("?") })
-            // ``SetPlaces/holds(_:_:)`` for one place against every checked one.
-            func bears(_ place: String) -> Bool {
-                if place == SetPlaces.anyHeader { return headerChecked }
-                if place == SetPlaces.anyQuery { return queryChecked }
-                return checked.contains(place) || checked.contains(place.hasPrefix("?") ? SetPlaces.anyQuery : SetPlaces.anyHeader)
+        /// The places checks read: any document's, and each fragment's own, on either side.
+        struct Checked {
+            var all: Set<String> = []
+            var byFragment: [String: Set<String>] = [:]
+
+            /// Each side's documents and what their checks read, by key.
+            fileprivate init(_ sides: (documents: [String: RawDocument], read: [String: Set<String>])...) {
+                for side in sides {
+                    for (key, places) in side.read {
+                        all.formUnion(places)
+                        if let subject = side.documents[key]?.subject, subject.kind == .fragment { byFragment[subject.name, default: []].formUnion(places) }
+                    }
+                }
             }
+        }
+
+        /// Which places bear on checks that read `read` (``SetPlaces/holds(_:_:)`` against each).
+        private struct Bearing {
+            let read: Set<String>
+            let header: Bool
+            let query: Bool
+
+            init(_ read: Set<String>) {
+                self.read = read
+                (header, query) = (read.contains { !$0.hasPrefix("?") }, read.contains { $0.hasPrefix("?") })
+            }
+
+            func bears(_ place: String) -> Bool {
+                if place == SetPlaces.anyHeader { return header }
+                if place == SetPlaces.anyQuery { return query }
+                return read.contains(place) || read.contains(place.hasPrefix("?") ? SetPlaces.anyQuery : SetPlaces.anyHeader)
+            }
+
+            /// Those of `places` that bear: looked up by what is read where no name read is
+            /// unknown, so the cost is the reads', not the places'.
+            func kept(_ places: Set<String>) -> Set<String> {
+                guard !read.isEmpty else { return [] }
+                if read.contains(SetPlaces.anyHeader) || read.contains(SetPlaces.anyQuery) { return places.filter(bears) }
+                var kept = read.intersection(places)
+                if header, places.contains(SetPlaces.anyHeader) { kept.insert(SetPlaces.anyHeader) }
+                if query, places.contains(SetPlaces.anyQuery) { kept.insert(SetPlaces.anyQuery) }
+                return kept
+            }
+        }
+
+        /// Only the places a check among `checked` may read are kept (``Sets/bearing(on:)``),
+        /// and before a fragment only those its checks, or those of the fragments it
+        /// includes, read (audit V102: a check of a header no name is known for kept every
+        /// place set before every include, quadratic again).
+        init(_ project: ResolvedProject, renames: Renames?, _ values: GatewayComparison.Substitution, bearingOn checked: Checked) {
+            guard !checked.all.isEmpty else { return }
+            let fragments = project.fragments.documentsByName
+            let anyCheck = Bearing(checked.all)
+            let bears = anyCheck.bears
             func declaredBearing(_ shaping: RequestShaping?, rewrite: Rewrite? = nil) -> Set<String> {
                 SetPlaces.declared(shaping, rewrite: rewrite, values).filter(bears)
             }
@@ -1959,27 +2005,46 @@ enum RawPolicyDiff {
                 }
                 return (found, includes)
             }
-            // What each fragment sets, with those it includes, read once however many
-            // policies include it, children first on a stack of its own (a chain of
-            // thousands of fragments would overflow the call stack).
-            var setByFragment: [String: Set<String>] = [:]
-            func set(byFragment root: String) -> Set<String> {
+            // What each fragment sets itself, and the fragments it includes, read once.
+            var ownReads: [String: (places: Set<String>, includes: [String])] = [:]
+            func ownRead(_ id: String) -> (places: Set<String>, includes: [String])? {
+                if let known = ownReads[id] { return known }
+                guard let fragment = fragments[id] else { return nil }
+                let found = read(fragment.rootElements)
+                ownReads[id] = found
+                return found
+            }
+            // A fragment's `own` places joined with those of the fragments it includes, at
+            // any depth, each read once however many policies include it, children first on
+            // a stack of its own (a chain of thousands of fragments would overflow the call
+            // stack); a fragment that includes itself ends there.
+            func gathered(_ root: String, into memo: inout [String: Set<String>], own: (String) -> Set<String>) -> Set<String> {
                 var stack: [(id: String, childrenDone: Bool)] = [(root, false)]
-                var own: [String: (places: Set<String>, includes: [String])] = [:]
                 while let (id, childrenDone) = stack.popLast() {
-                    if childrenDone, let read = own[id] {
-                        setByFragment[id] = read.includes.reduce(read.places) { $0.union(setByFragment[$1] ?? []) }
+                    if childrenDone, let read = ownRead(id) {
+                        memo[id] = read.includes.reduce(into: own(id)) { $0.formUnion(memo[$1] ?? []) }
                         continue
                     }
-                    // Marked first: a fragment that includes itself ends there.
-                    guard setByFragment[id] == nil, let fragment = fragments[id] else { continue }
-                    setByFragment[id] = []
-                    let read = read(fragment.rootElements)
-                    own[id] = read
+                    guard memo[id] == nil, let read = ownRead(id) else { continue }
+                    memo[id] = []
                     stack.append((id, true))
                     stack += read.includes.map { ($0, false) }
                 }
-                return setByFragment[root] ?? []
+                return memo[root] ?? []
+            }
+            // What each fragment sets, with those it includes.
+            var setByFragment: [String: Set<String>] = [:]
+            func set(byFragment root: String) -> Set<String> {
+                gathered(root, into: &setByFragment) { ownRead($0)?.places ?? [] }
+            }
+            // What the checks of each fragment, and of those it includes, read.
+            var readByFragment: [String: Set<String>] = [:]
+            var bearingByFragment: [String: Bearing] = [:]
+            func bearing(before id: String) -> Bearing {
+                if let known = bearingByFragment[id] { return known }
+                let found = Bearing(gathered(id, into: &readByFragment) { checked.byFragment[$0] ?? [] })
+                bearingByFragment[id] = found
+                return found
             }
             // What a document sets in `inbound`, before its `<base />` and anywhere, and
             // what each fragment it includes sets.
@@ -1988,10 +2053,10 @@ enum RawPolicyDiff {
                 let statements = document.inboundStatements
                 let own = read(statements)
                 let viaFragments = Dictionary(own.includes.map { ($0, set(byFragment: $0)) }) { first, _ in first }
-                let all = viaFragments.values.reduce(own.places) { $0.union($1) }
+                let all = viaFragments.values.reduce(into: own.places) { $0.formUnion($1) }
                 guard let base = document.inboundBaseStatement else { return (all, all, viaFragments) }
                 let first = read(statements[...base])
-                return (first.includes.reduce(first.places) { $0.union(viaFragments[$1] ?? []) }, all, viaFragments)
+                return (first.includes.reduce(into: first.places) { $0.formUnion(viaFragments[$1] ?? []) }, all, viaFragments)
             }
             let gateway = sets(project.gateway?.policy?.document)
             byKey[Key.gateway] = Sets(viaFragments: gateway.viaFragments)
@@ -2009,12 +2074,12 @@ enum RawPolicyDiff {
             // ones, and anywhere, for the fragments.
             var narrowerFirst: [String: Set<String>] = [:]
             var everyNarrowerFirst = Set<String>()
-            var anywhere = products.values.reduce(gateway.all) { $0.union($1.sets.all) }
+            var anywhere = products.values.reduce(into: gateway.all) { $0.formUnion($1.sets.all) }
             for api in project.apis {
                 let apiName = renames?.api(api.name.value) ?? api.name.value
                 let own = sets(api.policy?.document)
                 let ownProducts = (productsOfAPI[api.name.value] ?? []).compactMap { products[$0] }
-                let broader = ownProducts.reduce(gateway.all) { $0.union($1.sets.all) }
+                let broader = ownProducts.reduce(into: gateway.all) { $0.formUnion($1.sets.all) }
                 let apiDeclared = declaredBearing(api.request)
                 let atRoutesBase = own.all.union(broader)
                 var routesFirst = Set<String>()
@@ -2047,7 +2112,7 @@ enum RawPolicyDiff {
             for (written, product) in products {
                 byKey[Key.product(product.name)] = Sets(before: narrowerFirst[written] ?? [], atBase: gateway.all, viaFragments: product.sets.viaFragments)
             }
-            byKey[Key.gateway]?.before = products.values.reduce(everyNarrowerFirst) { $0.union($1.sets.beforeBase) }
+            byKey[Key.gateway]?.before = products.values.reduce(into: everyNarrowerFirst) { $0.formUnion($1.sets.beforeBase) }
             // The fragments `roots` include, each with what is set before it: `first`, then
             // what the statements before it set in the order of the text (the broader
             // policies', `atBase`, where `<base />` runs them; a fragment's, where one is
@@ -2059,7 +2124,9 @@ enum RawPolicyDiff {
                 while let (element, outside) = waiting.popLast() {
                     let inAnotherMessage = outside || RawPolicyDiff.otherMessages.contains(element.name)
                     if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
-                        found.append((id, inAnotherMessage ? anywhere : placesSet))
+                        // Only what bears on the checks the fragment runs (no copy of all set).
+                        let bearing = bearing(before: id)
+                        if !bearing.read.isEmpty { found.append((id, bearing.kept(inAnotherMessage ? anywhere : placesSet))) }
                         if !inAnotherMessage { placesSet.formUnion(set(byFragment: id)) }
                     } else if !inAnotherMessage {
                         placesSet.formUnion(SetPlaces.set(by: element, values).filter(bears))
@@ -2087,7 +2154,7 @@ enum RawPolicyDiff {
             let inFragments = fragments.mapValues { includes(in: $0.rootElements, after: [], atBase: []) }
             while let id = reached.popLast() {
                 let first = fragmentFirst[id] ?? []
-                for include in inFragments[id] ?? [] { reach(include.id, after: first.union(include.before)) }
+                for include in inFragments[id] ?? [] { reach(include.id, after: bearing(before: include.id).kept(first).union(include.before)) }
             }
             for fragment in project.fragments {
                 byKey[Key.fragment(fragment.name.value)] = Sets(before: fragmentFirst[fragment.name.value] ?? [], viaFragments: sets(fragment.policy.document).viaFragments)

@@ -130,7 +130,15 @@ public enum CORSCredentialsForUntrustedOrigin: Rule {
     /// left alone. Credentials are read as APIM reads them: named values put in, an
     /// expression of strings as its text.
     private static func checkCopiedOrigins(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
+        // A named value may give a header's name (`{{acao}}`): a document with a reference
+        // matters too where some value could name a cross-origin header (audit V102).
+        let valuesMayNameOne = context.project.gateway?.plainNamedValues.values.contains { value in
+            ["access", "control", "origin", "credentials"].contains { value.lowercased().contains($0) }
+        } ?? false
+        let answers = AnswerStatements(context.project, mayMatter: { document in
+            ByteScan.holds("-", followedBy: "control", in: document.text[...])
+                || valuesMayNameOne && ByteScan.holds("{", followedBy: "{", in: document.text[...])
+        })
         var copies: [(scope: RawScope, element: PolicyXMLElement, document: PolicyXMLDocument, owner: String)] = []
         var credentialed = Set<ObjectIdentifier>()
         for scope in context.rawScopes {
