@@ -1953,7 +1953,7 @@ enum RawPolicyDiff {
             }
         }
 
-        /// Which places bear on checks that read `read` (``SetPlaces/holds(_:_:)`` against each).
+        /// What of the places set matters to checks that read `read`.
         private struct Bearing {
             let read: Set<String>
             let header: Bool
@@ -1964,22 +1964,25 @@ enum RawPolicyDiff {
                 (header, query) = (read.contains { !$0.hasPrefix("?") }, read.contains { $0.hasPrefix("?") })
             }
 
-            func bears(_ place: String) -> Bool {
-                if place == SetPlaces.anyHeader { return header }
-                if place == SetPlaces.anyQuery { return query }
-                return read.contains(place) || read.contains(place.hasPrefix("?") ? SetPlaces.anyQuery : SetPlaces.anyHeader)
-            }
-
-            /// Those of `places` that bear: looked up by what is read where no name read is
-            /// unknown, so the cost is the reads', not the places'.
+            /// What of `places` a check reading `read` can tell apart: the places read by
+            /// name, a place set under a name not known here, and, for a check of a place
+            /// whose name is not known, only that some place of its kind is set (a marker no
+            /// name can spell): ``SetPlaces/holds(_:_:)`` answers alike of both for every place
+            /// read, and the set stays as small as what is read (audit V103: every place set
+            /// before every fragment that checks a header a secret names was kept).
             func kept(_ places: Set<String>) -> Set<String> {
-                guard !read.isEmpty else { return [] }
-                if read.contains(SetPlaces.anyHeader) || read.contains(SetPlaces.anyQuery) { return places.filter(bears) }
+                guard !read.isEmpty, !places.isEmpty else { return [] }
                 var kept = read.intersection(places)
                 if header, places.contains(SetPlaces.anyHeader) { kept.insert(SetPlaces.anyHeader) }
                 if query, places.contains(SetPlaces.anyQuery) { kept.insert(SetPlaces.anyQuery) }
+                if read.contains(SetPlaces.anyHeader), places.contains(where: { !$0.hasPrefix("?") }) { kept.insert(Self.someHeader) }
+                if read.contains(SetPlaces.anyQuery), places.contains(where: { $0.hasPrefix("?") }) { kept.insert(Self.someQuery) }
                 return kept
             }
+
+            /// Some header, or query parameter, is set: names no request can have.
+            static let someHeader = "\u{1}some"
+            static let someQuery = "?\u{1}some"
         }
 
         /// Only the places a check among `checked` may read are kept (``Sets/bearing(on:)``),
@@ -1990,9 +1993,8 @@ enum RawPolicyDiff {
             guard !checked.all.isEmpty else { return }
             let fragments = project.fragments.documentsByName
             let anyCheck = Bearing(checked.all)
-            let bears = anyCheck.bears
             func declaredBearing(_ shaping: RequestShaping?, rewrite: Rewrite? = nil) -> Set<String> {
-                SetPlaces.declared(shaping, rewrite: rewrite, values).filter(bears)
+                anyCheck.kept(SetPlaces.declared(shaping, rewrite: rewrite, values))
             }
             // What statements set themselves, and the fragments they include.
             func read(_ statements: some Sequence<PolicyXMLElement>) -> (places: Set<String>, includes: [String]) {
@@ -2000,7 +2002,7 @@ enum RawPolicyDiff {
                 var includes: [String] = []
                 for statement in statements {
                     let read = statement.placesSetAtAnyDepth(resolving: values.resolved)
-                    found.formUnion(SetPlaces.names(read.places).filter(bears))
+                    found.formUnion(anyCheck.kept(SetPlaces.names(read.places)))
                     includes += read.includes
                 }
                 return (found, includes)
@@ -2129,7 +2131,7 @@ enum RawPolicyDiff {
                         if !bearing.read.isEmpty { found.append((id, bearing.kept(inAnotherMessage ? anywhere : placesSet))) }
                         if !inAnotherMessage { placesSet.formUnion(set(byFragment: id)) }
                     } else if !inAnotherMessage {
-                        placesSet.formUnion(SetPlaces.set(by: element, values).filter(bears))
+                        placesSet.formUnion(anyCheck.kept(SetPlaces.set(by: element, values)))
                         if element.name == "base" { placesSet.formUnion(atBase) }
                     }
                     waiting += element.elements.reversed().map { (element: $0, inAnotherMessage: inAnotherMessage) }
