@@ -36,6 +36,21 @@ public enum Checker {
         return frontEnd + checked + configured(unused, configuration)
     }
 
+    /// The findings about the environments together, which no variant makes alone
+    /// (RD005), configured and silenced as a variant's are; `stores` are what each
+    /// environment's variant keeps in Redis, `definitions` the definitions' own variant.
+    public static func acrossEnvironments(
+        _ stores: [(environment: Environment, store: RedisSharedBetweenEnvironments.Store?)], definitions: CheckContext,
+        comments: inout SuppressionComments, configuration: Configuration
+    ) -> [Diagnostic] {
+        guard case .present(let redis) = definitions.redis else { return [] }
+        var findings = DiagnosticCollector()
+        RedisSharedBetweenEnvironments.check(stores, definitions: redis, into: &findings)
+        var results = configured(findings.diagnostics, configuration)
+        SuppressionEngine.apply(to: &results, comments: &comments)
+        return results
+    }
+
     /// Applies configured severities, dropping findings of rules that are off; a rule the
     /// configuration does not name keeps each finding's own severity (its default, or the
     /// lower one a rule gives what it cannot judge: CA002's duration an expression decides).

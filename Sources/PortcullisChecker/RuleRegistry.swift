@@ -1,7 +1,8 @@
 import PortcullisDiagnostics
 
 /// Every rule Portcullis has, in code order: the front end's YS and RF codes, the
-/// checker's rules, and the SU codes of suppression comments.
+/// checker's rules (one of which, RD005, compares the environments rather than checking
+/// one variant), and the SU codes of suppression comments.
 public enum RuleRegistry {
     /// The rules the checker runs over a resolved project.
     public static let checks: [any Rule.Type] = [
@@ -21,7 +22,8 @@ public enum RuleRegistry {
 
     /// The documentation of every code, sorted by code.
     public static let descriptions: [RuleDescription] =
-        (FrontEndRules.descriptions + checks.map { $0.description } + SuppressionRules.descriptions)
+        (FrontEndRules.descriptions + checks.map { $0.description } + [RedisSharedBetweenEnvironments.description]
+            + SuppressionRules.descriptions)
         .sorted { $0.code.id < $1.code.id }
 
     public static let codes: [String: DiagnosticCode] = Dictionary(

@@ -539,6 +539,16 @@ public struct SecretLiterals: Sendable {
 
     private static let textRewriters = ["Replace", "Insert", "Remove", "Regex", "Substring", "Split", "Reverse", "Pad", "ToCharArray", "Aggregate"]
 
+    /// Whether `text` is 32 to 128 hexadecimal digits in one letter case, letters and
+    /// digits both: a key, as APIM's subscription keys are, where a credential goes.
+    private static func isAHexKey(_ text: String) -> Bool {
+        guard (32...128).contains(text.utf8.count) else { return false }
+        let digits = text.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.count
+        let lower = text.utf8.filter { $0 >= 0x61 && $0 <= 0x66 }.count
+        let upper = text.utf8.filter { $0 >= 0x41 && $0 <= 0x46 }.count
+        return digits + lower + upper == text.utf8.count && digits > 0 && (lower == 0) != (upper == 0)
+    }
+
     /// Whether `value` is a `user:password` pair, as Basic credentials encode: no blank, a
     /// name and a password of eight or more; not a URN (`urn:contoso:orders`, audit V61).
     private static func isUserAndPassword(_ value: String) -> Bool {
@@ -626,8 +636,40 @@ public struct SecretLiterals: Sendable {
         // text they make, judged as if written out (`@("Basic dXNl...")` as a password).
         case .expression:
             if let constant = ExpressionExtent.constantText(in: value.resolved) { isCredential(.text(constant), under: key) }
-            else { ExpressionExtent.writtenText(in: value.resolved).contains(where: CredentialScanner.looksLikeCredential) }
+            else {
+                ExpressionExtent.writtenText(in: value.resolved).contains(where: CredentialScanner.looksLikeCredential)
+                    || spellsOutACredential(value.resolved, under: key)
+            }
         }
+    }
+
+    /// Whether code under a key that names a credential (`x-functions-key`, `Authorization`)
+    /// writes one among other code (`ok ? "KEY" : …`, a local, a default, `GetBytes("user:
+    /// password")` encoded into `Basic`): a generated key (``CredentialScanner/
+    /// looksLikeABareKey(_:)``, or 32 hexadecimal digits or more as APIM's subscription keys
+    /// are), or a user and password the code encodes, that is not a name the code reads a
+    /// value by (audit V107: only code of nothing but strings was judged so, and the key was
+    /// bundled). Code's other strings are names and formats (`sr={0}&sig={1}`), which a
+    /// looser shape took for keys in Microsoft's samples.
+    private static func spellsOutACredential(_ code: String, under key: String) -> Bool {
+        guard CredentialScanner.namesACredential(key) else { return false }
+        let encodes = code.holds("ToBase64String")
+        let spelt = ExpressionExtent.writtenText(in: code).filter { text in
+            // Braces hold what an interpolation, a format or a named value puts in
+            // (`$"{id}:{secret}"`), judged where it comes from.
+            guard !text.contains("{") else { return false }
+            let credential = CredentialScanner.withoutScheme(text)
+            return CredentialScanner.looksLikeABareKey(credential) || Self.isAHexKey(credential) || encodes && isUserAndPassword(credential)
+        }
+        guard !spelt.isEmpty else { return false }
+        var names: Set<String> = []
+        for source in ExpressionFlow.sources(of: code) {
+            switch source {
+            case .variable(let name), .requestHeader(let name), .requestQuery(let name): names.insert(name)
+            default: continue
+            }
+        }
+        return spelt.contains { !names.contains($0) }
     }
 
     /// Recursion is bounded: the reader limits nesting, aliases included.

@@ -269,12 +269,16 @@ public enum LintPipeline {
         let list: [Diagnostic]
         if options.environments == .all, !checked.isEmpty {
             var combined = EnvironmentFindings(shared: sharedFindings, definitions: chosen.diagnostics)
+            var stores: [(environment: Environment, store: RedisSharedBetweenEnvironments.Store?)] = []
             for (environment, changed) in zip(checked, changed) {
                 let variant = check(environment, rereading: changed)
                 combined.add(environment, variant.diagnostics)
                 redactions.formUnion(variant.redactions)
+                stores.append((environment, RedisSharedBetweenEnvironments.Store(variant.checked)))
             }
-            combined.add(shared: promoted(comments.unused))
+            let across = Checker.acrossEnvironments(
+                stores, definitions: chosen.checked, comments: &comments, configuration: configurationSetting)
+            combined.add(shared: promoted(across) + promoted(comments.unused))
             list = combined.findings
         } else if environments.isEmpty {
             list = sharedFindings + chosen.diagnostics + promoted(comments.unused)

@@ -492,6 +492,11 @@ public enum CredentialScanner {
 
     private static let authorizationKey = Array("authorization".utf8)
 
+    /// `text` without the scheme an `Authorization` value starts with (`Bearer `, `Basic `).
+    public static func withoutScheme(_ text: String) -> String {
+        text.withUTF8Bytes { bytes in String(decoding: bytes[afterScheme(bytes)], as: UTF8.self) }
+    }
+
     /// The part of an `Authorization` value after its scheme (`Bearer `, `Basic `), or all
     /// of it when it has none.
     private static func afterScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {

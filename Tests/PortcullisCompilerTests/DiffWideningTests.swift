@@ -64,9 +64,13 @@ final class DiffWideningTests: XCTestCase {
     /// `/`, reaches the backend operation a route guards: its weaker checks were not compared.
     /// So does one whose backend's URL is spelt otherwise for the same server: the scheme's
     /// own port, a host's final dot, a `.` segment (the audit of the forty-fifth round), and
-    /// one whose rewrite's path is (audit V75).
+    /// one whose rewrite's path is (audit V75), and one with a query, which APIM sends with
+    /// every request to the same path (audit V106).
     func testARouteReachingAGuardedBackendOperationIsComparedWithItsGuardWhereverItIs() throws {
-        for backend in ["https://orders.internal.contoso.com/api/", "https://Orders.Internal.Contoso.com.:443/./api"] {
+        for backend in [
+            "https://orders.internal.contoso.com/api/", "https://Orders.Internal.Contoso.com.:443/./api",
+            "https://orders.internal.contoso.com/api?x=1", "https://orders.internal.contoso.com/api/?x=1",
+        ] {
             let admin = """
                 apiVersion: portcullis/v1
                 kind: API
@@ -86,12 +90,12 @@ final class DiffWideningTests: XCTestCase {
             ], in: try diff([], newFiles: [("apis/orders-admin.yaml", admin)]))
         }
         // Dot segments, empty ones and escapes of plain letters are the path the server
-        // resolves (audit V75: `/x/../orders/{orderId}` was compared with nothing).
-        // An escaped '/', a '..' with ';' parameters, and an empty segment that '..' takes
-        // off, as servers and RFC 3986 read them (audits V76 and V77).
+        // resolves (audit V75: `/x/../orders/{orderId}` was compared with nothing; a plain
+        // `..` is refused now, audit V105). An escaped '/' and a '..' with ';' parameters,
+        // as servers and RFC 3986 read them (audits V76 and V77).
         for rewrite in [
-            "/Orders/{orderId}", "/orders/{orderId}/", "/x/../orders/{orderId}", "/./orders//{orderId}", "/%6Frders/{orderId}", "/x/..%2Forders/{orderId}",
-            "/orders/x/..;/{orderId}", "/orders/{orderId}//..",
+            "/Orders/{orderId}", "/orders/{orderId}/", "/./orders//{orderId}", "/%6Frders/{orderId}", "/x/..%2Forders/{orderId}",
+            "/orders/x/..;/{orderId}",
         ] {
             let lines = try diff([
                 ("apis/orders.yaml", "  - id: health\n",

@@ -358,6 +358,43 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertTrue(lint.stdout.contains("error: named value 'tenant-id' is empty, which APIM does not accept [YS004]"), lint.stdout)
     }
 
+    /// Two environments reading one Key Vault secret for Redis and writing under one key
+    /// prefix share introspection results and cached responses: a token a test identity
+    /// provider made active is served as active in production (audit V100). `lint`, which
+    /// checks every environment, reports it where the definitions' prefix is written.
+    func testEnvironmentsSharingOneRedisUnderOnePrefixAreRD005() throws {
+        let test = project.appendingPathComponent("environments/test.yaml")
+        let text = try String(contentsOf: test, encoding: .utf8)
+        let shared = text.replacingOccurrences(
+            of: "redis-connection: {keyVault: https://contoso-test-kv.vault.azure.net/secrets/redis-connection}",
+            with: "redis-connection: {keyVault: https://Contoso-Prod-KV.vault.azure.net/secrets/Redis-Connection}"
+        ).replacingOccurrences(of: "keyPrefix: contoso-test", with: "keyPrefix: contoso")
+        XCTAssertNotEqual(shared, text)
+        try shared.write(to: test, atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertTrue(
+            lint.stdout.contains(
+                "project/gateway.yaml:45:14: error: environments 'prod' and 'test' share one Redis under key prefix 'contoso' [RD005]"),
+            lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("project/environments/test.yaml:5:7: note: environment 'test' uses it"), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("'dev'"), lint.stdout)
+        // A comment on the prefix's line silences it, and is used.
+        let gateway = project.appendingPathComponent("gateway.yaml")
+        let gatewayText = try String(contentsOf: gateway, encoding: .utf8)
+        try gatewayText.replacingOccurrences(
+            of: "  keyPrefix: contoso\n", with: "  keyPrefix: contoso  # portcullis:ignore RD005 -- one cache for both, agreed\n"
+        ).write(to: gateway, atomically: true, encoding: .utf8)
+        let silenced = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(silenced.status, 0, silenced.stdout)
+        XCTAssertFalse(silenced.stdout.contains("SU003"), silenced.stdout)
+        // Each environment's own prefix mends it; the comment then silences nothing.
+        try text.write(to: test, atomically: true, encoding: .utf8)
+        let mended = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertTrue(mended.stdout.contains("warning: suppression of 'RD005' silenced nothing [SU003]"), mended.stdout)
+        XCTAssertFalse(mended.stdout.contains("[RD005]"), mended.stdout)
+    }
+
     func testASuppressionInAnEnvironmentsFileIsNotUnusedWhereThatEnvironmentIsNotChecked() throws {
         try write(
             environment(
@@ -658,8 +695,12 @@ final class EnvironmentTests: XCTestCase {
         // Environments count in file order: after dev.yaml's, many.yaml's 100th (five lines
         // each) is the 101st.
         XCTAssertEqual(
-            result.stdout.split(separator: "\n").filter { $0.contains(": error: ") },
+            result.stdout.split(separator: "\n").filter { $0.contains(": error: ") && !$0.hasSuffix("[RD005]") },
             ["project/environments/many.yaml:\(99 * 5 + 3):7: error: more than 100 environments are declared [YS006]"])
+        // The hundred share the definitions' Redis; the message names three of them.
+        XCTAssertTrue(
+            result.stdout.contains("error: environments 'e1', 'e10', 'e11' and 96 others share one Redis under key prefix 'contoso' [RD005]"),
+            result.stdout)
     }
 
     /// Raw policy XML that reads named values (`{{ttl}}`) was judged on the reference, not

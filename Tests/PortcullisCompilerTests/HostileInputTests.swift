@@ -332,6 +332,19 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(result.stdout, "no changes to access, limits or caching\n")
     }
 
+    /// Each `{{name}}` reference of a value was placed by counting from the value's start:
+    /// 16,000 in one body took 20 s to lint, 200,000 (2.8 MB) over ten minutes (audit V105).
+    func testManyNamedValueReferencesInOneValueAreReadInLinearTime() throws {
+        let body = String(repeating: "{{tenant-id}}x", count: 200_000)
+        let api = RuleExample.api(
+            routes: "  - {id: health, method: GET, path: /health, auth: none, public: probe, rateLimit: {calls: 10, per: 1s, key: ip}, respond: {status: 200, body: \"\(body)\"}}\n")
+        let folder = directory.appendingPathComponent("references")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data((RuleExample.baseGateway + "namedValues:\n  tenant-id: contoso\n---\n" + api.text).utf8).write(to: folder.appendingPathComponent("defs.yaml"))
+        let result = try BoundedRun.run(["lint", "references", "--quiet"], in: directory, seconds: 10)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+    }
+
     /// Routes added in front of many narrower routes that guard one backend operation were
     /// compared with every guard, each change's message searched for credentials: 1,000
     /// added beside 1,000 guards took 130 s in a release build (forty-sixth round).

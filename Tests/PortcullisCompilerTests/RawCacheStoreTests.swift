@@ -48,6 +48,31 @@ final class RawCacheStoreTests: XCTestCase {
         }
     }
 
+    /// A public route's shared cache kept what its backend answered to a request the API's
+    /// policy gave the caller's subscription, and an answer the policy gave their key:
+    /// the first caller's was everyone's (audit V104). So through a variable of the user's.
+    func testWhoTheCallerIsInWhatASharedCacheKeepsIsCA001() throws {
+        let route = "  - {id: list-prices, method: GET, path: /prices, auth: none, public: published prices, rateLimit: {calls: 10, per: 1s, key: ip}, cache: {ttl: 10m, sharing: shared}}\n"
+        for (name, inbound, statement) in [
+            ("sent", #"<set-header name="X-Customer" exists-action="override"><value>@(context.Subscription?.Id)</value></set-header>"#, "set-header"),
+            ("answered", #"<set-variable name="who" value="@(context.User.Email)" /><set-query-parameter name="who" exists-action="override"><value>@((string)context.Variables[&quot;who&quot;])</value></set-query-parameter>"#, "set-query-parameter"),
+        ] {
+            let lint = try lint(name, inbound: inbound, route: route)
+            XCTAssertEqual(lint.status, 1, "\(name): \(lint.stdout)")
+            XCTAssertTrue(
+                lint.stdout.contains(
+                    "error: route 'list-prices' shares its cached responses between callers, but raw '\(statement)' in API 'orders' puts who the caller is in what is cached [CA001]"),
+                "\(name): \(lint.stdout)")
+        }
+        // What is the same for every caller, or sent to a route whose cache is per user.
+        let same = try lint("same", inbound: #"<set-header name="X-Customer" exists-action="override"><value>@(context.Request.Url.Host)</value></set-header>"#, route: route)
+        XCTAssertFalse(same.stdout.contains("CA001"), same.stdout)
+        let perUser = try lint(
+            "per-user", inbound: #"<set-header name="X-Customer" exists-action="override"><value>@(context.Subscription?.Id)</value></set-header>"#,
+            route: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: 1m}}\n")
+        XCTAssertFalse(perUser.stdout.contains("CA001"), perUser.stdout)
+    }
+
     /// `AsJwt()` gives null for an opaque token an introspection provider checks, so a store
     /// keyed by its subject keeps one answer for every such caller; on a JWT provider's
     /// route the subject is the caller's.

@@ -826,6 +826,31 @@ final class ShapingEndToEndTests: XCTestCase {
         XCTAssertTrue(lint.stdout.contains("orders.yaml:17:33: error: unknown path parameter 'id' in the rewrite path [RF001]"), lint.stdout)
     }
 
+    /// A line feed in a header's value, written or put in by a named value, ended the header:
+    /// the build wrote `X-Admin: true` as a header of its own to the backend, or a
+    /// `Set-Cookie` to callers (audit V105). A rewrite path climbing out of the backend's
+    /// path with `..`, or naming another host with `//`, was built as written.
+    func testWhatAHeaderOrRewriteCannotCarryIsRefused() throws {
+        let broken = Self.api
+            .replacingOccurrences(of: "X-Partner-Key: \"{{partner-secret}}\"", with: "X-Tenant: \"contoso\\nX-Admin: true\"")
+            .replacingOccurrences(of: "Strict-Transport-Security: max-age=31536000", with: "X-Account: \"{{account}}\"")
+            .replacingOccurrences(of: "/v2/orders/{orderId}", with: "/../billing/{orderId}")
+            .replacingOccurrences(of: "respond: {status: 200, headers: {Content-Type: application/json}", with: "respond: {status: 200, headers: {Content-Type: \"a\\nSet-Cookie: s=1\"}")
+        let elsewhere = "  - id: other\n    method: GET\n    path: /other\n    scopes: [orders.read]\n    rewrite: {path: \"//evil.example/x\"}\n"
+        try write(broken + elsewhere, to: "orders.yaml")
+        try write(RuleExample.baseGateway + "namedValues:\n  account: \"acme\\nX-Admin: true\"\n", to: "gateway.yaml")
+        XCTAssertEqual(try failingFindings("YS004").sorted(), [
+            "error: the rewrite path '/../billing/{orderId}' leaves the backend's path [YS004]",
+            "error: the rewrite path '//evil.example/x' leaves the backend's path [YS004]",
+            "error: the value of header 'Content-Type' holds a line break, which no HTTP header can [YS004]",
+            "error: the value of header 'X-Account' holds a line break once APIM substitutes named value 'account', which no HTTP header can [YS004]",
+            "error: the value of header 'X-Tenant' holds a line break, which no HTTP header can [YS004]",
+        ])
+        let build = try ToolProcess.run(["build", ".", "--out", "out"], in: directory)
+        XCTAssertEqual(build.status, 1, build.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    }
+
     /// Narrowing an allow list tightens, widening or removing it loosens, whatever form the
     /// addresses are written in; `--fail-on privilege-increase` catches the loosening.
     func testIPFilterChangesAreClassifiedByTheAddressesAdmitted() throws {

@@ -274,4 +274,42 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             ])
         try assertReported(folder, at: ["policies/global.xml:4:", "policies/global.xml:5:"], hiding: [Self.otherKey, Self.queryKey])
     }
+
+    /// Audit V107: a key or a Basic password written as a string among other code under a
+    /// credential's header (a condition, a local, a default, `GetBytes("user:password")`)
+    /// was bundled; only code of nothing but strings was judged. Names the code reads values
+    /// by, however key-like, stay clean.
+    func testACredentialWrittenAmongOtherCodeIsReported() throws {
+        let headers = [
+            #"<set-header name="x-functions-key" exists-action="override"><value>@(context.Request.Method == "GET" ? "\#(Self.functionsKey)" : "z")</value></set-header>"#,
+            #"<set-header name="Ocp-Apim-Subscription-Key" exists-action="override"><value>@{ var key = "\#(Self.hexPassword)"; return key; }</value></set-header>"#,
+            #"<set-header name="api-key" exists-action="override"><value>@(context.Variables.GetValueOrDefault<string>("k", "\#(Self.queryKey)"))</value></set-header>"#,
+            #"<set-header name="Authorization" exists-action="override"><value>@("Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("svc-account:Tr0ub4dorAnd3")))</value></set-header>"#,
+        ]
+        let folder = try project(
+            "among",
+            edits: [
+                (
+                    "policies/global.xml", "<include-fragment fragment-id=\"correlation-id\" />\n",
+                    "<include-fragment fragment-id=\"correlation-id\" />\n" + headers.map { "        " + $0 + "\n" }.joined()
+                )
+            ])
+        try assertReported(
+            folder, at: ["policies/global.xml:4:", "policies/global.xml:5:", "policies/global.xml:6:", "policies/global.xml:7:"],
+            hiding: [Self.functionsKey, Self.hexPassword, Self.queryKey, "Tr0ub4dorAnd3"])
+        let names = try project(
+            "names",
+            edits: [
+                (
+                    "policies/global.xml", "<include-fragment fragment-id=\"correlation-id\" />\n",
+                    """
+                    <include-fragment fragment-id="correlation-id" />
+                            <set-header name="x-functions-key" exists-action="override"><value>@(context.Variables.GetValueOrDefault<string>("functionsKeyFor2024Orders", ""))</value></set-header>
+                            <set-header name="Authorization" exists-action="override"><value>@("Bearer " + context.Request.Headers.GetValueOrDefault("X-Upstream-Token2024abc", ""))</value></set-header>
+
+                    """
+                )
+            ])
+        XCTAssertEqual(try reportedLines(names), [])
+    }
 }

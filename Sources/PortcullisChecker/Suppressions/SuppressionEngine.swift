@@ -207,18 +207,7 @@ enum SuppressionEngine {
     static func apply(
         to findings: inout [Diagnostic], comments: inout SuppressionComments, environment: SourceRange?, unjudged: [SourceRange]?
     ) -> [Diagnostic] {
-        var used = Set<UsedCode>()
-        for index in findings.indices where findings[index].code.family.isSuppressible {
-            let finding = findings[index]
-            search: for line in suppressingLines(of: finding, environment: environment) {
-                for candidate in comments.byLine[line] ?? [] where comments.active[candidate].codes.contains(finding.code.id) {
-                    let comment = comments.active[candidate].comment
-                    findings[index].suppression = Diagnostic.Suppression(reason: comment.reason, range: comment.range)
-                    used.insert(UsedCode(comment: candidate, code: finding.code.id))
-                    break search
-                }
-            }
-        }
+        let used = silence(&findings, comments: comments) { suppressingLines(of: $0, environment: environment) }
         comments.gather(used: used, unjudged: unjudged)
         guard let unjudged else { return [] }
         var results = DiagnosticCollector()
@@ -231,6 +220,33 @@ enum SuppressionEngine {
             }
         }
         return results.diagnostics
+    }
+
+    /// Marks the findings made once for the whole run, after every variant (RD005), that
+    /// a comment on their line silences, and notes the comments used, for SU003.
+    static func apply(to findings: inout [Diagnostic], comments: inout SuppressionComments) {
+        let used = silence(&findings, comments: comments) { [SuppressionComments.Line(file: $0.range.file, line: $0.range.start.line)] }
+        comments.gather(used: used, unjudged: [])
+    }
+
+    /// Marks each suppressible finding a comment on one of its `lines` silences; returns
+    /// the codes of the comments used.
+    private static func silence(
+        _ findings: inout [Diagnostic], comments: SuppressionComments, lines: (Diagnostic) -> [SuppressionComments.Line]
+    ) -> Set<UsedCode> {
+        var used = Set<UsedCode>()
+        for index in findings.indices where findings[index].code.family.isSuppressible {
+            let finding = findings[index]
+            search: for line in lines(finding) {
+                for candidate in comments.byLine[line] ?? [] where comments.active[candidate].codes.contains(finding.code.id) {
+                    let comment = comments.active[candidate].comment
+                    findings[index].suppression = Diagnostic.Suppression(reason: comment.reason, range: comment.range)
+                    used.insert(UsedCode(comment: candidate, code: finding.code.id))
+                    break search
+                }
+            }
+        }
+        return used
     }
 
     /// The lines whose comments may silence `finding`: its own, or, for a finding placed

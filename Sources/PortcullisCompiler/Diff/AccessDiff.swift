@@ -566,9 +566,13 @@ public enum AccessDiff {
             // The method, then the URL and the path joined: `…/api` with `/orders/{id}` is
             // `…/api/orders/{id}` with `/{id}`.
             let reachedAs = RouteComparison.backendOperation(route.written, rewrites: side.requestRewrites(on: route), substitution)
+            /// The backend's URL without its query: APIM sends that query with every request,
+            /// and the operation is the path (audit V106: `?x=1` on a new API's backend hid
+            /// the operation another route guards, and the route was "other").
             func server(_ url: String) -> String {
                 if let known = servers[url] { return known }
-                let server = BackendDiff.serverForm(of: url)
+                let form = BackendDiff.serverForm(of: url)
+                let server = form.firstIndex(of: "?").map { AccessDiff.withoutFinalSlash(String(form[..<$0])) } ?? form
                 servers[url] = server
                 return server
             }
@@ -1626,7 +1630,7 @@ enum GatewayComparison {
             // one (audit V33: an environment pointed it at the author's vault unweighed).
             // Another name for the same Key Vault secret is the same cache (audit V35).
             if secretName(before.connection) != secretName(after.connection) {
-                let same = redisSecret(old, before).map { was in redisSecret(new, after) == was } ?? false
+                let same = old.redisSecret.map { was in new.redisSecret == was } ?? false
                 add(
                     same ? .other : .cacheWidened, .redis,
                     "Redis connects with a different secret" + (same ? ", reading the same Key Vault secret" : ": the generated checks trust what that cache holds"),
@@ -1648,16 +1652,14 @@ enum GatewayComparison {
         // Which secrets, on either side, read each Key Vault secret.
         var sharers: [String: [String]] = [:]
         for secret in old.secrets + new.secrets {
-            if let uri = keyVault(secret) { sharers[Self.secretIdentity(uri), default: []].append(secret.name.value) }
+            if let identity = secret.keyVaultSecret { sharers[identity, default: []].append(secret.name.value) }
         }
         for (name, secret) in newSecrets {
             let subject = AccessChange.Subject(kind: .secret, name: name)
             guard let previous = oldSecrets[name] else {
                 // A new name for a value another secret kept reading goes wherever the new
                 // name is sent; a secret renamed leaves no other.
-                if let shared = keyVault(secret).flatMap({ uri in
-                    sharers[Self.secretIdentity(uri)]?.first { $0 != name && oldSecrets[$0] != nil && newSecrets[$0] != nil }
-                }) {
+                if let shared = secret.keyVaultSecret.flatMap({ sharers[$0]?.first { $0 != name && oldSecrets[$0] != nil && newSecrets[$0] != nil } }) {
                     add(
                         .privilegeIncrease, subject, "secret '\(name)' was added reading the Key Vault secret of '\(shared)', which goes wherever '\(name)' is sent",
                         head.location(secret.name.range))
@@ -1669,12 +1671,12 @@ enum GatewayComparison {
             if keyVault(previous) != keyVault(secret) {
                 // Another secret's value goes wherever this one is sent: the Redis connection
                 // string to an identity provider, say.
-                if let shared = keyVault(secret).flatMap({ uri in sharers[Self.secretIdentity(uri)]?.first { $0 != name } }) {
+                if let shared = secret.keyVaultSecret.flatMap({ sharers[$0]?.first { $0 != name } }) {
                     add(
                         .privilegeIncrease, subject, "secret '\(name)' now reads the Key Vault secret of '\(shared)', which goes wherever '\(name)' is sent",
                         head.location(secret.name.range))
                 } else if read(new.redis).map({ secretName($0.connection) == name }) ?? false,
-                    keyVault(previous).map(Self.secretIdentity) != keyVault(secret).map(Self.secretIdentity)
+                    previous.keyVaultSecret != secret.keyVaultSecret
                 {
                     // Redis's connection read from another Key Vault secret; the same one in
                     // another letter case or version is the same cache (audit V35).
@@ -1980,19 +1982,6 @@ enum GatewayComparison {
     private static func keyVault(_ secret: SecretDeclaration) -> String? {
         if case .keyVault(let uri) = secret.source { return uri.value }
         return nil
-    }
-
-    /// The Key Vault secret (``secretIdentity(_:)``) `gateway`'s Redis connects with.
-    private static func redisSecret(_ gateway: Gateway, _ redis: Redis) -> String? {
-        let name = secretName(redis.connection)
-        return gateway.secrets.first { $0.name.value == name }.flatMap(keyVault).map(secretIdentity)
-    }
-
-    /// The Key Vault secret a URI names, whatever its version and letter case:
-    /// `https://VAULT/secrets/NAME`.
-    private static func secretIdentity(_ uri: String) -> String {
-        let parts = uri.lowercased().split(separator: "/", omittingEmptySubsequences: true)
-        return parts.prefix(4).joined(separator: "/")
     }
 }
 

@@ -38,6 +38,7 @@ public struct DocumentDecoder {
         var definitions = definitions
         definitions.namedValueReferences += context.namedValueReferences
         definitions.leadingTemplates += context.leadingTemplates
+        definitions.headerTemplates += context.headerTemplates
         definitions.unreadSecrets += context.unreadSecrets
         return (definitions, context.diagnostics)
     }

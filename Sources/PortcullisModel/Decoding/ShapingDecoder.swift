@@ -64,6 +64,17 @@ extension DocumentDecoder {
             let name = changedName(Located(pair.key, at: pair.keyRange), in: block.key, part: part, action: action)
             let value = context.string(pair.value, field: pair.key, templates: true)
             guard let name, let value else { continue }
+            if part != .queryParameter {
+                // A line feed ends a header: the gateway refuses it, or sends what follows
+                // as another header (audit V105: `X-Admin: true` after one).
+                guard !value.value.contains("\n") else {
+                    context.diagnostics.report(
+                        .invalidValue, "the value of header \(MessageText.quoted(name.value)) holds a line break, which no HTTP header can", at: value.range,
+                        notes: [Diagnostic.Note("write the value on one line; each header is a key of its own", at: value.range)])
+                    continue
+                }
+                if value.value.holds("{{") { context.headerTemplates.append(TemplatedField(field: name.value, text: value)) }
+            }
             changes.append(MessageChange(action: action, name: name, value: value))
         }
         return changes
@@ -132,15 +143,25 @@ extension DocumentDecoder {
                 notes: [Diagnostic.Note("write the backend's path from '/', such as '/v2/orders/{orderId}', with an optional '?query'", at: path.range)])
             return nil
         }
+        // `..` climbs out of the backend's path, to another service on its host, and a path
+        // starting `//` names another host to whatever resolves it as a reference (audit V105).
+        let segments = path.value.prefix { $0 != "?" }.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard !path.value.hasPrefix("//"), !segments.contains("..") else {
+            context.diagnostics.report(
+                .invalidValue, "the rewrite path\(MessageText.shown(path.value)) leaves the backend's path", at: path.range,
+                notes: [Diagnostic.Note("write the path below the backend's URL without '..' segments or a leading '//'; to reach another service, give the route its own 'backend'", at: path.range)])
+            return nil
+        }
         guard let parameters = Self.parameters(path.value) else {
             context.diagnostics.report(
                 .invalidValue, "the rewrite path has a '{' or '}' that does not enclose a parameter name", at: path.range)
             return nil
         }
         var known = true
+        let verbatim = VerbatimScalar(pathEntry.value)
         for (name, offset) in parameters where !(routePath?.parameters.contains(name) ?? true) {
             known = false
-            let at = DecodingContext.subrange(of: pathEntry.value, offset: offset, length: name.unicodeScalars.count + 2)
+            let at = verbatim?.subrange(offset: offset, length: name.unicodeScalars.count + 2) ?? pathEntry.value.range
             var notes: [Diagnostic.Note] = []
             if let routePath, let suggestion = Suggestion.closest(to: name, among: routePath.parameters) {
                 notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: at))

@@ -33,6 +33,13 @@ public struct Gateway: Sendable {
     /// policy Portcullis writes.
     public var effectiveSku: ServiceTier { sku?.value ?? .standard }
 
+    /// The Key Vault secret (``SecretDeclaration/keyVaultSecret``) its Redis connects with;
+    /// nil without Redis, or with a literal connection or one naming no declared secret.
+    public var redisSecret: String? {
+        guard case .present(let redis) = redis, case .reference(let name) = redis.connection else { return nil }
+        return secrets.first { $0.name.value == name.value }?.keyVaultSecret
+    }
+
     /// What keys in shared stores start with: Redis's `keyPrefix`, else the gateway's name.
     public var effectiveKeyPrefix: String {
         if case .present(let redis) = redis, let prefix = redis.keyPrefix { return prefix.value }
@@ -171,6 +178,18 @@ public struct NamedValue: Sendable {
 
 /// A secret named value: Key Vault-backed, or (insecurely) given as a literal.
 public struct SecretDeclaration: Sendable {
+    /// The Key Vault secret its identifier names, whatever its version and letter case
+    /// (Key Vault ignores case): `https://VAULT/secrets/NAME`. Nil for a literal.
+    public var keyVaultSecret: String? {
+        guard case .keyVault(let identifier) = source else { return nil }
+        return Self.keyVaultSecret(identifier.value)
+    }
+
+    /// ``keyVaultSecret`` of the identifier `uri`.
+    public static func keyVaultSecret(_ uri: String) -> String {
+        uri.lowercased().split(separator: "/", omittingEmptySubsequences: true).prefix(4).joined(separator: "/")
+    }
+
     public enum Source: Sendable {
         case keyVault(Located<String>)
         /// A literal value; only its location is kept.

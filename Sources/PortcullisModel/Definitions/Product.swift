@@ -43,6 +43,8 @@ public struct Definitions: Sendable {
     public var namedValueReferences: [Located<String>] = []
     /// Fields that start with a `{{name}}` reference.
     public var leadingTemplates: [TemplatedField] = []
+    /// Header values with a `{{name}}` reference, by the header's name.
+    public var headerTemplates: [TemplatedField] = []
     /// Secret material that could not be read as written, or that an environment writes
     /// (read as a secret only where the environment is laid): reports mask it.
     public var unreadSecrets: [SourceRange] = []
@@ -75,6 +77,7 @@ public struct Definitions: Sendable {
         environments += other.environments
         namedValueReferences += other.namedValueReferences
         leadingTemplates += other.leadingTemplates
+        headerTemplates += other.headerTemplates
         unreadSecrets += other.unreadSecrets
         gatewayDocuments += other.gatewayDocuments
         undecodedAPINames.formUnion(other.undecodedAPINames)

@@ -218,9 +218,10 @@ extension DecodingContext {
 
 extension Resolver {
     /// Fields that start with `@(`/`@{` only once named values are substituted, such as
-    /// `{{blank}}@(...)`. A secret's value is unknown here; an '@' right before one counts.
+    /// `{{blank}}@(...)`, and header values that then hold a line break. A secret's value
+    /// is unknown here; an '@' right before one counts.
     mutating func checkSubstitutedTemplates(_ gateway: Gateway) {
-        guard !definitions.leadingTemplates.isEmpty else { return }
+        guard !definitions.leadingTemplates.isEmpty || !definitions.headerTemplates.isEmpty else { return }
         let declarations = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value) }) { first, _ in first }
         let values = NamedValueTable(declarations.mapValues(\.value))
         for template in definitions.leadingTemplates {
@@ -237,6 +238,20 @@ extension Resolver {
                 .invalidValue,
                 "\(MessageText.quoted(template.field)) starts with '\(start)'\(beforeSecret ? " and a secret's value" : "") once APIM substitutes the named values \(names), so APIM would run it as a policy expression",
                 at: template.text.range, notes: notes)
+        }
+        for template in definitions.headerTemplates {
+            let substituted = NamedValues.substitute(template.text.value, values)
+            guard substituted.text.contains("\n") else { continue }
+            let breaking = substituted.names.filter { values[$0]?.contains("\n") ?? false }
+            diagnostics.report(
+                .invalidValue,
+                "the value of header \(MessageText.quoted(template.field)) holds a line break once APIM substitutes named value \(DisplayText.list(breaking.map { "'\($0)'" })), which no HTTP header can",
+                at: template.text.range,
+                notes: breaking.compactMap { name in
+                    gateway.namedValues.first { Grammar.caseFolded($0.name.value) == Grammar.caseFolded(name) }.map {
+                        Diagnostic.Note("named value '\($0.name.value)' is declared here", at: $0.value.range)
+                    }
+                })
         }
     }
 }

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SharedCacheOnAuthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "CA001", "shared-cache-on-authenticated-route", .error,
-        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller, a raw semantic cache lookup ('llm-semantic-cache-lookup') none of whose 'vary-by's tells callers apart, or a raw 'cache-store-value' that keeps the answer under a key that does not tell callers apart, on one; a raw 'cache-lookup-value' whose key the request chooses where a store keeps each caller's own entries")
+        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller, a raw semantic cache lookup ('llm-semantic-cache-lookup') none of whose 'vary-by's tells callers apart, or a raw 'cache-store-value' that keeps the answer under a key that does not tell callers apart, on one; a raw 'cache-lookup-value' whose key the request chooses where a store keeps each caller's own entries; a route's shared cache where a raw statement puts who the caller is in what its backend is asked or in the answer")
 
     public static let description = RuleDescription(
         code,
@@ -56,6 +56,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             semanticCache(varyingBy: nil, marked: true),
             // A subscription is an application's, which all its users' tokens call through.
             semanticCache(varyingBy: "context.Subscription.Id", marked: true),
+            // The backend asked on behalf of the subscription answers for it alone.
+            callerSentOn("<value>@(context.Subscription.Id)</value>", marked: true),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -68,6 +70,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 """),
             // Without 'allow-private-response-caching', APIM caches no request with a token.
             rawCache(lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false""#),
+            callerSentOn("<value>catalogue</value>", marked: false),
             rawCache(
                 lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#,
                 varyingBy: "Authorization"),
@@ -99,6 +102,22 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// A route requiring a token whose raw policy keeps completions in a semantic cache
     /// partitioned by the code `partition` (nil: not partitioned); `marked` expects the
     /// finding at the lookup.
+    /// A public route whose shared cache keeps what its backend answers to a request with
+    /// the header `X-Customer` of `value`, which the API's raw policy sets.
+    private static func callerSentOn(_ value: String, marked: Bool, line: UInt = #line) -> RuleExample {
+        RuleExample.api(
+            rawInbound: #"<set-header name="X-Customer" exists-action="override">"# + value + "</set-header>",
+            routes: """
+                  - id: list-prices
+                    method: GET
+                    path: /prices
+                    auth: none
+                    public: published prices
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    cache: {ttl: 30s, sharing: \(marked ? "↓" : "")shared}
+                """, line: line)
+    }
+
     private static func semanticCache(varyingBy partition: String?, marked: Bool = false) -> RuleExample {
         let varyBy = partition.map { "<vary-by>@(\($0))</vary-by>" } ?? ""
         return tokenRoute(
@@ -767,6 +786,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        // Routes whose generated cache is shared between callers no check tells apart.
+        var uncheckedSharing: [EffectiveRoute] = []
         for route in context.cachingRoutes where route.cacheSharing == .shared {
             if route.isAuthenticated, let sharing = route.written.cache?.sharing {
                 findings.report(
@@ -785,9 +806,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                             "state the identity provider with 'auth', whose cache is per user, or cache in raw XML after the check, varying by the caller's credentials",
                             at: range)
                     ])
+            } else if !route.isAuthenticated {
+                uncheckedSharing.append(route)
             }
         }
         let variables = EstateVariables(context)
+        reportCallersInSharedAnswers(uncheckedSharing, context, variables, into: &findings)
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
             let stores = scope.elements(named: Self.cacheStoreValue)
@@ -941,6 +965,61 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let keys = StoreKeys(credentialHeaders: credentialHeaders(of: checked, in: scope, localChecks: localChecks, context), variables: variables, routes: checked, context)
             return keys.partitionsByCaller(lookup, in: scope.api)
         }
+    }
+
+    /// Statements that put what they read in the request the backend answers, or in the answer.
+    private static let carriers: Set<String> = ["set-header", "set-query-parameter", "set-body", "rewrite-uri", "set-backend-service"]
+
+    /// A route whose generated cache is shared, where a raw statement on its way puts who
+    /// the caller is (their subscription, their user, a token's claims) in the request its
+    /// backend answers or in the answer that is kept: the first caller's answer is served
+    /// to the next (audit V104: a public route's API sent its backend the subscription's id,
+    /// and set the subscription's key on the answer).
+    private static func reportCallersInSharedAnswers(
+        _ routes: [EffectiveRoute], _ context: CheckContext, _ variables: EstateVariables, into findings: inout DiagnosticCollector
+    ) {
+        guard !routes.isEmpty else { return }
+        let sharing = Set(routes.map(ObjectIdentifier.init))
+        var reported = Set<ObjectIdentifier>()
+        for scope in context.rawScopes {
+            let carrier = scope.elements(named: Self.carriers).first { statement in
+                scope.document.section(holding: statement) != "on-error" && readsWhoTheCallerIs(statement, in: scope.api, variables)
+            }
+            guard let carrier else { continue }
+            for route in scope.routes where sharing.contains(ObjectIdentifier(route)) {
+                guard let cache = route.written.cache, reported.insert(ObjectIdentifier(route)).inserted else { continue }
+                let range = cache.sharing?.range ?? cache.keyRange
+                findings.report(
+                    code,
+                    "route '\(route.written.id.value)' shares its cached responses between callers, but raw '\(carrier.name)' in \(scope.owner) puts who the caller is in what is cached",
+                    at: range,
+                    notes: [
+                        Diagnostic.Note("it reads the caller's subscription, user or token here", at: scope.document.range(carrier.nameSpan)),
+                        Diagnostic.Note("state the identity provider with 'auth', whose cache is per user, or leave the caller out of the request and the answer", at: range),
+                    ])
+            }
+        }
+    }
+
+    /// Whether a statement's values read who the caller is: `context.Subscription`, the
+    /// user or a token's claims (``namesTheCaller(_:)``), directly or through a variable
+    /// set from them; in a Liquid template, its `context.Subscription` and `context.User`.
+    private static func readsWhoTheCallerIs(_ statement: PolicyXMLElement, in api: Int?, _ variables: EstateVariables) -> Bool {
+        func reads(_ value: PolicyXMLValue) -> Bool {
+            guard value.isExpression else { return false }
+            let code = value.resolved
+            return namesTheCaller(code) || ExpressionFlow.withoutWrittenText(code).holds("Subscription")
+                || ExpressionFlow.reads(of: code).contains { variables.namingTheCaller.read(by: $0, in: api) }
+        }
+        if statement.isLiquidTemplate, case .text(let template)? = statement.textValue {
+            return template.holds("context.Subscription") || template.holds("context.User")
+        }
+        var found = false
+        statement.forEachElement { element in
+            guard !found else { return }
+            found = element.attributes.contains { reads($0.value) } || element.textValue.map(reads) == true
+        }
+        return found
     }
 
     /// Whether a key's code reads a token's claims or the user, which name a caller and
