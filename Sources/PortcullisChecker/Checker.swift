@@ -36,19 +36,24 @@ public enum Checker {
         return frontEnd + checked + configured(unused, configuration)
     }
 
-    /// The findings about the environments together, which no variant makes alone
-    /// (RD005), configured and silenced as a variant's are; `stores` are what each
-    /// environment's variant keeps in Redis, `definitions` the definitions' own variant.
+    /// The codes of findings about the environments together, which no variant makes alone.
+    static let acrossEnvironmentCodes: Set<String> = [RedisSharedBetweenEnvironments.code.id]
+
+    /// The findings about the environments together (RD005), configured and silenced as a
+    /// variant's are, with SU003 for a comment in an environment's document that names
+    /// such a code and silenced nothing; `readings` are what each environment's variant
+    /// keeps in Redis, `definitions` the definitions' own variant.
     public static func acrossEnvironments(
-        _ stores: [(environment: Environment, store: RedisSharedBetweenEnvironments.Store?)], definitions: CheckContext,
-        comments: inout SuppressionComments, configuration: Configuration
+        _ readings: [RedisSharedBetweenEnvironments.Reading], definitions: CheckContext, comments: inout SuppressionComments,
+        configuration: Configuration
     ) -> [Diagnostic] {
         guard case .present(let redis) = definitions.redis else { return [] }
-        var findings = DiagnosticCollector()
-        RedisSharedBetweenEnvironments.check(stores, definitions: redis, into: &findings)
-        var results = configured(findings.diagnostics, configuration)
-        SuppressionEngine.apply(to: &results, comments: &comments)
-        return results
+        let checked = RedisSharedBetweenEnvironments.check(readings, definitions: redis).compactMap { finding, vouchers in
+            configured([finding], configuration).first.map { ($0, vouchers) }
+        }
+        var results = checked.map(\.0)
+        let unused = SuppressionEngine.apply(to: &results, vouchedAt: checked.map(\.1), comments: &comments)
+        return results + configured(unused, configuration)
     }
 
     /// Applies configured severities, dropping findings of rules that are off; a rule the

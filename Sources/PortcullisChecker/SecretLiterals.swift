@@ -643,8 +643,8 @@ public struct SecretLiterals: Sendable {
         }
     }
 
-    /// Whether code under a key that names a credential (`x-functions-key`, `Authorization`)
-    /// writes one among other code (`ok ? "KEY" : …`, a local, a default, `GetBytes("user:
+    /// Whether code under a key that names a credential (`x-functions-key`, `Authorization`,
+    /// a query's `code`) writes one among other code (`ok ? "KEY" : …`, a local, a default, `GetBytes("user:
     /// password")` encoded into `Basic`): a generated key (``CredentialScanner/
     /// looksLikeABareKey(_:)``, or 32 hexadecimal digits or more as APIM's subscription keys
     /// are), or a user and password the code encodes, that is not a name the code reads a
@@ -652,16 +652,20 @@ public struct SecretLiterals: Sendable {
     /// bundled). Code's other strings are names and formats (`sr={0}&sig={1}`), which a
     /// looser shape took for keys in Microsoft's samples.
     private static func spellsOutACredential(_ code: String, under key: String) -> Bool {
-        guard CredentialScanner.namesACredential(key) else { return false }
+        guard CredentialScanner.mayNameAQueryCredential(key) else { return false }
         let encodes = code.holds("ToBase64String")
-        let spelt = ExpressionExtent.writtenText(in: code).filter { text in
-            // Braces hold what an interpolation, a format or a named value puts in
-            // (`$"{id}:{secret}"`), judged where it comes from.
-            guard !text.contains("{") else { return false }
+        func spells(_ text: String) -> Bool {
             let credential = CredentialScanner.withoutScheme(text)
+            guard CredentialScanner.namesAQueryCredential(key, given: credential) else { return false }
             return CredentialScanner.looksLikeABareKey(credential) || Self.isAHexKey(credential) || encodes && isUserAndPassword(credential)
         }
-        guard !spelt.isEmpty else { return false }
+        // Braces hold what an interpolation, a format or a named value puts in
+        // (`$"{id}:{secret}"`), judged where it comes from. A key or a pair may be written
+        // in parts and joined (`"Ab3d…" + "…7Qz"`).
+        let written = ExpressionExtent.writtenText(in: code).filter { !$0.contains("{") }
+        guard written.contains(where: spells) || written.count > 1 && spells(written.joined()) else { return false }
+        // Names the code reads values by are none, alone or joined (audit V110: two header
+        // names joined read as a key).
         var names: Set<String> = []
         for source in ExpressionFlow.sources(of: code) {
             switch source {
@@ -669,7 +673,8 @@ public struct SecretLiterals: Sendable {
             default: continue
             }
         }
-        return spelt.contains { !names.contains($0) }
+        let values = written.filter { !names.contains($0) }
+        return values.contains(where: spells) || values.count > 1 && spells(values.joined())
     }
 
     /// Recursion is bounded: the reader limits nesting, aliases included.

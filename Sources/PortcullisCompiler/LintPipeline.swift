@@ -269,15 +269,15 @@ public enum LintPipeline {
         let list: [Diagnostic]
         if options.environments == .all, !checked.isEmpty {
             var combined = EnvironmentFindings(shared: sharedFindings, definitions: chosen.diagnostics)
-            var stores: [(environment: Environment, store: RedisSharedBetweenEnvironments.Store?)] = []
+            var readings: [RedisSharedBetweenEnvironments.Reading] = []
             for (environment, changed) in zip(checked, changed) {
                 let variant = check(environment, rereading: changed)
                 combined.add(environment, variant.diagnostics)
                 redactions.formUnion(variant.redactions)
-                stores.append((environment, RedisSharedBetweenEnvironments.Store(variant.checked)))
+                if let reading = RedisSharedBetweenEnvironments.Reading(variant.checked, environment: environment) { readings.append(reading) }
             }
             let across = Checker.acrossEnvironments(
-                stores, definitions: chosen.checked, comments: &comments, configuration: configurationSetting)
+                readings, definitions: chosen.checked, comments: &comments, configuration: configurationSetting)
             combined.add(shared: promoted(across) + promoted(comments.unused))
             list = combined.findings
         } else if environments.isEmpty {

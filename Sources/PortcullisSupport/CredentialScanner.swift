@@ -222,6 +222,12 @@ public enum CredentialScanner {
         return key.withUTF8Bytes { isQueryKey($0, $0.indices) }
     }
 
+    /// Whether `key` may name a query credential (``namesAQueryCredential(_:given:)``) for
+    /// some value.
+    public static func mayNameAQueryCredential(_ key: String) -> Bool {
+        namesACredential(key) || key.withUTF8Bytes { isQueryKey($0, $0.indices) }
+    }
+
     /// Whether `key` calls what is written under it a credential (`db-password`, `apiKey`,
     /// `Authorization`), whatever the value.
     public static func namesACredential(_ key: String) -> Bool {

@@ -67,11 +67,8 @@ final class DiffWideningTests: XCTestCase {
     /// one whose rewrite's path is (audit V75), and one with a query, which APIM sends with
     /// every request to the same path (audit V106).
     func testARouteReachingAGuardedBackendOperationIsComparedWithItsGuardWhereverItIs() throws {
-        for backend in [
-            "https://orders.internal.contoso.com/api/", "https://Orders.Internal.Contoso.com.:443/./api",
-            "https://orders.internal.contoso.com/api?x=1", "https://orders.internal.contoso.com/api/?x=1",
-        ] {
-            let admin = """
+        func admin(_ backend: String) -> String {
+            """
                 apiVersion: portcullis/v1
                 kind: API
                 name: orders-admin
@@ -85,17 +82,26 @@ final class DiffWideningTests: XCTestCase {
                     scopes: [orders.write]
 
                 """
+        }
+        for backend in [
+            "https://orders.internal.contoso.com/api/", "https://Orders.Internal.Contoso.com.:443/./api",
+            "https://orders.internal.contoso.com/api?x=1", "https://orders.internal.contoso.com/api/?x=1",
+        ] {
             assertReports([
                 "privilege increase: route 'orders-admin/cancel' now accepts scope 'orders.write', where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
-            ], in: try diff([], newFiles: [("apis/orders-admin.yaml", admin)]))
+            ], in: try diff([], newFiles: [("apis/orders-admin.yaml", admin(backend))]))
         }
+        // An escaped '?' is part of the path, another operation's (audit V108).
+        let escaped = try diff([], newFiles: [("apis/orders-admin.yaml", admin("https://orders.internal.contoso.com/api/%3Fx=1"))])
+        XCTAssertFalse(escaped.contains { $0.contains("guards 'DELETE /orders/{id}'") }, escaped.joined(separator: "\n"))
         // Dot segments, empty ones and escapes of plain letters are the path the server
-        // resolves (audit V75: `/x/../orders/{orderId}` was compared with nothing; a plain
-        // `..` is refused now, audit V105). An escaped '/' and a '..' with ';' parameters,
-        // as servers and RFC 3986 read them (audits V76 and V77).
+        // resolves (audit V75: `/x/../orders/{orderId}` was compared with nothing).
+        // An escaped '/', a '..' with ';' parameters, and an empty segment that '..' takes
+        // off, as servers and RFC 3986 read them (audits V76 and V77). (A `..` that climbs
+        // above the rewrite's own path is YS004: audit V105.)
         for rewrite in [
-            "/Orders/{orderId}", "/orders/{orderId}/", "/./orders//{orderId}", "/%6Frders/{orderId}", "/x/..%2Forders/{orderId}",
-            "/orders/x/..;/{orderId}",
+            "/Orders/{orderId}", "/orders/{orderId}/", "/x/../orders/{orderId}", "/./orders//{orderId}", "/%6Frders/{orderId}", "/x/..%2Forders/{orderId}",
+            "/orders/x/..;/{orderId}", "/orders/{orderId}//..",
         ] {
             let lines = try diff([
                 ("apis/orders.yaml", "  - id: health\n",

@@ -361,7 +361,9 @@ final class EnvironmentTests: XCTestCase {
     /// Two environments reading one Key Vault secret for Redis and writing under one key
     /// prefix share introspection results and cached responses: a token a test identity
     /// provider made active is served as active in production (audit V100). `lint`, which
-    /// checks every environment, reports it where the definitions' prefix is written.
+    /// checks every environment, reports it where the definitions' prefix is written. A
+    /// comment there does not vouch for what an environment's own file sets (audit V108: one
+    /// agreed for dev and test silenced prod joining them); one at each place does.
     func testEnvironmentsSharingOneRedisUnderOnePrefixAreRD005() throws {
         let test = project.appendingPathComponent("environments/test.yaml")
         let text = try String(contentsOf: test, encoding: .utf8)
@@ -377,22 +379,52 @@ final class EnvironmentTests: XCTestCase {
             lint.stdout.contains(
                 "project/gateway.yaml:45:14: error: environments 'prod' and 'test' share one Redis under key prefix 'contoso' [RD005]"),
             lint.stdout)
-        XCTAssertTrue(lint.stdout.contains("project/environments/test.yaml:5:7: note: environment 'test' uses it"), lint.stdout)
+        for note in ["prod.yaml:10:34", "test.yaml:11:34", "test.yaml:18:16"] {
+            XCTAssertTrue(lint.stdout.contains("project/environments/\(note): note: environment"), lint.stdout)
+        }
         XCTAssertFalse(lint.stdout.contains("'dev'"), lint.stdout)
-        // A comment on the prefix's line silences it, and is used.
-        let gateway = project.appendingPathComponent("gateway.yaml")
-        let gatewayText = try String(contentsOf: gateway, encoding: .utf8)
-        try gatewayText.replacingOccurrences(
-            of: "  keyPrefix: contoso\n", with: "  keyPrefix: contoso  # portcullis:ignore RD005 -- one cache for both, agreed\n"
-        ).write(to: gateway, atomically: true, encoding: .utf8)
+        // A comment beside the definitions' prefix alone does not silence it.
+        func vouch(_ path: String, _ line: String) throws {
+            let url = project.appendingPathComponent(path)
+            let before = try String(contentsOf: url, encoding: .utf8)
+            let after = before.replacingOccurrences(of: line + "\n", with: line + "  # portcullis:ignore RD005 -- one cache for both, agreed\n")
+            XCTAssertNotEqual(before, after, line)
+            try after.write(to: url, atomically: true, encoding: .utf8)
+        }
+        try vouch("gateway.yaml", "  keyPrefix: contoso")
+        let definitionsOnly = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(definitionsOnly.status, 1, definitionsOnly.stdout)
+        XCTAssertTrue(definitionsOnly.stdout.contains("[RD005]"), definitionsOnly.stdout)
+        try vouch("environments/prod.yaml", "    redis-connection: {keyVault: https://contoso-prod-kv.vault.azure.net/secrets/redis-connection}")
+        try vouch("environments/test.yaml", "    redis-connection: {keyVault: https://Contoso-Prod-KV.vault.azure.net/secrets/Redis-Connection}")
+        try vouch("environments/test.yaml", "    keyPrefix: contoso")
         let silenced = try ToolProcess.run(["lint", "project"], in: directory)
         XCTAssertEqual(silenced.status, 0, silenced.stdout)
         XCTAssertFalse(silenced.stdout.contains("SU003"), silenced.stdout)
-        // Each environment's own prefix mends it; the comment then silences nothing.
+        // Each environment's own prefix mends it; the comments then silence nothing.
         try text.write(to: test, atomically: true, encoding: .utf8)
         let mended = try ToolProcess.run(["lint", "project"], in: directory)
-        XCTAssertTrue(mended.stdout.contains("warning: suppression of 'RD005' silenced nothing [SU003]"), mended.stdout)
+        XCTAssertTrue(mended.stdout.contains("gateway.yaml:45:23: warning: suppression of 'RD005' silenced nothing [SU003]"), mended.stdout)
+        XCTAssertTrue(mended.stdout.contains("prod.yaml:10:101: warning: suppression of 'RD005' silenced nothing [SU003]"), mended.stdout)
         XCTAssertFalse(mended.stdout.contains("[RD005]"), mended.stdout)
+        // A run of one environment does not judge them.
+        let alone = try ToolProcess.run(["lint", "project", "--env", "prod"], in: directory)
+        XCTAssertFalse(alone.stdout.contains("SU003"), alone.stdout)
+        // An environment that sets none of its own is vouched for at its name: one added
+        // later is not silenced by the comments made before it (audit V110).
+        try shared.replacingOccurrences(of: "    keyPrefix: contoso\n", with: "    keyPrefix: contoso  # portcullis:ignore RD005 -- one cache for both, agreed\n")
+            .replacingOccurrences(
+                of: "Redis-Connection}\n", with: "Redis-Connection}  # portcullis:ignore RD005 -- one cache for both, agreed\n"
+            ).write(to: test, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ToolProcess.run(["lint", "project"], in: directory).status, 0)
+        // Two added that keep the definitions' Redis: the comment beside its prefix does not
+        // vouch for them.
+        for name in ["qa", "staging"] {
+            try write(environment(name, "apis:\n  orders:\n    backend: https://orders.\(name).contoso.com/api\n"), to: "environments/\(name).yaml")
+        }
+        let joined = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertTrue(
+            joined.stdout.contains("gateway.yaml:45:14: error: environments 'qa' and 'staging' share one Redis under key prefix 'contoso' [RD005]"), joined.stdout)
     }
 
     func testASuppressionInAnEnvironmentsFileIsNotUnusedWhereThatEnvironmentIsNotChecked() throws {

@@ -53,9 +53,20 @@ final class RawCacheStoreTests: XCTestCase {
     /// the first caller's was everyone's (audit V104). So through a variable of the user's.
     func testWhoTheCallerIsInWhatASharedCacheKeepsIsCA001() throws {
         let route = "  - {id: list-prices, method: GET, path: /prices, auth: none, public: published prices, rateLimit: {calls: 10, per: 1s, key: ip}, cache: {ttl: 10m, sharing: shared}}\n"
+        // Audit V108: a backend chosen by the caller, a Liquid body reading a variable of
+        // the subscription, and the subscription key's header passed too.
         for (name, inbound, statement) in [
             ("sent", #"<set-header name="X-Customer" exists-action="override"><value>@(context.Subscription?.Id)</value></set-header>"#, "set-header"),
             ("answered", #"<set-variable name="who" value="@(context.User.Email)" /><set-query-parameter name="who" exists-action="override"><value>@((string)context.Variables[&quot;who&quot;])</value></set-query-parameter>"#, "set-query-parameter"),
+            ("chosen", #"<choose><when condition="@(context.Subscription.Id == &quot;premium&quot;)"><set-backend-service base-url="https://premium.example.com" /></when></choose>"#, "set-backend-service"),
+            ("liquid", #"<set-variable name="who" value="@(context.Subscription.Id)" /><set-body template="liquid">{"customer": "{{context.Variables["who"]}}"}</set-body>"#, "set-body"),
+            ("key", #"<set-header name="X-Customer-Key" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault(&quot;Ocp-Apim-Subscription-Key&quot;, &quot;&quot;))</value></set-header>"#, "set-header"),
+            // Audit V110: the branch no condition names, a key kept in a variable or given in
+            // the query, and Liquid's other spellings of a variable.
+            ("otherwise", #"<choose><when condition="@(context.Subscription.Id != &quot;premium&quot;)"><set-variable name="x" value="1" /></when><otherwise><set-backend-service base-url="https://premium.example.com" /></otherwise></choose>"#, "set-backend-service"),
+            ("kept", #"<set-variable name="k" value="@(context.Request.Headers.GetValueOrDefault(&quot;Ocp-Apim-Subscription-Key&quot;, &quot;&quot;))" /><set-query-parameter name="k" exists-action="override"><value>@((string)context.Variables[&quot;k&quot;])</value></set-query-parameter>"#, "set-query-parameter"),
+            ("query", #"<set-header name="X-Key" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault(&quot;subscription-key&quot;, &quot;&quot;))</value></set-header>"#, "set-header"),
+            ("liquid-dot", #"<set-variable name="who" value="@(context.Subscription.Id)" /><set-body template="liquid">{"customer": "{{ context.Variables.who }}"}</set-body>"#, "set-body"),
         ] {
             let lint = try lint(name, inbound: inbound, route: route)
             XCTAssertEqual(lint.status, 1, "\(name): \(lint.stdout)")
@@ -64,9 +75,18 @@ final class RawCacheStoreTests: XCTestCase {
                     "error: route 'list-prices' shares its cached responses between callers, but raw '\(statement)' in API 'orders' puts who the caller is in what is cached [CA001]"),
                 "\(name): \(lint.stdout)")
         }
-        // What is the same for every caller, or sent to a route whose cache is per user.
-        let same = try lint("same", inbound: #"<set-header name="X-Customer" exists-action="override"><value>@(context.Request.Url.Host)</value></set-header>"#, route: route)
-        XCTAssertFalse(same.stdout.contains("CA001"), same.stdout)
+        // What is the same for every caller, what another request or an answer of the
+        // gateway's own carries (V108), a name that only spells a word of the context, or
+        // what is sent to a route whose cache is per user.
+        for (name, inbound) in [
+            ("same", #"<set-header name="X-Customer" exists-action="override"><value>@(context.Request.Url.Host)</value></set-header>"#),
+            ("audit", #"<send-one-way-request mode="new"><set-url>https://audit.example.com</set-url><set-method>POST</set-method><set-header name="X-Who" exists-action="override"><value>@(context.Subscription?.Id)</value></set-header></send-one-way-request>"#),
+            ("answer", #"<choose><when condition="@(context.Request.Url.Query.ContainsKey(&quot;ping&quot;))"><return-response><set-status code="200" reason="OK" /><set-body>@(context.User.Email)</set-body></return-response></when></choose>"#),
+            ("word", #"<set-header name="X-Agent" exists-action="override"><value>@{ var forwardedUserAgent = context.Request.Headers.GetValueOrDefault(&quot;X-Agent&quot;, &quot;&quot;); return forwardedUserAgent; }</value></set-header>"#),
+        ] {
+            let lint = try lint(name, inbound: inbound, route: route)
+            XCTAssertFalse(lint.stdout.contains("CA001"), "\(name): \(lint.stdout)")
+        }
         let perUser = try lint(
             "per-user", inbound: #"<set-header name="X-Customer" exists-action="override"><value>@(context.Subscription?.Id)</value></set-header>"#,
             route: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: 1m}}\n")

@@ -836,12 +836,20 @@ final class ShapingEndToEndTests: XCTestCase {
             .replacingOccurrences(of: "Strict-Transport-Security: max-age=31536000", with: "X-Account: \"{{account}}\"")
             .replacingOccurrences(of: "/v2/orders/{orderId}", with: "/../billing/{orderId}")
             .replacingOccurrences(of: "respond: {status: 200, headers: {Content-Type: application/json}", with: "respond: {status: 200, headers: {Content-Type: \"a\\nSet-Cookie: s=1\"}")
-        let elsewhere = "  - id: other\n    method: GET\n    path: /other\n    scopes: [orders.read]\n    rewrite: {path: \"//evil.example/x\"}\n"
+        // As a server reads it: `\\` for `/`, `%2e` and `%2f` decoded, `..;` as `..` (V109).
+        let elsewhere = ["//evil.example/x", "/%2E%2e/billing", "/v2\\\\..\\\\..\\\\billing", "/v2/..%2f..%2fbilling", "/..;/billing", "/v2/x/../../../billing"].enumerated().map { index, path in
+            "  - id: other\(index)\n    method: GET\n    path: /other\(index)\n    scopes: [orders.read]\n    rewrite: {path: \"\(path)\"}\n"
+        }.joined()
         try write(broken + elsewhere, to: "orders.yaml")
         try write(RuleExample.baseGateway + "namedValues:\n  account: \"acme\\nX-Admin: true\"\n", to: "gateway.yaml")
         XCTAssertEqual(try failingFindings("YS004").sorted(), [
+            "error: the rewrite path '/%2E%2e/billing' leaves the backend's path [YS004]",
             "error: the rewrite path '/../billing/{orderId}' leaves the backend's path [YS004]",
+            "error: the rewrite path '/..;/billing' leaves the backend's path [YS004]",
             "error: the rewrite path '//evil.example/x' leaves the backend's path [YS004]",
+            "error: the rewrite path '/v2/..%2f..%2fbilling' leaves the backend's path [YS004]",
+            "error: the rewrite path '/v2/x/../../../billing' leaves the backend's path [YS004]",
+            "error: the rewrite path '/v2\\..\\..\\billing' leaves the backend's path [YS004]",
             "error: the value of header 'Content-Type' holds a line break, which no HTTP header can [YS004]",
             "error: the value of header 'X-Account' holds a line break once APIM substitutes named value 'account', which no HTTP header can [YS004]",
             "error: the value of header 'X-Tenant' holds a line break, which no HTTP header can [YS004]",

@@ -285,6 +285,9 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             #"<set-header name="Ocp-Apim-Subscription-Key" exists-action="override"><value>@{ var key = "\#(Self.hexPassword)"; return key; }</value></set-header>"#,
             #"<set-header name="api-key" exists-action="override"><value>@(context.Variables.GetValueOrDefault<string>("k", "\#(Self.queryKey)"))</value></set-header>"#,
             #"<set-header name="Authorization" exists-action="override"><value>@("Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("svc-account:Tr0ub4dorAnd3")))</value></set-header>"#,
+            // A query's `code`, and a key written in two parts (audit V109).
+            #"<set-query-parameter name="code" exists-action="override"><value>@(context.Request.Method == "GET" ? "\#(Self.otherKey)" : "z")</value></set-query-parameter>"#,
+            #"<set-header name="x-functions-key" exists-action="override"><value>@(context.Request.Method == "GET" ? "\#(Self.token)" + "\#(Self.primaryKey)" : "z")</value></set-header>"#,
         ]
         let folder = try project(
             "among",
@@ -295,8 +298,8 @@ final class UnreportedSecretsAuditTests: XCTestCase {
                 )
             ])
         try assertReported(
-            folder, at: ["policies/global.xml:4:", "policies/global.xml:5:", "policies/global.xml:6:", "policies/global.xml:7:"],
-            hiding: [Self.functionsKey, Self.hexPassword, Self.queryKey, "Tr0ub4dorAnd3"])
+            folder, at: (4...9).map { "policies/global.xml:\($0):" },
+            hiding: [Self.functionsKey, Self.hexPassword, Self.queryKey, "Tr0ub4dorAnd3", Self.otherKey, Self.token, Self.primaryKey])
         let names = try project(
             "names",
             edits: [
@@ -306,6 +309,7 @@ final class UnreportedSecretsAuditTests: XCTestCase {
                     <include-fragment fragment-id="correlation-id" />
                             <set-header name="x-functions-key" exists-action="override"><value>@(context.Variables.GetValueOrDefault<string>("functionsKeyFor2024Orders", ""))</value></set-header>
                             <set-header name="Authorization" exists-action="override"><value>@("Bearer " + context.Request.Headers.GetValueOrDefault("X-Upstream-Token2024abc", ""))</value></set-header>
+                            <set-header name="x-api-key" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("X-Api-Key-Primary-2024", context.Request.Headers.GetValueOrDefault("X-Api-Key-Secondary-2024", "")))</value></set-header>
 
                     """
                 )

@@ -215,7 +215,8 @@ enum SuppressionEngine {
             let entry = comments.active[index]
             let target = SuppressionComments.Line(file: entry.comment.range.file, line: entry.comment.targetLine)
             guard !unjudged.contains(where: { covers($0, target) }) else { continue }
-            for code in entry.codes where !used.contains(UsedCode(comment: index, code: code)) {
+            // A code about the environments together is judged once all are checked.
+            for code in entry.codes where !used.contains(UsedCode(comment: index, code: code)) && !Checker.acrossEnvironmentCodes.contains(code) {
                 results.report(SuppressionRules.unused, "suppression of '\(code)' silenced nothing", at: entry.comment.range)
             }
         }
@@ -223,10 +224,31 @@ enum SuppressionEngine {
     }
 
     /// Marks the findings made once for the whole run, after every variant (RD005), that
-    /// a comment on their line silences, and notes the comments used, for SU003.
-    static func apply(to findings: inout [Diagnostic], comments: inout SuppressionComments) {
-        let used = silence(&findings, comments: comments) { [SuppressionComments.Line(file: $0.range.file, line: $0.range.start.line)] }
+    /// comments silence: one naming its code on each line of its `vouchers` (its own, and
+    /// each place an environment sets what it is about). Notes the comments used, and
+    /// returns SU003 for each comment in an environment's document that names such a code
+    /// and silenced nothing (a variant's check leaves those alone).
+    static func apply(to findings: inout [Diagnostic], vouchedAt vouchers: [[SourceRange]], comments: inout SuppressionComments) -> [Diagnostic] {
+        var used = Set<UsedCode>()
+        for index in findings.indices where findings[index].code.family.isSuppressible {
+            let code = findings[index].code.id
+            let found = vouchers[index].map { place in
+                comments.byLine[SuppressionComments.Line(file: place.file, line: place.start.line)]?.first { comments.active[$0].codes.contains(code) }
+            }
+            guard let first = found.first ?? nil, !found.contains(where: { $0 == nil }) else { continue }
+            let comment = comments.active[first].comment
+            findings[index].suppression = Diagnostic.Suppression(reason: comment.reason, range: comment.range)
+            for case let candidate? in found { used.insert(UsedCode(comment: candidate, code: code)) }
+        }
         comments.gather(used: used, unjudged: [])
+        var results = DiagnosticCollector()
+        for index in comments.straddling + comments.inside.values.joined() {
+            let entry = comments.active[index]
+            for code in entry.codes where Checker.acrossEnvironmentCodes.contains(code) && !used.contains(UsedCode(comment: index, code: code)) {
+                results.report(SuppressionRules.unused, "suppression of '\(code)' silenced nothing", at: entry.comment.range)
+            }
+        }
+        return results.diagnostics
     }
 
     /// Marks each suppressible finding a comment on one of its `lines` silences; returns

@@ -566,13 +566,9 @@ public enum AccessDiff {
             // The method, then the URL and the path joined: `…/api` with `/orders/{id}` is
             // `…/api/orders/{id}` with `/{id}`.
             let reachedAs = RouteComparison.backendOperation(route.written, rewrites: side.requestRewrites(on: route), substitution)
-            /// The backend's URL without its query: APIM sends that query with every request,
-            /// and the operation is the path (audit V106: `?x=1` on a new API's backend hid
-            /// the operation another route guards, and the route was "other").
             func server(_ url: String) -> String {
                 if let known = servers[url] { return known }
-                let form = BackendDiff.serverForm(of: url)
-                let server = form.firstIndex(of: "?").map { AccessDiff.withoutFinalSlash(String(form[..<$0])) } ?? form
+                let server = BackendDiff.serverForm(of: url)
                 servers[url] = server
                 return server
             }

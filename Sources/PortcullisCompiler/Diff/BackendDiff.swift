@@ -162,8 +162,10 @@ enum BackendDiff {
     /// `url` as the server it names reads it, to tell which operation a route reaches (an
     /// audit reached a guarded operation through the same URL with `:443`): the scheme and
     /// host without case, the host without the final dot DNS ignores, the scheme's own port
-    /// left out, the path's escapes decoded and its dot segments resolved, no final `/`.
-    /// Without case whole, as most backends route; as written where it does not parse.
+    /// left out, the path's escapes decoded and its dot segments resolved, no final `/`,
+    /// and no query: APIM sends the URL's query with every request, and the operation is
+    /// the path (audit V106: `?x=1` on a new API's backend hid the operation another route
+    /// guards). Without case whole, as most backends route; as written where it does not parse.
     static func serverForm(of url: String) -> String {
         let text = url.trimmingWhitespace.lowercased()
         guard let parts = URLComponents(string: text), let scheme = parts.scheme, var host = parts.host, !host.isEmpty else {
@@ -179,8 +181,7 @@ enum BackendDiff {
             default: segments.append(segment)
             }
         }
-        let query = parts.percentEncodedQuery.map { "?" + $0 } ?? ""
-        return AccessDiff.withoutFinalSlash("\(scheme)://\(host)\(port)/" + segments.joined(separator: "/")) + query
+        return AccessDiff.withoutFinalSlash("\(scheme)://\(host)\(port)/" + segments.joined(separator: "/"))
     }
 
     /// The host of `url`, in lowercase; the whole text when it has none. A `\` is read

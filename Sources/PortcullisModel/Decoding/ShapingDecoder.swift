@@ -143,10 +143,7 @@ extension DocumentDecoder {
                 notes: [Diagnostic.Note("write the backend's path from '/', such as '/v2/orders/{orderId}', with an optional '?query'", at: path.range)])
             return nil
         }
-        // `..` climbs out of the backend's path, to another service on its host, and a path
-        // starting `//` names another host to whatever resolves it as a reference (audit V105).
-        let segments = path.value.prefix { $0 != "?" }.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        guard !path.value.hasPrefix("//"), !segments.contains("..") else {
+        guard !Self.leavesTheBackendsPath(path.value) else {
             context.diagnostics.report(
                 .invalidValue, "the rewrite path\(MessageText.shown(path.value)) leaves the backend's path", at: path.range,
                 notes: [Diagnostic.Note("write the path below the backend's URL without '..' segments or a leading '//'; to reach another service, give the route its own 'backend'", at: path.range)])
@@ -174,6 +171,24 @@ extension DocumentDecoder {
     }
 
     /// The `{name}` parameters of a rewrite path with their offsets; nil when a brace is unpaired.
+    /// Whether a rewrite path climbs out of the backend's path, to another service on its
+    /// host, with more `..` segments than segments before them, or names another host with
+    /// a leading `//`, as a server reads it (audit V105): .NET's `Uri` takes `\` for `/` and
+    /// decodes `%2e` and `%2f` before it removes dot segments, and Java's servers read `..;x`
+    /// as `..` (V109). A `..` that stays below (`/x/../orders`) leaves nothing.
+    static func leavesTheBackendsPath(_ path: String) -> Bool {
+        // Letter case matters to none of what is looked for.
+        let read = String(path.prefix { $0 != "?" }).lowercased()
+            .replacing("\\", with: "/").replacing("%2e", with: ".").replacing("%2f", with: "/").replacing("%5c", with: "/")
+        guard !read.hasPrefix("//") else { return true }
+        var depth = 0
+        for segment in read.split(separator: "/", omittingEmptySubsequences: false).dropFirst() where segment != "" && segment != "." {
+            depth += segment == ".." || segment.hasPrefix("..;") ? -1 : 1
+            if depth < 0 { return true }
+        }
+        return false
+    }
+
     static func parameters(_ text: String) -> [(name: String, offset: Int)]? {
         var found: [(String, Int)] = []
         var current: (start: Int, name: String)?

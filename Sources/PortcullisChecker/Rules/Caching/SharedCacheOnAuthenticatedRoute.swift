@@ -379,6 +379,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         lazy var namingTheCaller: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
             .marked(seeds: { SharedCacheOnAuthenticatedRoute.namesTheCaller($0.code) }, passesOn: { _ in true })
 
+        /// The variables set from who the caller is as a shared cache's carriers are read
+        /// (``CallerReader``), or copied from such a variable.
+        lazy var holdingTheCaller: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
+            .marked(seeds: { CallerReader.readsWhoTheCallerIs($0.code) }, passesOn: { _ in true })
+
         lazy var answer: MarkedVariables = SharedCacheOnAuthenticatedRoute.variablesHoldingTheAnswer(context)
 
         /// The variables of `document` that hold the answer to a call that asks for the
@@ -969,23 +974,24 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
     /// Statements that put what they read in the request the backend answers, or in the answer.
     private static let carriers: Set<String> = ["set-header", "set-query-parameter", "set-body", "rewrite-uri", "set-backend-service"]
+    /// Statements whose insides shape another request, or an answer no cache keeps.
+    private static let elsewhere: Set<String> = ["send-request", "send-one-way-request", "return-response"]
 
     /// A route whose generated cache is shared, where a raw statement on its way puts who
     /// the caller is (their subscription, their user, a token's claims) in the request its
-    /// backend answers or in the answer that is kept: the first caller's answer is served
-    /// to the next (audit V104: a public route's API sent its backend the subscription's id,
-    /// and set the subscription's key on the answer).
+    /// backend answers or in the answer that is kept, or is chosen by who the caller is:
+    /// the first caller's answer is served to the next (audit V104: a public route's API
+    /// sent its backend the subscription's id, and set the subscription's key on the answer).
     private static func reportCallersInSharedAnswers(
         _ routes: [EffectiveRoute], _ context: CheckContext, _ variables: EstateVariables, into findings: inout DiagnosticCollector
     ) {
         guard !routes.isEmpty else { return }
         let sharing = Set(routes.map(ObjectIdentifier.init))
         var reported = Set<ObjectIdentifier>()
-        for scope in context.rawScopes {
-            let carrier = scope.elements(named: Self.carriers).first { statement in
-                scope.document.section(holding: statement) != "on-error" && readsWhoTheCallerIs(statement, in: scope.api, variables)
-            }
-            guard let carrier else { continue }
+        for scope in context.rawScopes where scope.routes.contains(where: { sharing.contains(ObjectIdentifier($0)) }) {
+            let reader = CallerReader(api: scope.api, variables: variables)
+            let sections = scope.document.root.name == "policies" ? scope.document.rootElements.filter { $0.name != "on-error" } : [scope.document.root]
+            guard let carrier = sections.lazy.compactMap({ reader.firstCarrier(in: $0.elements, chosenByTheCaller: false) }).first else { continue }
             for route in scope.routes where sharing.contains(ObjectIdentifier(route)) {
                 guard let cache = route.written.cache, reported.insert(ObjectIdentifier(route)).inserted else { continue }
                 let range = cache.sharing?.range ?? cache.keyRange
@@ -994,32 +1000,88 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     "route '\(route.written.id.value)' shares its cached responses between callers, but raw '\(carrier.name)' in \(scope.owner) puts who the caller is in what is cached",
                     at: range,
                     notes: [
-                        Diagnostic.Note("it reads the caller's subscription, user or token here", at: scope.document.range(carrier.nameSpan)),
+                        Diagnostic.Note("it reads the caller's subscription, user or token here, or is chosen by them", at: scope.document.range(carrier.nameSpan)),
                         Diagnostic.Note("state the identity provider with 'auth', whose cache is per user, or leave the caller out of the request and the answer", at: range),
                     ])
             }
         }
     }
 
-    /// Whether a statement's values read who the caller is: `context.Subscription`, the
-    /// user or a token's claims (``namesTheCaller(_:)``), directly or through a variable
-    /// set from them; in a Liquid template, its `context.Subscription` and `context.User`.
-    private static func readsWhoTheCallerIs(_ statement: PolicyXMLElement, in api: Int?, _ variables: EstateVariables) -> Bool {
-        func reads(_ value: PolicyXMLValue) -> Bool {
+    /// Reads statements for who the caller is: `context.Subscription`, `context.User`, a
+    /// token's claims (`AsJwt()`), the subscription key's header, or a variable set from
+    /// them (``EstateVariables/holdingTheCaller``).
+    private struct CallerReader {
+        let api: Int?
+        let variables: EstateVariables
+
+        /// The first carrier among `statements`, at any depth, that reads the caller or that
+        /// a `choose` some of whose conditions read the caller chose (its `otherwise` too:
+        /// audit V110); what runs inside another request or an answer of the gateway's own
+        /// is passed over.
+        func firstCarrier(in statements: [PolicyXMLElement], chosenByTheCaller: Bool) -> PolicyXMLElement? {
+            for statement in statements where !SharedCacheOnAuthenticatedRoute.elsewhere.contains(statement.name) {
+                if SharedCacheOnAuthenticatedRoute.carriers.contains(statement.name), chosenByTheCaller || reads(statement) { return statement }
+                if statement.name == "choose" {
+                    let chosen = chosenByTheCaller || statement.elements.contains { $0.attribute("condition").map { reads($0.value) } ?? false }
+                    for branch in statement.elements {
+                        if let found = firstCarrier(in: branch.elements, chosenByTheCaller: chosen) { return found }
+                    }
+                } else if let found = firstCarrier(in: statement.elements, chosenByTheCaller: chosenByTheCaller) {
+                    return found
+                }
+            }
+            return nil
+        }
+
+        private func reads(_ statement: PolicyXMLElement) -> Bool {
+            if statement.isLiquidTemplate, case .text(let template)? = statement.textValue {
+                return Self.namesTheCaller(template) || template.holds("Ocp-Apim-Subscription-Key")
+                    || Self.variablesNamed(in: template).contains { variables.holdingTheCaller.read(by: .variable($0), in: api) }
+            }
+            var found = false
+            statement.forEachElement { element in
+                guard !found else { return }
+                found = element.attributes.contains { reads($0.value) } || element.textValue.map(reads) == true
+            }
+            return found
+        }
+
+        private func reads(_ value: PolicyXMLValue) -> Bool {
             guard value.isExpression else { return false }
             let code = value.resolved
-            return namesTheCaller(code) || ExpressionFlow.withoutWrittenText(code).holds("Subscription")
-                || ExpressionFlow.reads(of: code).contains { variables.namingTheCaller.read(by: $0, in: api) }
+            return Self.readsWhoTheCallerIs(code) || ExpressionFlow.reads(of: code).contains { variables.holdingTheCaller.read(by: $0, in: api) }
         }
-        if statement.isLiquidTemplate, case .text(let template)? = statement.textValue {
-            return template.holds("context.Subscription") || template.holds("context.User")
+
+        /// Whether code reads who the caller is, not through a variable.
+        static func readsWhoTheCallerIs(_ code: String) -> Bool {
+            Self.namesTheCaller(ExpressionFlow.withoutWrittenText(code))
+                || ExpressionFlow.reads(of: code).contains { source in
+                    switch source {
+                    case .requestHeader(let name): name.lowercased() == "ocp-apim-subscription-key"
+                    case .requestQuery(let name): name.lowercased() == "subscription-key"
+                    default: false
+                    }
+                }
         }
-        var found = false
-        statement.forEachElement { element in
-            guard !found else { return }
-            found = element.attributes.contains { reads($0.value) } || element.textValue.map(reads) == true
+
+        /// Whether text names the context's caller; words of the context, not of a name that
+        /// holds them (`signedUserObjectId`).
+        private static func namesTheCaller(_ text: String) -> Bool {
+            text.holds("context.Subscription") || text.holds("context.User") || text.holds("AsJwt(")
         }
-        return found
+
+        /// The variables a Liquid template reads: `context.Variables["name"]`, `['name']`
+        /// or `.name`.
+        private static func variablesNamed(in template: String) -> [String] {
+            template.components(separatedBy: "context.Variables").dropFirst().compactMap { rest in
+                var name = rest.drop { $0 == " " }
+                if name.first == "." { return String(name.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) }
+                guard name.first == "[" else { return nil }
+                name = name.dropFirst().drop { $0 == " " }
+                guard let quote = name.first, quote == "\"" || quote == "'" else { return nil }
+                return name.dropFirst().firstIndex(of: quote).map { String(name.dropFirst()[..<$0]) }
+            }
+        }
     }
 
     /// Whether a key's code reads a token's claims or the user, which name a caller and
