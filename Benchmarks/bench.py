@@ -195,7 +195,8 @@ ENVIRONMENTS = ("dev", "test", "prod")
 
 def add_environments(plain, out):
     """Copies the estate at `plain` to `out` with three environments that override every
-    API's backend, half the APIs' rate limits (same key, other figures) and a named value."""
+    API's backend, half the APIs' rate limits (same key, other figures), a named value and
+    Redis's key prefix (environments sharing one Redis under one prefix are RD005)."""
     shutil.copytree(plain, out)
     apis = []  # (name, top-level rateLimit line or None), in file order
     for dirpath, _, names in sorted(os.walk(out)):
@@ -214,7 +215,8 @@ def add_environments(plain, out):
     os.makedirs(os.path.join(out, "environments"))
     for number, environment in enumerate(ENVIRONMENTS):
         lines = ["apiVersion: portcullis/v1", "kind: Environment", f"name: {environment}", "gateway:",
-                 "  namedValues:", f"    tenant-id: 00000000-0000-4000-8000-00000000000{number}", "apis:"]
+                 "  namedValues:", f"    tenant-id: 00000000-0000-4000-8000-00000000000{number}",
+                 "  redis:", f"    keyPrefix: bench-{environment}", "apis:"]
         for index, (name, limit) in enumerate(apis):
             lines += [f"  {name}:", f"    backend: https://{name}.{environment}.example.com/orders"]
             if limit and index % 2 == 0:
