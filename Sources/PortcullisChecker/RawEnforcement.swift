@@ -2542,7 +2542,7 @@ extension PolicyXMLElement {
 
     /// Whether a `return-response` answers with nothing but what is written in it (no
     /// response kept from another call, no expression and no named value), or refuses the
-    /// caller (``isRefusal``). Such an answer (a refusal, a maintenance page, a preflight's
+    /// caller (``refusalStatus``). Such an answer (a refusal, a maintenance page, a preflight's
     /// headers) gives the caller nothing of the backend's, so it may come before the token
     /// check.
     var isStaticAnswer: Bool {
@@ -2555,17 +2555,19 @@ extension PolicyXMLElement {
             for attribute in element.attributes where attribute.value.isExpression || attribute.value.written.contains("{{") { written = false }
             for case .text(let value, _) in element.children where value.isExpression || value.written.contains("{{") { written = false }
         }
-        return written || isRefusal
+        return written || refusalStatus != nil
     }
 
-    /// Whether a `return-response` refuses the caller with a written status of 400 or more
-    /// and nothing kept elsewhere: expressions may read the request (a `WWW-Authenticate`
-    /// naming its host) and named values may be put in, but no variable is read, where
-    /// another call's answer or a secret would be kept. It grants nothing.
-    private var isRefusal: Bool {
-        guard case .text(let code)? = elements.first(where: { $0.name == "set-status" })?.attribute("code")?.value,
+    /// The status a `return-response` refuses the caller with: written, 400 or more, and
+    /// nothing kept elsewhere answered (expressions may read the request, a `WWW-Authenticate`
+    /// naming its host, and named values may be put in, but no variable is read, where
+    /// another call's answer or a secret would be kept); nil for any other statement. Such
+    /// an answer grants nothing: lint counts it as a check, and `diff` weighs its removal.
+    public var refusalStatus: Int? {
+        guard name == "return-response", attribute("response-variable-name") == nil,
+            case .text(let code)? = elements.first(where: { $0.name == "set-status" })?.attribute("code")?.value,
             let status = Int(code.trimmingWhitespace), status >= 400
-        else { return false }
+        else { return nil }
         var readsKept = false
         forEachElement { element in
             func read(_ value: PolicyXMLValue) {
@@ -2574,7 +2576,7 @@ extension PolicyXMLElement {
             for attribute in element.attributes { read(attribute.value) }
             for case .text(let value, _) in element.children { read(value) }
         }
-        return !readsKept
+        return readsKept ? nil : status
     }
 
     /// Whether a token check judges a token the policy gives it rather than the caller's:

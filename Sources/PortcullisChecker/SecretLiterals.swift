@@ -629,17 +629,15 @@ public struct SecretLiterals: Sendable {
 
     private static func isCredential(_ value: PolicyXMLValue, under key: String) -> Bool {
         switch value {
-        case .text(let text): CredentialScanner.isCredential(text, orNamedSoBy: key)
+        case .text(let text): return CredentialScanner.isCredential(text, orNamedSoBy: key)
         // Code builds credentials from variables all the time; only what its strings and
         // comments spell out is a credential written into the policy, read as APIM's
         // compiler reads it: `&quot;` is a quote. Code that is nothing but strings is the
         // text they make, judged as if written out (`@("Basic dXNl...")` as a password).
         case .expression:
-            if let constant = ExpressionExtent.constantText(in: value.resolved) { isCredential(.text(constant), under: key) }
-            else {
-                ExpressionExtent.writtenText(in: value.resolved).contains(where: CredentialScanner.looksLikeCredential)
-                    || spellsOutACredential(value.resolved, under: key)
-            }
+            if let constant = ExpressionExtent.constantText(in: value.resolved) { return isCredential(.text(constant), under: key) }
+            let written = ExpressionExtent.writtenText(in: value.resolved)
+            return written.contains(where: CredentialScanner.looksLikeCredential) || spellsOutACredential(written, of: value.resolved, under: key)
         }
     }
 
@@ -651,7 +649,8 @@ public struct SecretLiterals: Sendable {
     /// value by (audit V107: only code of nothing but strings was judged so, and the key was
     /// bundled). Code's other strings are names and formats (`sr={0}&sig={1}`), which a
     /// looser shape took for keys in Microsoft's samples.
-    private static func spellsOutACredential(_ code: String, under key: String) -> Bool {
+    /// `written` is the code's strings and comments (``ExpressionExtent/writtenText(in:)``).
+    private static func spellsOutACredential(_ written: [String], of code: String, under key: String) -> Bool {
         guard CredentialScanner.mayNameAQueryCredential(key) else { return false }
         let encodes = code.holds("ToBase64String")
         func spells(_ text: String) -> Bool {
@@ -662,7 +661,7 @@ public struct SecretLiterals: Sendable {
         // Braces hold what an interpolation, a format or a named value puts in
         // (`$"{id}:{secret}"`), judged where it comes from. A key or a pair may be written
         // in parts and joined (`"Ab3d…" + "…7Qz"`).
-        let written = ExpressionExtent.writtenText(in: code).filter { !$0.contains("{") }
+        let written = written.filter { !$0.contains("{") }
         guard written.contains(where: spells) || written.count > 1 && spells(written.joined()) else { return false }
         // Names the code reads values by are none, alone or joined (audit V110: two header
         // names joined read as a key).

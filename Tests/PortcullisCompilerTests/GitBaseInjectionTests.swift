@@ -42,6 +42,43 @@ final class GitBaseInjectionTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: extracted))
     }
 
+    /// A pull request may commit a folder git takes for a bare repository (`HEAD`,
+    /// `objects/`, `refs/`, a `config`). Run from inside it, as a CI step with another
+    /// working directory is, `diff` read BASE from that repository's history, so the
+    /// request's own definitions passed for BASE, and git ran the command its `config`
+    /// named to fetch a missing object (audit V116). It is refused; git runs nothing.
+    func testARepositoryThePullRequestCommitsIsNeitherReadNorRun() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let defs = contoso.url.appendingPathComponent("defs")
+        let planted = contoso.url.appendingPathComponent("planted")
+        try contoso.git("init", "-q", "--bare", planted.path)
+        try contoso.git("--git-dir", planted.path, "--work-tree", defs.path, "add", "-A")
+        try contoso.git("--git-dir", planted.path, "--work-tree", defs.path, "commit", "-q", "-m", "the request's own definitions")
+        try contoso.git("--git-dir", planted.path, "update-ref", "refs/remotes/origin/main", "HEAD")
+        let marker = contoso.url.appendingPathComponent("ran")
+        for (key, value) in [
+            ("core.bare", "false"), ("core.worktree", "."), ("core.repositoryformatversion", "1"), ("extensions.partialClone", "origin"),
+            ("remote.origin.url", "."), ("remote.origin.promisor", "true"), ("remote.origin.uploadpack", "touch \(marker.path) #"),
+        ] {
+            try contoso.git("config", "--file", planted.appendingPathComponent("config").path, key, value)
+        }
+        for entry in ["HEAD", "config", "objects", "refs"] {
+            try FileManager.default.copyItem(at: planted.appendingPathComponent(entry), to: defs.appendingPathComponent(entry))
+        }
+        for revision in ["origin/main", String(repeating: "0123456789", count: 4)] {
+            let result = try ToolProcess.run(["diff", "--git-base", revision, "."], in: defs)
+            XCTAssertEqual(result.status, 2, "\(revision): \(result.stdout)\(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("bare repository") || result.stderr.contains("not the checkout's own"), result.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: marker.path), "\(revision): git ran the command the planted repository names")
+        }
+        // Its own repository is still found from a subfolder.
+        for entry in ["HEAD", "config", "objects", "refs"] { try FileManager.default.removeItem(at: defs.appendingPathComponent(entry)) }
+        let result = try ToolProcess.run(["diff", "--git-base", "HEAD", "."], in: defs)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "no changes to access, limits or caching\n")
+    }
+
     /// The base is read from a copy in a scratch folder; what a message says of it names
     /// the paths the user gave, not the copy's.
     func testMessagesAboutTheBaseNameTheUsersPaths() throws {

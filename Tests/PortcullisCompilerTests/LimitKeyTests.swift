@@ -99,6 +99,70 @@ final class LimitKeyTests: XCTestCase {
         XCTAssertTrue(stricter.stdout.contains("stricter limit: route 'orders/cancel-order' counts its rate limit by 'user' instead of 'ip'"), stricter.stdout)
     }
 
+    /// An application may hold several subscriptions, and several applications may share
+    /// one: `client` to `subscription`, or back, gives some callers more budgets, and was
+    /// `other` (audit V114), where a raw key changed so was looser. A header's name respelt
+    /// in another case counts by the same value, and is no change.
+    func testAKeyCountingApplicationsByAnotherMeasureIsLooser() throws {
+        let contoso = BundleTests.contoso
+        let line = "rateLimit: {calls: 300, per: 60s, key: client}"
+        let bySubscription = try copy(of: contoso, [("apis/partner-orders.yaml", line, "rateLimit: {calls: 300, per: 60s, key: subscription}")])
+        for (from, to, why) in [
+            (contoso, bySubscription, "by 'subscription' instead of 'client', which gives an application a budget for each subscription it holds"),
+            (bySubscription, contoso, "by 'client' instead of 'subscription', which gives each application sharing a subscription a budget of its own"),
+        ] {
+            let gate = try ToolProcess.run(["diff", from.path, to.path, "--fail-on", "looser-limit"])
+            XCTAssertEqual(gate.status, 1, gate.stdout + gate.stderr)
+            XCTAssertTrue(gate.stdout.contains("looser limit: route 'partner-orders/list-partner-orders' counts its rate limit \(why)"), gate.stdout)
+        }
+        let byHeader = try copy(of: contoso, [("apis/partner-orders.yaml", line, "rateLimit: {calls: 300, per: 60s, key: 'header:X-Partner'}")])
+        let respelt = try copy(of: byHeader, [("apis/partner-orders.yaml", "header:X-Partner", "header:x-partner")])
+        let same = try ToolProcess.run(["diff", byHeader.path, respelt.path])
+        XCTAssertEqual(same.stdout, "no changes to access, limits or caching\n", same.stderr)
+    }
+
+    /// An API that stops requiring a subscription takes its callers without a key out of
+    /// its products' limits and out of its own limits counted by subscription: only a
+    /// privilege increase before (audit V114), so a gate on looser limits passed.
+    func testAnAPIMadeKeylessLosesTheLimitsCountedBySubscription() throws {
+        let contoso = BundleTests.contoso
+        let keyless = try copy(of: contoso, [("apis/partner-orders.yaml", "auth: partner\n", "auth: partner\nsubscriptionRequired: false\n")])
+        let gate = try ToolProcess.run(["diff", contoso.path, keyless.path, "--fail-on", "looser-limit"])
+        XCTAssertEqual(gate.status, 1, gate.stdout + gate.stderr)
+        XCTAssertTrue(
+            gate.stdout.contains("looser limit: API 'partner-orders' requires no subscription, so the limits of product 'partners' do not count its callers without a key apart"),
+            gate.stdout)
+    }
+
+    /// A product's raw rate limit may give one API, or one operation, a budget of its own,
+    /// which APIM finds by name: the API or route renamed, with the policy's text the
+    /// same, left the budget applying to nothing, and `diff` said "other" (audit V114).
+    /// `lint` reports such a budget (RL008), and `diff` the change that leaves it so.
+    func testABudgetLeftBehindByARenameAppliesToNothing() throws {
+        let contoso = BundleTests.contoso
+        let budgeted = try copy(of: contoso, [(
+            "products.yaml", "rateLimit: {calls: 1000, per: 60s}\n",
+            "policy: |\n  <policies>\n    <inbound>\n      <base />\n      <rate-limit calls=\"500\" renewal-period=\"60\">\n"
+                + "        <api name=\"catalog\" calls=\"100\" renewal-period=\"60\">\n          <operation name=\"update-product\" calls=\"10\" renewal-period=\"60\" />\n"
+                + "        </api>\n      </rate-limit>\n    </inbound>\n  </policies>\n"
+        )])
+        let clean = try ToolProcess.run(["lint", budgeted.path])
+        XCTAssertFalse(clean.stdout.contains("RL008"), clean.stdout)
+        let renamed = try copy(of: budgeted, [("apis/catalog.yaml", "- id: update-product", "- id: edit-product")])
+        let lint = try ToolProcess.run(["lint", renamed.path])
+        XCTAssertTrue(
+            lint.stdout.contains("warning: the 'rate-limit' of product 'partners' holds a budget for operation 'update-product' of API 'catalog', which that API does not have [RL008]"),
+            lint.stdout)
+        let gate = try ToolProcess.run(["diff", budgeted.path, renamed.path, "--fail-on", "looser-limit"])
+        XCTAssertEqual(gate.status, 1, gate.stdout + gate.stderr)
+        XCTAssertTrue(
+            gate.stdout.contains(
+                "looser limit: the 'rate-limit' of product 'partners' holds a budget for operation 'update-product' of API 'catalog', which now applies to nothing: that API has no such operation"),
+            gate.stdout)
+        let byDisplayName = try copy(of: budgeted, [("products.yaml", "<api name=\"catalog\"", "<api name=\"Catalog API\"")])
+        XCTAssertFalse(try ToolProcess.run(["lint", byDisplayName.path]).stdout.contains("RL008"), "an API is named by its display name too")
+    }
+
     /// A product made open keeps limits that count nothing (APIM counts them by
     /// subscription): only a privilege increase before, so a gate on looser limits passed.
     func testAProductMadeOpenLosesItsLimits() throws {

@@ -112,6 +112,34 @@ final class RawPolicyDiffTests: XCTestCase {
         XCTAssertTrue(json.stdout.contains("\"kind\" : \"api\""), json.stdout)
     }
 
+    /// A refusal written by hand (`choose` answering 401 where the partner's key is wrong)
+    /// is a check as lint reads it: removed, or its condition changed, it was "changed;
+    /// review what it does", and a gate on privilege increases passed (audit V113). So was
+    /// a backend sent the gateway's client certificate. A refusal respaced, or answering
+    /// with another status, still refuses.
+    func testARefusalRemovedAndACertificateSentAreWeighed() throws {
+        let refusal = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Partner-Key&quot;, &quot;&quot;) != &quot;partner&quot;)"><return-response><set-status code="401" reason="Unauthorized" /></return-response></when></choose>"#
+        func write(_ side: String, _ statements: String) throws {
+            let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, auth: none, public: partners send their key, policy: '<policies><inbound><base />\(statements)</inbound></policies>'}\n")
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
+            try (RuleExample.baseGateway + "---\n" + api.text).write(to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
+        }
+        try write("base", refusal)
+        try write("head", "")
+        var report = try gate("base", "head", widens: true)
+        XCTAssertTrue(report.contains("privilege increase: the raw policy of route 'orders/list-orders' no longer refuses with 401 where it did"), report)
+        try write("head", refusal.replacingOccurrences(of: "!=", with: "=="))
+        report = try gate("base", "head", widens: true)
+        XCTAssertTrue(report.contains("no longer refuses with 401 where it did: the refusal, or a condition it runs under, changed"), report)
+        for (respelt, why) in [(" != ", "  !=  "), ("401", "403")] {
+            try write("head", refusal.replacingOccurrences(of: respelt, with: why))
+            try gate("base", "head", widens: false)
+        }
+        try write("head", refusal + #"<authentication-certificate thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" />"#)
+        report = try gate("base", "head", widens: true)
+        XCTAssertTrue(report.contains("privilege increase: the raw policy of route 'orders/list-orders' adds 'authentication-certificate'"), report)
+    }
+
     /// A check turned into one that lets callers through (`ignore-error`, trust not
     /// validated, unsigned tokens) was "changed; review what it does", which a gate on
     /// `privilege-increase` let pass: it is weighed as the check's removal.

@@ -207,7 +207,18 @@ enum SuppressionEngine {
     static func apply(
         to findings: inout [Diagnostic], comments: inout SuppressionComments, environment: SourceRange?, unjudged: [SourceRange]?
     ) -> [Diagnostic] {
-        let used = silence(&findings, comments: comments) { suppressingLines(of: $0, environment: environment) }
+        var used = Set<UsedCode>()
+        for index in findings.indices where findings[index].code.family.isSuppressible {
+            let code = findings[index].code.id
+            search: for line in suppressingLines(of: findings[index], environment: environment) {
+                for candidate in comments.byLine[line] ?? [] where comments.active[candidate].codes.contains(code) {
+                    let comment = comments.active[candidate].comment
+                    findings[index].suppression = Diagnostic.Suppression(reason: comment.reason, range: comment.range)
+                    used.insert(UsedCode(comment: candidate, code: code))
+                    break search
+                }
+            }
+        }
         comments.gather(used: used, unjudged: unjudged)
         guard let unjudged else { return [] }
         var results = DiagnosticCollector()
@@ -251,25 +262,6 @@ enum SuppressionEngine {
         return results.diagnostics
     }
 
-    /// Marks each suppressible finding a comment on one of its `lines` silences; returns
-    /// the codes of the comments used.
-    private static func silence(
-        _ findings: inout [Diagnostic], comments: SuppressionComments, lines: (Diagnostic) -> [SuppressionComments.Line]
-    ) -> Set<UsedCode> {
-        var used = Set<UsedCode>()
-        for index in findings.indices where findings[index].code.family.isSuppressible {
-            let finding = findings[index]
-            search: for line in lines(finding) {
-                for candidate in comments.byLine[line] ?? [] where comments.active[candidate].codes.contains(finding.code.id) {
-                    let comment = comments.active[candidate].comment
-                    findings[index].suppression = Diagnostic.Suppression(reason: comment.reason, range: comment.range)
-                    used.insert(UsedCode(comment: candidate, code: finding.code.id))
-                    break search
-                }
-            }
-        }
-        return used
-    }
 
     /// The lines whose comments may silence `finding`: its own, or, for a finding placed
     /// outside the environment's document that a value of that document causes (a note

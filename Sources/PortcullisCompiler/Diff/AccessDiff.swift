@@ -768,6 +768,7 @@ public enum AccessDiff {
     /// per API, since the key check applies to all of its routes.
     static func keylessChanges(_ pairs: [RoutePair], base: Side, head: Side) -> [AccessChange] {
         var changes: [String: AccessChange] = [:]
+        var limits: [String: AccessChange] = [:]
         for pair in pairs {
             let (old, new) = (pair.old, pair.new)
             let api = new.api
@@ -782,6 +783,15 @@ public enum AccessDiff {
                 changes[api] = changes[api] ?? AccessChange(
                     category: .privilegeIncrease, subject: subject,
                     message: "API '\(api)' can now be called without a subscription key: \(why)", place: head.location(keyless.range))
+                // An open product's own limits are weighed with the product; an API's
+                // callers without a key are counted by no product's limits and by no
+                // subscription (RL007, RL008; audit V114: a gate on looser limits passed).
+                if case .api = keyless, limits[api] == nil, let counting = Self.limitsCountingSubscriptions(of: new.route, in: head.project) {
+                    limits[api] = AccessChange(
+                        category: .looserLimit, subject: subject,
+                        message: "API '\(api)' requires no subscription, so \(counting) do not count its callers without a key apart",
+                        place: head.location(keyless.range))
+                }
             case (let keyless?, nil):
                 changes[api] = changes[api] ?? AccessChange(
                     category: .privilegeDecrease, subject: subject, message: "API '\(api)' now requires a subscription key",
@@ -790,7 +800,18 @@ public enum AccessDiff {
                 break
             }
         }
-        return Array(changes.values)
+        return Array(changes.values) + Array(limits.values)
+    }
+
+    /// What counts `route`'s calls by subscription: its products' limits and its own limits
+    /// keyed by subscription, named for a message; nil when nothing does.
+    private static func limitsCountingSubscriptions(of route: EffectiveRoute, in project: ResolvedProject) -> String? {
+        var named = route.products.map { project.products[$0] }.filter { $0.rateLimit != nil || $0.quota != nil }
+            .map { "the limits of product '\($0.name.value)'" }
+        if route.activeRateLimit?.effectiveKey == .subscription || route.activeQuota?.effectiveKey == .subscription {
+            named.append("the API's own limits counted by subscription")
+        }
+        return named.isEmpty ? nil : named.joined(separator: " and ")
     }
 
     static func subject(_ key: String) -> String { "'\(key)'" }
@@ -1052,6 +1073,19 @@ public enum AccessDiff {
                 category: .other, subject: AccessChange.Subject(kind: .product, name: name),
                 message: "product '\(name)' was removed", place: base.location(product.name.range)))
         }
+        // A raw limit's budget for an API or operation, left behind by a rename or a change to
+        // the product's APIs, applies to nothing: its calls count against the product's
+        // budget alone (audit V114: the policy's text was the same, so "other").
+        let (was, now) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
+        let detached = Set(IneffectiveProductLimit.budgetsForNothing(in: base.project, resolved: was.resolved).map { budget in
+            [renames.product(budget.product).lowercased()] + budget.identity.dropFirst()
+        })
+        for budget in IneffectiveProductLimit.budgetsForNothing(in: head.project, resolved: now.resolved) where !detached.contains(budget.identity) {
+            changes.append(AccessChange(
+                category: .looserLimit, subject: AccessChange.Subject(kind: .product, name: budget.product),
+                message: budget.described + ", which now applies to nothing: \(budget.operation == nil ? "the product does not include that API" : "that API has no such operation")",
+                place: head.location(budget.range)))
+        }
         return changes
     }
 
@@ -1236,11 +1270,17 @@ struct RouteComparison {
             } else if !before.sharesTheAPICounter, after.sharesTheAPICounter, before.calls == after.calls, before.windowSeconds == after.windowSeconds {
                 add(.stricterLimit, "counts its \(what) on the counter its API's routes share instead of one of its own")
             }
-            if before.key != after.key {
+            if !Self.countsAlike(before.key, after.key) {
                 let message = "counts its \(what) by '\(after.key)' instead of '\(before.key)'"
                 switch Self.spendsMoreCounters(after.key, than: before.key) {
                 case true?: add(.looserLimit, message + ", " + Self.whyMoreCounters(after.key))
                 case false?: add(.stricterLimit, message)
+                // An application may hold several subscriptions, and several applications
+                // share one (audit V114: either way was "other", where a raw key's was looser).
+                case nil where Self.countsApplicationsApart(after.key, before.key):
+                    add(.looserLimit, message + ", " + (after.key == .subscription
+                        ? "which gives an application a budget for each subscription it holds"
+                        : "which gives each application sharing a subscription a budget of its own"))
                 case nil where after.key.countersPerCaller != nil && after.key.countersPerCaller == before.key.countersPerCaller: add(.other, message)
                 // A claim whose holders only its issuer knows may count each caller finer
                 // (audit V55: `claim:tid` to `claim:oid` was "other").
@@ -1262,6 +1302,19 @@ struct RouteComparison {
         case (nil, LimitKey.pickedByTheCaller?): false
         default: nil
         }
+    }
+
+    /// Whether two keys count by the same value: a header's name is read without case, as
+    /// HTTP reads it (audit V114: a name respelt was a change on every route).
+    private static func countsAlike(_ key: LimitKey, _ other: LimitKey) -> Bool {
+        if case .header(let name) = key, case .header(let otherName) = other { return name.lowercased() == otherName.lowercased() }
+        return key == other
+    }
+
+    /// Whether `key` and `other` both count an application, one by its subscription and the
+    /// other by its tokens' client: neither stands for the other.
+    private static func countsApplicationsApart(_ key: LimitKey, _ other: LimitKey) -> Bool {
+        key.countersPerCaller == 0 && other.countersPerCaller == 0 && (key == .subscription) != (other == .subscription)
     }
 
     /// Why counting by `key` lets a caller spend more counters than a key before it in

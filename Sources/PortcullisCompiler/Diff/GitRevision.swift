@@ -31,6 +31,7 @@ public struct GitRevision: Sendable {
         self.revision = revision
         self.folder = folder
         root = try Self.line(["rev-parse", "--show-toplevel"])
+        try Self.requireTheCheckoutsOwnRepository(root: root)
         prefix = try Self.line(["rev-parse", "--show-prefix"])
         // A commit, not any tree-ish: in a tree such as `HEAD:defs` no path is found, and an
         // empty BASE would pass for the first definitions.
@@ -146,7 +147,7 @@ public struct GitRevision: Sendable {
             // Stopped from the moment it starts, git may not write on into a folder about to
             // be removed.
             stopping = try Interruption.killIfStopped {
-                started.append(try ChildProcess(["git", "--no-replace-objects", "-C", root, "cat-file", "--batch"], input: requests.read, output: answers.write))
+                started.append(try ChildProcess(["git"] + Self.options + ["-C", root, "cat-file", "--batch"], input: requests.read, output: answers.write))
                 return started.map(\.id)
             }
         } catch {
@@ -335,10 +336,40 @@ public struct GitRevision: Sendable {
         folder.isEmpty ? path : path.removingPrefix(folder + "/")
     }
 
+    /// What every git run is given. Objects are read as committed, never through the
+    /// repository's replace refs (`--no-replace-objects`), which would stand other trees or
+    /// blobs in for them. A folder the pull request commits may hold what git takes for a
+    /// bare repository (`HEAD`, `objects/`, `refs/`, a `config`): found from a working
+    /// directory inside it, its history would be BASE and its configuration git's, which
+    /// can run a command (audit V116). Git finds none but one named (`GIT_DIR`) then
+    /// (`safe.bareRepository`, which git 2.38 and later read; older ones ignore it, and
+    /// ``requireTheCheckoutsOwnRepository(root:)`` stands).
+    private static let options = ["--no-replace-objects", "-c", "safe.bareRepository=explicit"]
+
+    /// Refuses a repository other than the checkout's own: its folder must be the `.git`
+    /// of the work tree's top, or what a `.git` file there names (a linked work tree, a
+    /// submodule). A pull request cannot commit a `.git`, so the repository is not its own
+    /// (audit V116: one committed as a bare repository, whose `core.worktree` named the
+    /// checkout, was found from a subfolder). Checked before any object is read, which may
+    /// make git fetch through a command the repository's configuration names. A `GIT_DIR`
+    /// the environment gives is the caller's choice and taken as it is.
+    private static func requireTheCheckoutsOwnRepository(root: String) throws {
+        guard ProcessInfo.processInfo.environment["GIT_DIR"] == nil else { return }
+        let found = try line(["rev-parse", "--absolute-git-dir"])
+        let marker = root + "/.git"
+        var own = FileSystem.realPath(marker)
+        if case .file? = FileSystem.kind(of: marker), let text = try? FileSystem.contents(of: marker, upTo: 4096),
+            let named = String(decoding: text, as: UTF8.self).trimmingWhitespace.removingPrefix("gitdir: ")
+        {
+            own = FileSystem.realPath(named.hasPrefix("/") ? named : root + "/" + named)
+        }
+        guard let own, own == FileSystem.realPath(found) else {
+            throw DriverError.git("the repository found here, '\(found)', is not the checkout's own '.git' in '\(root)'; run diff in a work tree of the repository")
+        }
+    }
+
     /// Runs git and returns its standard output; when it fails, `failure` is the error where
-    /// there is one, else git's own message. Objects are read as committed, never through
-    /// the repository's replace refs (`--no-replace-objects`), which would stand other
-    /// trees or blobs in for them.
+    /// there is one, else git's own message.
     private static func git(_ arguments: [String], failure: String? = nil) throws -> [UInt8] {
         // Every end this makes is closed on every path: the write ends once the child holds
         // them, the read ends here when git cannot be started, else when read to their end.
@@ -348,7 +379,7 @@ public struct GitRevision: Sendable {
             opened += [output.read, output.write]
             let errors = try ChildProcess.makePipe()
             opened += [errors.read, errors.write]
-            let process = try ChildProcess(["git", "--no-replace-objects"] + arguments, output: output.write, errors: errors.write)
+            let process = try ChildProcess(["git"] + Self.options + arguments, output: output.write, errors: errors.write)
             return (output.read, errors.read, process)
         }()
         for end in opened where end != started?.output && end != started?.errors { close(end) }

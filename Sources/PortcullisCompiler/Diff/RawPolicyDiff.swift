@@ -9,6 +9,39 @@ import PortcullisSupport
 /// what is cached: adding or removing one of those is weighed like the same change made
 /// in the definitions; any other change to a raw document is listed for review.
 enum RawPolicyDiff {
+    /// The refusals of `document` (``PolicyXMLElement/refusalStatus``) by what decides them:
+    /// the section and the conditions of the `when`s around each, named values put in and
+    /// spacing aside; any status of 400 or more refuses. A refusal in `on-error` answers
+    /// errors only.
+    private static func refusals(in document: PolicyXMLDocument?, _ values: GatewayComparison.Substitution) -> [String: [PolicyXMLElement]] {
+        guard let document, document.allElements.contains(where: { $0.refusalStatus != nil }) else { return [:] }
+        var found: [String: [PolicyXMLElement]] = [:]
+        func condition(_ branch: PolicyXMLElement) -> String {
+            branch.attribute("condition").map { PolicyCode.normalized(values.value($0.value.resolved)) } ?? ""
+        }
+        // Bounded by the document's nesting, which the reader limits.
+        func walk(_ elements: [PolicyXMLElement], under conditions: [String]) {
+            for element in elements {
+                if element.refusalStatus != nil {
+                    found[conditions.joined(separator: "\u{0}"), default: []].append(element)
+                } else if element.name == "choose" {
+                    var earlier: [String] = []
+                    for branch in element.elements {
+                        let decided = branch.name == "when" ? "when " + condition(branch) : "otherwise"
+                        walk(branch.elements, under: conditions + earlier.map { "not " + $0 } + [decided])
+                        if branch.name == "when" { earlier.append(condition(branch)) }
+                    }
+                } else {
+                    walk(element.elements, under: conditions)
+                }
+            }
+        }
+        for section in document.rootElements where section.name != "on-error" {
+            walk(section.elements, under: [section.name])
+        }
+        return found
+    }
+
     /// What adding and removing a statement means for access.
     static let weights: [String: (added: AccessChange.Category, removed: AccessChange.Category)] = [
         "validate-jwt": (.privilegeDecrease, .privilegeIncrease),
@@ -32,6 +65,8 @@ enum RawPolicyDiff {
         "azure-openai-semantic-cache-lookup": (.cacheWidened, .other),
         // The backend gets a token of the gateway's identity, which may hold any role.
         "authentication-managed-identity": (.privilegeIncrease, .privilegeDecrease),
+        // The backend gets the gateway's client certificate (audit V113: "other").
+        "authentication-certificate": (.privilegeIncrease, .privilegeDecrease),
     ]
 
     /// A resource renamed (`renames`) keeps its policy: BASE's is compared with HEAD's under
@@ -392,6 +427,18 @@ enum RawPolicyDiff {
                 if !corsChanges.isEmpty {
                     weighed = true
                     changes += corsChanges
+                }
+                // A refusal written by hand (a `choose` answering 401 where a key is wrong) is
+                // a check as lint reads it: one gone, or one whose conditions changed, may let
+                // through those it refused (audit V113: "other").
+                let (oldRefusals, newRefusals) = (Self.refusals(in: old, oldValues), Self.refusals(in: new, newValues))
+                for (form, refused) in oldRefusals.sorted(by: { $0.key < $1.key }) where refused.count > newRefusals[form]?.count ?? 0 {
+                    guard let old, let last = refused.last, let status = last.refusalStatus else { continue }
+                    weighed = true
+                    changes.append(AccessChange(
+                        category: .privilegeIncrease, subject: subject,
+                        message: "the raw policy of \(key) no longer refuses with \(status) where it did: the refusal, or a condition it runs under, changed\(throughValues)",
+                        place: base.location(old.range(last.nameSpan))))
                 }
                 // Response headers a 'cors' policy writes, set by hand, let other sites' pages
                 // read the answers in a browser (audit V46).

@@ -112,7 +112,7 @@ public enum CacheTTLExceedsLimit: Rule {
                 let code = value.resolved
                 if SharedCacheOnAuthenticatedRoute.readsTheAnswer(code) { return true }
                 guard code.mayReadAVariable else { return false }
-                let held = answerVariables ?? SharedCacheOnAuthenticatedRoute.variablesHoldingTheAnswer(context)
+                let held = answerVariables ?? SharedCacheOnAuthenticatedRoute.variablesHoldingTheAnswer(in: VariableSetters(context.project, values: context.namedValues.byName))
                 answerVariables = held
                 return ExpressionFlow.sources(of: code, typedReads: true).contains { held.read(by: $0, in: scope.api) }
             }

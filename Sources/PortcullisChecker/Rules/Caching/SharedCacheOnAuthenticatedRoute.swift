@@ -369,22 +369,25 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
         init(_ context: CheckContext) { self.context = context }
 
-        /// The variables that hold the answer's body: set from it, or copied from such a
-        /// variable, by a policy or a fragment (found by audits: a store of one keeps the
-        /// answer as a store of the body does, wherever on the request's way the variable
-        /// was set). There is no answer before `outbound`.
+        /// Every `set-variable` of the estate, which the three markings below read.
+        private lazy var setters = VariableSetters(context.project, values: context.namedValues.byName)
+
         /// The variables that hold what names a caller (``namesTheCaller(_:)``), set from it
         /// or copied from such a variable: Microsoft's own store keys on
         /// `context.Variables["enduserid"]` (the audit of the lookups' rule).
-        lazy var namingTheCaller: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
+        lazy var namingTheCaller: MarkedVariables = setters
             .marked(seeds: { SharedCacheOnAuthenticatedRoute.namesTheCaller($0.code) }, passesOn: { _ in true })
 
         /// The variables set from who the caller is as a shared cache's carriers are read
         /// (``CallerReader``), or copied from such a variable.
-        lazy var holdingTheCaller: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
+        lazy var holdingTheCaller: MarkedVariables = setters
             .marked(seeds: { CallerReader.readsWhoTheCallerIs($0.code) }, passesOn: { _ in true })
 
-        lazy var answer: MarkedVariables = SharedCacheOnAuthenticatedRoute.variablesHoldingTheAnswer(context)
+        /// The variables that hold the answer's body: set from it, or copied from such a
+        /// variable, by a policy or a fragment (found by audits: a store of one keeps the
+        /// answer as a store of the body does, wherever on the request's way the variable
+        /// was set). There is no answer before `outbound`.
+        lazy var answer: MarkedVariables = SharedCacheOnAuthenticatedRoute.variablesHoldingTheAnswer(in: setters)
 
         /// The variables of `document` that hold the answer to a call that asks for the
         /// caller's data (``sendsTheCaller(_:in:values:_:)``): its `response-variable-name`,
@@ -781,8 +784,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// it), as SE005 follows values: its length or hash is no answer (found by the audit of
     /// the next change).
     /// The variables that hold the answer: set from it, or copied from such a variable.
-    static func variablesHoldingTheAnswer(_ context: CheckContext) -> MarkedVariables {
-        VariableSetters(context.project, values: context.namedValues.byName).marked(seeds: { $0.sources.contains(.answer) }, passesOn: { _ in true })
+    static func variablesHoldingTheAnswer(in setters: VariableSetters) -> MarkedVariables {
+        setters.marked(seeds: { $0.sources.contains(.answer) }, passesOn: { _ in true })
     }
 
     static func readsTheAnswer(_ code: String) -> Bool {
@@ -1035,7 +1038,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
         private func reads(_ statement: PolicyXMLElement) -> Bool {
             if statement.isLiquidTemplate, case .text(let template)? = statement.textValue {
-                return Self.namesTheCaller(template) || template.holds("Ocp-Apim-Subscription-Key")
+                return Self.namesTheContextsCaller(template) || template.holds("Ocp-Apim-Subscription-Key")
                     || Self.variablesNamed(in: template).contains { variables.holdingTheCaller.read(by: .variable($0), in: api) }
             }
             var found = false
@@ -1049,13 +1052,15 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         private func reads(_ value: PolicyXMLValue) -> Bool {
             guard value.isExpression else { return false }
             let code = value.resolved
-            return Self.readsWhoTheCallerIs(code) || ExpressionFlow.reads(of: code).contains { variables.holdingTheCaller.read(by: $0, in: api) }
+            let sources = ExpressionFlow.reads(of: code)
+            return Self.readsWhoTheCallerIs(code, reading: sources) || sources.contains { variables.holdingTheCaller.read(by: $0, in: api) }
         }
 
-        /// Whether code reads who the caller is, not through a variable.
-        static func readsWhoTheCallerIs(_ code: String) -> Bool {
-            Self.namesTheCaller(ExpressionFlow.withoutWrittenText(code))
-                || ExpressionFlow.reads(of: code).contains { source in
+        /// Whether code reads who the caller is, not through a variable; `sources` are
+        /// what it reads (``ExpressionFlow/reads(of:)``).
+        static func readsWhoTheCallerIs(_ code: String, reading sources: [ExpressionFlow.Source]? = nil) -> Bool {
+            Self.namesTheContextsCaller(ExpressionFlow.withoutWrittenText(code))
+                || (sources ?? ExpressionFlow.reads(of: code)).contains { source in
                     switch source {
                     case .requestHeader(let name): name.lowercased() == "ocp-apim-subscription-key"
                     case .requestQuery(let name): name.lowercased() == "subscription-key"
@@ -1066,7 +1071,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
         /// Whether text names the context's caller; words of the context, not of a name that
         /// holds them (`signedUserObjectId`).
-        private static func namesTheCaller(_ text: String) -> Bool {
+        private static func namesTheContextsCaller(_ text: String) -> Bool {
             text.holds("context.Subscription") || text.holds("context.User") || text.holds("AsJwt(")
         }
 
