@@ -255,13 +255,13 @@ struct RawPolicies {
     static func credentialLines(_ text: [UInt8], placement: TextPlacement) -> [SourceRange] {
         var found: [SourceRange] = []
         // Found once: placing each line by itself would walk the text again for each.
-        let starts = TextPlacement.lineStarts(of: text)
+        let lines = TextLines(of: text)
         var start = 0
         while start < text.count {
             var end = start
             while end < text.count, text[end] != 0x0A, text[end] != 0x0D { end += 1 }
             if CredentialScanner.looksLikeCredential(String(decoding: text[start..<end], as: UTF8.self)) {
-                found.append(placement.range(start..<max(end, start + 1), in: text, lineStarts: starts))
+                found.append(placement.range(start..<max(end, start + 1), in: text, lines: lines))
             }
             start = end + 1
         }

@@ -356,6 +356,22 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(long.status, 0, long.stdout + long.stderr)
     }
 
+    /// A raw policy in a block scalar (`policy: |`) places each named-value reference it
+    /// holds; counted from its line's start, each column cost the line's length: 40,000
+    /// references on one line (200 KB) took 13 s to lint, and a file can hold dozens
+    /// (audit V115).
+    func testManyNamedValueReferencesOnOneLineOfARawPolicyArePlacedInLinearTime() throws {
+        let statement = #"<set-variable name="v" value="\#(String(repeating: "{{n}}", count: 40_000))" />"#
+        let api = RuleExample.api(
+            fields: "policy: |\n  <policies><inbound><base />\(statement)</inbound></policies>",
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+        let folder = directory.appendingPathComponent("one-line")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data((RuleExample.baseGateway + "namedValues:\n  n: z\n---\n" + api.text).utf8).write(to: folder.appendingPathComponent("defs.yaml"))
+        let result = try BoundedRun.run(["lint", "one-line", "--quiet"], in: directory, seconds: 5)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+    }
+
     /// Routes added in front of many narrower routes that guard one backend operation were
     /// compared with every guard, each change's message searched for credentials: 1,000
     /// added beside 1,000 guards took 130 s in a release build (forty-sixth round).

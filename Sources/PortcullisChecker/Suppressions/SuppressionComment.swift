@@ -27,8 +27,10 @@ public struct SuppressionComment: Sendable, Equatable {
 ///
 /// libyaml does not report comments, so this reads lines: a `#` starts a comment at the
 /// start of a line or after a space or tab, outside single- and double-quoted text on
-/// that line. A `#` line inside a block scalar is text to YAML but would be read as a
-/// comment here; a `portcullis:` line there is unlikely enough not to warrant a second parser.
+/// that line and outside a block scalar (`|`, `>`), whose lines are text (audit V116: a
+/// `# portcullis:ignore` line in a route's `summary: |` silenced an error, and the text
+/// was deployed as the summary). An XML comment inside a block scalar is inline XML's own.
+/// A quoted scalar written over several lines is not followed.
 public enum SuppressionScanner {
     public struct Problem: Sendable, Equatable {
         public var message: String
@@ -49,10 +51,12 @@ public enum SuppressionScanner {
         var problems: [Problem] = []
         var lineNumber: UInt32 = 1
         var start = 0
+        var block = BlockScalar.none
         while start <= bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
-            if let (hash, text, width) = comment(in: bytes[start..<end], xmlOnly: source.isPolicyXML) {
+            let inBlock = !source.isPolicyXML && block.holds(bytes[start..<end])
+            if let (hash, text, width) = comment(in: bytes[start..<end], xmlOnly: source.isPolicyXML || inBlock) {
                 let trimmed = text.drop { $0 == " " || $0 == "\t" }
                 if trimmed.hasPrefix("portcullis:") {
                     let column = String(decoding: bytes[start..<hash], as: UTF8.self).unicodeScalars.count + 1
@@ -71,12 +75,59 @@ public enum SuppressionScanner {
                     }
                 }
             }
+            if !source.isPolicyXML, !inBlock { block = BlockScalar(startedBy: bytes[start..<end]) }
             guard end < bytes.count else { break }
             if bytes[end] == 0x0D, end + 1 < bytes.count, bytes[end + 1] == 0x0A { end += 1 }
             start = end + 1
             lineNumber += 1
         }
         return (comments, problems)
+    }
+
+    /// A block scalar the lines being read are in, line by line, as YAML reads one: its
+    /// text is every line indented at least as far as its first line that is not blank,
+    /// and more than the line that starts it.
+    enum BlockScalar {
+        case none
+        /// Started by a line indented `parent` spaces; its text's indentation, once known.
+        case open(parent: Int, text: Int?)
+
+        /// Whether `line` is text of the block scalar, and notes its indentation if it is
+        /// the first line that tells it.
+        mutating func holds(_ line: ArraySlice<UInt8>) -> Bool {
+            guard case .open(let parent, let text) = self else { return false }
+            let indentation = line.prefix { $0 == 0x20 }.count
+            if indentation == line.count || line.dropFirst(indentation).allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
+            if let text { if indentation >= text { return true } }
+            else if indentation > parent {
+                self = .open(parent: parent, text: indentation)
+                return true
+            }
+            self = .none
+            return false
+        }
+
+        /// The block scalar `line` starts: one whose value, before any comment, ends in
+        /// `|` or `>` with its chomping and indentation indicators, after `:`, `-`, a tag
+        /// or an anchor, or alone.
+        init(startedBy line: ArraySlice<UInt8>) {
+            self = .none
+            var value = line[..<(YAMLComment.start(in: line) ?? line.endIndex)]
+            while let last = value.last, last == 0x20 || last == 0x09 { value.removeLast() }
+            let token = value.reversed().prefix { $0 != 0x20 && $0 != 0x09 }
+            guard let indicator = token.last, indicator == UInt8(ascii: "|") || indicator == UInt8(ascii: ">"), token.count <= 3 else { return }
+            let modifiers = token.dropLast()
+            let explicit = modifiers.first { (0x31...0x39).contains($0) }.map { Int($0 - 0x30) }
+            guard modifiers.allSatisfy({ $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || (0x31...0x39).contains($0) }) else { return }
+            var before = value.dropLast(token.count)
+            while let last = before.last, last == 0x20 || last == 0x09 { before.removeLast() }
+            let previousToken = before.reversed().prefix { $0 != 0x20 && $0 != 0x09 }.reversed()
+            guard before.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || [UInt8(ascii: ":"), UInt8(ascii: "-")].contains(before.last)
+                || [UInt8(ascii: "!"), UInt8(ascii: "&")].contains(previousToken.first)
+            else { return }
+            let parent = line.prefix { $0 == 0x20 }.count
+            self = .open(parent: parent, text: explicit.map { parent + $0 })
+        }
     }
 
     /// The comment on one line: where it starts, the text after its opening, and its width in

@@ -1,0 +1,67 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// Suppression comments are YAML's comments: a line of a block scalar is text, whatever it
+/// says, and the text is deployed (a route's `summary` becomes the operation's).
+final class SuppressionTextTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A `# portcullis:ignore` line inside `summary: |` silenced the route's CA001, and one
+    /// at the end of a folded line was reported unused (audit V116). A comment after the
+    /// block, less indented than its text, still silences; so does an XML comment in inline
+    /// XML, which is text to YAML and a comment to APIM.
+    func testALineOfABlockScalarIsNoSuppression() throws {
+        let routes = """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                summary: |
+                  Lists orders.
+                  # portcullis:ignore CA001 -- a line of the summary
+                cache: {ttl: 30s, sharing: shared}
+              - id: get-order
+                method: GET
+                path: /orders/{id}
+                scopes: [orders.read]
+                summary: >-
+                  One order # portcullis:ignore CA001 -- folded text
+                # portcullis:ignore CA001 -- the order is the same for every caller
+                cache: {ttl: 30s, sharing: shared}
+              - id: search-orders
+                method: GET
+                path: /orders/search
+                scopes: [orders.read]
+                policy: |
+                  <policies>
+                    <inbound>
+                      <base />
+                      <!-- portcullis:ignore CA001 - searches are public data -->
+                      <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true" />
+                    </inbound>
+                    <outbound><base /><cache-store duration="30" /></outbound>
+                  </policies>
+
+            """
+        let api = RuleExample.api(routes: routes)
+        try Data((RuleExample.baseGateway + "---\n" + api.text).utf8).write(to: directory.appendingPathComponent("defs.yaml"))
+        let result = try ToolProcess.run(["lint", "defs.yaml", "--format", "json"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = try XCTUnwrap(report["diagnostics"] as? [[String: Any]])
+        let shown = findings.filter { $0["suppressed"] as? Bool != true }.compactMap { finding -> String? in
+            guard let code = finding["code"] as? String, code != "LP006" else { return nil }
+            return "\(code) \(finding["message"] ?? "")"
+        }
+        XCTAssertEqual(shown, ["CA001 route 'list-orders' requires a token but shares its cached responses between callers"], result.stdout)
+    }
+}
