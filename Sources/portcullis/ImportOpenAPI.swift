@@ -17,7 +17,9 @@ struct ImportOpenAPI: ParsableCommand {
             "Turn an OpenAPI document into a starting project: a gateway, an API with one route per operation, and the document as its specification.",
         discussion: """
             Exit codes: 0 the project was written (its lint findings are in the report), 1 the document \
-            cannot be imported (nothing written), 2 a file could not be read or written, 64 bad usage.
+            cannot be imported (nothing written) or the project was written holding a credential the \
+            document writes out (SE001: move it to a Key Vault secret before committing), 2 a file could \
+            not be read or written, 64 bad usage.
             """)
 
     @Argument(help: "The OpenAPI 2.0, 3.0 or 3.1 document, YAML or JSON.")
