@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSupport
@@ -117,6 +118,16 @@ public struct InputFiles: Sendable {
 
     public static let warnOnStandardError: @Sendable (String) -> Void = {
         FileSystem.writeText("portcullis: warning: \($0)\n", to: STDERR_FILENO)
+    }
+
+    /// Warns on standard error once for each message, led by `lead`: a run that reads the
+    /// same files for each environment (`diff`) said each skipped path four times over
+    /// (audit V116), and a revision's files are named as the working tree's are.
+    static func warningOnce(leadingWith lead: String = "") -> @Sendable (String) -> Void {
+        let said = Mutex(Set<String>())
+        return { message in
+            if said.withLock({ $0.insert(message).inserted }) { warnOnStandardError(lead + message) }
+        }
     }
 
     /// Every input file under `paths`, in the byte order of the paths reports show; two

@@ -382,48 +382,50 @@ public enum TextPlacement: Sendable {
     }
 }
 
-/// Where a text's lines start (a line ends at LF, CRLF or a lone CR), and how many columns
-/// its bytes make up to every 64th byte, so that a place's column is counted from the
-/// nearest such mark rather than from its line's start (audit V115: 20,000 named-value
-/// references on one line of a block scalar, each placed, took their number times the
-/// line's length: 13 s for 200 KB).
+/// Where a text's lines start (a line ends at LF, CRLF or a lone CR), and for each long
+/// line how many columns its bytes make up to every 64th byte of it, so that a place's
+/// column is counted from the nearest such mark rather than from its line's start (audit
+/// V115: 20,000 named-value references on one line of a block scalar, each placed, took
+/// their number times the line's length: 13 s for 200 KB). Lines of policies are short,
+/// and most texts have no long one to mark.
 public struct TextLines: Sendable {
     let starts: [Int]
-    /// The columns of `text[0..<64 * n]` at `n`.
-    private let columnsBefore: [Int32]
+    /// For each line longer than ``markEvery`` bytes, by its number from 0: the columns of
+    /// its first `markEvery * n` bytes at `n`.
+    private let marks: [Int: [Int32]]
+    private static let markEvery = 64
 
     public init(of text: [UInt8]) {
         var starts = [0]
-        var columns: [Int32] = []
-        columns.reserveCapacity(text.count / 64 + 1)
-        var counted: Int32 = 0
         var index = 0
         while index < text.count {
-            if index & 63 == 0 { columns.append(counted) }
             let byte = text[index]
             index += 1
-            if Self.isAColumn(byte) { counted += 1 }
             if byte == 0x0A || byte == 0x0D {
-                if byte == 0x0D, index < text.count, text[index] == 0x0A {
-                    if index & 63 == 0 { columns.append(counted) }
-                    index += 1
-                }
+                if byte == 0x0D, index < text.count, text[index] == 0x0A { index += 1 }
                 starts.append(index)
             }
         }
-        if index & 63 == 0 { columns.append(counted) }
+        var marks: [Int: [Int32]] = [:]
+        for (line, start) in starts.enumerated() {
+            let end = line + 1 < starts.count ? starts[line + 1] : text.count
+            guard end - start > Self.markEvery else { continue }
+            var counted: Int32 = 0
+            var lineMarks: [Int32] = []
+            lineMarks.reserveCapacity((end - start) / Self.markEvery + 1)
+            for offset in start..<end {
+                if (offset - start) % Self.markEvery == 0 { lineMarks.append(counted) }
+                if Self.isAColumn(text[offset]) { counted += 1 }
+            }
+            lineMarks.append(counted)
+            marks[line] = lineMarks
+        }
         self.starts = starts
-        columnsBefore = columns
+        self.marks = marks
     }
 
     /// Whether a byte starts a column: the first of a character's bytes, but a line break.
     private static func isAColumn(_ byte: UInt8) -> Bool { byte & 0xC0 != 0x80 && byte != 0x0D && byte != 0x0A }
-
-    /// The columns `text[0..<offset]` makes.
-    private func columns(before offset: Int, in text: [UInt8]) -> Int {
-        let mark = offset >> 6
-        return Int(columnsBefore[mark]) + text[(mark << 6)..<offset].reduce(0) { Self.isAColumn($1) ? $0 + 1 : $0 }
-    }
 
     /// The 1-based line and column of byte `offset` of `text`, the text these lines are
     /// of, counting columns in Unicode scalars as the YAML reader does, so both kinds of
@@ -438,7 +440,16 @@ public struct TextLines: Sendable {
             let middle = (low + high + 1) / 2
             if starts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        let start = low == 0 && offset >= 3 && text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : starts[low]
-        return SourcePosition(line: low + 1, column: 1 + columns(before: offset, in: text) - columns(before: start, in: text))
+        let start = starts[low]
+        var from = start
+        var columns = 0
+        if let lineMarks = marks[low] {
+            let mark = min((offset - start) / Self.markEvery, lineMarks.count - 1)
+            from = start + mark * Self.markEvery
+            columns = Int(lineMarks[mark])
+        }
+        columns += text[min(from, offset)..<offset].reduce(0) { Self.isAColumn($1) ? $0 + 1 : $0 }
+        let byteOrderMark = low == 0 && offset >= 3 && text.starts(with: [0xEF, 0xBB, 0xBF]) ? 1 : 0
+        return SourcePosition(line: low + 1, column: 1 + columns - byteOrderMark)
     }
 }

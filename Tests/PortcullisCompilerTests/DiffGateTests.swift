@@ -1497,6 +1497,22 @@ final class DiffGateTests: XCTestCase {
             "\(changes)")
     }
 
+    /// A declared backend that now sends the gateway's token or client certificate hands
+    /// its callers' requests the gateway's credentials, as the raw statements do (audit
+    /// V117: "other" here, a privilege increase there).
+    func testABackendThatNowSendsTheGatewaysCredentialsIsAnIncrease() throws {
+        let certificate = "  clientCertificate: {keyVault: https://contoso-kv.vault.azure.net/secrets/partner-orders-client-certificate}\n"
+        let identity = "  managedIdentity: {resource: api://contoso-orders}\n"
+        let base = try copy(of: BundleTests.contoso, [("backends.yaml", identity + certificate, "")])
+        let changes = try gate(base, try copy(of: base, [("backends.yaml", "partner\ncredentials:\n  headers:", "partner\ncredentials:\n" + identity + certificate + "  headers:")]))
+        for expected in [
+            "privilege-increase: backend 'partner-orders-weu' now authenticates with the managed identity for 'api://contoso-orders'",
+            "privilege-increase: backend 'partner-orders-weu' now presents client certificate 'https://contoso-kv.vault.azure.net/secrets/partner-orders-client-certificate'",
+        ] {
+            XCTAssertTrue(changes.contains(expected), "missing \(expected) in \(changes)")
+        }
+    }
+
     /// The gateway's own credentials, added by a raw policy, go wherever the backend is
     /// (found by the audit of the fix: only the definitions' credentials were counted).
     func testRawCredentialsSentToAnotherHost() throws {

@@ -79,6 +79,25 @@ final class GitBaseInjectionTests: XCTestCase {
         XCTAssertEqual(result.stdout, "no changes to access, limits or caching\n")
     }
 
+    /// A path the revision holds and the run skips is said once, as the revision's: the
+    /// base is read again for each environment, and its warnings were said four times over
+    /// as if of the working tree (audit V116).
+    func testAPathTheRevisionSkipsIsSaidOnceAsTheRevisions() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let link = contoso.url.appendingPathComponent("defs/apis/gone.yaml")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "/nonexistent/gone.yaml")
+        try contoso.git("add", "defs/apis/gone.yaml")
+        try contoso.git("commit", "-q", "-m", "a link to nothing")
+        try FileManager.default.removeItem(at: link)
+        let result = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs"], in: contoso.url)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(
+            result.stderr,
+            "portcullis: warning: at revision 'HEAD', skipped 'defs/apis/gone.yaml': it is a symbolic link to nothing\n"
+                + "portcullis: warning: at revision 'HEAD', 1 path was skipped and not checked\n")
+    }
+
     /// The base is read from a copy in a scratch folder; what a message says of it names
     /// the paths the user gave, not the copy's.
     func testMessagesAboutTheBaseNameTheUsersPaths() throws {

@@ -132,6 +132,15 @@ final class LimitKeyTests: XCTestCase {
         XCTAssertTrue(
             gate.stdout.contains("looser limit: API 'partner-orders' requires no subscription, so the limits of product 'partners' do not count its callers without a key apart"),
             gate.stdout)
+        // So do a product's raw limits, which its policy runs for its subscribers alone (audit V117).
+        let raw = try copy(of: contoso, [(
+            "products.yaml", "rateLimit: {calls: 1000, per: 60s}\nquota: {calls: 1000000, per: 30d}\n",
+            "policy: |\n  <policies>\n    <inbound>\n      <base />\n      <rate-limit calls=\"1000\" renewal-period=\"60\" />\n    </inbound>\n  </policies>\n"
+        )])
+        let rawKeyless = try copy(of: raw, [("apis/partner-orders.yaml", "auth: partner\n", "auth: partner\nsubscriptionRequired: false\n")])
+        let rawGate = try ToolProcess.run(["diff", raw.path, rawKeyless.path, "--fail-on", "looser-limit"])
+        XCTAssertEqual(rawGate.status, 1, rawGate.stdout + rawGate.stderr)
+        XCTAssertTrue(rawGate.stdout.contains("so the limits of product 'partners' do not count its callers without a key apart"), rawGate.stdout)
     }
 
     /// A product's raw rate limit may give one API, or one operation, a budget of its own,
@@ -157,10 +166,19 @@ final class LimitKeyTests: XCTestCase {
         XCTAssertEqual(gate.status, 1, gate.stdout + gate.stderr)
         XCTAssertTrue(
             gate.stdout.contains(
-                "looser limit: the 'rate-limit' of product 'partners' holds a budget for operation 'update-product' of API 'catalog', which now applies to nothing: that API has no such operation"),
+                "looser limit: the 'rate-limit' of product 'partners' holds a budget for operation 'update-product' of API 'catalog', which now applies to nothing, though the calls it counted still run the product's policy"),
             gate.stdout)
         let byDisplayName = try copy(of: budgeted, [("products.yaml", "<api name=\"catalog\"", "<api name=\"Catalog API\"")])
         XCTAssertFalse(try ToolProcess.run(["lint", byDisplayName.path]).stdout.contains("RL008"), "an API is named by its display name too")
+        // Where both are written, APIM finds the API by its id alone (audit V117).
+        let byID = try copy(of: budgeted, [("products.yaml", "<api name=\"catalog\"", "<api name=\"catalog\" id=\"catalogue\"")])
+        XCTAssertTrue(try ToolProcess.run(["lint", byID.path]).stdout.contains("holds a budget for API 'catalogue', which the product does not include [RL008]"))
+        // An API the product no longer holds takes its calls with it: no limit is looser
+        // (audit V117: a looser limit stopped the change).
+        let dropped = try copy(of: budgeted, [("products.yaml", "apis: [partner-orders, catalog]", "apis: [partner-orders]")])
+        let decrease = try ToolProcess.run(["diff", budgeted.path, dropped.path, "--fail-on", "looser-limit"])
+        XCTAssertEqual(decrease.status, 0, decrease.stdout + decrease.stderr)
+        XCTAssertTrue(decrease.stdout.contains("privilege decrease: product 'partners' no longer includes API 'catalog'"), decrease.stdout)
     }
 
     /// A product made open keeps limits that count nothing (APIM counts them by

@@ -119,10 +119,13 @@ final class RawPolicyDiffTests: XCTestCase {
     /// with another status, still refuses.
     func testARefusalRemovedAndACertificateSentAreWeighed() throws {
         let refusal = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Partner-Key&quot;, &quot;&quot;) != &quot;partner&quot;)"><return-response><set-status code="401" reason="Unauthorized" /></return-response></when></choose>"#
+        // The same refusal in a fragment, which a policy includes or not.
+        let fragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: partner-key\npolicy: '<fragment>\(refusal)</fragment>'\n---\n"
+        let included = #"<include-fragment fragment-id="partner-key" />"#
         func write(_ side: String, _ statements: String) throws {
             let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, auth: none, public: partners send their key, policy: '<policies><inbound><base />\(statements)</inbound></policies>'}\n")
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
-            try (RuleExample.baseGateway + "---\n" + api.text).write(to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
+            try (RuleExample.baseGateway + "---\n" + fragment + api.text).write(to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
         }
         try write("base", refusal)
         try write("head", "")
@@ -138,6 +141,14 @@ final class RawPolicyDiffTests: XCTestCase {
         try write("head", refusal + #"<authentication-certificate thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" />"#)
         report = try gate("base", "head", widens: true)
         XCTAssertTrue(report.contains("privilege increase: the raw policy of route 'orders/list-orders' adds 'authentication-certificate'"), report)
+        // Moved into a fragment the policy includes, it still refuses; the fragment no longer
+        // included, it does not (audit V117: "other").
+        try write("head", included)
+        try gate("base", "head", widens: false)
+        try write("base", included)
+        try write("head", #"<set-header name="X-Checked" exists-action="override"><value>no</value></set-header>"#)
+        report = try gate("base", "head", widens: true)
+        XCTAssertTrue(report.contains("privilege increase: the raw policy of route 'orders/list-orders' no longer refuses where it did"), report)
     }
 
     /// A check turned into one that lets callers through (`ignore-error`, trust not

@@ -803,10 +803,12 @@ public enum AccessDiff {
         return Array(changes.values) + Array(limits.values)
     }
 
-    /// What counts `route`'s calls by subscription: its products' limits and its own limits
+    /// What counts `route`'s calls by subscription: its products' limits, declared or raw
+    /// (a product's policy runs for its subscribers alone: audit V117), and its own limits
     /// keyed by subscription, named for a message; nil when nothing does.
     private static func limitsCountingSubscriptions(of route: EffectiveRoute, in project: ResolvedProject) -> String? {
-        var named = route.products.map { project.products[$0] }.filter { $0.rateLimit != nil || $0.quota != nil }
+        var named = route.products.map { project.products[$0] }
+            .filter { $0.rateLimit != nil || $0.quota != nil || $0.policy?.document?.has(anyOf: RawPolicyDiff.limits) == true }
             .map { "the limits of product '\($0.name.value)'" }
         if route.activeRateLimit?.effectiveKey == .subscription || route.activeQuota?.effectiveKey == .subscription {
             named.append("the API's own limits counted by subscription")
@@ -1073,17 +1075,25 @@ public enum AccessDiff {
                 category: .other, subject: AccessChange.Subject(kind: .product, name: name),
                 message: "product '\(name)' was removed", place: base.location(product.name.range)))
         }
-        // A raw limit's budget for an API or operation, left behind by a rename or a change to
-        // the product's APIs, applies to nothing: its calls count against the product's
-        // budget alone (audit V114: the policy's text was the same, so "other").
+        // A raw limit's budget for an API or operation that a rename leaves behind applies to
+        // nothing, while the calls it counted still run the product's policy: they count
+        // against the product's budget alone (audit V114: the policy's text was the same, so
+        // "other"). An API the product no longer holds, or a route gone, has no such calls
+        // (audit V117).
         let (was, now) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
-        let detached = Set(IneffectiveProductLimit.budgetsForNothing(in: base.project, resolved: was.resolved).map { budget in
-            [renames.product(budget.product).lowercased()] + budget.identity.dropFirst()
-        })
-        for budget in IneffectiveProductLimit.budgetsForNothing(in: head.project, resolved: now.resolved) where !detached.contains(budget.identity) {
+        var targets: [[String]: (api: String, route: String?)] = [:]
+        for budget in IneffectiveProductLimit.budgets(in: base.project, resolved: was.resolved) {
+            if let target = budget.target { targets[[renames.product(budget.product).lowercased()] + budget.identity.dropFirst()] = target }
+        }
+        let routes = Set(head.project.routes.map { "\(head.project.apis[$0.apiIndex].name.value)/\($0.written.id.value)".lowercased() })
+        for budget in IneffectiveProductLimit.budgets(in: head.project, resolved: now.resolved) where budget.target == nil {
+            guard let target = targets[budget.identity], let product = after[budget.product.lowercased()] else { continue }
+            let api = renames.api(target.api)
+            guard product.apis.contains(where: { $0.value.lowercased() == api.lowercased() }) else { continue }
+            if let route = target.route, !routes.contains(renames.route("\(target.api)/\(route)").lowercased()) { continue }
             changes.append(AccessChange(
                 category: .looserLimit, subject: AccessChange.Subject(kind: .product, name: budget.product),
-                message: budget.described + ", which now applies to nothing: \(budget.operation == nil ? "the product does not include that API" : "that API has no such operation")",
+                message: budget.described + ", which now applies to nothing, though the calls it counted still run the product's policy",
                 place: head.location(budget.range)))
         }
         return changes

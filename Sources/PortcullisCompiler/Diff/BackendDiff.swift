@@ -73,15 +73,18 @@ enum BackendDiff {
             default: break
             }
         }
-        compareCredentials(old?.credentials, was, new.credentials, now, received: { sent.received($0, atAnyOf: [newURL]) }, add)
+        compareCredentials(old?.credentials, was, new.credentials, now, existed: old != nil, received: { sent.received($0, atAnyOf: [newURL]) }, add)
     }
 
     /// Credentials sent to the service, by the names of the secrets that hold them (never
     /// their values); a managed identity's resource and client id as APIM reads them, named
-    /// values put in.
+    /// values put in. A service that `existed` and now sends the gateway's token or client
+    /// certificate hands its callers' requests the gateway's credentials, as a raw
+    /// `authentication-managed-identity` or `authentication-certificate` added does (audit
+    /// V117: "other" here, a privilege increase there).
     private static func compareCredentials(
         _ old: Backend.Credentials?, _ was: GatewayComparison.Substitution, _ new: Backend.Credentials?, _ now: GatewayComparison.Substitution,
-        received: (String) -> Bool, _ add: (AccessChange.Category, String, SourceRange?) -> Void
+        existed: Bool, received: (String) -> Bool, _ add: (AccessChange.Category, String, SourceRange?) -> Void
     ) {
         /// Who the gateway authenticates as, and for which audience.
         func identity(_ written: Backend.ManagedIdentity?, _ values: GatewayComparison.Substitution) -> (resource: String, clientId: String?)? {
@@ -102,11 +105,12 @@ enum BackendDiff {
             // A token for another audience (Azure Resource Manager, say) is a key to that
             // audience, handed to the backend; another identity may hold other roles there.
             let replaced = oldIdentity != nil && newIdentity != nil
-            add(replaced ? .privilegeIncrease : .other, now + (newIdentity == nil ? "" : instead), new?.managedIdentity?.range)
+            let added = existed && oldIdentity == nil && newIdentity != nil
+            add(replaced || added ? .privilegeIncrease : .other, now + (newIdentity == nil ? "" : instead), new?.managedIdentity?.range)
         }
         if old?.clientCertificate?.value != new?.clientCertificate?.value {
             let now = new?.clientCertificate.map { "now presents client certificate \(GatewayComparison.shown($0.value))" } ?? "no longer presents a client certificate"
-            add(.other, now, new?.clientCertificate?.range)
+            add(existed && old?.clientCertificate == nil ? .privilegeIncrease : .other, now, new?.clientCertificate?.range)
         }
         // A secret that existed before and that the service's host did not receive, from
         // any backend or route, is a credential handed to it (another service's key, say);

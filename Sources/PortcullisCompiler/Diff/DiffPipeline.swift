@@ -43,7 +43,7 @@ public enum DiffPipeline {
     public static func run(
         base: Base, head: [String], limits: InputLimits, environments: Environments = Environments(), report: String? = nil
     ) throws -> Outcome {
-        let files = InputFiles()
+        let files = InputFiles(warn: InputFiles.warningOnce())
         var scratch: (folder: String, stopping: Interruption.Token)?
         defer {
             if let scratch {
@@ -81,6 +81,7 @@ public enum DiffPipeline {
             // definitions among them yet (a README, specifications), the base is empty and
             // every route of the head is new.
             let present = relative.filter { !checkout.absent.contains($0) }
+            let baseFiles = InputFiles(workingDirectory: checkout.workingDirectory, warn: InputFiles.warningOnce(leadingWith: "at revision '\(DisplayText.shown(revision))', "))
             let empty = SideOutcome.side(
                 AccessDiff.Side(project: LintPipeline.run([]).project, paths: [], isBase: true), environments: [], secrets: SecretTexts([], in: SourceFiles()))
             readBase = { environment in
@@ -88,7 +89,7 @@ public enum DiffPipeline {
                 do {
                     return try side(
                         present, isBase: true, environment: environment, limits: limits,
-                        files: InputFiles(workingDirectory: checkout.workingDirectory), shownAs: checkout.userPath)
+                        files: baseFiles, shownAs: checkout.userPath)
                 } catch DriverError.noInputs, DriverError.noPortcullisFiles {
                     return empty
                 } catch let error as DriverError {

@@ -11,33 +11,51 @@ import PortcullisSupport
 enum RawPolicyDiff {
     /// The refusals of `document` (``PolicyXMLElement/refusalStatus``) by what decides them:
     /// the section and the conditions of the `when`s around each, named values put in and
-    /// spacing aside; any status of 400 or more refuses. A refusal in `on-error` answers
-    /// errors only.
-    private static func refusals(in document: PolicyXMLDocument?, _ values: GatewayComparison.Substitution) -> [String: [PolicyXMLElement]] {
-        guard let document, document.allElements.contains(where: { $0.refusalStatus != nil }) else { return [:] }
+    /// spacing aside; any status of 400 or more refuses. Those of the fragments it includes
+    /// count where they are included, as `fragments` holds them (audit V117: a fragment's
+    /// refusal no longer included was "other"; one moved into a fragment stays). A refusal
+    /// in `on-error` answers errors only. Each is kept with the statement of `document`
+    /// that holds it.
+    private static func refusals(
+        in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], refusing: [String: PolicyXMLDocument], _ values: GatewayComparison.Substitution
+    ) -> [String: [PolicyXMLElement]] {
+        guard let document,
+            document.allElements.contains(where: { $0.refusalStatus != nil })
+                || !refusing.isEmpty && !includes(in: document).allSatisfy({ refusing[$0.id] == nil })
+        else { return [:] }
         var found: [String: [PolicyXMLElement]] = [:]
+        var included = Set<String>()
         func condition(_ branch: PolicyXMLElement) -> String {
             branch.attribute("condition").map { PolicyCode.normalized(values.value($0.value.resolved)) } ?? ""
         }
-        // Bounded by the document's nesting, which the reader limits.
-        func walk(_ elements: [PolicyXMLElement], under conditions: [String]) {
+        // Bounded by the documents' nesting, which the reader limits; each fragment is read
+        // once.
+        func walk(_ elements: [PolicyXMLElement], under conditions: [String], shownAt include: PolicyXMLElement?) {
             for element in elements {
                 if element.refusalStatus != nil {
-                    found[conditions.joined(separator: "\u{0}"), default: []].append(element)
+                    found[conditions.joined(separator: "\u{0}"), default: []].append(include ?? element)
                 } else if element.name == "choose" {
                     var earlier: [String] = []
                     for branch in element.elements {
                         let decided = branch.name == "when" ? "when " + condition(branch) : "otherwise"
-                        walk(branch.elements, under: conditions + earlier.map { "not " + $0 } + [decided])
+                        walk(branch.elements, under: conditions + earlier.map { "not " + $0 } + [decided], shownAt: include)
                         if branch.name == "when" { earlier.append(condition(branch)) }
                     }
+                } else if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value,
+                    let fragment = fragments[id], included.insert(id).inserted
+                {
+                    walk(fragment.rootElements, under: conditions, shownAt: include ?? element)
                 } else {
-                    walk(element.elements, under: conditions)
+                    walk(element.elements, under: conditions, shownAt: include)
                 }
             }
         }
-        for section in document.rootElements where section.name != "on-error" {
-            walk(section.elements, under: [section.name])
+        if document.root.name == "fragment" {
+            walk(document.rootElements, under: [], shownAt: nil)
+        } else {
+            for section in document.rootElements where section.name != "on-error" {
+                walk(section.elements, under: [section.name], shownAt: nil)
+            }
         }
         return found
     }
@@ -100,6 +118,7 @@ enum RawPolicyDiff {
         // only those are read where a policy includes them, each judged once here (2,000
         // changed policies each including 50 fragments took over 20 s when each read all).
         let answering = fragments.filter { $0.value.allElements.contains(where: \.answersSomeRequests) }
+        let refusing = fragments.filter { $0.value.allElements.contains { $0.refusalStatus != nil } }
         let granting = fragments.filter { Self.mayWriteCrossOriginHeaders($0.value) }
         let caching = fragments.filter { Self.mayWriteCacheControl($0.value) }
         // Each HEAD policy including a fragment, by the fragment's id.
@@ -431,13 +450,16 @@ enum RawPolicyDiff {
                 // A refusal written by hand (a `choose` answering 401 where a key is wrong) is
                 // a check as lint reads it: one gone, or one whose conditions changed, may let
                 // through those it refused (audit V113: "other").
-                let (oldRefusals, newRefusals) = (Self.refusals(in: old, oldValues), Self.refusals(in: new, newValues))
+                let (oldRefusals, newRefusals) = (
+                    Self.refusals(in: old, fragments: fragments, refusing: refusing, oldValues), Self.refusals(in: new, fragments: fragments, refusing: refusing, newValues)
+                )
                 for (form, refused) in oldRefusals.sorted(by: { $0.key < $1.key }) where refused.count > newRefusals[form]?.count ?? 0 {
-                    guard let old, let last = refused.last, let status = last.refusalStatus else { continue }
+                    guard let old, let last = refused.last else { continue }
+                    let status = last.refusalStatus.map { " with \($0)" } ?? ""
                     weighed = true
                     changes.append(AccessChange(
                         category: .privilegeIncrease, subject: subject,
-                        message: "the raw policy of \(key) no longer refuses with \(status) where it did: the refusal, or a condition it runs under, changed\(throughValues)",
+                        message: "the raw policy of \(key) no longer refuses\(status) where it did: the refusal, or a condition it runs under, changed\(throughValues)",
                         place: base.location(old.range(last.nameSpan))))
                 }
                 // Response headers a 'cors' policy writes, set by hand, let other sites' pages
@@ -1071,7 +1093,7 @@ enum RawPolicyDiff {
 
     /// The statements ``weights`` weighs as checks of the caller, and as limits.
     private static let checks = Set(weights.filter { $0.value.removed == .privilegeIncrease }.keys)
-    private static let limits = Set(weights.filter { $0.value.removed == .looserLimit }.keys)
+    static let limits = Set(weights.filter { $0.value.removed == .looserLimit }.keys)
     /// The checks whose acceptance ``acceptance(of:_:)`` reads.
     private static let acceptingChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header"]
 

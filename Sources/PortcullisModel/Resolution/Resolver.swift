@@ -466,8 +466,10 @@ public struct Resolver: Sendable {
                 "version set", set, among: declared.versionSets, hint: "declare it under the gateway's 'versionSets'",
                 into: &diagnostics)
         }
+        // APIM names a group in any case: `Developers` is the built-in group (audit V111).
+        let groups = Set(declared.groups.map(Grammar.caseFolded))
         for product in definitions.products {
-            for group in product.groups where !declared.groups.contains(group.value) {
+            for group in product.groups where !groups.contains(Grammar.caseFolded(group.value)) {
                 Self.unknown(
                     "group", group, among: declared.groups,
                     hint: "declare it under the gateway's 'groups', or use 'administrators', 'developers' or 'guests'",

@@ -39,15 +39,18 @@ public enum IneffectiveProductLimit: Rule {
             + "        <\(api == "orders" ? "" : "↓")api name=\"\(api)\" calls=\"10\" renewal-period=\"60\" />\n      </rate-limit>\n    </inbound>\n  </policies>"
     }
 
-    /// A budget of a product's raw `rate-limit` or `quota` for an API (`<api>`) the product
-    /// does not hold, or for an operation (`<operation>`) that API does not have.
-    public struct BudgetForNothing: Hashable {
+    /// A budget of a product's raw `rate-limit` or `quota` for one API (`<api>`) or one
+    /// operation of it (`<operation>`), and what it applies to.
+    public struct Budget {
         public var product: String
         public var limit: String
         /// The API's name as the budget writes it, and the operation's for an operation's.
         public var api: String
         public var operation: String?
         public var range: SourceRange
+        /// The API it applies to, by its name, and the route for an operation's; nil when
+        /// the product holds no such API, or the API no such operation.
+        public var target: (api: String, route: String?)?
 
         /// What it is, for a message.
         public var described: String {
@@ -59,48 +62,45 @@ public enum IneffectiveProductLimit: Rule {
         public var identity: [String] { [product.lowercased(), limit, api, operation ?? ""] }
     }
 
-    /// The budgets that apply to nothing (``BudgetForNothing``): APIs named by their name,
-    /// display name or id, operations by their route's id or summary, as APIM names them,
-    /// without case, with `resolved` putting named values in (audit V114: a route renamed
-    /// left its budget applying to nothing, silently). One named by an expression or a
-    /// secret is not judged.
-    public static func budgetsForNothing(in project: ResolvedProject, resolved: (String) -> String?) -> [BudgetForNothing] {
+    /// The budgets of the products' raw `rate-limit` and `quota` statements for one API or
+    /// operation (``Budget``), with what each applies to as APIM finds it: by `id` where it
+    /// is written (APIM then ignores `name`: audit V117), an API's its name, an
+    /// operation's its route's id; else by `name`, an API's its name or display name, an
+    /// operation's its route's id or summary; without case, with `resolved` putting named
+    /// values in. One named by an expression or a secret is left out.
+    public static func budgets(in project: ResolvedProject, resolved: (String) -> String?) -> [Budget] {
         let apis = Dictionary(project.apis.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
-        func named(_ element: PolicyXMLElement) -> (name: String?, id: String?)? {
-            var found: (name: String?, id: String?) = (nil, nil)
-            for (attribute, into) in [("name", \(name: String?, id: String?).name), ("id", \.id)] {
+        /// What `element` names its target by: its `id`, else its `name`, lowercased.
+        func named(_ element: PolicyXMLElement) -> (written: String, byID: Bool)? {
+            for (attribute, byID) in [("id", true), ("name", false)] {
                 guard let value = element.attribute(attribute)?.value else { continue }
                 guard !value.isExpression, let text = resolved(value.written) else { return nil }
-                found[keyPath: into] = text.trimmingWhitespace.lowercased()
+                return (text.trimmingWhitespace.lowercased(), byID)
             }
-            return found.name == nil && found.id == nil ? nil : found
+            return nil
         }
-        var found: [BudgetForNothing] = []
+        var found: [Budget] = []
         for product in project.products {
             guard let document = product.policy?.document, document.has(anyOf: ["rate-limit", "quota"]) else { continue }
             let held = product.apis.compactMap { apis[$0.value.lowercased()] }
             for limit in document.allElements where limit.name == "rate-limit" || limit.name == "quota" {
                 for child in limit.elements where child.name == "api" {
-                    guard let (name, id) = named(child) else { continue }
-                    let written = name ?? id ?? ""
+                    guard let (written, byID) = named(child) else { continue }
                     let api = held.first { api in
-                        let names = [api.name.value.lowercased(), api.displayName?.value.lowercased()]
-                        return name.map(names.contains) ?? false || id == names[0]
+                        written == api.name.value.lowercased() || !byID && written == api.displayName?.value.lowercased()
                     }
-                    guard let api else {
-                        found.append(BudgetForNothing(product: product.name.value, limit: limit.name, api: written, range: document.range(child.nameSpan)))
-                        continue
-                    }
+                    found.append(Budget(
+                        product: product.name.value, limit: limit.name, api: written, range: document.range(child.nameSpan),
+                        target: api.map { ($0.name.value, nil) }))
+                    guard let api else { continue }
                     for operation in child.elements where operation.name == "operation" {
-                        guard let (name, id) = named(operation) else { continue }
-                        let known = api.routes.contains { route in
-                            let names = [route.id.value.lowercased(), route.summary?.value.lowercased()]
-                            return name.map(names.contains) ?? false || id == names[0]
+                        guard let (route, byID) = named(operation) else { continue }
+                        let known = api.routes.first { candidate in
+                            route == candidate.id.value.lowercased() || !byID && route == candidate.summary?.value.lowercased()
                         }
-                        if !known {
-                            found.append(BudgetForNothing(
-                                product: product.name.value, limit: limit.name, api: written, operation: name ?? id ?? "", range: document.range(operation.nameSpan)))
-                        }
+                        found.append(Budget(
+                            product: product.name.value, limit: limit.name, api: written, operation: route, range: document.range(operation.nameSpan),
+                            target: known.map { (api.name.value, $0.id.value) }))
                     }
                 }
             }
@@ -116,7 +116,7 @@ public enum IneffectiveProductLimit: Rule {
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for budget in budgetsForNothing(in: context.project, resolved: context.namedValues.resolved) {
+        for budget in budgets(in: context.project, resolved: context.namedValues.resolved) where budget.target == nil {
             findings.report(
                 code, budget.described + (budget.operation == nil ? ", which the product does not include" : ", which that API does not have"),
                 at: budget.range)
