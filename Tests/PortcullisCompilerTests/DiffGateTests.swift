@@ -1504,6 +1504,8 @@ final class DiffGateTests: XCTestCase {
         let certificate = "  clientCertificate: {keyVault: https://contoso-kv.vault.azure.net/secrets/partner-orders-client-certificate}\n"
         let identity = "  managedIdentity: {resource: api://contoso-orders}\n"
         let base = try copy(of: BundleTests.contoso, [("backends.yaml", identity + certificate, "")])
+        // The environments override the certificate the base no longer has.
+        try FileManager.default.removeItem(at: base.appendingPathComponent("environments"))
         let changes = try gate(base, try copy(of: base, [("backends.yaml", "partner\ncredentials:\n  headers:", "partner\ncredentials:\n" + identity + certificate + "  headers:")]))
         for expected in [
             "privilege-increase: backend 'partner-orders-weu' now authenticates with the managed identity for 'api://contoso-orders'",

@@ -16,8 +16,10 @@ final class SuppressionTextTests: XCTestCase {
     }
 
     /// A `# portcullis:ignore` line inside `summary: |` silenced the route's CA001, and one
-    /// at the end of a folded line was reported unused (audit V116). A comment after the
-    /// block, less indented than its text, still silences; so does an XML comment in inline
+    /// at the end of a folded line was reported unused (audit V116); so did one under a `|`
+    /// on a line of its own, and an XML comment in a summary (V118). A comment after the
+    /// block, less indented than its text (the key's column in a sequence entry, whatever
+    /// the indentation indicator says), still silences; so does an XML comment in inline
     /// XML, which is text to YAML and a comment to APIM.
     func testALineOfABlockScalarIsNoSuppression() throws {
         let routes = """
@@ -37,6 +39,36 @@ final class SuppressionTextTests: XCTestCase {
                   One order # portcullis:ignore CA001 -- folded text
                 # portcullis:ignore CA001 -- the order is the same for every caller
                 cache: {ttl: 30s, sharing: shared}
+              - id: order-lines
+                method: GET
+                path: /orders/{id}/lines
+                scopes: [orders.read]
+                summary:
+                  |
+                  # portcullis:ignore CA001 -- a summary whose '|' stands on a line of its own
+                cache: {ttl: 30s, sharing: shared}
+              - id: order-notes
+                method: GET
+                path: /orders/{id}/notes
+                scopes: [orders.read]
+                summary: |
+                  <!-- portcullis:ignore CA001 - a summary is no policy -->
+                cache: {ttl: 30s, sharing: shared}
+              - summary: |2
+                    Indented further than the text needs.
+                # portcullis:ignore CA001 -- the history is the same for every caller
+                cache: {ttl: 30s, sharing: shared}
+                id: order-history
+                method: GET
+                path: /orders/{id}/history
+                scopes: [orders.read]
+              - summary: |
+                # portcullis:ignore CA001 -- the status is the same for every caller
+                cache: {ttl: 30s, sharing: shared}
+                id: order-status
+                method: GET
+                path: /orders/{id}/status
+                scopes: [orders.read]
               - id: search-orders
                 method: GET
                 path: /orders/search
@@ -62,6 +94,8 @@ final class SuppressionTextTests: XCTestCase {
             guard let code = finding["code"] as? String, code != "LP006" else { return nil }
             return "\(code) \(finding["message"] ?? "")"
         }
-        XCTAssertEqual(shown, ["CA001 route 'list-orders' requires a token but shares its cached responses between callers"], result.stdout)
+        XCTAssertEqual(
+            shown, ["list-orders", "order-lines", "order-notes"].map { "CA001 route '\($0)' requires a token but shares its cached responses between callers" },
+            result.stdout)
     }
 }

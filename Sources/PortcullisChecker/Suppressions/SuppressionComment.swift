@@ -52,11 +52,15 @@ public enum SuppressionScanner {
         var lineNumber: UInt32 = 1
         var start = 0
         var block = BlockScalar.none
+        // The column and key of the last line that holds a node, which a block scalar's `|`
+        // on a line of its own belongs to.
+        var lastNode: (column: Int, key: Substring?) = (-1, nil)
         while start <= bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
-            let inBlock = !source.isPolicyXML && block.holds(bytes[start..<end])
-            if let (hash, text, width) = comment(in: bytes[start..<end], xmlOnly: source.isPolicyXML || inBlock) {
+            let line = bytes[start..<end]
+            let reading: Reading = source.isPolicyXML ? .xml : block.holds(line) ? (block.holdsXML ? .xml : .text) : .yaml
+            if let (hash, text, width) = comment(in: line, reading: reading) {
                 let trimmed = text.drop { $0 == " " || $0 == "\t" }
                 if trimmed.hasPrefix("portcullis:") {
                     let column = String(decoding: bytes[start..<hash], as: UTF8.self).unicodeScalars.count + 1
@@ -75,7 +79,10 @@ public enum SuppressionScanner {
                     }
                 }
             }
-            if !source.isPolicyXML, !inBlock { block = BlockScalar(startedBy: bytes[start..<end]) }
+            if reading == .yaml {
+                block = BlockScalar(startedBy: line, after: lastNode)
+                if let node = BlockScalar.node(on: line) { lastNode = node }
+            }
             guard end < bytes.count else { break }
             if bytes[end] == 0x0D, end + 1 < bytes.count, bytes[end + 1] == 0x0A { end += 1 }
             start = end + 1
@@ -86,55 +93,111 @@ public enum SuppressionScanner {
 
     /// A block scalar the lines being read are in, line by line, as YAML reads one: its
     /// text is every line indented at least as far as its first line that is not blank,
-    /// and more than the line that starts it.
+    /// which is indented more than the node that holds the scalar (a key's column, a
+    /// sequence entry's `-`), or as far as its indentation indicator says.
     enum BlockScalar {
         case none
-        /// Started by a line indented `parent` spaces; its text's indentation, once known.
-        case open(parent: Int, text: Int?)
+        /// Held by a node at column `parent`; its text's indentation, once known; whether
+        /// it is a raw policy's XML (the value of `policy`), whose XML comments count.
+        case open(parent: Int, text: Int?, xml: Bool)
+
+        var holdsXML: Bool {
+            if case .open(_, _, let xml) = self { xml } else { false }
+        }
 
         /// Whether `line` is text of the block scalar, and notes its indentation if it is
-        /// the first line that tells it.
+        /// the first line that tells it. A document marker ends it.
         mutating func holds(_ line: ArraySlice<UInt8>) -> Bool {
-            guard case .open(let parent, let text) = self else { return false }
+            guard case .open(let parent, let text, let xml) = self else { return false }
             let indentation = line.prefix { $0 == 0x20 }.count
-            if indentation == line.count || line.dropFirst(indentation).allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
+            if line.dropFirst(indentation).allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
             if let text { if indentation >= text { return true } }
-            else if indentation > parent {
-                self = .open(parent: parent, text: indentation)
+            else if indentation > parent, !(indentation == 0 && BlockScalar.isDocumentMarker(line)) {
+                self = .open(parent: parent, text: indentation, xml: xml)
                 return true
             }
             self = .none
             return false
         }
 
+        private static func isDocumentMarker(_ line: ArraySlice<UInt8>) -> Bool {
+            line.starts(with: Array("---".utf8)) || line.starts(with: Array("...".utf8))
+        }
+
+        private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+        /// Whether `text` is indentation and sequence entries' `- ` alone.
+        private static func isIndicators(_ text: ArraySlice<UInt8>) -> Bool {
+            text.indices.allSatisfy { index in
+                isSpace(text[index]) || text[index] == UInt8(ascii: "-") && index + 1 < text.endIndex && isSpace(text[index + 1])
+            }
+        }
+
+        /// The column of the node `line` holds (past its sequence entries' `- `) and the key
+        /// it writes, if any; nil for a blank or comment line.
+        static func node(on line: ArraySlice<UInt8>) -> (column: Int, key: Substring?)? {
+            var index = line.startIndex
+            while index < line.endIndex {
+                if line[index] == 0x20 { index += 1 }
+                else if line[index] == UInt8(ascii: "-"), index + 1 == line.endIndex || isSpace(line[index + 1]) { index += 1 }
+                else { break }
+            }
+            guard index < line.endIndex, line[index] != UInt8(ascii: "#") else { return nil }
+            let rest = line[index...]
+            let colon = rest.firstIndex { $0 == UInt8(ascii: ":") }
+            let key = colon.map { Substring(decoding: line[index..<$0], as: UTF8.self) }
+            return (index - line.startIndex, key)
+        }
+
         /// The block scalar `line` starts: one whose value, before any comment, ends in
-        /// `|` or `>` with its chomping and indentation indicators, after `:`, `-`, a tag
-        /// or an anchor, or alone.
-        init(startedBy line: ArraySlice<UInt8>) {
+        /// `|` or `>` with its chomping and indentation indicators, after a tag or an anchor,
+        /// as a key's value, a sequence entry, a complex key (`?`), a document (`---`), or
+        /// alone on its line as the value of the node before it (`last`).
+        init(startedBy line: ArraySlice<UInt8>, after last: (column: Int, key: Substring?)) {
             self = .none
             var value = line[..<(YAMLComment.start(in: line) ?? line.endIndex)]
-            while let last = value.last, last == 0x20 || last == 0x09 { value.removeLast() }
-            let token = value.reversed().prefix { $0 != 0x20 && $0 != 0x09 }
+            while let byte = value.last, Self.isSpace(byte) { value.removeLast() }
+            let token = value.reversed().prefix { !Self.isSpace($0) }
             guard let indicator = token.last, indicator == UInt8(ascii: "|") || indicator == UInt8(ascii: ">"), token.count <= 3 else { return }
             let modifiers = token.dropLast()
-            let explicit = modifiers.first { (0x31...0x39).contains($0) }.map { Int($0 - 0x30) }
             guard modifiers.allSatisfy({ $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || (0x31...0x39).contains($0) }) else { return }
+            let explicit = modifiers.first { (0x31...0x39).contains($0) }.map { Int($0 - 0x30) }
             var before = value.dropLast(token.count)
-            while let last = before.last, last == 0x20 || last == 0x09 { before.removeLast() }
-            let previousToken = before.reversed().prefix { $0 != 0x20 && $0 != 0x09 }.reversed()
-            guard before.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || [UInt8(ascii: ":"), UInt8(ascii: "-")].contains(before.last)
-                || [UInt8(ascii: "!"), UInt8(ascii: "&")].contains(previousToken.first)
-            else { return }
-            let parent = line.prefix { $0 == 0x20 }.count
-            self = .open(parent: parent, text: explicit.map { parent + $0 })
+            // Tags and anchors before the indicator belong to the scalar.
+            while true {
+                while let byte = before.last, Self.isSpace(byte) { before.removeLast() }
+                let previous = before.reversed().prefix { !Self.isSpace($0) }
+                guard let first = previous.last, first == UInt8(ascii: "!") || first == UInt8(ascii: "&") else { break }
+                before.removeLast(previous.count)
+            }
+            let parent: Int
+            var key: Substring?
+            if before.allSatisfy(Self.isSpace) {
+                (parent, key) = (last.column, last.key)
+            } else if before.elementsEqual("---".utf8), before.startIndex == line.startIndex {
+                parent = -1
+            } else if let node = Self.node(on: before), before.last == UInt8(ascii: ":") {
+                (parent, key) = (node.column, node.key)
+            } else if before.last == UInt8(ascii: "-") || before.last == UInt8(ascii: "?"), Self.isIndicators(before.dropLast()) {
+                parent = before.count - 1
+            } else {
+                return
+            }
+            let xml = key.map { $0.trimmingWhitespace == "policy" } ?? false
+            self = .open(parent: parent, text: explicit.map { parent + $0 }, xml: xml)
         }
     }
+
+    /// How a line is read: as YAML, as XML (a raw XML file's, or inline XML's in a block
+    /// scalar), or as text (another block scalar's), which holds no comment.
+    enum Reading { case yaml, xml, text }
 
     /// The comment on one line: where it starts, the text after its opening, and its width in
     /// scalars. An XML comment (`<!-- ... -->` on one line) is read in raw XML files and in
     /// inline XML, where a `#` would be text; the reason follows ` - ` and is passed on as
     /// the YAML form's `--`.
-    private static func comment(in line: ArraySlice<UInt8>, xmlOnly: Bool) -> (start: Int, text: String, width: Int)? {
+    private static func comment(in line: ArraySlice<UInt8>, reading: Reading) -> (start: Int, text: String, width: Int)? {
+        guard reading != .text else { return nil }
         if let open = find(Array("<!--".utf8), in: line) {
             let body = line[(open + 4)...]
             let close = find(Array("-->".utf8), in: body) ?? line.endIndex
@@ -146,7 +209,7 @@ public enum SuppressionScanner {
                 return (open, text, width)
             }
         }
-        guard !xmlOnly, let hash = YAMLComment.start(in: line) else { return nil }
+        guard reading == .yaml, let hash = YAMLComment.start(in: line) else { return nil }
         let text = String(decoding: line[(hash + 1)...], as: UTF8.self)
         return (hash, text, text.unicodeScalars.count + 1)
     }
