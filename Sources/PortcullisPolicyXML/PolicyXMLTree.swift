@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import Synchronization
 import PortcullisSupport
 
 /// A policy document or fragment as its author wrote it, in APIM's `rawxml` form: policy
@@ -383,17 +384,22 @@ public enum TextPlacement: Sendable {
 }
 
 /// Where a text's lines start (a line ends at LF, CRLF or a lone CR), and for each long
-/// line how many columns its bytes make up to every 64th byte of it, so that a place's
-/// column is counted from the nearest such mark rather than from its line's start (audit
-/// V115: 20,000 named-value references on one line of a block scalar, each placed, took
-/// their number times the line's length: 13 s for 200 KB). Lines of policies are short,
-/// and most texts have no long one to mark.
+/// line placed in how many columns its bytes make up to every 64th byte of it, so that a
+/// place's column is counted from the nearest such mark rather than from its line's start
+/// (audit V115: 20,000 named-value references on one line of a block scalar, each placed,
+/// took their number times the line's length: 13 s for 200 KB). A line is marked the first
+/// time a place on it is asked for: most texts have no finding to place.
 public struct TextLines: Sendable {
     let starts: [Int]
-    /// For each line longer than ``markEvery`` bytes, by its number from 0: the columns of
-    /// its first `markEvery * n` bytes at `n`.
-    private let marks: [Int: [Int32]]
+    /// For each line longer than ``markEvery`` bytes placed in, by its number from 0: the
+    /// columns of its first `markEvery * n` bytes at `n`, and of all of them last.
+    private let marks = Marks()
     private static let markEvery = 64
+
+    /// Shared by the copies of these lines, which are of one text.
+    private final class Marks: Sendable {
+        let byLine = Mutex<[Int: [Int32]]>([:])
+    }
 
     public init(of text: [UInt8]) {
         var starts = [0]
@@ -406,10 +412,13 @@ public struct TextLines: Sendable {
                 starts.append(index)
             }
         }
-        var marks: [Int: [Int32]] = [:]
-        for (line, start) in starts.enumerated() {
-            let end = line + 1 < starts.count ? starts[line + 1] : text.count
-            guard end - start > Self.markEvery else { continue }
+        self.starts = starts
+    }
+
+    /// The marks of line `line`, which runs from `start` to `end` of `text`.
+    private func marks(of line: Int, from start: Int, to end: Int, in text: [UInt8]) -> [Int32] {
+        marks.byLine.withLock { marks in
+            if let known = marks[line] { return known }
             var counted: Int32 = 0
             var lineMarks: [Int32] = []
             lineMarks.reserveCapacity((end - start) / Self.markEvery + 1)
@@ -419,9 +428,8 @@ public struct TextLines: Sendable {
             }
             lineMarks.append(counted)
             marks[line] = lineMarks
+            return lineMarks
         }
-        self.starts = starts
-        self.marks = marks
     }
 
     /// Whether a byte starts a column: the first of a character's bytes, but a line break.
@@ -441,9 +449,11 @@ public struct TextLines: Sendable {
             if starts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
         let start = starts[low]
+        let end = low + 1 < starts.count ? starts[low + 1] : text.count
         var from = start
         var columns = 0
-        if let lineMarks = marks[low] {
+        if end - start > Self.markEvery {
+            let lineMarks = marks(of: low, from: start, to: end, in: text)
             let mark = min((offset - start) / Self.markEvery, lineMarks.count - 1)
             from = start + mark * Self.markEvery
             columns = Int(lineMarks[mark])

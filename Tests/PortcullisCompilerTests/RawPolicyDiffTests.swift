@@ -149,6 +149,12 @@ final class RawPolicyDiffTests: XCTestCase {
         try write("head", #"<set-header name="X-Checked" exists-action="override"><value>no</value></set-header>"#)
         report = try gate("base", "head", widens: true)
         XCTAssertTrue(report.contains("privilege increase: the raw policy of route 'orders/list-orders' no longer refuses where it did"), report)
+        // Included twice, each include refuses where it stands (audit V119: the second was
+        // not read, so dropping the include every request met was "other").
+        let forHead = #"<choose><when condition="@(context.Request.Method == &quot;HEAD&quot;)">\#(included)</when></choose>"#
+        try write("base", forHead + included)
+        try write("head", forHead)
+        try gate("base", "head", widens: true)
     }
 
     /// A check turned into one that lets callers through (`ignore-error`, trust not

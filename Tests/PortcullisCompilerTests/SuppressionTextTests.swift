@@ -17,7 +17,8 @@ final class SuppressionTextTests: XCTestCase {
 
     /// A `# portcullis:ignore` line inside `summary: |` silenced the route's CA001, and one
     /// at the end of a folded line was reported unused (audit V116); so did one under a `|`
-    /// on a line of its own, and an XML comment in a summary (V118). A comment after the
+    /// on a line of its own, and an XML comment in a summary (V118, V119: in a quoted one
+    /// too; XML comments count in a raw policy alone, its key quoted or not). A comment after the
     /// block, less indented than its text (the key's column in a sequence entry, whatever
     /// the indentation indicator says), still silences; so does an XML comment in inline
     /// XML, which is text to YAML and a comment to APIM.
@@ -69,11 +70,12 @@ final class SuppressionTextTests: XCTestCase {
                 method: GET
                 path: /orders/{id}/status
                 scopes: [orders.read]
+              - {id: order-flow, method: GET, path: /orders/flow, scopes: [orders.read], summary: "<!-- portcullis:ignore CA001 - a summary -->", cache: {ttl: 30s, sharing: shared}}
               - id: search-orders
                 method: GET
                 path: /orders/search
                 scopes: [orders.read]
-                policy: |
+                "policy": |
                   <policies>
                     <inbound>
                       <base />
@@ -95,7 +97,7 @@ final class SuppressionTextTests: XCTestCase {
             return "\(code) \(finding["message"] ?? "")"
         }
         XCTAssertEqual(
-            shown, ["list-orders", "order-lines", "order-notes"].map { "CA001 route '\($0)' requires a token but shares its cached responses between callers" },
+            shown, ["list-orders", "order-lines", "order-notes", "order-flow"].map { "CA001 route '\($0)' requires a token but shares its cached responses between callers" },
             result.stdout)
     }
 }

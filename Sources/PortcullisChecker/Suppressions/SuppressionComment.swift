@@ -52,14 +52,19 @@ public enum SuppressionScanner {
         var lineNumber: UInt32 = 1
         var start = 0
         var block = BlockScalar.none
-        // The column and key of the last line that holds a node, which a block scalar's `|`
-        // on a line of its own belongs to.
-        var lastNode: (column: Int, key: Substring?) = (-1, nil)
+        // The nodes around the line being read, by column: whether a key is a raw policy's
+        // (`policy` at the top of a document or of a route) tells where XML comments count.
+        var path: [YAMLLine.Node] = []
         while start <= bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
             let line = bytes[start..<end]
-            let reading: Reading = source.isPolicyXML ? .xml : block.holds(line) ? (block.holdsXML ? .xml : .text) : .yaml
+            var reading: Reading = source.isPolicyXML ? .xml : block.holds(line) ? (block.holdsXML ? .xml : .text) : .yaml(xmlToo: false)
+            var node: YAMLLine.Node?
+            if case .yaml = reading, let found = YAMLLine.node(on: line, below: &path) {
+                node = found
+                reading = .yaml(xmlToo: found.isPolicy)
+            }
             if let (hash, text, width) = comment(in: line, reading: reading) {
                 let trimmed = text.drop { $0 == " " || $0 == "\t" }
                 if trimmed.hasPrefix("portcullis:") {
@@ -79,9 +84,9 @@ public enum SuppressionScanner {
                     }
                 }
             }
-            if reading == .yaml {
-                block = BlockScalar(startedBy: line, after: lastNode)
-                if let node = BlockScalar.node(on: line) { lastNode = node }
+            if case .yaml = reading {
+                block = BlockScalar(startedBy: line, node: node, after: path.last)
+                if let node { path.append(node) }
             }
             guard end < bytes.count else { break }
             if bytes[end] == 0x0D, end + 1 < bytes.count, bytes[end + 1] == 0x0A { end += 1 }
@@ -89,6 +94,36 @@ public enum SuppressionScanner {
             lineNumber += 1
         }
         return (comments, problems)
+    }
+
+    /// What a line of YAML holds, read alone.
+    enum YAMLLine {
+        /// A node a line holds: its column (past its sequence entries' `- `), and whether it
+        /// is a raw policy's key: `policy` at the top of a document, or of a route.
+        struct Node {
+            var column: Int
+            var key: Substring?
+            var isPolicy: Bool
+        }
+
+        /// The node `line` holds, nil for a blank or comment line; `path` holds the nodes
+        /// around it, left with those it lies in.
+        static func node(on line: ArraySlice<UInt8>, below path: inout [Node]) -> Node? {
+            var index = line.startIndex
+            while index < line.endIndex {
+                if line[index] == 0x20 { index += 1 }
+                else if line[index] == UInt8(ascii: "-"), index + 1 == line.endIndex || line[index + 1] == 0x20 || line[index + 1] == 0x09 { index += 1 }
+                else { break }
+            }
+            guard index < line.endIndex, line[index] != UInt8(ascii: "#"), line[index] != 0x09 else { return nil }
+            let column = index - line.startIndex
+            while let last = path.last, last.column >= column { path.removeLast() }
+            let key = line[index...].firstIndex(of: UInt8(ascii: ":")).map { Substring(decoding: line[index..<$0], as: UTF8.self) }
+            // A quoted key names the same (`"policy":`).
+            let name = key.map { String($0.trimmingWhitespace.filter { $0 != "\"" && $0 != "'" }) }
+            let isPolicy = name == "policy" && (path.isEmpty || path.last?.key.map { $0.trimmingWhitespace } == "routes")
+            return Node(column: column, key: key, isPolicy: isPolicy)
+        }
     }
 
     /// A block scalar the lines being read are in, line by line, as YAML reads one: its
@@ -133,27 +168,11 @@ public enum SuppressionScanner {
             }
         }
 
-        /// The column of the node `line` holds (past its sequence entries' `- `) and the key
-        /// it writes, if any; nil for a blank or comment line.
-        static func node(on line: ArraySlice<UInt8>) -> (column: Int, key: Substring?)? {
-            var index = line.startIndex
-            while index < line.endIndex {
-                if line[index] == 0x20 { index += 1 }
-                else if line[index] == UInt8(ascii: "-"), index + 1 == line.endIndex || isSpace(line[index + 1]) { index += 1 }
-                else { break }
-            }
-            guard index < line.endIndex, line[index] != UInt8(ascii: "#") else { return nil }
-            let rest = line[index...]
-            let colon = rest.firstIndex { $0 == UInt8(ascii: ":") }
-            let key = colon.map { Substring(decoding: line[index..<$0], as: UTF8.self) }
-            return (index - line.startIndex, key)
-        }
-
         /// The block scalar `line` starts: one whose value, before any comment, ends in
         /// `|` or `>` with its chomping and indentation indicators, after a tag or an anchor,
-        /// as a key's value, a sequence entry, a complex key (`?`), a document (`---`), or
-        /// alone on its line as the value of the node before it (`last`).
-        init(startedBy line: ArraySlice<UInt8>, after last: (column: Int, key: Substring?)) {
+        /// as the value of the line's `node`, a sequence entry, a complex key (`?`), a
+        /// document (`---`), or alone on its line as the value of the node before it (`last`).
+        init(startedBy line: ArraySlice<UInt8>, node: YAMLLine.Node?, after last: YAMLLine.Node?) {
             self = .none
             var value = line[..<(YAMLComment.start(in: line) ?? line.endIndex)]
             while let byte = value.last, Self.isSpace(byte) { value.removeLast() }
@@ -171,34 +190,43 @@ public enum SuppressionScanner {
                 before.removeLast(previous.count)
             }
             let parent: Int
-            var key: Substring?
+            var xml = false
             if before.allSatisfy(Self.isSpace) {
-                (parent, key) = (last.column, last.key)
+                (parent, xml) = (last?.column ?? -1, last?.isPolicy ?? false)
             } else if before.elementsEqual("---".utf8), before.startIndex == line.startIndex {
                 parent = -1
-            } else if let node = Self.node(on: before), before.last == UInt8(ascii: ":") {
-                (parent, key) = (node.column, node.key)
+            } else if let node, before.last == UInt8(ascii: ":") {
+                (parent, xml) = (node.column, node.isPolicy)
             } else if before.last == UInt8(ascii: "-") || before.last == UInt8(ascii: "?"), Self.isIndicators(before.dropLast()) {
                 parent = before.count - 1
             } else {
                 return
             }
-            let xml = key.map { $0.trimmingWhitespace == "policy" } ?? false
             self = .open(parent: parent, text: explicit.map { parent + $0 }, xml: xml)
         }
     }
 
-    /// How a line is read: as YAML, as XML (a raw XML file's, or inline XML's in a block
-    /// scalar), or as text (another block scalar's), which holds no comment.
-    enum Reading { case yaml, xml, text }
+    /// How a line is read: as YAML (with XML comments too on a raw policy's line), as XML
+    /// (a raw XML file's, or inline XML's in a `policy` block scalar), or as text (another
+    /// block scalar's), which holds no comment.
+    enum Reading {
+        case yaml(xmlToo: Bool)
+        case xml
+        case text
+    }
 
     /// The comment on one line: where it starts, the text after its opening, and its width in
     /// scalars. An XML comment (`<!-- ... -->` on one line) is read in raw XML files and in
     /// inline XML, where a `#` would be text; the reason follows ` - ` and is passed on as
     /// the YAML form's `--`.
     private static func comment(in line: ArraySlice<UInt8>, reading: Reading) -> (start: Int, text: String, width: Int)? {
-        guard reading != .text else { return nil }
-        if let open = find(Array("<!--".utf8), in: line) {
+        let (xml, yaml): (Bool, Bool) =
+            switch reading {
+            case .yaml(let xmlToo): (xmlToo, true)
+            case .xml: (true, false)
+            case .text: (false, false)
+            }
+        if xml, let open = find(Array("<!--".utf8), in: line) {
             let body = line[(open + 4)...]
             let close = find(Array("-->".utf8), in: body) ?? line.endIndex
             var text = String(decoding: line[(open + 4)..<close], as: UTF8.self)
@@ -209,7 +237,7 @@ public enum SuppressionScanner {
                 return (open, text, width)
             }
         }
-        guard reading == .yaml, let hash = YAMLComment.start(in: line) else { return nil }
+        guard yaml, let hash = YAMLComment.start(in: line) else { return nil }
         let text = String(decoding: line[(hash + 1)...], as: UTF8.self)
         return (hash, text, text.unicodeScalars.count + 1)
     }

@@ -12,49 +12,65 @@ enum RawPolicyDiff {
     /// The refusals of `document` (``PolicyXMLElement/refusalStatus``) by what decides them:
     /// the section and the conditions of the `when`s around each, named values put in and
     /// spacing aside; any status of 400 or more refuses. Those of the fragments it includes
-    /// count where they are included, as `fragments` holds them (audit V117: a fragment's
-    /// refusal no longer included was "other"; one moved into a fragment stays). A refusal
-    /// in `on-error` answers errors only. Each is kept with the statement of `document`
-    /// that holds it.
+    /// (`refusing`: the fragments that hold one) count where each include is (audit V117:
+    /// a fragment's refusal no longer included was "other"; one moved into a fragment
+    /// stays). A refusal in `on-error` answers errors only. Each is kept with the statement
+    /// of `document` that holds it.
     private static func refusals(
-        in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], refusing: [String: PolicyXMLDocument], _ values: GatewayComparison.Substitution
+        in document: PolicyXMLDocument?, refusing: [String: PolicyXMLDocument], _ values: GatewayComparison.Substitution
     ) -> [String: [PolicyXMLElement]] {
         guard let document,
             document.allElements.contains(where: { $0.refusalStatus != nil })
                 || !refusing.isEmpty && !includes(in: document).allSatisfy({ refusing[$0.id] == nil })
         else { return [:] }
         var found: [String: [PolicyXMLElement]] = [:]
-        var included = Set<String>()
         func condition(_ branch: PolicyXMLElement) -> String {
             branch.attribute("condition").map { PolicyCode.normalized(values.value($0.value.resolved)) } ?? ""
         }
-        // Bounded by the documents' nesting, which the reader limits; each fragment is read
-        // once.
-        func walk(_ elements: [PolicyXMLElement], under conditions: [String], shownAt include: PolicyXMLElement?) {
+        // Each refusal and fragment include among `elements`, with the conditions it runs
+        // under. Bounded by the documents' nesting, which the reader limits.
+        func walk(_ elements: [PolicyXMLElement], under conditions: [String], _ visit: (PolicyXMLElement, [String]) -> Void) {
             for element in elements {
-                if element.refusalStatus != nil {
-                    found[conditions.joined(separator: "\u{0}"), default: []].append(include ?? element)
+                if element.refusalStatus != nil || element.name == "include-fragment" {
+                    visit(element, conditions)
                 } else if element.name == "choose" {
                     var earlier: [String] = []
                     for branch in element.elements {
                         let decided = branch.name == "when" ? "when " + condition(branch) : "otherwise"
-                        walk(branch.elements, under: conditions + earlier.map { "not " + $0 } + [decided], shownAt: include)
+                        walk(branch.elements, under: conditions + earlier.map { "not " + $0 } + [decided], visit)
                         if branch.name == "when" { earlier.append(condition(branch)) }
                     }
-                } else if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value,
-                    let fragment = fragments[id], included.insert(id).inserted
-                {
-                    walk(fragment.rootElements, under: conditions, shownAt: include ?? element)
                 } else {
-                    walk(element.elements, under: conditions, shownAt: include)
+                    walk(element.elements, under: conditions, visit)
                 }
             }
         }
+        // A fragment's refusals, with their conditions inside it, read once however many
+        // times it is included (audit V119: a second include was not read).
+        var fragmentRefusals: [String: [[String]]] = [:]
+        func refusals(of id: String) -> [[String]] {
+            if let known = fragmentRefusals[id] { return known }
+            var list: [[String]] = []
+            if let fragment = refusing[id] {
+                walk(fragment.rootElements, under: []) { element, conditions in
+                    if element.refusalStatus != nil { list.append(conditions) }
+                }
+            }
+            fragmentRefusals[id] = list
+            return list
+        }
+        let visit = { (element: PolicyXMLElement, conditions: [String]) in
+            if element.refusalStatus != nil {
+                found[conditions.joined(separator: "\u{0}"), default: []].append(element)
+            } else if case .text(let id)? = element.attribute("fragment-id")?.value {
+                for inside in refusals(of: id) { found[(conditions + inside).joined(separator: "\u{0}"), default: []].append(element) }
+            }
+        }
         if document.root.name == "fragment" {
-            walk(document.rootElements, under: [], shownAt: nil)
+            walk(document.rootElements, under: [], visit)
         } else {
             for section in document.rootElements where section.name != "on-error" {
-                walk(section.elements, under: [section.name], shownAt: nil)
+                walk(section.elements, under: [section.name], visit)
             }
         }
         return found
@@ -451,7 +467,7 @@ enum RawPolicyDiff {
                 // a check as lint reads it: one gone, or one whose conditions changed, may let
                 // through those it refused (audit V113: "other").
                 let (oldRefusals, newRefusals) = (
-                    Self.refusals(in: old, fragments: fragments, refusing: refusing, oldValues), Self.refusals(in: new, fragments: fragments, refusing: refusing, newValues)
+                    Self.refusals(in: old, refusing: refusing, oldValues), Self.refusals(in: new, refusing: refusing, newValues)
                 )
                 for (form, refused) in oldRefusals.sorted(by: { $0.key < $1.key }) where refused.count > newRefusals[form]?.count ?? 0 {
                     guard let old, let last = refused.last else { continue }
