@@ -29,8 +29,9 @@ public struct SuppressionComment: Sendable, Equatable {
 /// start of a line or after a space or tab, outside single- and double-quoted text on
 /// that line and outside a block scalar (`|`, `>`), whose lines are text (audit V116: a
 /// `# portcullis:ignore` line in a route's `summary: |` silenced an error, and the text
-/// was deployed as the summary). An XML comment inside a block scalar is inline XML's own.
-/// A quoted scalar written over several lines is not followed.
+/// was deployed as the summary). An XML comment counts only in a raw policy: a `.xml`
+/// file, or the `policy` of a document or route (``YAMLLine/Node/isPolicy``), in its block
+/// or on its line. A quoted scalar written over several lines is not followed.
 public enum SuppressionScanner {
     public struct Problem: Sendable, Equatable {
         public var message: String
