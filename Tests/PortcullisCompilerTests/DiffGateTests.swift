@@ -1515,6 +1515,36 @@ final class DiffGateTests: XCTestCase {
         }
     }
 
+    /// A raw `set-backend-service` sends a route's requests to the backend it names: a
+    /// public route added with one is weighed against the guards of the operation it reaches
+    /// there, by a backend's name, its URL or through a fragment (audit V113: it was compared
+    /// with its API's backend only, and the partner API's token, scopes and IP filter were
+    /// never named).
+    func testARouteSentToAnotherBackendByARawPolicyMeetsThatBackendsGuards() throws {
+        let fragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: to-partner\npolicy: '<fragment><set-backend-service backend-id=\"partner-orders-weu\" /></fragment>'\n"
+        for (setter, more) in [
+            (#"<set-backend-service backend-id="partner-orders-weu" />"#, ""),
+            (#"<set-backend-service base-url="https://orders-weu.internal.contoso.com/partner/" />"#, ""),
+            (#"<include-fragment fragment-id="to-partner" />"#, fragment),
+        ] {
+            let route = """
+                  - id: partner-peek
+                    method: GET
+                    path: /peek
+                    auth: none
+                    public: Status page for the operations dashboard
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    policy: '<policies><inbound><base />\(setter)<rewrite-uri template="/orders/by-partner" /></inbound></policies>'
+                tags: [web-shop, orders]
+
+                """
+            let changes = try contoso([("apis/orders.yaml", "tags: [web-shop, orders]\n", route)] + (more.isEmpty ? [] : [("fragments.yaml", "", more)]))
+            let expected =
+                "privilege-increase: route 'orders/partner-peek' became public: it no longer requires a token, where 'partner-orders/list-partner-orders' guards 'GET /orders/by-partner' on the same backend"
+            XCTAssertTrue(changes.contains(expected), "\(setter): missing \(expected) in \(changes)")
+        }
+    }
+
     /// The gateway's own credentials, added by a raw policy, go wherever the backend is
     /// (found by the audit of the fix: only the definitions' credentials were counted).
     func testRawCredentialsSentToAnotherHost() throws {

@@ -552,6 +552,7 @@ public enum AccessDiff {
     static func routes(_ side: Side) -> [String: DiffRoute] {
         let project = side.project
         let substitution = GatewayComparison.Substitution(project.gateway)
+        var raw = RawRequestTargets(project, substitution)
         // An API's routes share its backend: each URL is read once.
         var servers: [String: String] = [:]
         var routes: [String: DiffRoute] = [:]
@@ -581,9 +582,13 @@ public enum AccessDiff {
             // A pool's members are reached too: a route sent to one of their URLs reaches
             // what the pool's routes guard (the audit of the fixes found it compared with none).
             let members = plan.backend.url == nil ? plan.backend.resolved?.members.compactMap { $0.backend.service?.url.value } ?? [] : []
+            // So is each backend a raw `set-backend-service` may send the requests to instead
+            // (audit V113: a public route sent to another API's backend was compared with
+            // the guards of its declared one).
+            let rawBases = raw.backends(of: route).map { $0.hasPrefix("backend ") ? $0.lowercased() : server($0) }
             // A route the gateway answers itself reaches no backend operation, nor guards one.
             let backend = plan.answer != nil ? ["answered \(key)"] : operations(on: base)
-            let guarded = plan.answer != nil ? backend : backend + members.flatMap { operations(on: server($0)) }
+            let guarded = plan.answer != nil ? backend : backend + (members.map(server) + rawBases).flatMap(operations(on:))
             routes[key] = DiffRoute(
                 name: name, route: route, plan: plan, operation: operation, reached: reachedAs, backendOperation: backend.joined(separator: " or "),
                 backendOperations: guarded)

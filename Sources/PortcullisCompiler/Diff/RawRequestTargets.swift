@@ -23,7 +23,14 @@ struct RawRequestTargets {
     /// The declared backends' service URLs by lowercased name; a pool's are its members'.
     private let backendURLs: [String: [String]]
     /// Each document's targets, read once: every route of an API passes its policy.
-    private var known: [ObjectIdentifier: [String: SourceRange]] = [:]
+    private var known: [ObjectIdentifier: Read] = [:]
+
+    /// What one document sends where: every target with where it is written, and those a
+    /// `set-backend-service` names, where the request itself goes.
+    private struct Read {
+        var placed: [String: SourceRange] = [:]
+        var backends: [String] = []
+    }
 
     init(_ project: ResolvedProject, _ values: GatewayComparison.Substitution) {
         self.project = project
@@ -44,13 +51,26 @@ struct RawRequestTargets {
     /// The targets of `route`'s requests, each with where it is written; empty when no raw
     /// policy sends them anywhere.
     mutating func of(_ route: EffectiveRoute) -> [String: SourceRange] {
-        let documents = [route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
-            + route.products.map { project.products[$0].policy?.document }
         var targets: [String: SourceRange] = [:]
-        for case let document? in documents {
-            targets.merge(of(document)) { first, _ in first }
+        for case let document? in documents(of: route) {
+            targets.merge(of(document).placed) { first, _ in first }
         }
         return targets
+    }
+
+    /// Where a `set-backend-service` in the policies `route`'s requests pass may send them
+    /// instead of the declared backend: a URL, or `backend NAME` for one APIM holds that no
+    /// definition declares. Each counts, as a branch may choose it for some requests.
+    mutating func backends(of route: EffectiveRoute) -> [String] {
+        var found: [String] = []
+        for case let document? in documents(of: route) { found += of(document).backends }
+        return found
+    }
+
+    /// The policies a route's requests pass: its own, its API's, the gateway's and its products'.
+    private func documents(of route: EffectiveRoute) -> [PolicyXMLDocument?] {
+        [route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
+            + route.products.map { project.products[$0].policy?.document }
     }
 
     /// The `Host` header the definitions set on a route's requests (`request.headers`), listed
@@ -67,7 +87,7 @@ struct RawRequestTargets {
 
     /// The targets a route's own policy writes, which make a move the route's rather than its API's.
     mutating func ownOf(_ route: EffectiveRoute) -> [String: SourceRange] {
-        route.written.policy?.document.map { of($0) } ?? [:]
+        route.written.policy?.document.map { of($0).placed } ?? [:]
     }
 
     private static let senders: Set<String> = ["set-backend-service", "proxy", "send-request", "send-one-way-request", "set-header", "include-fragment"]
@@ -86,33 +106,42 @@ struct RawRequestTargets {
         return String(host)
     }
 
-    private mutating func of(_ document: PolicyXMLDocument) -> [String: SourceRange] {
+    private mutating func of(_ document: PolicyXMLDocument) -> Read {
         if let found = known[ObjectIdentifier(document)] { return found }
-        var placed: [String: SourceRange] = [:]
+        var read = Read()
         if document.has(anyOf: Self.senders) {
             // Placed only once found: finding a place reads its line up to it, and every
             // element of a long line was placed (an audit: a policy of 1,150 headers on one
             // line took 57 s).
-            for (target, element) in targets(in: document.rootElements, request: true, visiting: []) where placed[target] == nil {
-                placed[target] = document.range(element.nameSpan)
+            for found in targets(in: document.rootElements, request: true, visiting: []) {
+                if found.target.setsBackend { read.backends.append(found.target.text) }
+                if read.placed[found.target.text] == nil { read.placed[found.target.text] = document.range(found.element.nameSpan) }
             }
         }
-        known[ObjectIdentifier(document)] = placed
-        return placed
+        known[ObjectIdentifier(document)] = read
+        return read
+    }
+
+    /// One place a statement sends requests, and whether it is where the request itself goes.
+    private struct Target {
+        var text: String
+        var setsBackend = false
     }
 
     /// What each fragment's statements name, by whether they set the request's headers and
     /// the fragment's id: read once, not once for each policy that includes it (audit V50:
     /// 2,000 policies each including 50 fragments took a minute).
-    private var fragmentTargets: [String: [String]] = [:]
+    private var fragmentTargets: [String: [Target]] = [:]
 
     /// The targets `elements` name, in order, each with the statement that shows it: itself,
     /// or the include that brought a fragment's in. `request`: whether a header set there
     /// is the request's, not in `outbound`, `on-error` or a `return-response`, which set
     /// the answer's. `visiting`: the fragments on the way, which include none again.
-    private mutating func targets(in elements: [PolicyXMLElement], request: Bool, visiting: Set<String>) -> [(target: String, element: PolicyXMLElement)] {
-        var found: [(target: String, element: PolicyXMLElement)] = []
-        func add(_ target: String, _ element: PolicyXMLElement) { found.append((target.trimmingWhitespace, element)) }
+    private mutating func targets(in elements: [PolicyXMLElement], request: Bool, visiting: Set<String>) -> [(target: Target, element: PolicyXMLElement)] {
+        var found: [(target: Target, element: PolicyXMLElement)] = []
+        func add(_ target: String, _ element: PolicyXMLElement) {
+            found.append((Target(text: target.trimmingWhitespace, setsBackend: element.name == "set-backend-service"), element))
+        }
         for element in elements {
             switch element.name {
             case "set-backend-service":
