@@ -507,7 +507,7 @@ public struct SecretLiterals: Sendable {
                 guard let value = plain[given.name.lowercased()], CredentialScanner.isWrittenOut(value.value) else { return nil }
                 guard let query = given.queryKey else { return value.range }
                 return CredentialScanner.namesAQueryCredential(query, given: value.value) ? value.range : nil
-            }
+            } + credentialsJoined(into: text, plain)
         }
         var given: [String: Located<String>] = [:]
         for name in NamedValues.references(in: text) {
@@ -515,6 +515,20 @@ public struct SecretLiterals: Sendable {
         }
         guard !given.isEmpty, let resolved = NamedValues.resolve(text, NamedValueTable(given.mapValues(\.value))), isCredential(.text(resolved), under: key) else { return [] }
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
+    }
+
+    /// The values that make a credential of the text they are put into, which holds none as
+    /// written: a host's named value that brings `user:password@` into a URL (audit V120: a
+    /// password an environment gave the backend's host was published in clear). Each value
+    /// is put in alone, so that a user's name beside a password that does it is not one.
+    private static func credentialsJoined(into text: String, _ plain: [String: Located<String>]) -> [SourceRange] {
+        guard !CredentialScanner.looksLikeCredential(text) else { return [] }
+        var seen = Set<String>()
+        return NamedValues.references(in: text).compactMap { name in
+            let name = name.lowercased()
+            guard seen.insert(name).inserted, let value = plain[name], CredentialScanner.isWrittenOut(value.value) else { return nil }
+            return CredentialScanner.looksLikeCredential(NamedValues.partlyResolved(text, NamedValueTable([name: value.value]))) ? value.range : nil
+        }
     }
 
     /// The keys (a query parameter's, or nil for one that names a credential, `Password=`)

@@ -220,6 +220,53 @@ final class CredentialDetectionTests: XCTestCase {
         }
     }
 
+    /// A named value that brings a password into the URL it is put in is a credential,
+    /// though it holds no scheme for the scanner to see one by: an environment giving the
+    /// backend's host as `user:password@host` had the password published in clear in three
+    /// files (audit V120). A user's name put beside a password from Key Vault is none, nor
+    /// is a host alone.
+    func testANamedValueThatPutsAPasswordIntoAURLIsACredential() throws {
+        let folder = directory.appendingPathComponent("joined")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let gateway = RuleExample.baseGateway.replacingOccurrences(
+            of: "\nsecrets:\n", with: "\nsecrets:\n  report-password: {keyVault: https://contoso-kv.vault.azure.net/secrets/report-password}\n")
+            + "namedValues:\n  orders-host: \"svc:Pa55w0rd-Prod-9xQ@orders.example.com\"\n  stock-host: \"ops:Tr0ub4dor-Stock@stock.example.com\"\n"
+            + "  report-user: reporter\n  plain-host: reports.example.com\n"
+        XCTAssertTrue(gateway.contains("report-password"))
+        try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            path: orders
+            backend: "https://{{orders-host}}/api"
+            policy: '<policies><inbound><base /><send-request mode="new" response-variable-name="stock"><set-url>https://{{stock-host}}/levels</set-url><set-method>GET</set-method></send-request></inbound></policies>'
+            routes:
+              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+            ---
+            apiVersion: portcullis/v1
+            kind: Backend
+            name: reports
+            url: "https://{{report-user}}:{{report-password}}@{{plain-host}}/v1"
+
+            """
+        try api.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "this value looks like a credential [SE001]").count - 1, 2, lint.stdout)
+        let lines = gateway.components(separatedBy: "\n")
+        for name in ["orders-host", "stock-host"] {
+            let line = lines.firstIndex { $0.hasPrefix("  \(name):") }.map { $0 + 1 } ?? 0
+            XCTAssertTrue(lint.stdout.contains("gateway.yaml:\(line):\(name.count + 5):"), "\(name):\n\(lint.stdout)")
+        }
+        XCTAssertFalse(lint.stdout.contains("Pa55w0rd") || lint.stdout.contains("Tr0ub4dor"), lint.stdout)
+        try "rules:\n  SE001: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("joined-bundle")
+        let build = try ToolProcess.run(["build", ".", "--out", out.path], in: folder)
+        XCTAssertNotEqual(build.status, 0, build.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
     func testEveryCredentialShapeIsReportedAndNeverBuilt() throws {
         for (index, shape) in Self.shapes.enumerated() {
             let folder = directory.appendingPathComponent("shape\(index)")
