@@ -299,7 +299,10 @@ public struct SecretLiterals: Sendable {
         // as in a raw `set-header` (found by an audit: `X-Backend-Auth: KEY` passed).
         func judge(_ changes: [MessageChange]?, inQuery: Bool = false) {
             for change in changes ?? [] {
-                if let value = change.value, CredentialScanner.looksLikeABareKey(value.value), !CredentialScanner.namesADigest(change.name.value) {
+                if let value = change.value,
+                    CredentialScanner.looksLikeABareKey(value.value) && !CredentialScanner.namesADigest(change.name.value)
+                        || !inQuery && CredentialScanner.isHeaderCredential(value.value, header: change.name.value)
+                {
                     found.append(value.range)
                 }
                 judge(change.value, under: change.name.value, inQuery: inQuery)
@@ -350,8 +353,11 @@ public struct SecretLiterals: Sendable {
             }
             for case .element(let value) in element.children where value.name == "value" {
                 let inQuery = element.name == "set-query-parameter"
+                let inHeader = element.name == "set-header"
                 for case .text(let text, let span) in value.children {
-                    if isCredential(text, under: key) || (inQuery && RawScope.constant(text).map { isQueryCredential($0, under: key) } == true) {
+                    if isCredential(text, under: key) || (inQuery && RawScope.constant(text).map { isQueryCredential($0, under: key) } == true)
+                        || (inHeader && RawScope.constant(text).map { CredentialScanner.isHeaderCredential($0, header: key) } == true)
+                    {
                         found.append(document.range(span))
                     }
                     found += credentialsGiven(by: text, under: key, inQuery: inQuery, plain, held: held)

@@ -90,6 +90,28 @@ public enum CredentialScanner {
         looksLikeCredential(value) || isCredential(value, under: key) || looksLikeABareKey(value) && !namesADigest(key)
     }
 
+    /// Whether `value`, sent in the header `name`, is a credential by what the header
+    /// carries: a cookie's value (`Cookie`, `Set-Cookie`: a session is a bearer's credential)
+    /// or a header named for authentication or a session (`X-Auth`, `X-Api-Auth`,
+    /// `X-Authentication`, `X-Session-Id`) holding a generated key's shape (audit V123: each
+    /// was bundled). The names are told by whole words, so a header's other values (`X-Auth-Mode:
+    /// passthrough`, a cookie's `Path=/`) are not.
+    public static func isHeaderCredential(_ value: String, header name: String) -> Bool {
+        guard value.utf8.count >= 16 else { return false }
+        let lowered = name.trimmingWhitespace.lowercased()
+        if lowered == "cookie" || lowered == "set-cookie" {
+            return value.split(separator: ";").contains { pair in
+                guard let equals = pair.firstIndex(of: "=") else { return false }
+                var cookie = pair[pair.index(after: equals)...].trimmingWhitespace
+                if cookie.hasPrefix("\""), cookie.hasSuffix("\""), cookie.count >= 2 { cookie = String(cookie.dropFirst().dropLast()) }
+                return looksLikeAKey(cookie)
+            }
+        }
+        return words(of: name).contains(where: sessionOrAuthenticationWords.contains) && looksLikeAKey(value.trimmingWhitespace)
+    }
+
+    private static let sessionOrAuthenticationWords: Set<String> = ["auth", "authn", "authentication", "session", "sessionid", "sid"]
+
     /// Whether a header's or a value's name says it holds a digest, which is as random as a
     /// key but public (`X-Content-SHA256`, `Content-MD5`, `If-None-Match`'s ETag): the audit
     /// of the change that judged YAML headers' values found the empty body's SHA-256 reported.

@@ -267,6 +267,54 @@ final class CredentialDetectionTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// A session cookie and a header named for authentication carry a bearer's credential:
+    /// each written out was bundled (audit V123). Their other values, a cookie's attributes
+    /// or a mode, are none.
+    func testASessionCookieOrAnAuthenticationHeaderWrittenOutIsACredential() throws {
+        let folder = directory.appendingPathComponent("headers")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: items
+            path: items
+            backend: https://items.example.com
+            request:
+              headers:
+                set:
+                  Cookie: "session=7f3a9c2e1b8d4f6a0e5c3b9d7a1f2e4c"
+                  X-Auth: Zk39sLq02mXvB7tY5rNw81cE
+                  X-Api-Auth: Qm48tRp13nYwC8uZ6sOx92dF
+                  X-Auth-Mode: passthrough
+                  X-Session-Timeout: 30m
+            response:
+              headers:
+                set:
+                  Set-Cookie: "sid=0a1b2c3d4e5f60718293a4b5c6d7e8f9; HttpOnly; Secure"
+            routes:
+              - id: list-items
+                method: GET
+                path: /items
+                scopes: [orders.read]
+                policy: '<policies><inbound><base /><set-header name="X-Authentication" exists-action="override"><value>Hx72pLm09qWzR4tY6uVb31nK</value></set-header><set-header name="Cookie" exists-action="append"><value>theme=dark; lang=en-US</value></set-header></inbound><outbound><base /><set-header name="Set-Cookie" exists-action="append"><value>consent=granted; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT</value></set-header></outbound></policies>'
+
+            """
+        try api.write(to: folder.appendingPathComponent("items.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        let lines = api.components(separatedBy: "\n")
+        var expected: [String] = []
+        for name in ["Cookie: ", "X-Auth: ", "X-Api-Auth: ", "Set-Cookie: ", "<value>Hx72"] {
+            let line = try XCTUnwrap(lines.firstIndex { $0.contains(name) }) + 1
+            expected.append("items.yaml:\(line):")
+        }
+        let reported = lint.stdout.components(separatedBy: "\n").filter { $0.hasSuffix("this value looks like a credential [SE001]") }
+        XCTAssertEqual(reported.count, 5, lint.stdout)
+        for place in expected { XCTAssertTrue(reported.contains { $0.hasPrefix(place) }, "\(place):\n\(lint.stdout)") }
+        for giveaway in ["7f3a9c2e1b8d", "Zk39sLq02mXv", "Qm48tRp13nYw", "0a1b2c3d4e5f", "Hx72pLm09qWz"] { XCTAssertFalse(lint.stdout.contains(giveaway), lint.stdout) }
+    }
+
     func testEveryCredentialShapeIsReportedAndNeverBuilt() throws {
         for (index, shape) in Self.shapes.enumerated() {
             let folder = directory.appendingPathComponent("shape\(index)")
