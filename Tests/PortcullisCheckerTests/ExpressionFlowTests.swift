@@ -136,8 +136,8 @@ final class ExpressionFlowTests: XCTestCase {
             "@(\"o-\" + \(values).First())", "@(\"o-\" + \(values)[0])", "@(\(values).First().Split(' ')[1].AsJwt()?.Claims[\"oid\"].FirstOrDefault())",
             "@(string.Join(\",\", \(values)))",
             // Calls and members known to keep what tells texts apart.
-            "@(\(header).Split('.').Reverse().First())", "@(\(header).GetHashCode().ToString())", "@(\"o-{u}\".Replace(\"{u}\", \(header)))",
-            "@(Math.Abs(\(header).GetHashCode()))", "@(\(header).Normalize())", "@(\(header).Split(' ').ToArray()[1])",
+            "@(\(header).Split('.').Reverse().First())", "@(\"o-{u}\".Replace(\"{u}\", \(header)))",
+            "@(\(header).Normalize())", "@(\(header).Split(' ').ToArray()[1])",
             "@(string.Concat(SHA256.HashData(Encoding.UTF8.GetBytes(\(header))).Select(b => b.ToString(\"x2\"))))",
         ]
         for code in kept {
@@ -156,6 +156,8 @@ final class ExpressionFlowTests: XCTestCase {
             "@(Math.Abs(\(header).GetHashCode()) % 100)", "@(\(header).Split('.').Min())", "@(\(header).Split(' ').Reverse().ElementAt(1))",
             "@(\(header).GetHashCode() >> 28)", "@(\(header).Split(' ').Reverse()[1])", "@(\(header).Split(' ')[1 - 1])",
             "@(Regex.Replace(\(header), \"[.].*$\", \"\"))", "@(\(header).GetHashCode() << 31)",
+            // 32 bits, shared by two of some 77,000 callers more often than not (audit V122).
+            "@(\(header).GetHashCode().ToString())", "@(Math.Abs(\(header).GetHashCode()))", "@(\(header).AsJwt()?.Subject.GetHashCode())",
         ]
         for code in lost { XCTAssertEqual(ExpressionFlow.valuesKeptApart(of: code).filter { if case .literal = $0 { false } else { true } }, [], code) }
     }

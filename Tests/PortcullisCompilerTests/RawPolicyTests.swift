@@ -4405,8 +4405,8 @@ final class RawPolicyTests: XCTestCase {
             ("stored", store("orders-list")),
             ("keyed", store("@(&quot;orders:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)")),
             // A key of nothing but the URL's query or path is every caller's who asks for it
-            // (found by an audit of the thirty-fourth round); one of a hash of the token, or
-            // of a variable, tells callers apart.
+            // (found by an audit of the thirty-fourth round); one of a variable tells callers
+            // apart, one of the token's `GetHashCode` does not: 32 bits (audit V122).
             ("querykey", store("@(&quot;orders-&quot; + context.Request.Url.Query.GetValueOrDefault(&quot;status&quot;, &quot;all&quot;))")),
             ("pathkey", store("@(&quot;orders-&quot; + context.Request.MatchedParameters[&quot;id&quot;])")),
             // A string or a comment that names the caller's parts is no read of them (the
@@ -4488,6 +4488,7 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'cookie/list-cookie' keeps the answer to route 'list-cookie', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'copiedanswer/list-copiedanswer' keeps the answer to route 'list-copiedanswer', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'fragmentkept/list-fragmentkept' keeps the answer to route 'list-fragmentkept', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'hashkey/list-hashkey' keeps the answer to route 'list-hashkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'localanswer/list-localanswer' keeps the answer to route 'list-localanswer', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'namedkey/list-namedkey' keeps the answer to route 'list-namedkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'optionalanswer/list-optionalanswer' keeps the answer to route 'list-optionalanswer', which requires a token, under a key that does not tell its callers apart",
@@ -4580,9 +4581,10 @@ final class RawPolicyTests: XCTestCase {
             ("encodedslice", "Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), 0, 1)"),
             ("replacedaway", "Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))).Replace(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))), &quot;&quot;)"),
             ("bucketedbytes", "BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), 0) % 2"),
+            // Nor does a hash of 32 bits, which two of some 77,000 holders share more often than not (audit V122).
+            ("hashwhole", "&quot;order-&quot; + \(authorization).GetHashCode()"),
             // Each of these tells the token's holders apart.
             ("reversedfirst", "&quot;order-&quot; + \(authorization).Split(&apos;.&apos;).Reverse().First()"),
-            ("hashwhole", "&quot;order-&quot; + \(authorization).GetHashCode()"),
             ("template", "&quot;order-{t}&quot;.Replace(&quot;{t}&quot;, \(authorization))"),
             ("hexdigest", "string.Join(&quot;&quot;, System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(authorization))).Select(b =&gt; b.ToString(&quot;x2&quot;)))"),
             ("convertedbytes", "string.Concat(Array.ConvertAll(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), b =&gt; b.ToString(&quot;x2&quot;)))"),
@@ -4594,7 +4596,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(
             try routesWhoseAnswerIsStoredForEveryone(keys.map { ($0.name, "@(\($0.key))") }),
             [
-                "bucketedbytes", "computedindex", "encodedcharacter", "encodedslice", "hashbucket", "hashbyte", "hashmaximum", "hashmodulo", "multipliedhash",
+                "bucketedbytes", "computedindex", "encodedcharacter", "encodedslice", "hashbucket", "hashbyte", "hashmaximum", "hashmodulo", "hashwhole", "multipliedhash",
                 "regexmatch", "regexreplace", "removedtoend", "replacedaway", "reversedlast", "samecharacter", "shiftedhash", "smallestpart", "takenfirst",
             ])
     }
@@ -4855,7 +4857,7 @@ final class RawPolicyTests: XCTestCase {
             // Found by the third audit. Per caller: the whole header after 'append' (it still
             // holds the caller's token), a local of any name, a switch arm's pattern, an
             // introspection's answer, a slice at the token's end.
-            ("appended", "@(\(authorization).GetHashCode())", #"<set-header name="Authorization" exists-action="append"><value>Bearer gateway</value></set-header>"#),
+            ("appended", "@(Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))))", #"<set-header name="Authorization" exists-action="append"><value>Bearer gateway</value></set-header>"#),
             ("underscore", "@{ var _jwt = \(authorization).AsJwt(); return &quot;o-&quot; + _jwt.Subject; }", ""),
             ("pascal", "@{ var Token = \(authorization).AsJwt(); return &quot;o-&quot; + Token.Subject; }", ""),
             ("patterned", "@(\(authorization) switch { string s when s.StartsWith(&quot;Bearer &quot;) =&gt; s.Substring(7), var s =&gt; s })", ""),
