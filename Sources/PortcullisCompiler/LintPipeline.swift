@@ -83,6 +83,9 @@ public struct LintResult: Sendable {
     /// The environments checked, whose overrides `diff` places findings in
     /// (``Environment/routeOverrides``), read only there.
     public var checkedEnvironments: [Environment] = []
+    /// Where each declared environment's document is written: what `diff` finds there is
+    /// that environment's alone.
+    public var environmentDocuments: [(name: String, extent: SourceRange)] = []
 
     /// Throws when the environment asked for is not declared.
     public func requireEnvironment() throws {
@@ -293,7 +296,7 @@ public enum LintPipeline {
             report: report, checked: chosen.checked, environments: environments.names,
             missingEnvironment: missingEnvironment,
             readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths + publisherChecks.paths,
-            checkedEnvironments: checked)
+            checkedEnvironments: checked, environmentDocuments: environments.environments.map { ($0.name.value, $0.extent) })
     }
 
     /// Definitions with their raw policies read, what the reading found, and the places of

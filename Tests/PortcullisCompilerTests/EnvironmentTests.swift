@@ -935,6 +935,37 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertNotEqual(try key("prod"), try key("stage"), "prod and stage read the endpoint from different vaults")
     }
 
+    /// What one environment's file writes is that environment's change in `diff` too, once:
+    /// the reading of the definitions as written met prod's literals and showed them as the
+    /// definitions' own, a credential-like value bare and a literal client secret twice
+    /// (audit V120).
+    func testDiffShowsALiteralAnEnvironmentWritesAsThatEnvironmentsOnce() throws {
+        let gateway = project.appendingPathComponent("gateway.yaml")
+        let definitions = try String(contentsOf: gateway, encoding: .utf8)
+        XCTAssertTrue(definitions.contains("\nnamedValues:\n"))
+        try definitions.replacingOccurrences(of: "\nnamedValues:\n", with: "\nnamedValues:\n  be-user: reporter\n").write(to: gateway, atomically: true, encoding: .utf8)
+        let head = directory.appendingPathComponent("head")
+        try FileManager.default.copyItem(at: project, to: head)
+        let prod = head.appendingPathComponent("environments/prod.yaml")
+        let text = try String(contentsOf: prod, encoding: .utf8)
+        XCTAssertTrue(text.contains("gateway:\n  namedValues:\n"))
+        try text.replacingOccurrences(
+            of: "gateway:\n  namedValues:\n",
+            with: "gateway:\n  identityProviders:\n    partner: {clientSecret: \"Zx9-Very.Secret_Client~Value01234567\"}\n  namedValues:\n    be-user: \"password=Hunter2-Prod-8xZq\"\n"
+        ).write(to: prod, atomically: true, encoding: .utf8)
+        let result = try ToolProcess.run(["diff", "project", "head", "--format", "json"], in: directory)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stderr)
+        let messages = try XCTUnwrap(object["changes"] as? [[String: Any]]).map { $0["message"] as? String ?? "?" }
+        let findings = messages.filter { $0.contains("a new SE001 finding") }
+        XCTAssertEqual(
+            findings.sorted(),
+            [
+                "in environment 'prod', a new SE001 finding: 'clientSecret' of provider 'partner' is a literal; it must reference a secret",
+                "in environment 'prod', a new SE001 finding: this value looks like a credential",
+            ], "\(messages)")
+        XCTAssertFalse(result.stdout.contains("Hunter2") || result.stdout.contains("Very.Secret"), result.stdout)
+    }
+
     func testALiteralClientSecretInAnEnvironmentIsReportedOnceAsWhatItIs() throws {
         try write(
             environment("prod", "gateway:\n  identityProviders:\n    partner: {clientSecret: not-in-key-vault}\n"),

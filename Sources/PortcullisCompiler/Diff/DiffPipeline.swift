@@ -221,11 +221,20 @@ public enum DiffPipeline {
         side.excludePatterns = configured.exclude
         let routes = RouteExtents(result.project, overrides: result.checkedEnvironments.flatMap(\.routeOverrides))
         var covered = CoveredText(result.report.sources)
-        side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes, covered: &covered) }
+        // What another environment's document holds (a literal its values set, met by the
+        // reading of every file) is that environment's, compared with its own variant: shown
+        // without it, it read as the definitions' own change, or twice (audit V120).
+        let elsewhere = result.environmentDocuments.filter { $0.name != environment }.map(\.extent)
+        func findings(_ diagnostics: [Diagnostic]) -> [AccessDiff.Finding] {
+            diagnostics.compactMap { diagnostic in
+                elsewhere.contains { $0.holdsTheStart(of: diagnostic.range) } ? nil : AccessDiff.Finding(diagnostic, configured, routes: routes, covered: &covered)
+            }
+        }
+        side.findings = findings(result.report.diagnostics)
         // The second reading reads the same files: its findings lie in the same routes.
         if let own = Standards(result.project.gateway), let imposed = standards?.over(own), imposed != own {
             options.standards = imposed
-            side.findingsByBaseStandards = lint(options).report.diagnostics.compactMap { AccessDiff.Finding($0, configured, routes: routes, covered: &covered) }
+            side.findingsByBaseStandards = findings(lint(options).report.diagnostics)
         }
         side.raw = RawRouteReading(result.checked)
         return .side(side, environments: result.environments, secrets: result.report.secretTexts)
