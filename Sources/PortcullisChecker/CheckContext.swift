@@ -262,6 +262,15 @@ struct KnownNamedValues: Sendable {
         return substituted.complete ? substituted.text : nil
     }
 
+    /// The first characters of `text` once its references are replaced, past those APIM
+    /// ignores, enough for a URL's scheme; nil when a value not known comes first. Only so
+    /// much is put together: a value repeated many times would make the whole text huge.
+    func resolvedStart(of text: String) -> String? {
+        guard text.holds("{{") else { return text }
+        let start = NamedValues.start(of: text, byName, length: 16)
+        return start.complete ? start.text : nil
+    }
+
     /// `text` with the references whose values are known replaced, the others (a secret's)
     /// kept as written.
     func partlyResolved(_ text: String) -> String {

@@ -131,7 +131,8 @@ public struct RawScope: Sendable {
         return (resolved, document.range(written.valueSpan), values.notes(for: text))
     }
 
-    /// What the value of `attribute` may start with (``starts(of:)``), named values put in.
+    /// What the value of `attribute` may start with (``starts(of:)``), named values put in:
+    /// the first characters of each (``KnownNamedValues/resolvedStart(of:)``).
     func resolvedStarts(
         _ attribute: String, of element: PolicyXMLElement, _ values: KnownNamedValues
     ) -> [(text: String, range: SourceRange, notes: [Diagnostic.Note])] {
@@ -141,7 +142,7 @@ public struct RawScope: Sendable {
         let starts = Self.starts(of: written.value).filter { seen.insert($0).inserted }
         guard !starts.isEmpty else { return [] }
         let range = document.range(written.valueSpan)
-        return starts.compactMap { text in values.resolved(text).map { ($0, range, values.notes(for: text)) } }
+        return starts.compactMap { text in values.resolvedStart(of: text).map { ($0, range, values.notes(for: text)) } }
     }
 
     /// A value's text, or the text an expression of nothing but strings always makes.

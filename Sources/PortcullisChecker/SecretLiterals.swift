@@ -526,15 +526,28 @@ public struct SecretLiterals: Sendable {
     /// The values that make a credential of the text they are put into, which holds none as
     /// written: a host's named value that brings `user:password@` into a URL (audit V120: a
     /// password an environment gave the backend's host was published in clear). Each value
-    /// is put in alone, so that a user's name beside a password that does it is not one.
+    /// is put in alone, so that a user's name beside a password that does it is not one;
+    /// when none does alone, every one that did together is. A text its values make longer
+    /// than 16 KiB is not put together: no server takes a URL or a header that long, and a
+    /// value repeated many times would make it huge (audit V109: 100,000 references took
+    /// 878 MB).
     private static func credentialsJoined(into text: String, _ plain: [String: Located<String>]) -> [SourceRange] {
         guard !CredentialScanner.looksLikeCredential(text) else { return [] }
-        var seen = Set<String>()
-        return NamedValues.references(in: text).compactMap { name in
-            let name = name.lowercased()
-            guard seen.insert(name).inserted, let value = plain[name], CredentialScanner.isWrittenOut(value.value) else { return nil }
-            return CredentialScanner.looksLikeCredential(NamedValues.partlyResolved(text, NamedValueTable([name: value.value]))) ? value.range : nil
+        let references = NamedValues.references(in: text).map { $0.lowercased() }
+        var length = text.utf8.count
+        var given: [String: Located<String>] = [:]
+        for name in references {
+            guard let value = plain[name] else { continue }
+            length += value.value.utf8.count
+            if CredentialScanner.isWrittenOut(value.value) { given[name] = value }
         }
+        guard !given.isEmpty, length <= 16 * 1024,
+            CredentialScanner.looksLikeCredential(NamedValues.partlyResolved(text, NamedValueTable(given.mapValues(\.value))))
+        else { return [] }
+        let alone = given.filter { name, value in
+            CredentialScanner.looksLikeCredential(NamedValues.partlyResolved(text, NamedValueTable([name: value.value])))
+        }
+        return (alone.isEmpty ? given : alone).values.map(\.range).sorted()
     }
 
     /// The keys (a query parameter's, or nil for one that names a credential, `Password=`)

@@ -363,7 +363,7 @@ public enum ExpressionExtent {
     /// Where a `{{name}}` reference stands in an expression's code. APIM puts a named
     /// value's value there before the code is compiled, so what the value may hold without
     /// becoming code depends on the place.
-    public enum ReferencePlace: Sendable, Equatable {
+    public enum ReferencePlace: Sendable, Hashable {
         case code, string, verbatimString, interpolatedString, verbatimInterpolatedString, character, lineComment, blockComment
 
         /// Whether `value`, put here, stays text of the place: it ends no string, escapes

@@ -372,6 +372,35 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
     }
 
+    /// A named value of 4,000 characters referenced 30,000 times in one text makes 120 MB
+    /// once put in, and each reading that put it together held it: a 500 KB file took 878
+    /// MB, and every raw policy of a 16 MB file as much again (audit V109). A text past a
+    /// megabyte once substituted is an input-limit error where it is written, and no
+    /// reading puts it together.
+    func testATextNamedValuesMakeHugeIsAnErrorAndNeverPutTogether() throws {
+        let references = String(repeating: "{{long}}", count: 30_000)
+        let statements = [
+            #"<set-backend-service base-url="https://\#(references)" />"#,
+            #"<send-request mode="new" response-variable-name="r"><set-url>https://stock.example.com/\#(references)</set-url><set-method>GET</set-method></send-request>"#,
+            #"<choose><when condition="@(&quot;\#(references)&quot; == &quot;x&quot;)"><return-response><set-status code="401" /></return-response></when></choose>"#,
+        ]
+        let routes = statements.enumerated().map { index, statement in
+            "  - {id: r\(index), method: GET, path: /r\(index), scopes: [orders.read], policy: '<policies><inbound><base />\(statement)</inbound></policies>'}\n"
+        }
+        let api = RuleExample.api(fields: "request:\n  headers: {set: {X-Long: \"\(references)\"}}\n", routes: routes.joined())
+        let folder = directory.appendingPathComponent("amplified")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let value = String((0..<4_000).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+        try Data((RuleExample.baseGateway + "namedValues:\n  long: \(value)\n---\n" + api.text).utf8).write(to: folder.appendingPathComponent("defs.yaml"))
+        let result = try BoundedRun.run(["lint", "amplified", "--format", "json"], in: directory, seconds: 10)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stderr)
+        let limits = (report["diagnostics"] as? [[String: Any]] ?? []).filter {
+            ($0["message"] as? String)?.hasPrefix("named values make this text") == true
+        }
+        XCTAssertEqual(limits.count, 4, result.stdout.prefix(2_000).description)
+    }
+
     /// Routes added in front of many narrower routes that guard one backend operation were
     /// compared with every guard, each change's message searched for credentials: 1,000
     /// added beside 1,000 guards took 130 s in a release build (forty-sixth round).

@@ -9,6 +9,8 @@ struct DecodingContext {
     var diagnostics = DiagnosticCollector()
     /// `{{name}}` references met in fields that allow them, for the resolver to check.
     var namedValueReferences: [Located<String>] = []
+    /// The texts that hold them, whose size once substituted the resolver bounds.
+    var templatedTexts: [Located<String>] = []
     /// Fields that start with a `{{name}}` reference, for the resolver to check what they
     /// become once APIM substitutes the named values.
     var leadingTemplates: [TemplatedField] = []
@@ -144,6 +146,7 @@ struct DecodingContext {
                 return nil
             }
             let verbatim = VerbatimScalar(node)
+            if !names.isEmpty { templatedTexts.append(Located(text, at: node.range)) }
             for (name, offset) in names {
                 let length = name.unicodeScalars.count + 4
                 namedValueReferences.append(Located(name, at: verbatim?.subrange(offset: offset, length: length) ?? node.range))

@@ -37,6 +37,7 @@ public struct DocumentDecoder {
     public func finish() -> (Definitions, DiagnosticCollector) {
         var definitions = definitions
         definitions.namedValueReferences += context.namedValueReferences
+        definitions.templatedTexts += context.templatedTexts
         definitions.leadingTemplates += context.leadingTemplates
         definitions.headerTemplates += context.headerTemplates
         definitions.unreadSecrets += context.unreadSecrets

@@ -41,6 +41,8 @@ public struct Definitions: Sendable {
     public var environments: [Environment] = []
     /// Every `{{name}}` written in a field that allows it.
     public var namedValueReferences: [Located<String>] = []
+    /// The fields' texts that hold such a reference.
+    public var templatedTexts: [Located<String>] = []
     /// Fields that start with a `{{name}}` reference.
     public var leadingTemplates: [TemplatedField] = []
     /// Header values with a `{{name}}` reference, by the header's name.
@@ -76,6 +78,7 @@ public struct Definitions: Sendable {
         backends += other.backends
         environments += other.environments
         namedValueReferences += other.namedValueReferences
+        templatedTexts += other.templatedTexts
         leadingTemplates += other.leadingTemplates
         headerTemplates += other.headerTemplates
         unreadSecrets += other.unreadSecrets

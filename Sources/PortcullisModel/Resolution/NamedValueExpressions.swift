@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisPolicyXML
 import PortcullisSupport
 
 /// A field whose text starts with a `{{name}}` reference: what it becomes depends on the
@@ -78,6 +79,7 @@ public enum NamedValues {
     ) -> (text: String, names: [String], complete: Bool) {
         // Told by bytes: most texts reference nothing.
         guard text.holds("{{") else { return (text, [], true) }
+        guard !isPastTheLimit(text, values) else { return (text, [], false) }
         var result = ""
         var names: [String] = []
         var rest = Substring(text)
@@ -95,6 +97,63 @@ public enum NamedValues {
             rest = rest[close.upperBound...]
         }
         return (result + rest, names, true)
+    }
+
+    /// The most bytes a text may hold once its named values are put in for the checks to
+    /// put them in: past it, a text is read as one whose values are not known (a secret's),
+    /// and the resolver reports it where it is written (``Resolver/checkSubstitutedSizes(_:)``),
+    /// so no run passes that read one so. A value of 4,000 characters referenced 100,000
+    /// times in a 500 KB file took 878 MB, for each reading that put it together (audit V109).
+    public static let substitutionLimit = 1 << 20
+
+    /// How many bytes `text` holds once the values `values` knows are put in, counted without
+    /// putting them in.
+    public static func substitutedSize(of text: String, _ values: NamedValueTable) -> Int {
+        references(in: text).reduce(text.utf8.count) { size, name in size + (values[name]?.utf8.count ?? 0) }
+    }
+
+    /// Whether `text` holds more than ``substitutionLimit`` once its values are put in; told
+    /// by its length first: a text of a few references to values of 4 KiB cannot.
+    static func isPastTheLimit(_ text: String, _ values: NamedValueTable) -> Bool {
+        let length = text.utf8.count
+        guard length + length / 5 * values.longestValue > substitutionLimit else { return false }
+        return substitutedSize(of: text, values) > substitutionLimit
+    }
+
+    /// The first `length` characters (at most) APIM reads in `text` once the named values
+    /// are put in, past the ignorable ones (``PolicyText/isIgnorable(_:)``), and the names
+    /// put in to reach them; not complete when a value not known here (a secret's) comes
+    /// first. Only what decides the start is read: the whole text substituted, 100,000
+    /// references to a long value took 878 MB (audit V109).
+    public static func start(of text: String, _ values: NamedValueTable, length: Int = 2) -> (text: String, names: [String], complete: Bool) {
+        var start = String.UnicodeScalarView()
+        var count = 0
+        var names: [String] = []
+        /// Whether `piece` completes the start.
+        func read(_ piece: Substring) -> Bool {
+            for scalar in piece.unicodeScalars where !(start.isEmpty && PolicyText.isIgnorable(scalar)) {
+                start.append(scalar)
+                count += 1
+                if count == length { return true }
+            }
+            return false
+        }
+        var rest = Substring(text)
+        while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
+            if read(rest[..<open.lowerBound]) { return (String(start), names, true) }
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            let written = rest[open.lowerBound..<close.upperBound]
+            rest = rest[close.upperBound...]
+            guard Grammar.isNamedValueName(name) else {
+                if read(written) { return (String(start), names, true) }
+                continue
+            }
+            guard let value = values[name] else { return (String(start), names, false) }
+            names.append(name)
+            if read(Substring(value)) { return (String(start), names, true) }
+        }
+        _ = read(rest)
+        return (String(start), names, true)
     }
 
     /// The names `text` refers to as `{{name}}`, in order. Each `{{` is judged alone: a
@@ -140,7 +199,7 @@ public enum NamedValues {
     /// `text` with the references whose values `values` hold replaced, the others (a
     /// secret's) kept as written.
     public static func partlyResolved(_ text: String, _ values: NamedValueTable) -> String {
-        guard !values.isEmpty, text.holds("{{") else { return text }
+        guard !values.isEmpty, text.holds("{{"), !isPastTheLimit(text, values) else { return text }
         var result = ""
         var rest = Substring(text)
         while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
@@ -164,9 +223,13 @@ public final class NamedValueTable: Sendable {
     public let byName: [String: String]
     private let byFoldedName: [String: String]
 
+    /// The length in bytes of the longest value, which bounds what a text's references add.
+    let longestValue: Int
+
     public init(_ byName: [String: String]) {
         self.byName = byName
         byFoldedName = Dictionary(byName.map { (Grammar.caseFolded($0.key), $0.value) }) { first, _ in first }
+        longestValue = byName.values.map(\.utf8.count).max() ?? 0
     }
 
     public static let empty = NamedValueTable([:])
@@ -217,6 +280,34 @@ extension DecodingContext {
 }
 
 extension Resolver {
+    /// Texts that named values make longer than ``NamedValues/substitutionLimit``, in the
+    /// definitions' fields and in raw policies (as written and as read, character references
+    /// and all): the checks read them as if a value were not known, so each is an error
+    /// where it is written. Measured with secrets as `diff` puts them in, which is longer.
+    mutating func checkSubstitutedSizes(_ gateway: Gateway, in rawDocuments: [PolicyXMLDocument]) {
+        let values = gateway.substitutions
+        guard values.longestValue > 0 else { return }
+        func judge(_ texts: [String], at range: () -> SourceRange) {
+            guard let size = texts.lazy.filter({ NamedValues.isPastTheLimit($0, values) }).map({ NamedValues.substitutedSize(of: $0, values) }).first
+            else { return }
+            let place = range()
+            diagnostics.report(
+                .inputLimit,
+                "named values make this text \(size) bytes long once they are put in, more than the \(NamedValues.substitutionLimit) the checks read",
+                at: place,
+                notes: [Diagnostic.Note("the checks put each value into every text that references it; reference a long named value fewer times", at: place)])
+        }
+        for text in definitions.templatedTexts { judge([text.value]) { text.range } }
+        for document in rawDocuments where Self.holdsAReference(document.text) {
+            document.root.forEachElement { element in
+                for attribute in element.attributes { judge([attribute.value.written, attribute.value.resolved]) { document.range(attribute.valueSpan) } }
+                for case .text(let value, let span) in element.children { judge([value.written, value.resolved]) { document.range(span) } }
+            }
+        }
+    }
+}
+
+extension Resolver {
     /// Fields that start with `@(`/`@{` only once named values are substituted, such as
     /// `{{blank}}@(...)`, and header values that then hold a line break. A secret's value
     /// is unknown here; an '@' right before one counts.
@@ -225,10 +316,10 @@ extension Resolver {
         let declarations = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value) }) { first, _ in first }
         let values = NamedValueTable(declarations.mapValues(\.value))
         for template in definitions.leadingTemplates {
-            let substituted = NamedValues.substitute(template.text.value, values)
-            let start = String(PolicyText.trimmed(substituted.text).prefix(2))
+            let substituted = NamedValues.start(of: template.text.value, values)
+            let start = substituted.text
             let beforeSecret = !substituted.complete && start == "@"
-            guard PolicyText.isExpression(substituted.text) || beforeSecret else { continue }
+            guard start == "@(" || start == "@{" || beforeSecret else { continue }
             let names = substituted.names.map { "'\($0)'" }.joined(separator: ", ")
             var notes = substituted.names.compactMap { name in
                 declarations[name].map { Diagnostic.Note("named value '\(name)' is declared here", at: $0.range) }

@@ -124,6 +124,7 @@ public struct Resolver: Sendable {
         checks.checkIncludedStatements()
         let documents = definitions.rawDocuments
         checks.checkRawReferences(gateway, in: documents)
+        if let gateway { checks.checkSubstitutedSizes(gateway, in: documents) }
         checks.checkReservedNames(in: documents, values: gateway?.substitutions ?? .empty)
         checks.diagnostics.append(contentsOf: backendFindings)
         checks.checkListsNameOnce()

@@ -136,7 +136,7 @@ public enum InsecureURL: Rule {
                 let starts = RawScope.starts(of: value).filter { seen.insert($0).inserted }
                 let range = starts.isEmpty ? nil : scope.document.range(span)
                 for text in starts {
-                    guard let url = values.resolved(text), let range else { continue }
+                    guard let url = values.resolvedStart(of: text), let range else { continue }
                     raw.append(("raw 'set-url'", (url.trimmingWhitespace, range, values.notes(for: text))))
                 }
             }
