@@ -123,6 +123,15 @@ final class CredentialDetectionTests: XCTestCase {
     ]
 
     /// The value as a named value and in an API's description, and a URL also as the backend.
+    /// With SE001 turned off in `folder`, the build still refuses and writes no bundle.
+    private func assertTheBuildRefuses(_ folder: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        try "rules:\n  SE001: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent(folder.lastPathComponent + "-bundle")
+        let build = try ToolProcess.run(["build", ".", "--out", out.path], in: folder)
+        XCTAssertNotEqual(build.status, 0, build.stdout, file: file, line: line)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), file: file, line: line)
+    }
+
     private func write(_ value: String, backend: String? = nil, to folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let gateway = RuleExample.baseGateway + "namedValues:\n  leak: \"\(value)\"\n  backend-host: orders.example.com\n"
@@ -188,11 +197,7 @@ final class CredentialDetectionTests: XCTestCase {
         XCTAssertEqual(lint.status, 1, lint.stdout)
         XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 6, lint.stdout)
         for secret in ["Hunter2x", "Zebra99y", "Walrus7z", "Okapi5q", "Quokka3r", key] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
-        try "rules:\n  SE001: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
-        let out = directory.appendingPathComponent("named-bundle")
-        let build = try ToolProcess.run(["build", ".", "--out", out.path], in: folder)
-        XCTAssertNotEqual(build.status, 0, build.stdout)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        try assertTheBuildRefuses(folder)
     }
 
     /// A value under a name that calls it a credential is one, wherever the same value
@@ -260,11 +265,7 @@ final class CredentialDetectionTests: XCTestCase {
             XCTAssertTrue(lint.stdout.contains("gateway.yaml:\(line):\(name.count + 5):"), "\(name):\n\(lint.stdout)")
         }
         XCTAssertFalse(lint.stdout.contains("Pa55w0rd") || lint.stdout.contains("Tr0ub4dor"), lint.stdout)
-        try "rules:\n  SE001: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
-        let out = directory.appendingPathComponent("joined-bundle")
-        let build = try ToolProcess.run(["build", ".", "--out", out.path], in: folder)
-        XCTAssertNotEqual(build.status, 0, build.stdout)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        try assertTheBuildRefuses(folder)
     }
 
     /// A session cookie and a header named for authentication carry a bearer's credential:
