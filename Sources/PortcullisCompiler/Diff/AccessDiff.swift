@@ -495,7 +495,7 @@ public enum AccessDiff {
         let start = afterHost.firstIndex(of: "/") ?? joined.endIndex
         let end = joined[start...].firstIndex(of: "?") ?? joined.endIndex
         let path = joined[start..<end]
-        guard path.contains("/.") || path.contains("//") || path.contains("%") || path.contains("\\") || path.contains(";") else { return joined }
+        guard Self.mayMoveASegment(path) else { return joined }
         // A backslash, and an escaped `/` or `\\`, separate segments as `/` does to .NET and
         // most servers (audit V76); empty segments count while `..` is applied, as RFC 3986
         // (5.2.4) does.
@@ -513,6 +513,19 @@ public enum AccessDiff {
             }
         }
         return String(joined[..<start]) + "/" + segments.filter { !$0.isEmpty }.joined(separator: "/") + joined[end...]
+    }
+
+    /// Whether `path` holds what the server reads otherwise than as written: `/.`, `//`,
+    /// `%`, `\\` or `;`. Read as bytes, in one pass: every route's path is asked, and for
+    /// each backend a raw policy may send it to.
+    private static func mayMoveASegment(_ path: Substring) -> Bool {
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ";") { return true }
+            if previous == UInt8(ascii: "/"), byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// `segment` with each `%XX` of a letter, digit, `-`, `.`, `_` or `~` decoded, as
@@ -573,10 +586,10 @@ public enum AccessDiff {
                 servers[url] = server
                 return server
             }
+            // Each operation's method and path shape, read once for every backend it is joined to.
+            let shapes = reachedAs.operations.map { ($0.method.lowercased(), ReachedOperations.shape(of: $0.path).lowercased()) }
             func operations(on base: String) -> [String] {
-                reachedAs.operations.map { reached in
-                    "\(reached.method.lowercased()) \(Self.withoutFinalSlash(Self.resolved(base + ReachedOperations.shape(of: reached.path).lowercased())))"
-                }
+                shapes.map { method, shape in "\(method) \(Self.withoutFinalSlash(Self.resolved(base + shape)))" }
             }
             let base = plan.backend.url.map(server) ?? "backend \(plan.backend.name?.lowercased() ?? "")"
             // A pool's members are reached too: a route sent to one of their URLs reaches
