@@ -8,7 +8,7 @@ public enum RuleRegistry {
     public static let checks: [any Rule.Type] = [
         UnauthenticatedRoute.self, RouteWithoutScopes.self, WriteRouteAcceptsReadScope.self,
         ReadRouteRequiresElevatedScope.self, WildcardScope.self, UnusedScope.self, PublicWriteRoute.self,
-        AnonymousWithoutSubscription.self, IntrospectionWithoutAudience.self,
+        AnonymousWithoutSubscription.self, IntrospectionWithoutAudience.self, IPFilterSkipped.self,
         InlineSecret.self, PlainSecret.self, InsecureURL.self, VersionedKeyVaultSecret.self, SecretInResponse.self,
         SharedCacheOnAuthenticatedRoute.self, CacheTTLExceedsLimit.self, CacheOnUnsafeMethod.self,
         TokenCacheTTLExceedsLimit.self, CacheOutlivesToken.self, CacheWithoutRedis.self,

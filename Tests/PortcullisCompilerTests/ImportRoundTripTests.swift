@@ -54,12 +54,13 @@ final class ImportRoundTripTests: XCTestCase {
             "the products' subscriptions limit is not carried")
 
         // The written project is what was checked: linting it finds only what the estate
-        // really lacks: no token check, no rate limit, a public POST, and anonymous callers
-        // of an open product (product2 requires no subscription).
+        // really lacks: no token check, no rate limit, a public POST, anonymous callers of an
+        // open product (product2 requires no subscription), and the gateway's IP allow-list
+        // that basic-api's policy, without '<base />', never runs (audit V125).
         let lint = try ToolProcess.run(["lint", out.path, "--format", "json"])
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], lint.stderr)
         let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
-        XCTAssertEqual(codes, ["LP001", "LP007", "LP008", "RL001"], lint.stdout)
+        XCTAssertEqual(codes, ["LP001", "LP007", "LP008", "LP010", "RL001"], lint.stdout)
         // The specification is carried byte for byte; the policy files keep the estate's bytes
         // where nothing was taken from them.
         XCTAssertEqual(

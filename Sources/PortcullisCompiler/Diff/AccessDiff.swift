@@ -361,7 +361,7 @@ public enum AccessDiff {
         /// scope, a pinned secret version) are no such change.
         static let categories: [String: AccessChange.Category] = {
             var categories: [String: AccessChange.Category] = [:]
-            for code in ["LP001", "LP002", "LP003", "LP005", "LP007", "LP009", "SE001", "SE002", "SE003", "SE005", "RD002", "RD003"] {
+            for code in ["LP001", "LP002", "LP003", "LP005", "LP007", "LP009", "LP010", "SE001", "SE002", "SE003", "SE005", "RD002", "RD003"] {
                 categories[code] = .privilegeIncrease
             }
             // A token kept past its revocation is accepted, as a provider that trusts an
