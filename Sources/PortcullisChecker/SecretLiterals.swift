@@ -305,6 +305,7 @@ public struct SecretLiterals: Sendable {
                 {
                     found.append(value.range)
                 }
+                if !inQuery, let value = change.value { found += headerCredentialsGiven(value.value, header: change.name.value, plain) }
                 judge(change.value, under: change.name.value, inQuery: inQuery)
             }
         }
@@ -360,6 +361,7 @@ public struct SecretLiterals: Sendable {
                     {
                         found.append(document.range(span))
                     }
+                    if inHeader, let constant = RawScope.constant(text) { found += headerCredentialsGiven(constant, header: key, plain) }
                     found += credentialsGiven(by: text, under: key, inQuery: inQuery, plain, held: held)
                 }
                 if let (text, span) = joinedText(of: value), isCredential(.text(text), under: key) { found.append(document.range(span)) }
@@ -523,31 +525,68 @@ public struct SecretLiterals: Sendable {
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
     }
 
+    /// The plain named values that make a header's value a session's or an authentication's
+    /// credential once put in (``CredentialScanner/isHeaderCredential(_:header:)``): `Cookie:
+    /// session={{sess}}`, `X-Auth: {{token}}` (audit V124: only values written out were judged).
+    private static func headerCredentialsGiven(_ text: String, header: String, _ plain: [String: Located<String>]) -> [SourceRange] {
+        guard text.holds("{{") else { return [] }
+        var given: [String: Located<String>] = [:]
+        for name in NamedValues.references(in: text) {
+            if let value = plain[name.lowercased()], CredentialScanner.isWrittenOut(value.value) { given[name.lowercased()] = value }
+        }
+        guard !given.isEmpty,
+            CredentialScanner.isHeaderCredential(NamedValues.partlyResolved(text, NamedValueTable(given.mapValues(\.value))), header: header)
+        else { return [] }
+        return given.values.map(\.range).sorted()
+    }
+
     /// The values that make a credential of the text they are put into, which holds none as
     /// written: a host's named value that brings `user:password@` into a URL (audit V120: a
     /// password an environment gave the backend's host was published in clear). Each value
-    /// is put in alone, so that a user's name beside a password that does it is not one;
-    /// when none does alone, every one that did together is. A text its values make longer
-    /// than 16 KiB is not put together: no server takes a URL or a header that long, and a
-    /// value repeated many times would make it huge (audit V109: 100,000 references took
-    /// 878 MB).
+    /// is put in alone where it is referenced, with 256 bytes of the text on either side,
+    /// so that a user's name beside a password that does it is not one, and a text padded
+    /// by other references hides none (audit V124); when none does alone, every one that
+    /// did together is, judged in a text of 16 KiB at most once they are put in.
     private static func credentialsJoined(into text: String, _ plain: [String: Located<String>]) -> [SourceRange] {
         guard !CredentialScanner.looksLikeCredential(text) else { return [] }
-        let references = NamedValues.references(in: text).map { $0.lowercased() }
-        var length = text.utf8.count
         var given: [String: Located<String>] = [:]
-        for name in references {
-            guard let value = plain[name] else { continue }
-            length += value.value.utf8.count
-            if CredentialScanner.isWrittenOut(value.value) { given[name] = value }
+        var length = 0
+        var windows: [String: Set<String>] = [:]
+        text.withUTF8Bytes { bytes in
+            var index = 0
+            while index + 1 < bytes.count {
+                guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") else {
+                    index += 1
+                    continue
+                }
+                var end = index + 2
+                while end < bytes.count, Grammar.isNamedValueByte(bytes[end]) { end += 1 }
+                guard end > index + 2, end + 1 < bytes.count, bytes[end] == UInt8(ascii: "}"), bytes[end + 1] == UInt8(ascii: "}") else {
+                    index += 2
+                    continue
+                }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 2)..<end]), as: UTF8.self).lowercased()
+                if let value = plain[name] {
+                    length += value.value.utf8.count
+                    if CredentialScanner.isWrittenOut(value.value) {
+                        given[name] = value
+                        let around = max(0, index - 256)..<min(bytes.count, end + 2 + 256)
+                        windows[name, default: []].insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[around]), as: UTF8.self))
+                    }
+                }
+                index = end + 2
+            }
         }
-        guard !given.isEmpty, length <= 16 * 1024,
+        guard !given.isEmpty else { return [] }
+        let alone = given.filter { name, value in
+            let table = NamedValueTable([name: value.value])
+            return windows[name, default: []].contains { CredentialScanner.looksLikeCredential(NamedValues.partlyResolved($0, table)) }
+        }
+        if !alone.isEmpty { return alone.values.map(\.range).sorted() }
+        guard length + text.utf8.count <= 16 * 1024,
             CredentialScanner.looksLikeCredential(NamedValues.partlyResolved(text, NamedValueTable(given.mapValues(\.value))))
         else { return [] }
-        let alone = given.filter { name, value in
-            CredentialScanner.looksLikeCredential(NamedValues.partlyResolved(text, NamedValueTable([name: value.value])))
-        }
-        return (alone.isEmpty ? given : alone).values.map(\.range).sorted()
+        return given.values.map(\.range).sorted()
     }
 
     /// The keys (a query parameter's, or nil for one that names a credential, `Password=`)

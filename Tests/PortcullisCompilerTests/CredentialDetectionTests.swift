@@ -237,6 +237,8 @@ final class CredentialDetectionTests: XCTestCase {
             of: "\nsecrets:\n", with: "\nsecrets:\n  report-password: {keyVault: https://contoso-kv.vault.azure.net/secrets/report-password}\n")
             + "namedValues:\n  orders-host: \"svc:Pa55w0rd-Prod-9xQ@orders.example.com\"\n  stock-host: \"ops:Tr0ub4dor-Stock@stock.example.com\"\n"
             + "  report-user: reporter\n  plain-host: reports.example.com\n"
+            // Padded past what a text is put together for, by references to a long value (audit V124).
+            + "  padded-host: \"ops:Tr0ub4dor-Padded@padded.example.com\"\n  pad: \(String(repeating: "abcdefghij", count: 400))\n"
         XCTAssertTrue(gateway.contains("report-password"))
         try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let api = """
@@ -245,7 +247,7 @@ final class CredentialDetectionTests: XCTestCase {
             name: orders
             path: orders
             backend: "https://{{orders-host}}/api"
-            policy: '<policies><inbound><base /><send-request mode="new" response-variable-name="stock"><set-url>https://{{stock-host}}/levels</set-url><set-method>GET</set-method></send-request></inbound></policies>'
+            policy: '<policies><inbound><base /><send-request mode="new" response-variable-name="stock"><set-url>https://{{stock-host}}/levels</set-url><set-method>GET</set-method></send-request><set-backend-service base-url="https://{{padded-host}}/api/{{pad}}/{{pad}}/{{pad}}/{{pad}}/{{pad}}" /></inbound></policies>'
             routes:
               - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
             ---
@@ -258,9 +260,9 @@ final class CredentialDetectionTests: XCTestCase {
         try api.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
         let lint = try ToolProcess.run(["lint", "."], in: folder)
         XCTAssertEqual(lint.status, 1, lint.stdout)
-        XCTAssertEqual(lint.stdout.components(separatedBy: "this value looks like a credential [SE001]").count - 1, 2, lint.stdout)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "this value looks like a credential [SE001]").count - 1, 3, lint.stdout)
         let lines = gateway.components(separatedBy: "\n")
-        for name in ["orders-host", "stock-host"] {
+        for name in ["orders-host", "stock-host", "padded-host"] {
             let line = lines.firstIndex { $0.hasPrefix("  \(name):") }.map { $0 + 1 } ?? 0
             XCTAssertTrue(lint.stdout.contains("gateway.yaml:\(line):\(name.count + 5):"), "\(name):\n\(lint.stdout)")
         }
@@ -274,7 +276,9 @@ final class CredentialDetectionTests: XCTestCase {
     func testASessionCookieOrAnAuthenticationHeaderWrittenOutIsACredential() throws {
         let folder = directory.appendingPathComponent("headers")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        // A value a named value gives is judged as one written out (audit V124).
+        let gateway = RuleExample.baseGateway + "namedValues:\n  session-id: 9c1d7e3a5b2f4c6e8a0d1f3b5c7e9a2d\n"
+        try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let api = """
             apiVersion: portcullis/v1
             kind: API
@@ -289,6 +293,7 @@ final class CredentialDetectionTests: XCTestCase {
                   X-Api-Auth: Qm48tRp13nYwC8uZ6sOx92dF
                   X-Auth-Mode: passthrough
                   X-Session-Timeout: 30m
+                  X-Session: "{{session-id}}"
             response:
               headers:
                 set:
@@ -311,7 +316,9 @@ final class CredentialDetectionTests: XCTestCase {
             expected.append("items.yaml:\(line):")
         }
         let reported = lint.stdout.components(separatedBy: "\n").filter { $0.hasSuffix("this value looks like a credential [SE001]") }
-        XCTAssertEqual(reported.count, 5, lint.stdout)
+        XCTAssertEqual(reported.count, 6, lint.stdout)
+        let sessionLine = try XCTUnwrap(gateway.components(separatedBy: "\n").firstIndex { $0.hasPrefix("  session-id:") }) + 1
+        XCTAssertTrue(reported.contains { $0.hasPrefix("gateway.yaml:\(sessionLine):") }, lint.stdout)
         for place in expected { XCTAssertTrue(reported.contains { $0.hasPrefix(place) }, "\(place):\n\(lint.stdout)") }
         for giveaway in ["7f3a9c2e1b8d", "Zk39sLq02mXv", "Qm48tRp13nYw", "0a1b2c3d4e5f", "Hx72pLm09qWz"] { XCTAssertFalse(lint.stdout.contains(giveaway), lint.stdout) }
     }

@@ -1517,7 +1517,8 @@ final class DiffGateTests: XCTestCase {
 
     /// A raw `set-backend-service` sends a route's requests to the backend it names: a
     /// public route added with one is weighed against the guards of the operation it reaches
-    /// there, by a backend's name, its URL or through a fragment (audit V113: it was compared
+    /// there, by a backend's name, its URL (written out, or by an expression of strings) or
+    /// through a fragment (audit V113: it was compared
     /// with its API's backend only, and the partner API's token, scopes and IP filter were
     /// never named).
     func testARouteSentToAnotherBackendByARawPolicyMeetsThatBackendsGuards() throws {
@@ -1526,6 +1527,8 @@ final class DiffGateTests: XCTestCase {
             (#"<set-backend-service backend-id="partner-orders-weu" />"#, ""),
             (#"<set-backend-service base-url="https://orders-weu.internal.contoso.com/partner/" />"#, ""),
             (#"<include-fragment fragment-id="to-partner" />"#, fragment),
+            // An expression of nothing but strings is the URL it makes (audit V124).
+            (#"<set-backend-service base-url="@(&quot;https://orders-weu.internal.contoso.com/partner&quot;)" />"#, ""),
         ] {
             let route = """
                   - id: partner-peek

@@ -128,6 +128,13 @@ struct RawRequestTargets {
         var setsBackend = false
     }
 
+    /// A value as a target: its text, or the text an expression of nothing but strings makes
+    /// (`@("https://payroll.example.com")` sends where the URL written out does: audit V124);
+    /// other code as written.
+    private static func text(of value: PolicyXMLValue) -> String {
+        value.isExpression ? ExpressionExtent.constantText(in: value.resolved) ?? value.written : value.written
+    }
+
     /// What each fragment's statements name, by whether they set the request's headers and
     /// the fragment's id: read once, not once for each policy that includes it (audit V50:
     /// 2,000 policies each including 50 fragments took a minute).
@@ -145,9 +152,9 @@ struct RawRequestTargets {
         for element in elements {
             switch element.name {
             case "set-backend-service":
-                if let url = element.attribute("base-url")?.value.written {
+                if let url = element.attribute("base-url").map({ Self.text(of: $0.value) }) {
                     add(values.value(url), element)
-                } else if let id = element.attribute("backend-id")?.value.written {
+                } else if let id = element.attribute("backend-id").map({ Self.text(of: $0.value) }) {
                     // A declared backend is where its URL leads; another is APIM's own, known by name.
                     let name = values.value(id).trimmingWhitespace
                     if let urls = backendURLs[name.lowercased()] {
@@ -158,7 +165,7 @@ struct RawRequestTargets {
                 }
             case "proxy":
                 // Every call to the backend goes through it.
-                if let url = element.attribute("url")?.value.written { add(values.value(url), element) }
+                if let url = element.attribute("url").map({ Self.text(of: $0.value) }) { add(values.value(url), element) }
             case "send-request", "send-one-way-request":
                 guard element.carriesCredentials(secrets: secrets, values: values.values) else { continue }
                 for url in element.elements where url.name == "set-url" {
