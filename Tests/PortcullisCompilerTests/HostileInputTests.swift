@@ -341,8 +341,12 @@ final class HostileInputTests: XCTestCase {
         let folder = directory.appendingPathComponent("references")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data((RuleExample.baseGateway + "namedValues:\n  tenant-id: contoso\n---\n" + api.text).utf8).write(to: folder.appendingPathComponent("defs.yaml"))
+        // 4.2 MB once its values are put in: the one error is the limit of what the checks
+        // put together (see `testATextNamedValuesMakeHugeIsAnErrorAndNeverPutTogether`).
         let result = try BoundedRun.run(["lint", "references", "--quiet"], in: directory, seconds: 10)
-        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "\n").filter { $0.contains(": error: ") }.count, 1, result.stdout)
+        XCTAssertTrue(result.stdout.contains("named values make this text 4200000 bytes long"), result.stdout)
         // A header's value is judged for line breaks its named values put in without
         // putting them in: 100,000 references to 4,000 characters made 400 MB of text to
         // search, 878 MB and 14 s (audit V109).
@@ -353,7 +357,9 @@ final class HostileInputTests: XCTestCase {
         try Data((RuleExample.baseGateway + "namedValues:\n  long: \(String(repeating: "a", count: 4_000))\n---\n" + headerAPI.text).utf8)
             .write(to: folder.appendingPathComponent("defs.yaml"))
         let long = try BoundedRun.run(["lint", "references", "--quiet"], in: directory, seconds: 10)
-        XCTAssertEqual(long.status, 0, long.stdout + long.stderr)
+        XCTAssertEqual(long.status, 1, long.stdout + long.stderr)
+        XCTAssertEqual(long.stdout.components(separatedBy: "\n").filter { $0.contains(": error: ") }.count, 1, long.stdout)
+        XCTAssertTrue(long.stdout.contains("named values make this text 400800000 bytes long"), long.stdout)
     }
 
     /// A raw policy in a block scalar (`policy: |`) places each named-value reference it

@@ -46,12 +46,14 @@ public enum IPFilterSkipped: Rule {
                 ).yaml)
     }
 
+    private static let filters: Set<String> = ["ip-filter"]
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // Each broader document's first filter in `inbound`, by scope.
         var global: (PolicyXMLElement, RawScope)?
         var byProduct: [Int: (PolicyXMLElement, RawScope)] = [:]
         var byAPI: [Int: (PolicyXMLElement, RawScope)] = [:]
-        for scope in context.rawScopes where [.global, .product, .api].contains(scope.level) {
+        for scope in context.rawScopes where [.global, .product, .api].contains(scope.level) && scope.document.has(anyOf: Self.filters) {
             guard let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" }) else { continue }
             var found: PolicyXMLElement?
             inbound.forEachElement { element in if found == nil, element.name == "ip-filter" { found = element } }
