@@ -354,7 +354,7 @@ public struct SecretLiterals: Sendable {
             }
             for case .element(let value) in element.children where value.name == "value" {
                 let inQuery = element.name == "set-query-parameter"
-                let inHeader = element.name == "set-header"
+                let inHeader = element.name == "set-header" && CredentialScanner.namesACredentialHeader(key)
                 for case .text(let text, let span) in value.children {
                     if isCredential(text, under: key) || (inQuery && RawScope.constant(text).map { isQueryCredential($0, under: key) } == true)
                         || (inHeader && RawScope.constant(text).map { CredentialScanner.isHeaderCredential($0, header: key) } == true)
@@ -529,7 +529,7 @@ public struct SecretLiterals: Sendable {
     /// credential once put in (``CredentialScanner/isHeaderCredential(_:header:)``): `Cookie:
     /// session={{sess}}`, `X-Auth: {{token}}` (audit V124: only values written out were judged).
     private static func headerCredentialsGiven(_ text: String, header: String, _ plain: [String: Located<String>]) -> [SourceRange] {
-        guard text.holds("{{") else { return [] }
+        guard text.holds("{{"), CredentialScanner.namesACredentialHeader(header) else { return [] }
         var given: [String: Located<String>] = [:]
         for name in NamedValues.references(in: text) {
             if let value = plain[name.lowercased()], CredentialScanner.isWrittenOut(value.value) { given[name.lowercased()] = value }

@@ -97,7 +97,7 @@ public enum CredentialScanner {
     /// was bundled). The names are told by whole words, so a header's other values (`X-Auth-Mode:
     /// passthrough`, a cookie's `Path=/`) are not.
     public static func isHeaderCredential(_ value: String, header name: String) -> Bool {
-        guard value.utf8.count >= 16 else { return false }
+        guard value.utf8.count >= 16, namesACredentialHeader(name) else { return false }
         let lowered = name.trimmingWhitespace.lowercased()
         if lowered == "cookie" || lowered == "set-cookie" {
             return value.split(separator: ";").contains { pair in
@@ -107,7 +107,15 @@ public enum CredentialScanner {
                 return looksLikeAKey(cookie)
             }
         }
-        return words(of: name).contains(where: sessionOrAuthenticationWords.contains) && looksLikeAKey(value.trimmingWhitespace)
+        return looksLikeAKey(value.trimmingWhitespace)
+    }
+
+    /// Whether a header of this name carries a credential in some values
+    /// (``isHeaderCredential(_:header:)``): a cookie, or a name with a word for
+    /// authentication or a session. Asked first, so that most headers' values are never read.
+    public static func namesACredentialHeader(_ name: String) -> Bool {
+        let lowered = name.trimmingWhitespace.lowercased()
+        return lowered == "cookie" || lowered == "set-cookie" || words(of: name).contains(where: sessionOrAuthenticationWords.contains)
     }
 
     private static let sessionOrAuthenticationWords: Set<String> = ["auth", "authn", "authentication", "session", "sessionid", "sid"]
