@@ -352,9 +352,9 @@ public struct SecretLiterals: Sendable {
                 if isCredential(attribute.value, under: under) { found.append(document.range(attribute.valueSpan)) }
                 found += credentialsGiven(by: attribute.value, under: under, plain, held: held)
             }
+            let inHeader = element.name == "set-header" && CredentialScanner.namesACredentialHeader(key)
             for case .element(let value) in element.children where value.name == "value" {
                 let inQuery = element.name == "set-query-parameter"
-                let inHeader = element.name == "set-header" && CredentialScanner.namesACredentialHeader(key)
                 for case .text(let text, let span) in value.children {
                     if isCredential(text, under: key) || (inQuery && RawScope.constant(text).map { isQueryCredential($0, under: key) } == true)
                         || (inHeader && RawScope.constant(text).map { CredentialScanner.isHeaderCredential($0, header: key) } == true)
