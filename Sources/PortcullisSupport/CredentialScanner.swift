@@ -91,17 +91,20 @@ public enum CredentialScanner {
     }
 
     /// Whether `value`, sent in the header `name`, is a credential by what the header
-    /// carries: a cookie's value (`Cookie`, `Set-Cookie`: a session is a bearer's credential)
-    /// or a header named for authentication or a session (`X-Auth`, `X-Api-Auth`,
-    /// `X-Authentication`, `X-Session-Id`) holding a generated key's shape (audit V123: each
-    /// was bundled). The names are told by whole words, so a header's other values (`X-Auth-Mode:
-    /// passthrough`, a cookie's `Path=/`) are not.
+    /// carries: a session's or a login's cookie (`Cookie`, `Set-Cookie`: a session is a
+    /// bearer's credential) or a header named for authentication or a session (`X-Auth`,
+    /// `X-Api-Auth`, `X-Authentication`, `X-Session`) holding a generated key's shape (audit
+    /// V123: each was bundled). The names are told by whole words, so a header's other values
+    /// (`X-Auth-Mode: passthrough`, `X-Auth-Version`, `X-Session-Id`) and other cookies
+    /// (`theme`, App Service's `ARRAffinity`) are not (audit V126).
     public static func isHeaderCredential(_ value: String, header name: String) -> Bool {
         guard value.utf8.count >= 16, namesACredentialHeader(name) else { return false }
         let lowered = name.trimmingWhitespace.lowercased()
         if lowered == "cookie" || lowered == "set-cookie" {
             return value.split(separator: ";").contains { pair in
                 guard let equals = pair.firstIndex(of: "=") else { return false }
+                let cookieName = pair[..<equals].lowercased()
+                guard sessionCookieWords.contains(where: { cookieName.contains($0) }) else { return false }
                 var cookie = pair[pair.index(after: equals)...].trimmingWhitespace
                 if cookie.hasPrefix("\""), cookie.hasSuffix("\""), cookie.count >= 2 { cookie = String(cookie.dropFirst().dropLast()) }
                 return looksLikeAKey(cookie)
@@ -120,10 +123,20 @@ public enum CredentialScanner {
         // estate of raw policies 2.3 % more instructions).
         guard lowered.holds("cookie") || lowered.holds("auth") || lowered.holds("session") || lowered.holds("sid") else { return false }
         let trimmed = lowered.trimmingWhitespace
-        return trimmed == "cookie" || trimmed == "set-cookie" || words(of: name).contains(where: sessionOrAuthenticationWords.contains)
+        guard trimmed != "cookie", trimmed != "set-cookie" else { return true }
+        let words = words(of: name)
+        return words.contains(where: sessionOrAuthenticationWords.contains) && !words.contains(where: notCredentialWords.contains)
     }
 
-    private static let sessionOrAuthenticationWords: Set<String> = ["auth", "authn", "authentication", "session", "sessionid", "sid"]
+    private static let sessionOrAuthenticationWords: Set<String> = ["auth", "authn", "authentication", "session"]
+    /// Words of a header's name that make it say something of the credential rather than hold
+    /// it: an identifier, a version, a mode.
+    private static let notCredentialWords: Set<String> = [
+        "id", "version", "mode", "type", "timeout", "scheme", "method", "status", "provider", "expires", "expiry", "ttl", "realm", "state",
+    ]
+    /// What a session's or a login's cookie's name holds (`session`, `JSESSIONID`,
+    /// `.AspNetCore.Session`, `connect.sid`, `auth_token`, `.ASPXAUTH`).
+    private static let sessionCookieWords = ["sess", "sid", "auth", "token", "jwt", "login", "identity", "remember"]
 
     /// Whether a header's or a value's name says it holds a digest, which is as random as a
     /// key but public (`X-Content-SHA256`, `Content-MD5`, `If-None-Match`'s ETag): the audit

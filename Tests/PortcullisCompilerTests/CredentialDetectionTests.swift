@@ -271,8 +271,9 @@ final class CredentialDetectionTests: XCTestCase {
     }
 
     /// A session cookie and a header named for authentication carry a bearer's credential:
-    /// each written out was bundled (audit V123). Their other values, a cookie's attributes
-    /// or a mode, are none.
+    /// each written out was bundled (audit V123). Their other values, a cookie's attributes,
+    /// a mode or a version, and other cookies (a theme, App Service's affinity) are none
+    /// (audit V126).
     func testASessionCookieOrAnAuthenticationHeaderWrittenOutIsACredential() throws {
         let folder = directory.appendingPathComponent("headers")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -293,6 +294,7 @@ final class CredentialDetectionTests: XCTestCase {
                   X-Api-Auth: Qm48tRp13nYwC8uZ6sOx92dF
                   X-Auth-Mode: passthrough
                   X-Session-Timeout: 30m
+                  X-Auth-Version: 2024-05-01-preview
                   X-Session: "{{session-id}}"
             response:
               headers:
@@ -303,7 +305,7 @@ final class CredentialDetectionTests: XCTestCase {
                 method: GET
                 path: /items
                 scopes: [orders.read]
-                policy: '<policies><inbound><base /><set-header name="X-Authentication" exists-action="override"><value>Hx72pLm09qWzR4tY6uVb31nK</value></set-header><set-header name="Cookie" exists-action="append"><value>theme=dark; lang=en-US</value></set-header></inbound><outbound><base /><set-header name="Set-Cookie" exists-action="append"><value>consent=granted; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT</value></set-header></outbound></policies>'
+                policy: '<policies><inbound><base /><set-header name="X-Authentication" exists-action="override"><value>Hx72pLm09qWzR4tY6uVb31nK</value></set-header><set-header name="Cookie" exists-action="append"><value>theme=dark-2024-contrast; ARRAffinity=3f2a9c1e7b4d4e0f9a8b6c5d4e3f2a1b3f2a9c1e7b4d4e0f9a8b6c5d4e3f2a1b</value></set-header></inbound><outbound><base /><set-header name="Set-Cookie" exists-action="append"><value>consent=granted; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT</value></set-header></outbound></policies>'
 
             """
         try api.write(to: folder.appendingPathComponent("items.yaml"), atomically: true, encoding: .utf8)

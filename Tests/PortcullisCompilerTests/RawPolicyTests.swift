@@ -41,6 +41,29 @@ final class RawPolicyTests: XCTestCase {
         return (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
     }
 
+    /// LP010: a gateway's allow-list, written in its policy or in a fragment it includes
+    /// (audit V126), that a route's raw policy without `<base />` keeps from running is an
+    /// error; a route policy that filters addresses itself is not reported (audit V126: the
+    /// real estate's product policy with its own filter was).
+    func testAnIPFilterANarrowerPolicySkipsIsLP010() throws {
+        let filter = #"<ip-filter action="allow"><address>10.0.0.1</address></ip-filter>"#
+        try write(
+            RuleExample.baseGateway + "policy: '<policies><inbound><include-fragment fragment-id=\"allow-list\" /><base /></inbound></policies>'\n"
+                + "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: allow-list\npolicy: '<fragment>\(filter)</fragment>'\n",
+            to: "defs/gateway.yaml")
+        let routes = [
+            ("skipping", "<inbound><set-header name=\"X-Channel\" exists-action=\"override\"><value>web</value></set-header></inbound>"),
+            ("filtering", "<inbound>\(filter)</inbound>"),
+            ("keeping", "<inbound><base /></inbound>"),
+        ].map { id, inbound in
+            "  - {id: \(id), method: GET, path: /\(id), scopes: [orders.read], policy: '<policies>\(inbound)</policies>'}\n"
+        }
+        try write(RuleExample.api(routes: routes.joined()).text, to: "defs/apis.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("LP010") },
+            ["LP010 defs/apis.yaml: the 'inbound' section of route 'orders/skipping' has no '<base />', so the 'ip-filter' of the gateway never runs for its routes"])
+    }
+
     /// A value of the wrong kind may be anything, a password pasted into `max-count` too, and
     /// no check of secrets reads it there: PX005's message leaves it out, and the line quoted
     /// under it shows no value, in `lint`, `build` and `diff` alike (the audit of the round

@@ -47,16 +47,44 @@ public enum IPFilterSkipped: Rule {
     }
 
     private static let filters: Set<String> = ["ip-filter"]
+    private static let filtersAndIncludes: Set<String> = ["ip-filter", "include-fragment"]
+
+    /// Whether `element` (`alone`), or any element in it, includes a fragment of `ids`.
+    private static func includesOne(of ids: Set<String>, in element: PolicyXMLElement, alone: Bool = false) -> Bool {
+        func includes(_ element: PolicyXMLElement) -> Bool {
+            guard element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value else { return false }
+            return ids.contains(id)
+        }
+        guard !ids.isEmpty else { return false }
+        if alone { return includes(element) }
+        var found = false
+        element.forEachElement { if !found, includes($0) { found = true } }
+        return found
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        // Each broader document's first filter in `inbound`, by scope.
+        // The fragments that filter, themselves or through those they include (audit V126:
+        // an allow-list kept in a fragment the gateway includes went unseen).
+        let fragments = context.project.fragments.documentsByName
+        var filtering = Set(fragments.filter { $0.value.has(anyOf: Self.filters) }.keys)
+        var grew = !filtering.isEmpty
+        while grew {
+            grew = false
+            for (id, document) in fragments where !filtering.contains(id) && includesOne(of: filtering, in: document.root) {
+                filtering.insert(id)
+                grew = true
+            }
+        }
+        // Each broader document's first filter in `inbound`, or the include that brings one, by scope.
         var global: (PolicyXMLElement, RawScope)?
         var byProduct: [Int: (PolicyXMLElement, RawScope)] = [:]
         var byAPI: [Int: (PolicyXMLElement, RawScope)] = [:]
-        for scope in context.rawScopes where [.global, .product, .api].contains(scope.level) && scope.document.has(anyOf: Self.filters) {
+        for scope in context.rawScopes where [.global, .product, .api].contains(scope.level) && scope.document.has(anyOf: filtering.isEmpty ? Self.filters : Self.filtersAndIncludes) {
             guard let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" }) else { continue }
             var found: PolicyXMLElement?
-            inbound.forEachElement { element in if found == nil, element.name == "ip-filter" { found = element } }
+            inbound.forEachElement { element in
+                if found == nil, element.name == "ip-filter" || includesOne(of: filtering, in: element, alone: true) { found = element }
+            }
             guard let filter = found else { continue }
             switch scope.level {
             case .global: global = (filter, scope)
@@ -67,7 +95,8 @@ public enum IPFilterSkipped: Rule {
         }
         guard global != nil || !byProduct.isEmpty || !byAPI.isEmpty else { return }
         for scope in context.rawScopes where [.product, .api, .operation].contains(scope.level) && !scope.routes.isEmpty {
-            guard let skipping = scope.inboundSkippingBase else { continue }
+            // A policy that filters addresses itself is the fix the rule asks for (audit V126).
+            guard let skipping = scope.inboundSkippingBase, !scope.document.has(anyOf: Self.filters) else { continue }
             // The broader scopes: the gateway's for all, the products' of its routes below a
             // product, the API's below an API.
             var skipped = global.map { [$0] } ?? []
