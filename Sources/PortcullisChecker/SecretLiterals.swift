@@ -592,7 +592,12 @@ public struct SecretLiterals: Sendable {
         guard length + text.utf8.count <= 16 * 1024,
             CredentialScanner.looksLikeCredential(NamedValues.partlyResolved(text, NamedValueTable(given.mapValues(\.value))))
         else { return [] }
-        return given.values.map(\.range).sorted()
+        // Where no window was cut (no `@`), each value alone in the whole text first: a
+        // connection string's password, not its host.
+        let aloneInTheText = given.filter { name, value in
+            CredentialScanner.looksLikeCredential(NamedValues.partlyResolved(text, NamedValueTable([name: value.value])))
+        }
+        return (aloneInTheText.isEmpty ? given : aloneInTheText).values.map(\.range).sorted()
     }
 
     /// The keys (a query parameter's, or nil for one that names a credential, `Password=`)
